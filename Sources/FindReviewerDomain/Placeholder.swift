@@ -1,0 +1,1 @@
+// FindReviewerDomain: placeholder, filled by its issue.

@@ -1,0 +1,1 @@
+// placeholder until `make protos` fills this target

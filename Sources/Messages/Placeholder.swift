@@ -1,0 +1,1 @@
+// Messages: placeholder, filled by its issue.

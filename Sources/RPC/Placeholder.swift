@@ -1,0 +1,1 @@
+// RPC: placeholder, filled by its issue.
