@@ -1,1 +1,0 @@
-// placeholder until `make protos` fills this target
