@@ -23,6 +23,10 @@ let package = Package(
         .target(name: "CSystemShims"),
         // Swift values <-> protobuf-c; the only code touching protobuf-c memory.
         .target(name: "Messages", dependencies: ["FindReviewerProto", "CProtobufC"]),
+        // Writes Messages' generated Swift value types from the descriptors (`make protos`).
+        .executableTarget(name: "findreviewer-protogen", dependencies: ["Messages"]),
+        // Heap statistics for leak checks in tests.
+        .target(name: "CTestSupport"),
         // Sockets and event loops over epoll.
         .target(name: "Transport", dependencies: ["CSystemShims"]),
         // Frames, status codes, server and client runtime.
@@ -30,7 +34,7 @@ let package = Package(
         // The Find Reviewer rules: pure, no I/O.
         .target(name: "FindReviewerDomain"),
 
-        .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
+        .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
     ],

@@ -37,12 +37,11 @@ symbols() { # $1: descriptor C type
   for h in $headers; do echo "#include \"$h\""; done
   echo
   echo "/* Every descriptor of Protos/, by address (Swift cannot take the address of a C constant). */"
-  echo "extern const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[];"
-  echo "extern const size_t findreviewer_message_descriptor_count;"
-  echo "extern const ProtobufCEnumDescriptor *const findreviewer_enum_descriptors[];"
-  echo "extern const size_t findreviewer_enum_descriptor_count;"
-  echo "extern const ProtobufCServiceDescriptor *const findreviewer_service_descriptors[];"
-  echo "extern const size_t findreviewer_service_descriptor_count;"
+  for kind in Message Enum Service; do
+    lower=$(echo "$kind" | tr 'A-Z' 'a-z')
+    echo "extern const size_t findreviewer_${lower}_descriptor_count;"
+    echo "const ProtobufC${kind}Descriptor *findreviewer_${lower}_descriptor_at(size_t index);"
+  done
   echo "#endif"
 } > "$out/include/FindReviewerProto.h"
 
@@ -61,9 +60,12 @@ MAP
     lower=$(echo "$kind" | tr 'A-Z' 'a-z')
     names=$(symbols "ProtobufC${kind}Descriptor")
     echo
-    echo "const ProtobufC${kind}Descriptor *const findreviewer_${lower}_descriptors[] = {"
+    echo "static const ProtobufC${kind}Descriptor *const findreviewer_${lower}_descriptors[] = {"
     for n in $names; do echo "  &$n,"; done
     echo "};"
     echo "const size_t findreviewer_${lower}_descriptor_count = $(echo "$names" | wc -w);"
+    echo "const ProtobufC${kind}Descriptor *findreviewer_${lower}_descriptor_at(size_t index) {"
+    echo "  return index < findreviewer_${lower}_descriptor_count ? findreviewer_${lower}_descriptors[index] : NULL;"
+    echo "}"
   done
 } > "$out/generated/registry.c"

@@ -10,10 +10,10 @@
 #include "findreviewer/v1/rpc.pb-c.h"
 
 /* Every descriptor of Protos/, by address (Swift cannot take the address of a C constant). */
-extern const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[];
 extern const size_t findreviewer_message_descriptor_count;
-extern const ProtobufCEnumDescriptor *const findreviewer_enum_descriptors[];
+const ProtobufCMessageDescriptor *findreviewer_message_descriptor_at(size_t index);
 extern const size_t findreviewer_enum_descriptor_count;
-extern const ProtobufCServiceDescriptor *const findreviewer_service_descriptors[];
+const ProtobufCEnumDescriptor *findreviewer_enum_descriptor_at(size_t index);
 extern const size_t findreviewer_service_descriptor_count;
+const ProtobufCServiceDescriptor *findreviewer_service_descriptor_at(size_t index);
 #endif

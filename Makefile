@@ -1,0 +1,44 @@
+# FindReviewer: `make run` and `make test` work on a fresh Debian machine with only
+# the Swift toolchain; missing Debian packages are installed with apt-get first.
+
+SWIFT ?= swift
+# Build: libprotobuf-c and pkg-config. Protos: protoc-c. Tests: protoc (wire cross-checks).
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config
+GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
+
+.PHONY: all deps build protos check-protos test run clean
+
+all: build
+
+## deps: install the Debian packages that are missing
+deps:
+	@scripts/install-deps.sh $(APT_PACKAGES)
+
+## build: debug build of everything
+build: deps
+	$(SWIFT) build
+
+## protos: regenerate the protoc-c output and the Swift value types from Protos/
+protos: deps
+	scripts/gen-protos.sh
+	$(SWIFT) build --product findreviewer-protogen
+	$$($(SWIFT) build --show-bin-path)/findreviewer-protogen > $(GENERATED_SWIFT).tmp
+	mv $(GENERATED_SWIFT).tmp $(GENERATED_SWIFT)
+
+## check-protos: fail when the committed protoc-c output is stale
+check-protos: deps
+	scripts/check-protos.sh
+
+## test: install, build and run every test
+test: deps check-protos
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## run: build and start the server on its defaults
+run: deps
+	@echo "findreviewer-server does not exist yet: it arrives with the service issue (#5)." >&2
+	@echo "Until then 'make test' builds and tests the message layer and runtime." >&2
+	@exit 1
+
+clean:
+	rm -rf .build

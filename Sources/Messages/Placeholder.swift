@@ -1,1 +1,0 @@
-// Messages: placeholder, filled by its issue.
