@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config
 GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 
-.PHONY: all deps build protos check-protos test run clean
+.PHONY: all deps build protos check-protos test run bench-messages clean
 
 all: build
 
@@ -39,6 +39,11 @@ run: deps
 	@echo "findreviewer-server does not exist yet: it arrives with the service issue (#5)." >&2
 	@echo "Until then 'make test' builds and tests the message layer and runtime." >&2
 	@exit 1
+
+## bench-messages: encode/decode cost per message, release build
+bench-messages: deps
+	$(SWIFT) build -c release --product messages-bench
+	$$($(SWIFT) build -c release --show-bin-path)/messages-bench
 
 clean:
 	rm -rf .build

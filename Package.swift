@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "Messages", dependencies: ["FindReviewerProto", "CProtobufC"]),
         // Writes Messages' generated Swift value types from the descriptors (`make protos`).
         .executableTarget(name: "findreviewer-protogen", dependencies: ["Messages"]),
+        // Cost per message of the message layer (`make bench-messages`).
+        .executableTarget(name: "messages-bench", dependencies: ["Messages"]),
         // Heap statistics for leak checks in tests.
         .target(name: "CTestSupport"),
         // Sockets and event loops over epoll.

@@ -1,12 +1,19 @@
 import CProtobufC
 
 /// Where and how one field of a protobuf-c message struct is stored, read off its descriptor.
-public struct FieldLayout: @unchecked Sendable {
+///
+/// A class so the coder's hot path passes one reference instead of copying names.
+public final class FieldLayout: @unchecked Sendable {
     /// The protobuf wire-level kind of a field, as protobuf-c names it.
     public enum Kind: String, Sendable {
         case int32, sint32, sfixed32, int64, sint64, sfixed64
         case uint32, fixed32, uint64, fixed64
         case float, double, bool, `enum`, string, bytes, message
+    }
+
+    /// How a value is held in the C struct: kinds that differ only on the wire share one.
+    public enum Storage: Sendable {
+        case int32, uint32, int64, uint64, float, double, bool, `enum`, string, bytes, message
     }
 
     /// The proto name, e.g. `reference_label`.
@@ -53,6 +60,23 @@ public struct FieldLayout: @unchecked Sendable {
             self.messageDescriptor = nil
             self.enumDescriptor = nil
             self.typeName = nil
+        }
+    }
+
+    /// How the value is held in the C struct.
+    var storage: Storage {
+        switch self.kind {
+        case .int32, .sint32, .sfixed32: return .int32
+        case .uint32, .fixed32: return .uint32
+        case .int64, .sint64, .sfixed64: return .int64
+        case .uint64, .fixed64: return .uint64
+        case .float: return .float
+        case .double: return .double
+        case .bool: return .bool
+        case .enum: return .enum
+        case .string: return .string
+        case .bytes: return .bytes
+        case .message: return .message
         }
     }
 

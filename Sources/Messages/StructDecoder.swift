@@ -42,17 +42,13 @@ struct StructDecoder: Decoder {
                 field: field.jsonName)
         }
         func scalar<S>(_ stored: S.Type, _ zero: S) throws -> T {
-            guard let value = (slot?.load(as: S.self) ?? zero) as? T else { throw mismatch() }
-            return value
+            guard T.self == S.self else { throw mismatch() }
+            return unsafeBitCast(slot?.load(as: S.self) ?? zero, to: T.self)
         }
         switch field.kind {
         case .string:
             guard T.self == String.self else { throw mismatch() }
-            guard let cString = slot?.load(as: UnsafePointer<CChar>?.self) else { return "" as! T }
-            guard let string = String(validatingCString: cString) else {
-                throw MessageError(.malformed, "\(layout.name).\(field.name) is not valid UTF-8", field: field.jsonName)
-            }
-            return string as! T
+            return unsafeBitCast(try self.loadString(field: field, layout: layout, at: slot), to: T.self)
         case .int32, .sint32, .sfixed32: return try scalar(Int32.self, 0)
         case .uint32, .fixed32: return try scalar(UInt32.self, 0)
         case .int64, .sint64, .sfixed64: return try scalar(Int64.self, 0)
@@ -61,7 +57,7 @@ struct StructDecoder: Decoder {
         case .double: return try scalar(Double.self, 0)
         case .bool:
             guard T.self == Bool.self else { throw mismatch() }
-            return ((slot?.load(as: protobuf_c_boolean.self) ?? 0) != 0) as! T
+            return unsafeBitCast((slot?.load(as: protobuf_c_boolean.self) ?? 0) != 0, to: T.self)
         case .enum:
             guard let enumType = T.self as? any ProtoEnum.Type else { throw mismatch() }
             let number = slot?.load(as: Int32.self) ?? 0
@@ -80,6 +76,15 @@ struct StructDecoder: Decoder {
             let child = slot?.load(as: UnsafeRawPointer?.self)
             return try messageType.init(from: StructDecoder(layout: messageType.layout, base: child)) as! T
         }
+    }
+
+    /// A string field's value; invalid UTF-8 is an error, not a repaired string.
+    static func loadString(field: FieldLayout, layout: MessageLayout, at slot: UnsafeRawPointer?) throws -> String {
+        guard let cString = slot?.load(as: UnsafePointer<CChar>?.self) else { return "" }
+        guard let string = String(validatingCString: cString) else {
+            throw MessageError(.malformed, "\(layout.name).\(field.name) is not valid UTF-8", field: field.jsonName)
+        }
+        return string
     }
 
     private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -102,6 +107,14 @@ struct StructDecoder: Decoder {
             // Only a singular message field can be absent; every other proto3 field has a default.
             guard field.kind == .message, !field.isRepeated else { return false }
             return self.base?.load(fromByteOffset: field.offset, as: UnsafeRawPointer?.self) == nil
+        }
+
+        func decode(_ type: String.Type, forKey key: Key) throws -> String {
+            let field = try self.field(key)
+            guard field.kind == .string, !field.isRepeated else {
+                return try StructDecoder.read(String.self, field: field, layout: self.layout, base: self.base)
+            }
+            return try StructDecoder.loadString(field: field, layout: self.layout, at: self.base.map { $0 + field.offset })
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {

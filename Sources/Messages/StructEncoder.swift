@@ -57,11 +57,7 @@ struct StructEncoder: Encoder {
         case .string:
             guard let string = value as? String else { throw mismatch() }
             // A singular empty string keeps protobuf-c's shared default; array elements are always owned.
-            if string.isEmpty && !repeated { return }
-            if string.utf8.contains(0) {
-                throw MessageError(.invalidValue, "\(layout.name).\(field.name) contains a NUL character", field: field.jsonName)
-            }
-            slot.storeBytes(of: strdup(string), as: UnsafeMutablePointer<CChar>?.self)
+            try self.storeString(string, field: field, layout: layout, at: slot, repeated: repeated)
         case .int32, .sint32, .sfixed32:
             guard let number = value as? Int32 else { throw mismatch() }
             slot.storeBytes(of: number, as: Int32.self)
@@ -103,6 +99,37 @@ struct StructEncoder: Encoder {
         }
     }
 
+    /// Stores a malloc'd NUL-terminated copy (protobuf-c strings cannot hold NUL).
+    static func storeString(
+        _ string: String, field: FieldLayout, layout: MessageLayout, at slot: UnsafeMutableRawPointer, repeated: Bool
+    ) throws {
+        // A singular empty string keeps protobuf-c's shared default; array elements are always owned.
+        if string.isEmpty && !repeated { return }
+        var string = string
+        let copy: UnsafeMutablePointer<CChar>? = string.withUTF8 { utf8 in
+            if utf8.count > 0, memchr(utf8.baseAddress!, 0, utf8.count) != nil { return nil }
+            let copy = malloc(utf8.count + 1)!.assumingMemoryBound(to: CChar.self)
+            if utf8.count > 0 { memcpy(copy, utf8.baseAddress!, utf8.count) }
+            copy[utf8.count] = 0
+            return copy
+        }
+        guard let copy else {
+            throw MessageError(.invalidValue, "\(layout.name).\(field.name) contains a NUL character", field: field.jsonName)
+        }
+        slot.storeBytes(of: copy, as: UnsafeMutablePointer<CChar>?.self)
+    }
+
+    /// Stores a scalar after checking the field's kind; the fast path for the common field types.
+    @inline(__always)
+    static func storeScalar<S>(
+        _ value: S, storage: FieldLayout.Storage, field: FieldLayout, layout: MessageLayout, base: UnsafeMutableRawPointer
+    ) throws {
+        guard !field.isRepeated, field.storage == storage else {
+            return try self.write(value, field: field, layout: layout, base: base)
+        }
+        base.storeBytes(of: value, toByteOffset: field.offset, as: S.self)
+    }
+
     private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let layout: MessageLayout
         let base: UnsafeMutableRawPointer
@@ -116,6 +143,32 @@ struct StructEncoder: Encoder {
         }
 
         mutating func encodeNil(forKey key: Key) throws {}
+        mutating func encode(_ value: String, forKey key: Key) throws {
+            let field = try self.field(key)
+            guard field.kind == .string, !field.isRepeated else {
+                return try StructEncoder.write(value, field: field, layout: self.layout, base: self.base)
+            }
+            try StructEncoder.storeString(value, field: field, layout: self.layout, at: self.base + field.offset, repeated: false)
+        }
+        mutating func encode(_ value: Bool, forKey key: Key) throws {
+            let field = try self.field(key)
+            guard field.kind == .bool, !field.isRepeated else {
+                return try StructEncoder.write(value, field: field, layout: self.layout, base: self.base)
+            }
+            self.base.storeBytes(of: value ? 1 : 0, toByteOffset: field.offset, as: protobuf_c_boolean.self)
+        }
+        mutating func encode(_ value: Int32, forKey key: Key) throws {
+            try StructEncoder.storeScalar(value, storage: .int32, field: self.field(key), layout: self.layout, base: self.base)
+        }
+        mutating func encode(_ value: Int64, forKey key: Key) throws {
+            try StructEncoder.storeScalar(value, storage: .int64, field: self.field(key), layout: self.layout, base: self.base)
+        }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws {
+            try StructEncoder.storeScalar(value, storage: .uint32, field: self.field(key), layout: self.layout, base: self.base)
+        }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws {
+            try StructEncoder.storeScalar(value, storage: .uint64, field: self.field(key), layout: self.layout, base: self.base)
+        }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             try StructEncoder.write(value, field: self.field(key), layout: self.layout, base: self.base)
         }
