@@ -36,9 +36,13 @@ let package = Package(
         // The Find Reviewer rules: pure, no I/O.
         .target(name: "FindReviewerDomain"),
 
+        // Wiring, authentication and configuration of the running service.
+        .target(name: "FindReviewerServer", dependencies: ["Messages"]),
+
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
+        .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Everything `findreviewer-server` can be told, with its defaults in one place.
+///
+/// Each option is a flag and an environment variable (`--data-dir` / `FINDREVIEWER_DATA_DIR`);
+/// a flag wins over the environment.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Where to listen: `HOST:PORT`, `[IPv6]:PORT`; port 0 picks a free port (tests).
+    public var listen = "127.0.0.1:7450"
+    /// Directory of the journal, snapshots, keys and outbox.
+    public var dataDirectory = "./data"
+    /// The keys file; default `<data-dir>/keys.json`, created on first start.
+    public var keysFile: String?
+    /// Largest request payload in bytes; larger frames get RESOURCE_EXHAUSTED.
+    public var maxPayloadBytes = 4 << 20
+    /// Largest frame header in bytes.
+    public var maxHeaderBytes = 8 << 10
+    /// Open connections at most; further ones are refused.
+    public var maxConnections = 1_024
+    /// Calls in flight on one connection at most.
+    public var maxCallsPerConnection = 256
+    /// Seconds a connection may stay silent before it is closed.
+    public var idleTimeoutSeconds = 300
+    /// Seconds a started frame may take to arrive completely.
+    public var frameTimeoutSeconds = 10
+    /// Seconds in-flight calls get to finish on shutdown.
+    public var drainTimeoutSeconds = 10
+    /// Event-loop threads; 0 means one per core.
+    public var eventLoops = 0
+    /// `debug`, `info`, `warn` or `error`.
+    public var logLevel = LogLevel.info
+    /// `text` or `json` lines on standard error.
+    public var logFormat = LogFormat.text
+    /// SMTP relay `HOST:PORT`; without it emails are written as `.eml` files under `<data-dir>/outbox/`.
+    public var smtp: String?
+    /// The From address of every email.
+    public var mailFrom = "FindReviewer <no-reply@findreviewer.invalid>"
+    /// Base of the reviewer's reply link; the token is appended as `?token=`.
+    public var replyBaseURL = "https://reviews.example/find-reviewer/reply"
+    /// Let admins set and advance the clock (tests and demos only).
+    public var testClock = false
+    /// Start time of the test clock, Unix seconds; 0 means the real time at start.
+    public var testClockStart: Int64 = 0
+    /// Take a snapshot once the journal has grown by this many bytes since the last one.
+    public var snapshotEveryBytes = 64 << 20
+    /// Take a snapshot at least this often (seconds) while the journal grows.
+    public var snapshotEverySeconds = 3_600
+
+    /// The defaults.
+    public init() {}
+
+    /// The keys file path in effect.
+    public var resolvedKeysFile: String {
+        self.keysFile ?? (self.dataDirectory as NSString).appendingPathComponent("keys.json")
+    }
+
+    /// Reads flags and `FINDREVIEWER_*` environment variables; `nil` means `--help` was asked for.
+    public static func parse(
+        arguments: [String], environment: [String: String]
+    ) throws(ConfigurationError) -> ServerConfiguration? {
+        var configuration = ServerConfiguration()
+        var values: [String: String] = [:]
+        for option in Option.all {
+            if let value = environment[option.environmentName] { values[option.flag] = value }
+        }
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--help" || argument == "-h" { return nil }
+            var name = argument
+            var inline: String?
+            if let equals = argument.firstIndex(of: "="), argument.hasPrefix("--") {
+                name = String(argument[..<equals])
+                inline = String(argument[argument.index(after: equals)...])
+            }
+            guard let option = Option.all.first(where: { $0.flag == name }) else {
+                throw ConfigurationError("unknown option \(argument); see findreviewer-server --help")
+            }
+            if option.isSwitch {
+                values[option.flag] = inline ?? "true"
+                continue
+            }
+            if let inline {
+                values[option.flag] = inline
+            } else {
+                guard index < arguments.count else { throw ConfigurationError("\(name) needs a value: \(option.help)") }
+                values[option.flag] = arguments[index]
+                index += 1
+            }
+        }
+        for (flag, value) in values {
+            try Option.all.first { $0.flag == flag }!.apply(value, &configuration)
+        }
+        return configuration
+    }
+
+    /// The `--help` text.
+    public static var usage: String {
+        var text = """
+            Usage: findreviewer-server [options]
+
+            Runs the FindReviewer RPC service. Every option can also be given as an
+            environment variable (shown in brackets); a flag wins over the environment.
+
+            Options:
+
+            """
+        for option in Option.all {
+            let flag = option.isSwitch ? option.flag : "\(option.flag) \(option.metavar)"
+            text += "  \(flag.padding(toLength: 30, withPad: " ", startingAt: 0)) \(option.help) [\(option.environmentName)]\n"
+        }
+        text += "  --help                         Show this text.\n"
+        return text
+    }
+}
