@@ -1,0 +1,69 @@
+import Messages
+
+/// Who may call each method, and whether a retry of it is always safe.
+///
+/// Every method of `Protos/` must appear here: a test fails otherwise, so no method is
+/// ever reachable without a decision about its roles.
+public struct MethodPolicy: Sendable, Equatable {
+    /// Roles whose keys may call the method; empty means no key is needed.
+    public var roles: Set<Role>
+    /// True when repeating the call can never apply it twice (reads, and writes keyed by the caller's id).
+    public var idempotent: Bool
+    /// True when the call changes state and must be durable before it is answered.
+    public var writes: Bool
+
+    private static let ingest: Set<Role> = [.reviewsIngest, .admin]
+    private static let business: Set<Role> = [.businessPortal, .admin]
+    private static let consumer: Set<Role> = [.consumerSite, .admin]
+    private static let anyKey: Set<Role> = Set(Role.allCases)
+
+    private static func read(_ roles: Set<Role>) -> MethodPolicy { MethodPolicy(roles: roles, idempotent: true, writes: false) }
+    private static func write(_ roles: Set<Role>, idempotent: Bool = false) -> MethodPolicy {
+        MethodPolicy(roles: roles, idempotent: idempotent, writes: true)
+    }
+
+    /// The policy of every method by full name (`package.Service/Method`).
+    public static let all: [String: MethodPolicy] = {
+        let service = "findreviewer.v1.FindReviewer/"
+        var table: [String: MethodPolicy] = [
+            "findreviewer.v1.Health/Check": MethodPolicy(roles: [], idempotent: true, writes: false),
+            "findreviewer.v1.ServerInfoService/GetServerInfo": read(anyKey),
+            "findreviewer.v1.ServerInfoService/DescribeType": read(anyKey),
+            "findreviewer.v1.Admin/TriggerSnapshot": MethodPolicy(roles: [.admin], idempotent: true, writes: false),
+            "findreviewer.v1.Admin/GetClock": read([.admin]),
+            "findreviewer.v1.Admin/SetClock": write([.admin], idempotent: true),
+            "findreviewer.v1.Admin/AdvanceClock": write([.admin]),
+        ]
+        let methods: [(String, MethodPolicy)] = [
+            // Upserts keyed by the caller's ids: repeating one stores the same thing.
+            ("UpsertBusiness", write(ingest, idempotent: true)),
+            ("GetBusiness", read([.businessPortal, .reviewsIngest, .admin])),
+            ("ListBusinesses", read(ingest)),
+            ("UpsertReviewer", write(ingest, idempotent: true)),
+            ("GetReviewer", read(ingest)),
+            ("PublishReview", write(ingest, idempotent: true)),
+            ("GetReview", read(business)),
+            ("ListReviews", read(business)),
+            ("GetIntroduction", read(business)),
+            ("AcknowledgeIntroduction", write(business, idempotent: true)),
+            // Idempotent only with an idempotency-key; clients retry it only then.
+            ("CreateInfoRequest", write(business)),
+            ("GetInfoRequest", read(business)),
+            ("ListInfoRequests", read(business)),
+            ("GetTimeline", read(business)),
+            ("SendManualReminder", write(business)),
+            ("WithdrawInfoRequest", write(business)),
+            ("OpenReply", write(business, idempotent: true)),
+            ("SetPublicReply", write(business, idempotent: true)),
+            ("DeletePublicReply", write(business, idempotent: true)),
+            ("CreateReport", write(business)),
+            ("ListReports", read(business)),
+            ("ViewRequestByToken", read(consumer)),
+            ("ReplyToRequest", write(consumer)),
+            ("DeclineRequest", write(consumer)),
+            ("GetPublicReview", read([.consumerSite, .businessPortal, .admin])),
+        ]
+        for (name, policy) in methods { table[service + name] = policy }
+        return table
+    }()
+}
