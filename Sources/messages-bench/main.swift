@@ -43,3 +43,10 @@ let header = RequestHeader(
 let headerBytes = try header.serializedBytes()
 try measure("decode RequestHeader") { sink &+= try RequestHeader(serializedBytes: headerBytes).metadata.count }
 print("(checksum \(sink))")
+if wireOnly {
+    let bare = try RequestHeader(method: "findreviewer.v1.FindReviewer/CreateInfoRequest", timeoutMs: 5_000).serializedBytes()
+    try measure("decode RequestHeader, no metadata") { sink &+= try RequestHeader(serializedBytes: bare).method.utf8.count }
+    let health = try HealthCheckResponse(status: .serving).serializedBytes()
+    try measure("decode HealthCheckResponse") { sink &+= Int(try HealthCheckResponse(serializedBytes: health).status.rawValue) }
+    try measure("encode ResponseHeader OK") { sink &+= try ResponseHeader(statusCode: 0).serializedBytes().count }
+}
