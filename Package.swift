@@ -39,6 +39,9 @@ let package = Package(
         // Wiring, authentication and configuration of the running service.
         .target(name: "FindReviewerServer", dependencies: ["Messages"]),
 
+        // Helpers shared by test targets: the real server binary on an ephemeral port.
+        .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport"),
+
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
