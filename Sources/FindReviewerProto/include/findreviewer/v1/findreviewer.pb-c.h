@@ -467,6 +467,9 @@ struct  Findreviewer__V1__PublicReviewView
    * Max 10000.
    */
   char *text;
+  /*
+   * "YYYY-MM-DD". Max 10.
+   */
   char *experience_date;
   int64_t created_at;
   /*
@@ -1112,12 +1115,25 @@ struct  Findreviewer__V1__ReplyToRequestRequest
   char *token;
   /*
    * Only requested fields may be filled; at least one field or the note
-   * must be non-empty. Limits as in ReviewerReply.
+   * must be non-empty.
+   * Max 254; shape-checked.
    */
   char *email;
+  /*
+   * Max 100.
+   */
   char *reference_number;
+  /*
+   * Max 200.
+   */
   char *full_name;
+  /*
+   * Max 32; digits, spaces and + ( ) - only, 6..20 digits.
+   */
   char *phone;
+  /*
+   * Multi-line, max 1000.
+   */
   char *note;
 };
 #define FINDREVIEWER__V1__REPLY_TO_REQUEST_REQUEST__INIT \

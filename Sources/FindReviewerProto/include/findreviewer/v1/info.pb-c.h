@@ -51,9 +51,12 @@ struct  Findreviewer__V1__MethodInfo
    */
   char *full_name;
   /*
-   * Full message type names. Max 256 bytes each.
+   * Full name of the request message type. Max 256 bytes.
    */
   char *input_type;
+  /*
+   * Full name of the response message type. Max 256 bytes.
+   */
   char *output_type;
   /*
    * True when a retry can never apply the call twice.
