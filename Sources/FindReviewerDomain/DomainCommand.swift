@@ -1,0 +1,60 @@
+/// An operation on the domain. ``DomainState/execute(_:now:)`` validates it against the state
+/// and the acting business and returns the events that carry it out.
+public enum DomainCommand: Sendable, Equatable {
+    // Reviews pipeline.
+    case upsertBusiness(Business)
+    case upsertReviewer(Reviewer)
+    case publishReview(Review)
+
+    // Business portal: `businessId` is the acting business.
+    case acknowledgeIntroduction(businessId: String)
+    case createRequest(CreateRequest)
+    case sendManualReminder(businessId: String, requestId: String)
+    case withdrawRequest(businessId: String, requestId: String)
+    case openReply(businessId: String, requestId: String)
+    case setPublicReply(businessId: String, reviewId: String, text: String)
+    case deletePublicReply(businessId: String, reviewId: String)
+    case createReport(businessId: String, reviewId: String, reason: ReportReason?, explanation: String, acknowledged: Bool)
+
+    // Consumer site: the token from the email link is the reviewer's identity.
+    case reply(token: String, ReviewerReply)
+    case decline(token: String)
+
+    // Time and delivery, applied by the server's timer and delivery threads.
+    /// Due 72 h into the first window; `dueAt` becomes the event's time.
+    case sendAutomaticReminder(requestId: String, dueAt: UnixSeconds)
+    /// Due at the deadline; `dueAt` becomes the event's time.
+    case expire(requestId: String, dueAt: UnixSeconds)
+    case markDelivered(outboxId: String)
+
+    /// A business's new information request.
+    public struct CreateRequest: Sendable, Equatable {
+        public var businessId: String
+        public var reviewId: String
+        public var message: String
+        public var requestedFields: [RequestedField]
+        public var referenceLabel: String
+        /// Acknowledges the introduction in the same step (first use).
+        public var acknowledgeIntroduction: Bool
+        /// A repeated create with the same key returns the first request.
+        public var idempotencyKey: String?
+        /// From ``ReplyToken/generate()``: generated outside so replay stays deterministic.
+        public var token: String
+
+        /// Creates the command.
+        public init(
+            businessId: String, reviewId: String, message: String, requestedFields: [RequestedField],
+            referenceLabel: String = "", acknowledgeIntroduction: Bool = false, idempotencyKey: String? = nil,
+            token: String
+        ) {
+            self.businessId = businessId
+            self.reviewId = reviewId
+            self.message = message
+            self.requestedFields = requestedFields
+            self.referenceLabel = referenceLabel
+            self.acknowledgeIntroduction = acknowledgeIntroduction
+            self.idempotencyKey = idempotencyKey
+            self.token = token
+        }
+    }
+}

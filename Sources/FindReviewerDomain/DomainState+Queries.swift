@@ -1,0 +1,225 @@
+extension DomainState {
+    /// The business, or NOT_FOUND.
+    public func getBusiness(_ id: String) throws(DomainError) -> Business { try self.business(id) }
+
+    /// The reviewer, or NOT_FOUND (ingest and admin only: it carries the private email).
+    public func getReviewer(_ id: String) throws(DomainError) -> Reviewer {
+        guard let reviewer = self.reviewers[id] else { throw .notFound("reviewer", id) }
+        return reviewer
+    }
+
+    /// Businesses by id, a page at a time.
+    public func listBusinesses(pageSize: Int, pageToken: String) throws(DomainError) -> Page<Business> {
+        let ids = self.businesses.keys.sorted()
+        return try Self.page(ids, pageSize: pageSize, pageToken: pageToken) { self.businesses[$0]! }
+    }
+
+    /// Whether and when the business acknowledged the introduction, and its text.
+    public func introduction(businessId: String) throws(DomainError) -> (acknowledgedAt: UnixSeconds?, text: String) {
+        let business = try self.business(businessId)
+        return (business.introAcknowledgedAt, Introduction.text(business.language))
+    }
+
+    /// One of the business's requests as the business sees it.
+    public func businessView(requestId: String, businessId: String) throws(DomainError) -> BusinessRequestView {
+        self.view(of: try self.request(requestId, of: businessId))
+    }
+
+    /// The business's requests, newest first, filtered, a page at a time; with counts by status
+    /// over all of the business's requests.
+    public func listRequests(
+        businessId: String, statuses: Set<RequestStatus> = [], reviewId: String = "", pageSize: Int = 0, pageToken: String = ""
+    ) throws(DomainError) -> (page: Page<BusinessRequestView>, counts: [RequestStatus: Int]) {
+        _ = try self.business(businessId)
+        let all = self.requestsByBusiness[businessId] ?? []
+        var counts: [RequestStatus: Int] = [:]
+        var matching: [String] = []
+        for id in all.reversed() {
+            let request = self.requests[id]!
+            counts[request.status, default: 0] += 1
+            if !statuses.isEmpty && !statuses.contains(request.status) { continue }
+            if !reviewId.isEmpty && request.reviewId != reviewId { continue }
+            matching.append(id)
+        }
+        let page = try Self.page(matching, pageSize: pageSize, pageToken: pageToken) { self.view(of: self.requests[$0]!) }
+        return (page, counts)
+    }
+
+    /// A request's timeline, oldest first.
+    public func timeline(requestId: String, businessId: String) throws(DomainError) -> [TimelineEntry] {
+        try self.request(requestId, of: businessId).timeline
+    }
+
+    /// One of the business's reviews with its Find Reviewer status.
+    public func businessView(reviewId: String, businessId: String) throws(DomainError) -> BusinessReviewView {
+        self.view(of: try self.review(reviewId, of: businessId))
+    }
+
+    /// The business's reviews, newest first, filtered, a page at a time.
+    public func listReviews(
+        businessId: String, filter: ReviewFilter = ReviewFilter(), pageSize: Int = 0, pageToken: String = ""
+    ) throws(DomainError) -> Page<BusinessReviewView> {
+        _ = try self.business(businessId)
+        let matching = (self.reviewsByBusiness[businessId] ?? []).reversed().filter { id in
+            let review = self.reviews[id]!
+            let latest = self.requestsByReview[id]?.last.flatMap { self.requests[$0] }
+            if filter.eligibleOnly && !review.source.isEligibleForFindReviewer { return false }
+            switch filter.contact {
+            case .any: break
+            case .contacted: if latest == nil { return false }
+            case .notContacted: if latest != nil { return false }
+            }
+            if !filter.statuses.isEmpty {
+                guard let latest, filter.statuses.contains(latest.status) else { return false }
+            }
+            return true
+        }
+        return try Self.page(Array(matching), pageSize: pageSize, pageToken: pageToken) { self.view(of: self.reviews[$0]!) }
+    }
+
+    /// The business's reports, newest first, optionally of one review.
+    public func listReports(businessId: String, reviewId: String = "", pageSize: Int = 0, pageToken: String = "")
+        throws(DomainError) -> Page<Report>
+    {
+        _ = try self.business(businessId)
+        let ids = (self.reportsByBusiness[businessId] ?? []).reversed().filter { reviewId.isEmpty || self.reports[$0]!.reviewId == reviewId }
+        return try Self.page(Array(ids), pageSize: pageSize, pageToken: pageToken) { self.reports[$0]! }
+    }
+
+    /// The public page of a review: never an email, a token or reply content.
+    public func publicView(reviewId: String) throws(DomainError) -> PublicReviewView {
+        guard let review = self.reviews[reviewId] else { throw .notFound("review", reviewId) }
+        return PublicReviewView(
+            reviewId: review.id, businessId: review.businessId,
+            businessDisplayName: self.businesses[review.businessId]?.displayName ?? "",
+            reviewerDisplayName: self.reviewers[review.reviewerId]?.displayName ?? "", rating: review.rating,
+            title: review.title, text: review.text, experienceDate: review.experienceDate, createdAt: review.createdAt,
+            reviewerContacted: !(self.requestsByReview[review.id] ?? []).isEmpty, publicReply: review.publicReply)
+    }
+
+    /// The request behind a reply link. A withdrawn request's link no longer works (NOT_FOUND);
+    /// other statuses are shown so the page can say "already answered" or "expired".
+    public func reviewerView(token: String) throws(DomainError) -> ReviewerRequestView {
+        let request = try self.request(token: token)
+        guard request.status != .withdrawn else {
+            throw DomainError(.notFound, "no information request for this link; it may have been withdrawn")
+        }
+        return ReviewerRequestView(
+            requestId: request.id, businessDisplayName: self.businesses[request.businessId]?.displayName ?? "",
+            message: request.message, requestedFields: request.requestedFields, referenceLabel: request.referenceLabel,
+            deadline: request.deadline, status: request.status, reviewTitle: self.reviews[request.reviewId]?.title ?? "")
+    }
+
+    /// The request an idempotency key already created for the business, if any.
+    public func request(idempotencyKey: String, businessId: String) -> InfoRequest? {
+        self.idempotency[Self.idempotencyIndex(businessId, idempotencyKey)].flatMap { self.requests[$0] }
+    }
+
+    /// The request with this id, whoever owns it (for the server's own bookkeeping).
+    public func request(id: String) -> InfoRequest? { self.requests[id] }
+
+    /// Transitions due at `now`, earliest first: the automatic reminder 72 h into the first
+    /// window, expiry at the deadline. Each carries its due time, so catching up after downtime
+    /// records them when they were due, not when they were applied.
+    public func dueTransitions(at now: UnixSeconds) -> [DueTransition] {
+        var due: [DueTransition] = []
+        for id in self.pendingRequests {
+            let request = self.requests[id]!
+            let reminderAt = request.createdAt + Schedule.automaticReminderAfter
+            if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt <= now, reminderAt < request.deadline {
+                due.append(DueTransition(requestId: id, dueAt: reminderAt, command: .sendAutomaticReminder(requestId: id, dueAt: reminderAt)))
+            }
+            if request.deadline <= now {
+                due.append(DueTransition(requestId: id, dueAt: request.deadline, command: .expire(requestId: id, dueAt: request.deadline)))
+            }
+        }
+        return due.sorted { ($0.dueAt, $0.requestId) < ($1.dueAt, $1.requestId) }
+    }
+
+    /// The earliest time a transition becomes due, if any (so a timer can sleep until then).
+    public func nextDueTime() -> UnixSeconds? {
+        self.pendingRequests.compactMap { id -> UnixSeconds? in
+            let request = self.requests[id]!
+            let reminderAt = request.createdAt + Schedule.automaticReminderAfter
+            if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt < request.deadline {
+                return reminderAt
+            }
+            return request.deadline
+        }.min()
+    }
+
+    /// Outbox entries not yet delivered, oldest first, with what their emails need.
+    public func undeliveredNotifications() -> [NotificationContext] {
+        self.undelivered.compactMap { self.notificationContext(outboxId: $0) }
+    }
+
+    /// What the email for one outbox entry needs.
+    public func notificationContext(outboxId: String) -> NotificationContext? {
+        guard let entry = self.outbox[outboxId], let request = self.requests[entry.requestId],
+            let business = self.businesses[request.businessId], let reviewer = self.reviewers[request.reviewerId]
+        else { return nil }
+        let forReviewer = entry.kind.isForReviewer
+        return NotificationContext(
+            entry: entry, recipientAddress: forReviewer ? reviewer.email : business.notificationEmail,
+            recipientName: forReviewer ? reviewer.displayName : business.displayName,
+            language: forReviewer ? reviewer.language : business.language, businessName: business.displayName,
+            businessMessage: request.message, requestedFields: request.requestedFields,
+            referenceLabel: request.referenceLabel, deadline: request.deadline,
+            replyToken: forReviewer ? request.token : "", reviewTitle: self.reviews[request.reviewId]?.title ?? "")
+    }
+
+    // MARK: building views
+
+    func view(of request: InfoRequest) -> BusinessRequestView {
+        BusinessRequestView(
+            id: request.id, businessId: request.businessId, reviewId: request.reviewId,
+            reviewerDisplayName: self.reviewers[request.reviewerId]?.displayName ?? "", message: request.message,
+            requestedFields: request.requestedFields, referenceLabel: request.referenceLabel, status: request.status,
+            createdAt: request.createdAt, deadline: request.deadline, automaticReminderAt: request.automaticReminderAt,
+            manualReminderAt: request.manualReminderAt, answeredAt: request.reply?.repliedAt, openedAt: request.openedAt,
+            closedAt: request.closedAt, replyAvailable: request.reply != nil,
+            reply: request.openedAt != nil ? request.reply : nil, timeline: request.timeline)
+    }
+
+    func view(of review: Review) -> BusinessReviewView {
+        let requestIds = self.requestsByReview[review.id] ?? []
+        let latest = requestIds.last.flatMap { self.requests[$0] }
+        let openedReply = requestIds.reversed().lazy.compactMap { self.requests[$0] }
+            .first { $0.status == .answered && $0.openedAt != nil }?.reply
+        let summary = FindReviewerSummary(
+            eligible: review.source.isEligibleForFindReviewer, contacted: latest != nil, latestRequestId: latest?.id,
+            latestStatus: latest?.status,
+            canReportNotGenuine: !review.source.isEligibleForFindReviewer || self.hasFindReviewerTry(reviewId: review.id),
+            reply: openedReply)
+        return BusinessReviewView(
+            review: review, reviewerDisplayName: self.reviewers[review.reviewerId]?.displayName ?? "", findReviewer: summary)
+    }
+
+    /// Offset-free cursor paging: the token is the last id of the previous page, so items added
+    /// meanwhile do not shift later pages.
+    static func page<Item>(
+        _ ids: [String], pageSize: Int, pageToken: String, _ item: (String) -> Item
+    ) throws(DomainError) -> Page<Item> {
+        guard pageSize >= 0, pageSize <= Limits.pageSize else {
+            throw .invalid("pageSize", "must be 0 to \(Limits.pageSize)")
+        }
+        let size = pageSize == 0 ? Limits.defaultPageSize : pageSize
+        var start = 0
+        if !pageToken.isEmpty {
+            guard let last = Self.decodePageToken(pageToken), let index = ids.firstIndex(of: last) else {
+                throw .invalid("pageToken", "is not a token from the previous page of this list")
+            }
+            start = index + 1
+        }
+        let end = min(ids.count, start + size)
+        let items = start < end ? ids[start..<end].map(item) : []
+        let next = end < ids.count ? Self.encodePageToken(ids[end - 1]) : ""
+        return Page(items: items, nextPageToken: next, totalMatching: ids.count)
+    }
+
+    static func encodePageToken(_ id: String) -> String { "after:" + id }
+
+    static func decodePageToken(_ token: String) -> String? {
+        token.hasPrefix("after:") ? String(token.dropFirst("after:".count)) : nil
+    }
+}

@@ -1,0 +1,34 @@
+/// The kinds of email the workflow sends (DESIGN.md §3).
+public enum NotificationKind: String, Sendable, Codable, CaseIterable {
+    /// To the reviewer: the business's request and the reply link.
+    case requestToReviewer
+    /// To the reviewer, 72 h into the first window.
+    case automaticReminder
+    /// To the reviewer, when the business reopens an expired request.
+    case manualReminder
+    /// To the business: the reviewer answered.
+    case replyReceived
+    /// To the business: the reviewer declined.
+    case declined
+    /// To the business: the window closed without an answer.
+    case expired
+
+    /// Whether the reviewer (rather than the business) receives it.
+    public var isForReviewer: Bool {
+        switch self {
+        case .requestToReviewer, .automaticReminder, .manualReminder: return true
+        case .replyReceived, .declined, .expired: return false
+        }
+    }
+}
+
+/// An email the state owes someone; written in the same step as the transition it reports.
+public struct OutboxEntry: Sendable, Equatable, Codable {
+    /// Stable id (also the email's Message-ID), assigned when the transition happens.
+    public var id: String
+    public var kind: NotificationKind
+    public var requestId: String
+    public var createdAt: UnixSeconds
+    /// Set once a transport accepted the email.
+    public var deliveredAt: UnixSeconds?
+}

@@ -1,1 +1,0 @@
-// FindReviewerDomain: placeholder, filled by its issue.

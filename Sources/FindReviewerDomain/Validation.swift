@@ -1,0 +1,73 @@
+/// The shape rules of DESIGN.md §2 "Inputs"; each failure names the field.
+enum Validation {
+    /// Text of at most `maximum` characters, valid Unicode (Swift strings always are), without
+    /// control characters; newlines and tabs only when `multiLine`. `required` forbids empty.
+    static func text(
+        _ value: String, field: String, maximum: Int, required: Bool = false, multiLine: Bool = false
+    ) throws(DomainError) {
+        if required && value.trimmingWhitespace.isEmpty { throw .invalid(field, "must not be empty") }
+        let count = value.count
+        if count > maximum { throw .invalid(field, "is \(count) characters long; the maximum is \(maximum)") }
+        for scalar in value.unicodeScalars where scalar.properties.generalCategory == .control {
+            if multiLine && (scalar == "\n" || scalar == "\r" || scalar == "\t") { continue }
+            let code = String(scalar.value, radix: 16, uppercase: true)
+            throw .invalid(field, "contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code)"
+                + (multiLine ? "" : " (this field is a single line)"))
+        }
+    }
+
+    /// An id: 1...64 of `[A-Za-z0-9._:-]`.
+    static func id(_ value: String, field: String) throws(DomainError) {
+        guard !value.isEmpty else { throw .invalid(field, "must not be empty") }
+        guard value.utf8.count <= Limits.id else { throw .invalid(field, "is longer than \(Limits.id) characters") }
+        let allowed = value.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D
+        }
+        guard allowed else { throw .invalid(field, "may contain only letters, digits and . _ : - (got \"\(value)\")") }
+    }
+
+    /// `local@domain.tld`: one `@`, no spaces, a dot in the domain, nothing empty.
+    static func email(_ value: String, field: String, required: Bool = true) throws(DomainError) {
+        if value.isEmpty && !required { return }
+        try self.text(value, field: field, maximum: Limits.email, required: true)
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
+            !value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
+        else { throw .invalid(field, "is not an email address like name@example.com") }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }) else {
+            throw .invalid(field, "is not an email address like name@example.com")
+        }
+    }
+
+    /// Digits, spaces and `+ ( ) - .`; a `+` only first; 6...20 digits.
+    static func phone(_ value: String, field: String) throws(DomainError) {
+        try self.text(value, field: field, maximum: Limits.phone)
+        let allowed = value.allSatisfy { $0.isASCII && ($0.isNumber || " +()-.".contains($0)) }
+        let digits = value.filter { $0.isASCII && $0.isNumber }.count
+        let plusOnlyFirst = !value.dropFirst().contains("+")
+        guard allowed, plusOnlyFirst, (6...20).contains(digits) else {
+            throw .invalid(field, "is not a phone number: use digits, spaces and + ( ) - with 6 to 20 digits")
+        }
+    }
+
+    /// `YYYY-MM-DD` with a plausible month and day, or empty.
+    static func date(_ value: String, field: String) throws(DomainError) {
+        if value.isEmpty { return }
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard value.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil,
+            (1...12).contains(month), (1...31).contains(day)
+        else { throw .invalid(field, "must be a date like 2026-11-24") }
+    }
+}
+
+extension String {
+    var trimmingWhitespace: Substring {
+        var slice = self[...]
+        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
+        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
+        return slice
+    }
+}
