@@ -92,3 +92,23 @@ public enum ProtoSchema {
         self.registry.messagesByDescriptor[UnsafeRawPointer(descriptor)]!
     }
 }
+
+extension ProtoSchema {
+    /// A message or enum type as the reflection service describes it.
+    public static func describe(typeName: String) -> DescribeTypeResponse? {
+        if let layout = self.messages[typeName] {
+            return DescribeTypeResponse(
+                typeName: typeName, kind: "message",
+                fields: layout.fields.map {
+                    FieldInfo(
+                        name: $0.name, jsonName: $0.jsonName, number: $0.number, type: $0.kind.rawValue,
+                        typeName: $0.typeName ?? "", repeated: $0.isRepeated)
+                })
+        }
+        if let layout = self.enums[typeName] {
+            return DescribeTypeResponse(
+                typeName: typeName, kind: "enum", values: layout.values.map { EnumValueInfo(name: $0.name, number: $0.number) })
+        }
+        return nil
+    }
+}

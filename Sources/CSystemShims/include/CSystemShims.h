@@ -1,5 +1,35 @@
 #ifndef FINDREVIEWER_CSYSTEMSHIMS_H
 #define FINDREVIEWER_CSYSTEMSHIMS_H
+// What `import Glibc` does not expose, or exposes awkwardly: epoll (its event struct is
+// packed on x86-64), eventfd, and variadic fcntl. Every function returns -1 with errno set
+// on failure, like the call it wraps.
+#include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+
+/// epoll_create1(EPOLL_CLOEXEC).
+int cshim_epoll_create(void);
+/// Adds `fd` with `events` (EPOLLIN etc.) and a 64-bit tag returned by cshim_epoll_wait.
+int cshim_epoll_add(int epfd, int fd, uint32_t events, uint64_t tag);
+/// Changes the interest set of `fd`.
+int cshim_epoll_modify(int epfd, int fd, uint32_t events, uint64_t tag);
+/// Removes `fd`.
+int cshim_epoll_remove(int epfd, int fd);
+/// Waits up to `timeout_ms`; fills `tags` and `events` (arrays of `capacity`); returns the count.
+int cshim_epoll_wait(int epfd, uint64_t *tags, uint32_t *events, int capacity, int timeout_ms);
+
+/// eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC).
+int cshim_eventfd(void);
+/// accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC).
+int cshim_accept(int listener);
+/// Sets O_NONBLOCK.
+int cshim_set_nonblocking(int fd);
+
+/// Event bits, as plain constants Swift can use.
+extern const uint32_t cshim_EPOLLIN;
+extern const uint32_t cshim_EPOLLOUT;
+extern const uint32_t cshim_EPOLLERR;
+extern const uint32_t cshim_EPOLLHUP;
+extern const uint32_t cshim_EPOLLRDHUP;
+extern const uint32_t cshim_EPOLLEXCLUSIVE;
 #endif

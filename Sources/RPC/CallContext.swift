@@ -1,0 +1,33 @@
+import Dispatch
+
+/// What a handler knows about the call besides its request.
+public struct CallContext: Sendable {
+    /// Full method name, e.g. `findreviewer.v1.FindReviewer/GetReview`.
+    public var method: String
+    /// Metadata from the request header; the first value wins when a key repeats.
+    public var metadata: [String: String]
+    /// When the call must be answered by (monotonic nanoseconds, `DispatchTime.now().uptimeNanoseconds`); nil for none.
+    public var deadline: UInt64?
+    /// The client's address, `127.0.0.1:50123`.
+    public var peer: String
+    /// The client's id for this call on its connection.
+    public var callId: UInt32
+
+    /// Creates a context (servers build these; tests may too).
+    public init(method: String, metadata: [String: String] = [:], deadline: UInt64? = nil, peer: String = "", callId: UInt32 = 0) {
+        self.method = method
+        self.metadata = metadata
+        self.deadline = deadline
+        self.peer = peer
+        self.callId = callId
+    }
+
+    /// The `request-id` metadata, for logs.
+    public var requestId: String { self.metadata["request-id"] ?? "" }
+
+    /// Whether the deadline has passed.
+    public var isPastDeadline: Bool {
+        guard let deadline = self.deadline else { return false }
+        return DispatchTime.now().uptimeNanoseconds >= deadline
+    }
+}

@@ -1,0 +1,126 @@
+/// Limits a decoder enforces before it allocates anything for a frame.
+public struct FrameLimits: Sendable, Equatable {
+    /// Largest protobuf header (default 8 KiB).
+    public var maxHeaderBytes: Int
+    /// Largest payload (default 4 MiB).
+    public var maxPayloadBytes: Int
+
+    /// The defaults of PROTOCOL.md.
+    public static let `default` = FrameLimits(maxHeaderBytes: 8 << 10, maxPayloadBytes: 4 << 20)
+
+    /// Creates limits.
+    public init(maxHeaderBytes: Int, maxPayloadBytes: Int) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxPayloadBytes = maxPayloadBytes
+    }
+}
+
+/// Why the byte stream cannot be read any further: a connection-level error.
+public struct FrameError: Error, Sendable, Equatable {
+    /// RESOURCE_EXHAUSTED for limits, INVALID_ARGUMENT for malformed frames or preface.
+    public var code: StatusCode
+    /// What was wrong, for the CONNECTION_ERROR frame.
+    public var message: String
+}
+
+/// Incremental frame decoding: bytes in, frames out, pure (no I/O).
+///
+/// Feed bytes as they arrive; `next()` returns a complete frame or nil when more bytes are
+/// needed. The fixed part is checked against the limits before the rest is awaited, so an
+/// oversized frame is refused from its first 12 bytes.
+public struct FrameDecoder: Sendable {
+    /// The limits in force.
+    public let limits: FrameLimits
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var expectsPreface: Bool
+
+    /// A decoder; with `expectingPreface` the stream must begin with ``Preface/bytes``.
+    public init(limits: FrameLimits = .default, expectingPreface: Bool = false) {
+        self.limits = limits
+        self.expectsPreface = expectingPreface
+    }
+
+    /// Bytes received but not yet returned as frames.
+    public var bufferedCount: Int { self.buffer.count - self.start }
+
+    /// Whether a frame has started but not yet completed (for the half-received-frame timeout).
+    public var isMidFrame: Bool { self.bufferedCount > 0 }
+
+    /// Adds received bytes.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        if self.start > 0 && self.start == self.buffer.count {
+            self.buffer.removeAll(keepingCapacity: true)
+            self.start = 0
+        }
+        self.buffer.append(contentsOf: bytes)
+    }
+
+    /// Adds received bytes.
+    public mutating func feed(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { self.feed($0) }
+    }
+
+    /// The next complete frame, or nil when more bytes are needed.
+    public mutating func next() throws(FrameError) -> Frame? {
+        if self.expectsPreface {
+            guard self.bufferedCount >= Preface.bytes.count else {
+                // Refuse a wrong magic as soon as it shows, without waiting for all 8 bytes.
+                let seen = Array(self.buffer[self.start...].prefix(4))
+                if seen != Array(Preface.magic.prefix(seen.count)) { throw self.badPreface() }
+                return nil
+            }
+            let preface = Array(self.buffer[self.start..<self.start + Preface.bytes.count])
+            guard Array(preface.prefix(4)) == Preface.magic else { throw self.badPreface() }
+            let version = UInt16(preface[4]) << 8 | UInt16(preface[5])
+            guard version == Preface.version else {
+                throw FrameError(code: .unimplemented, message: "protocol version \(version) is not supported; this server speaks version \(Preface.version)")
+            }
+            self.start += Preface.bytes.count
+            self.expectsPreface = false
+        }
+        guard self.bufferedCount >= Frame.fixedSize else { return nil }
+        let fixed = self.start
+        let length = Int(self.buffer[fixed]) << 24 | Int(self.buffer[fixed + 1]) << 16 | Int(self.buffer[fixed + 2]) << 8
+            | Int(self.buffer[fixed + 3])
+        let typeByte = self.buffer[fixed + 4]
+        let flags = self.buffer[fixed + 5]
+        let headerLength = Int(self.buffer[fixed + 6]) << 8 | Int(self.buffer[fixed + 7])
+        let callId = UInt32(self.buffer[fixed + 8]) << 24 | UInt32(self.buffer[fixed + 9]) << 16
+            | UInt32(self.buffer[fixed + 10]) << 8 | UInt32(self.buffer[fixed + 11])
+        guard let type = FrameType(rawValue: typeByte) else {
+            throw FrameError(code: .invalidArgument, message: "unknown frame type \(typeByte)")
+        }
+        guard headerLength <= length else {
+            throw FrameError(code: .invalidArgument, message: "header length \(headerLength) exceeds frame length \(length)")
+        }
+        guard headerLength <= self.limits.maxHeaderBytes else {
+            throw FrameError(
+                code: .resourceExhausted, message: "frame header of \(headerLength) bytes exceeds the limit of \(self.limits.maxHeaderBytes)")
+        }
+        let payloadLength = length - headerLength
+        guard payloadLength <= self.limits.maxPayloadBytes else {
+            throw FrameError(
+                code: .resourceExhausted, message: "payload of \(payloadLength) bytes exceeds the limit of \(self.limits.maxPayloadBytes)")
+        }
+        guard self.bufferedCount >= Frame.fixedSize + length else { return nil }
+        let headerStart = fixed + Frame.fixedSize
+        let frame = Frame(
+            type: type, flags: flags, callId: callId, header: Array(self.buffer[headerStart..<headerStart + headerLength]),
+            payload: Array(self.buffer[headerStart + headerLength..<headerStart + length]))
+        self.start += Frame.fixedSize + length
+        // Compact once the consumed prefix dominates, so the buffer does not grow without bound.
+        if self.start == self.buffer.count {
+            self.buffer.removeAll(keepingCapacity: true)
+            self.start = 0
+        } else if self.start > 65_536 && self.start * 2 > self.buffer.count {
+            self.buffer.removeFirst(self.start)
+            self.start = 0
+        }
+        return frame
+    }
+
+    private func badPreface() -> FrameError {
+        FrameError(code: .invalidArgument, message: "bad connection preface: expected the bytes 46 52 56 57 00 01 00 00 (\"FRVW\", version 1)")
+    }
+}

@@ -1,1 +1,0 @@
-// RPC: placeholder, filled by its issue.

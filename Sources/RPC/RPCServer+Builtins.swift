@@ -1,0 +1,44 @@
+import Messages
+
+extension RPCServer {
+    /// Health/Check and ServerInfoService, served by every server.
+    func registerBuiltins() {
+        self.register("findreviewer.v1.Health/Check", idempotent: true) {
+            [unowned self] (request: HealthCheckRequest, _) throws(RPCError) -> HealthCheckResponse in
+            if !request.service.isEmpty && !self.methods.contains(where: { $0.method.hasPrefix(request.service + "/") }) {
+                return HealthCheckResponse(status: .serviceUnknown)
+            }
+            return HealthCheckResponse(status: self.isDraining ? .notServing : .serving)
+        }
+        self.register("findreviewer.v1.ServerInfoService/GetServerInfo", idempotent: true) {
+            [unowned self] (_: GetServerInfoRequest, _) throws(RPCError) -> ServerInfo in
+            self.serverInfo()
+        }
+        self.register("findreviewer.v1.ServerInfoService/DescribeType", idempotent: true) {
+            (request: DescribeTypeRequest, _) throws(RPCError) -> DescribeTypeResponse in
+            guard let description = ProtoSchema.describe(typeName: request.typeName) else {
+                throw RPCError(.notFound, "no message or enum type named \"\(request.typeName)\"")
+            }
+            return description
+        }
+    }
+
+    /// What GetServerInfo answers: identity, limits and every served method with its types.
+    func serverInfo() -> ServerInfo {
+        var services: [String: [MethodInfo]] = [:]
+        for registration in self.methods {
+            let parts = registration.method.split(separator: "/", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let schema = ProtoSchema.method(fullName: registration.method)
+            services[String(parts[0]), default: []].append(
+                MethodInfo(
+                    name: String(parts[1]), fullName: registration.method, inputType: schema?.inputType ?? "",
+                    outputType: schema?.outputType ?? "", idempotent: registration.idempotent, roles: registration.roles))
+        }
+        return ServerInfo(
+            name: self.options.serverName, version: self.options.serverVersion, protocolVersion: UInt32(Preface.version),
+            startedAt: self.startTime, services: services.keys.sorted().map { ServiceInfo(name: $0, methods: services[$0]!) },
+            maxPayloadBytes: UInt64(self.options.frameLimits.maxPayloadBytes),
+            maxHeaderBytes: UInt32(self.options.frameLimits.maxHeaderBytes), testClock: self.options.testClock)
+    }
+}

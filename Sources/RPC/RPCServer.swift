@@ -1,0 +1,232 @@
+import Dispatch
+import Foundation
+import Glibc
+import Messages
+import Synchronization
+import Transport
+
+/// A method the server serves.
+public struct MethodRegistration: Sendable {
+    /// Full name, `package.Service/Method`.
+    public var method: String
+    /// Whether clients may retry it after UNAVAILABLE.
+    public var idempotent: Bool
+    /// Roles allowed to call it, for ServerInfoService (the interceptor enforces them).
+    public var roles: [String]
+    /// Request payload, context, responder.
+    public var handler: @Sendable ([UInt8], CallContext, Responder) -> Void
+}
+
+/// The gRPC-style server of PROTOCOL.md over epoll event loops.
+///
+/// Calls run to completion on the event-loop thread that read them: read, decode, handle,
+/// encode, write, with no hop to another thread. A handler that must wait completes its
+/// ``Responder`` later from any thread.
+public final class RPCServer: @unchecked Sendable {
+    /// Limits and identity.
+    public let options: ServerOptions
+    /// Runs before every handler (after the method is known); a thrown error is the answer.
+    public var interceptor: (@Sendable (CallContext, MethodRegistration) throws(RPCError) -> Void)?
+    /// Connection-level events for the operator's log: (event, peer, code, message).
+    public var log: (@Sendable (String, String, StatusCode, String) -> Void)?
+
+    private var registrations: [String: MethodRegistration] = [:]
+    private var loops: [EventLoop] = []
+    private var listener: Int32 = -1
+    private let connectionCount = Atomic<Int>(0)
+    private let callCount = Atomic<Int>(0)
+    private let draining = Atomic<Bool>(false)
+    let startTime = Int64(Date().timeIntervalSince1970)
+    private let lifecycle = Mutex(State.idle)
+    private var connections: [ObjectIdentifier: ServerConnection] = [:]  // per loop thread; guarded by loop ownership
+    private let connectionsLock = Mutex(())
+
+    private enum State { case idle, running, stopped }
+
+    /// A server with `options`; register methods, then ``start()``.
+    public init(options: ServerOptions = ServerOptions()) {
+        self.options = options
+        self.registerBuiltins()
+    }
+
+    // MARK: registration
+
+    /// Serves `method` with a raw handler: payload bytes in, a ``Responder`` to answer.
+    public func register(
+        _ method: String, idempotent: Bool = false, roles: [String] = [],
+        handler: @escaping @Sendable ([UInt8], CallContext, Responder) -> Void
+    ) {
+        precondition(self.lifecycle.withLock { $0 } == .idle, "register methods before start()")
+        self.registrations[method] = MethodRegistration(method: method, idempotent: idempotent, roles: roles, handler: handler)
+    }
+
+    /// Serves `method` with a handler that answers at once on the event-loop thread.
+    public func register<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: String, idempotent: Bool = false, roles: [String] = [],
+        _ handler: @escaping @Sendable (Request, CallContext) throws(RPCError) -> Response
+    ) {
+        self.register(method, idempotent: idempotent, roles: roles) { payload, context, responder in
+            do throws(RPCError) {
+                let request = try Self.decode(Request.self, payload)
+                responder.respond(try handler(request, context))
+            } catch {
+                responder.fail(error)
+            }
+        }
+    }
+
+    /// Serves `method` with a handler that may answer later, from any thread.
+    public func registerDeferred<Request: ProtoMessage>(
+        _ method: String, _ requestType: Request.Type, idempotent: Bool = false, roles: [String] = [],
+        _ handler: @escaping @Sendable (Request, CallContext, Responder) -> Void
+    ) {
+        self.register(method, idempotent: idempotent, roles: roles) { payload, context, responder in
+            do throws(RPCError) {
+                handler(try Self.decode(Request.self, payload), context, responder)
+            } catch {
+                responder.fail(error)
+            }
+        }
+    }
+
+    /// Unparsable payloads are INVALID_ARGUMENT; the connection stays open.
+    static func decode<Request: ProtoMessage>(_ type: Request.Type, _ payload: [UInt8]) throws(RPCError) -> Request {
+        do {
+            return try Request(serializedBytes: payload)
+        } catch {
+            throw RPCError(
+                .invalidArgument, "request is not a valid \(Request.protoName): \(error.message)",
+                details: error.field.map { [ErrorDetail(reason: "MALFORMED_REQUEST", field: $0)] } ?? [])
+        }
+    }
+
+    func registration(for method: String) -> MethodRegistration? { self.registrations[method] }
+
+    /// Every registered method, sorted.
+    public var methods: [MethodRegistration] { self.registrations.values.sorted { $0.method < $1.method } }
+
+    // MARK: lifecycle
+
+    /// Binds, starts the event loops, and returns the address actually bound (port 0 resolved).
+    @discardableResult
+    public func start() throws(SystemError) -> SocketAddress {
+        Socket.ignoreSIGPIPE()
+        let address = try SocketAddress(parsing: self.options.address)
+        self.listener = try Socket.listen(address)
+        let count = self.options.eventLoops > 0 ? self.options.eventLoops : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        for index in 0..<count {
+            let loop = try EventLoop(name: "rpc-loop-\(index)") { [weak self] loop in self?.tick(loop) }
+            let acceptor = Acceptor(server: self, loop: loop, listener: self.listener)
+            // Every loop waits on the shared listener; EPOLLEXCLUSIVE wakes one per connection.
+            try loop.register(self.listener, events: EventLoop.readable | EventLoop.exclusive, handler: acceptor)
+            self.loops.append(loop)
+        }
+        self.lifecycle.withLock { $0 = .running }
+        for loop in self.loops { loop.start() }
+        return Socket.localAddress(self.listener) ?? address
+    }
+
+    /// Whether shutdown has begun.
+    public var isDraining: Bool { self.draining.load(ordering: .relaxed) }
+
+    /// Open connections now.
+    public var openConnections: Int { self.connectionCount.load(ordering: .relaxed) }
+
+    /// Graceful shutdown: stop accepting, GOAWAY to every connection, let calls in flight finish
+    /// for up to the drain timeout, then close everything and stop the loops.
+    public func shutdown() {
+        guard self.lifecycle.withLock({ state -> Bool in
+            guard state == .running else { return false }
+            state = .stopped
+            return true
+        }) else { return }
+        self.draining.store(true, ordering: .sequentiallyConsistent)
+        for loop in self.loops {
+            loop.execute { [self] in
+                loop.deregister(self.listener)
+                for connection in self.connections(on: loop) { connection.goAway("the server is shutting down") }
+            }
+        }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(self.options.drainTimeoutSeconds) * 1_000_000_000
+        while self.callCount.load(ordering: .relaxed) > 0, DispatchTime.now().uptimeNanoseconds < deadline {
+            usleep(2_000)  // waiting for other threads' calls to finish, bounded by the drain timeout
+        }
+        let closed = DispatchSemaphore(value: 0)
+        for loop in self.loops {
+            loop.execute { [self] in
+                for connection in self.connections(on: loop) {
+                    connection.flush()
+                    connection.close()
+                }
+                closed.signal()
+            }
+        }
+        for _ in self.loops { closed.wait() }
+        for loop in self.loops { loop.stop() }
+        Socket.close(self.listener)
+    }
+
+    // MARK: connection bookkeeping
+
+    fileprivate func accepted(_ fd: Int32, loop: EventLoop) {
+        let peer = Socket.peerAddress(fd)?.description ?? "unknown"
+        if self.connectionCount.wrappingAdd(1, ordering: .relaxed).newValue > self.options.maxConnections || self.isDraining {
+            self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
+            let reason = self.isDraining ? "the server is shutting down" : "too many connections (limit \(self.options.maxConnections))"
+            let code: StatusCode = self.isDraining ? .unavailable : .resourceExhausted
+            var bytes = Preface.bytes
+            let header = (try? ConnectionError(statusCode: code.rawValue, message: reason).serializedBytes()) ?? []
+            Frame.encode(type: .connectionError, callId: 0, header: header, payload: [], into: &bytes)
+            _ = bytes.withUnsafeBytes { try? Socket.write(fd, from: $0) }
+            Socket.close(fd)
+            self.log?("connection refused", peer, code, reason)
+            return
+        }
+        let connection = ServerConnection(fd: fd, peer: peer, server: self, loop: loop)
+        self.connectionsLock.withLock { _ in self.connections[ObjectIdentifier(connection)] = connection }
+        do {
+            try loop.register(fd, events: EventLoop.readable | EventLoop.hangup, handler: connection)
+        } catch {
+            connection.close()
+            return
+        }
+        connection.flush()  // the server's preface
+    }
+
+    func connectionClosed(_ connection: ServerConnection) {
+        self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
+        self.connectionsLock.withLock { _ in self.connections[ObjectIdentifier(connection)] = nil }
+    }
+
+    func callStarted() { self.callCount.wrappingAdd(1, ordering: .relaxed) }
+    func callFinished() { self.callCount.wrappingSubtract(1, ordering: .relaxed) }
+
+    private func connections(on loop: EventLoop) -> [ServerConnection] {
+        self.connectionsLock.withLock { _ in self.connections.values.filter { $0.loop === loop } }
+    }
+
+    private func tick(_ loop: EventLoop) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        for connection in self.connections(on: loop) { connection.tick(now: now) }
+    }
+}
+
+/// Accepts connections on one loop.
+private final class Acceptor: EventHandler {
+    unowned let server: RPCServer
+    let loop: EventLoop
+    let listener: Int32
+
+    init(server: RPCServer, loop: EventLoop, listener: Int32) {
+        self.server = server
+        self.loop = loop
+        self.listener = listener
+    }
+
+    func handle(events: UInt32) {
+        for _ in 0..<64 {
+            guard case .done(let fd)? = try? Socket.accept(self.listener) else { return }
+            self.server.accepted(fd, loop: self.loop)
+        }
+    }
+}

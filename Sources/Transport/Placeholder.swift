@@ -1,1 +1,0 @@
-// Transport: placeholder, filled by its issue.
