@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "Messages", targets: ["Messages"]),
         .library(name: "RPC", targets: ["RPC"]),
         .library(name: "FindReviewerDomain", targets: ["FindReviewerDomain"]),
+        .library(name: "FindReviewerClient", targets: ["FindReviewerClient"]),
+        .executable(name: "findreviewer-server", targets: ["findreviewer-server"]),
     ],
     targets: [
         // libprotobuf-c from the system (Debian: libprotobuf-c-dev).
@@ -27,6 +29,10 @@ let package = Package(
         .executableTarget(name: "findreviewer-protogen", dependencies: ["Messages"]),
         // Cost per message of the message layer (`make bench-messages`).
         .executableTarget(name: "messages-bench", dependencies: ["Messages"]),
+        // Typed client for internal Swift services.
+        .target(name: "FindReviewerClient", dependencies: ["Messages", "RPC"]),
+        // The server executable: thin, see FindReviewerServer.ServerApp.
+        .executableTarget(name: "findreviewer-server", dependencies: ["FindReviewerServer"]),
         // Heap statistics for leak checks in tests.
         .target(name: "CTestSupport"),
         // Sockets and event loops over epoll.
@@ -37,7 +43,7 @@ let package = Package(
         .target(name: "FindReviewerDomain"),
 
         // Wiring, authentication and configuration of the running service.
-        .target(name: "FindReviewerServer", dependencies: ["Messages"]),
+        .target(name: "FindReviewerServer", dependencies: ["Messages", "RPC", "Transport", "FindReviewerDomain"]),
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport"),
@@ -46,6 +52,9 @@ let package = Package(
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
         .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer-server"]),
     ],
     swiftLanguageModes: [.v6]
 )

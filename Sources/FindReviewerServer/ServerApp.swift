@@ -1,0 +1,119 @@
+import Dispatch
+import FindReviewerDomain
+import Foundation
+import Glibc
+import RPC
+import Transport
+
+/// `findreviewer-server` as a library: configuration in, a running service, exit status out.
+public enum ServerApp {
+    /// The version reported by ServerInfoService and `--version`.
+    public static let version = "0.1.0"
+
+    /// Runs until SIGTERM or SIGINT; returns the process exit status (0 clean, 1 failed start,
+    /// 2 bad configuration).
+    public static func main(arguments: [String], environment: [String: String]) -> Int32 {
+        let configuration: ServerConfiguration
+        do {
+            guard let parsed = try ServerConfiguration.parse(arguments: arguments, environment: environment) else {
+                print(ServerConfiguration.usage, terminator: "")
+                return 0
+            }
+            configuration = parsed
+        } catch {
+            FileHandle.standardError.write(Data("findreviewer-server: \(error.message)\n".utf8))
+            return 2
+        }
+        let logger = Logger(level: configuration.logLevel, format: configuration.logFormat)
+        do {
+            let running = try self.start(configuration, logger: logger)
+            self.waitForSignal()
+            logger.log(.info, "shutting down", ["drain_timeout_s": String(configuration.drainTimeoutSeconds)])
+            running.stop()
+            logger.log(.info, "stopped")
+            return 0
+        } catch {
+            logger.log(.error, "cannot start", ["error": "\(error)"])
+            FileHandle.standardError.write(Data("findreviewer-server: cannot start: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    /// A started server and what it runs.
+    public final class Running: Sendable {
+        /// The RPC server.
+        public let server: RPCServer
+        /// The service.
+        public let service: FindReviewerService
+        /// The address actually bound.
+        public let address: SocketAddress
+
+        init(server: RPCServer, service: FindReviewerService, address: SocketAddress) {
+            self.server = server
+            self.service = service
+            self.address = address
+        }
+
+        /// Graceful stop: GOAWAY, drain, close; then the background threads.
+        public func stop() {
+            self.server.shutdown()
+            self.service.stopTimer()
+        }
+    }
+
+    /// Starts everything and prints `listening on ADDRESS` and `keys file: PATH`.
+    public static func start(_ configuration: ServerConfiguration, logger: Logger) throws -> Running {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let keysPath = configuration.resolvedKeysFile
+        let (keys, created) = try KeysFile.loadOrCreate(path: keysPath)
+        if created { logger.log(.info, "created a keys file with a fresh key per role", ["path": keysPath]) }
+        let clock: ServiceClock
+        if configuration.testClock {
+            let start = configuration.testClockStart > 0 ? configuration.testClockStart : Int64(Date().timeIntervalSince1970)
+            clock = .test(start: start)
+            logger.log(.warn, "test clock enabled: admins can move time", ["now": String(start)])
+        } else {
+            clock = .system()
+        }
+        let service = FindReviewerService(clock: clock, keys: keys, logger: logger)
+
+        var options = ServerOptions()
+        options.address = configuration.listen
+        options.frameLimits = FrameLimits(maxHeaderBytes: configuration.maxHeaderBytes, maxPayloadBytes: configuration.maxPayloadBytes)
+        options.maxConnections = configuration.maxConnections
+        options.maxCallsPerConnection = configuration.maxCallsPerConnection
+        options.idleTimeoutSeconds = configuration.idleTimeoutSeconds
+        options.frameTimeoutSeconds = configuration.frameTimeoutSeconds
+        options.drainTimeoutSeconds = configuration.drainTimeoutSeconds
+        options.eventLoops = configuration.eventLoops
+        options.serverVersion = self.version
+        options.testClock = configuration.testClock
+        let server = RPCServer(options: options)
+        server.log = { event, peer, code, message in
+            logger.log(.info, event, ["peer": peer, "status": code.name, "message": message])
+        }
+        service.install(on: server)
+        let address = try server.start()
+        service.startTimer()
+        let out = "listening on \(address)\nkeys file: \(keysPath)\n"
+        FileHandle.standardOutput.write(Data(out.utf8))
+        logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])
+        return Running(server: server, service: service, address: address)
+    }
+
+    /// Blocks until SIGTERM or SIGINT arrives.
+    static func waitForSignal() {
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let received = DispatchSemaphore(value: 0)
+        let queue = DispatchQueue(label: "findreviewer.signals")
+        let sources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { received.signal() }
+            source.resume()
+            return source
+        }
+        received.wait()
+        for source in sources { source.cancel() }
+    }
+}

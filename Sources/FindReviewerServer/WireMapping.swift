@@ -1,0 +1,216 @@
+import FindReviewerDomain
+import Messages
+
+/// Conversions between the wire types (module Messages) and the domain's own types.
+///
+/// Both modules name their types after the same concepts, so every type here is qualified.
+/// Times are Unix seconds on both sides; an absent time is 0 on the wire.
+enum WireMapping {
+    // MARK: enums
+
+    static func plan(_ plan: Messages.Plan) -> FindReviewerDomain.Plan { plan == .paid ? .paid : .free }
+    static func plan(_ plan: FindReviewerDomain.Plan) -> Messages.Plan { plan == .paid ? .paid : .free }
+
+    static func source(_ source: Messages.ReviewSource, field: String) throws(DomainError) -> FindReviewerDomain.ReviewSource {
+        switch source {
+        case .organic: return .organic
+        case .businessInvitation: return .businessInvitation
+        case .platformInvitation: return .platformInvitation
+        case .unspecified:
+            throw DomainError(.invalidArgument, "\(field): choose ORGANIC, BUSINESS_INVITATION or PLATFORM_INVITATION", field: field)
+        }
+    }
+
+    static func source(_ source: FindReviewerDomain.ReviewSource) -> Messages.ReviewSource {
+        switch source {
+        case .organic: return .organic
+        case .businessInvitation: return .businessInvitation
+        case .platformInvitation: return .platformInvitation
+        }
+    }
+
+    static func field(_ field: Messages.RequestedField, name: String) throws(DomainError) -> FindReviewerDomain.RequestedField {
+        switch field {
+        case .email: return .email
+        case .referenceNumber: return .referenceNumber
+        case .fullName: return .fullName
+        case .phone: return .phone
+        case .unspecified: throw DomainError(.invalidArgument, "\(name): REQUESTED_FIELD_UNSPECIFIED is not a detail", field: name)
+        }
+    }
+
+    static func field(_ field: FindReviewerDomain.RequestedField) -> Messages.RequestedField {
+        switch field {
+        case .email: return .email
+        case .referenceNumber: return .referenceNumber
+        case .fullName: return .fullName
+        case .phone: return .phone
+        }
+    }
+
+    static func status(_ status: FindReviewerDomain.RequestStatus) -> Messages.RequestStatus {
+        switch status {
+        case .pending: return .pending
+        case .answered: return .answered
+        case .declined: return .declined
+        case .withdrawn: return .withdrawn
+        case .expired: return .expired
+        }
+    }
+
+    static func status(_ status: Messages.RequestStatus, field: String) throws(DomainError) -> FindReviewerDomain.RequestStatus {
+        switch status {
+        case .pending: return .pending
+        case .answered: return .answered
+        case .declined: return .declined
+        case .withdrawn: return .withdrawn
+        case .expired: return .expired
+        case .unspecified: throw DomainError(.invalidArgument, "\(field): REQUEST_STATUS_UNSPECIFIED is not a status", field: field)
+        }
+    }
+
+    static func reason(_ reason: Messages.ReportReason) -> FindReviewerDomain.ReportReason? {
+        switch reason {
+        case .harmfulOrIllegal: return .harmfulOrIllegal
+        case .personalInformation: return .personalInformation
+        case .advertisingOrPromotional: return .advertisingOrPromotional
+        case .notGenuineExperience: return .notGenuineExperience
+        case .differentBusiness: return .differentBusiness
+        case .unspecified: return nil
+        }
+    }
+
+    static func reason(_ reason: FindReviewerDomain.ReportReason) -> Messages.ReportReason {
+        switch reason {
+        case .harmfulOrIllegal: return .harmfulOrIllegal
+        case .personalInformation: return .personalInformation
+        case .advertisingOrPromotional: return .advertisingOrPromotional
+        case .notGenuineExperience: return .notGenuineExperience
+        case .differentBusiness: return .differentBusiness
+        }
+    }
+
+    static func timelineKind(_ kind: FindReviewerDomain.TimelineKind) -> TimelineEventKind {
+        switch kind {
+        case .created: return .created
+        case .automaticReminderSent: return .automaticReminderSent
+        case .answered: return .answered
+        case .replyOpened: return .replyOpened
+        case .declined: return .declined
+        case .withdrawn: return .withdrawn
+        case .expired: return .expired
+        case .manualReminderSent: return .manualReminderSent
+        }
+    }
+
+    // MARK: entities
+
+    static func business(_ business: Messages.Business?) throws(DomainError) -> FindReviewerDomain.Business {
+        guard let business else { throw DomainError(.invalidArgument, "business: required", field: "business") }
+        return FindReviewerDomain.Business(
+            id: business.id, displayName: business.displayName, notificationEmail: business.notificationEmail,
+            locale: business.locale.isEmpty ? "en" : business.locale, plan: self.plan(business.plan))
+    }
+
+    static func business(_ business: FindReviewerDomain.Business) -> Messages.Business {
+        Messages.Business(
+            id: business.id, displayName: business.displayName, notificationEmail: business.notificationEmail,
+            locale: business.locale, plan: self.plan(business.plan), introAcknowledged: business.introAcknowledgedAt != nil,
+            introAcknowledgedAt: business.introAcknowledgedAt ?? 0)
+    }
+
+    static func reviewer(_ reviewer: Messages.Reviewer?) throws(DomainError) -> FindReviewerDomain.Reviewer {
+        guard let reviewer else { throw DomainError(.invalidArgument, "reviewer: required", field: "reviewer") }
+        return FindReviewerDomain.Reviewer(
+            id: reviewer.id, displayName: reviewer.displayName, email: reviewer.email,
+            locale: reviewer.locale.isEmpty ? "en" : reviewer.locale)
+    }
+
+    static func reviewer(_ reviewer: FindReviewerDomain.Reviewer) -> Messages.Reviewer {
+        Messages.Reviewer(id: reviewer.id, displayName: reviewer.displayName, email: reviewer.email, locale: reviewer.locale)
+    }
+
+    static func review(_ review: Messages.Review?) throws(DomainError) -> FindReviewerDomain.Review {
+        guard let review else { throw DomainError(.invalidArgument, "review: required", field: "review") }
+        return FindReviewerDomain.Review(
+            id: review.id, businessId: review.businessId, reviewerId: review.reviewerId, rating: Int(review.rating),
+            title: review.title, text: review.text, experienceDate: review.experienceDate, createdAt: review.createdAt,
+            source: try self.source(review.source, field: "review.source"))
+    }
+
+    static func review(_ review: FindReviewerDomain.Review) -> Messages.Review {
+        Messages.Review(
+            id: review.id, businessId: review.businessId, reviewerId: review.reviewerId, rating: Int32(review.rating),
+            title: review.title, text: review.text, experienceDate: review.experienceDate, createdAt: review.createdAt,
+            source: self.source(review.source), publicReply: review.publicReply.map(self.publicReply))
+    }
+
+    static func publicReply(_ reply: FindReviewerDomain.PublicReply) -> Messages.PublicReply {
+        Messages.PublicReply(text: reply.text, createdAt: reply.createdAt, updatedAt: reply.updatedAt)
+    }
+
+    static func reply(_ reply: FindReviewerDomain.ReviewerReply) -> Messages.ReviewerReply {
+        Messages.ReviewerReply(
+            email: reply.email, referenceNumber: reply.referenceNumber, fullName: reply.fullName, phone: reply.phone,
+            note: reply.note, repliedAt: reply.repliedAt)
+    }
+
+    static func timeline(_ entries: [FindReviewerDomain.TimelineEntry]) -> [Messages.TimelineEntry] {
+        entries.map { Messages.TimelineEntry(at: $0.at, kind: self.timelineKind($0.kind), detail: self.describe($0.kind)) }
+    }
+
+    static func describe(_ kind: FindReviewerDomain.TimelineKind) -> String {
+        switch kind {
+        case .created: return "Request sent to the reviewer"
+        case .automaticReminderSent: return "Automatic reminder sent to the reviewer"
+        case .answered: return "The reviewer answered"
+        case .replyOpened: return "The business opened the reply"
+        case .declined: return "The reviewer declined to share details"
+        case .withdrawn: return "The business withdrew the request"
+        case .expired: return "No answer within 5 days"
+        case .manualReminderSent: return "Reminder sent by the business; 5 more days to answer"
+        }
+    }
+
+    static func request(_ view: BusinessRequestView) -> Messages.InfoRequest {
+        Messages.InfoRequest(
+            id: view.id, businessId: view.businessId, reviewId: view.reviewId, message: view.message,
+            requestedFields: view.requestedFields.map(self.field), referenceLabel: view.referenceLabel,
+            status: self.status(view.status), createdAt: view.createdAt, deadlineAt: view.deadline,
+            reminderSentAt: view.automaticReminderAt ?? 0, manualReminderSentAt: view.manualReminderAt ?? 0,
+            answeredAt: view.answeredAt ?? 0, openedAt: view.openedAt ?? 0, closedAt: view.closedAt ?? 0,
+            replyAvailable: view.replyAvailable, reply: view.reply.map(self.reply), timeline: self.timeline(view.timeline),
+            reviewerDisplayName: view.reviewerDisplayName)
+    }
+
+    static func reviewView(_ view: FindReviewerDomain.BusinessReviewView) -> Messages.BusinessReviewView {
+        let summary = view.findReviewer
+        return Messages.BusinessReviewView(
+            review: self.review(view.review), reviewerDisplayName: view.reviewerDisplayName,
+            findReviewer: Messages.FindReviewerSummary(
+                eligible: summary.eligible, contacted: summary.contacted, latestRequestId: summary.latestRequestId ?? "",
+                latestStatus: summary.latestStatus.map(self.status) ?? .unspecified,
+                canReportNotGenuine: summary.canReportNotGenuine, reply: summary.reply.map(self.reply)))
+    }
+
+    static func publicView(_ view: FindReviewerDomain.PublicReviewView) -> Messages.PublicReviewView {
+        Messages.PublicReviewView(
+            reviewId: view.reviewId, businessId: view.businessId, businessDisplayName: view.businessDisplayName,
+            reviewerDisplayName: view.reviewerDisplayName, rating: Int32(view.rating), title: view.title, text: view.text,
+            experienceDate: view.experienceDate, createdAt: view.createdAt, reviewerContacted: view.reviewerContacted,
+            publicReply: view.publicReply.map(self.publicReply))
+    }
+
+    static func reviewerView(_ view: FindReviewerDomain.ReviewerRequestView) -> Messages.ReviewerRequestView {
+        Messages.ReviewerRequestView(
+            requestId: view.requestId, businessDisplayName: view.businessDisplayName, message: view.message,
+            requestedFields: view.requestedFields.map(self.field), referenceLabel: view.referenceLabel,
+            deadlineAt: view.deadline, status: self.status(view.status), reviewTitle: view.reviewTitle)
+    }
+
+    static func report(_ report: FindReviewerDomain.Report) -> Messages.Report {
+        Messages.Report(
+            id: report.id, businessId: report.businessId, reviewId: report.reviewId, reason: self.reason(report.reason),
+            explanation: report.explanation, status: .open, createdAt: report.createdAt)
+    }
+}
