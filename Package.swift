@@ -42,8 +42,10 @@ let package = Package(
         // The Find Reviewer rules: pure, no I/O.
         .target(name: "FindReviewerDomain"),
 
+        // Email rendering (en, sv, de), transports and the outbox delivery worker.
+        .target(name: "Notifications", dependencies: ["FindReviewerDomain"]),
         // Wiring, authentication and configuration of the running service.
-        .target(name: "FindReviewerServer", dependencies: ["Messages", "RPC", "Transport", "FindReviewerDomain"]),
+        .target(name: "FindReviewerServer", dependencies: ["Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications"]),
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport"),

@@ -91,6 +91,27 @@ public final class FindReviewerService: @unchecked Sendable {
         }
     }
 
+    /// Runs a command of the server's own (delivery bookkeeping); its events are logged like any write.
+    @discardableResult
+    public func executeInternal(_ command: DomainCommand) -> Result<[DomainEvent], DomainError> {
+        let result: Result<[DomainEvent], DomainError> = self.state.withLock { state in
+            do throws(DomainError) {
+                let events = try state.execute(command, now: self.clock.now())
+                state.apply(events)
+                if !events.isEmpty { self.eventLog.append(events) { _ in } }
+                return .success(events)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return result
+    }
+
+    /// Undelivered outbox entries with what their emails need.
+    public func undeliveredNotifications() -> [NotificationContext] {
+        self.state.withLock { $0.undeliveredNotifications() }
+    }
+
     // MARK: time
 
     /// Applies every transition due at the service's time; returns how many were applied.

@@ -2,6 +2,7 @@ import Dispatch
 import FindReviewerDomain
 import Foundation
 import Glibc
+import Notifications
 import RPC
 import Transport
 
@@ -47,17 +48,22 @@ public enum ServerApp {
         public let service: FindReviewerService
         /// The address actually bound.
         public let address: SocketAddress
+        /// Sends the outbox.
+        public let delivery: DeliveryWorker
 
-        init(server: RPCServer, service: FindReviewerService, address: SocketAddress) {
+        init(server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker) {
             self.server = server
             self.service = service
             self.address = address
+            self.delivery = delivery
         }
 
         /// Graceful stop: GOAWAY, drain, close; then the background threads.
         public func stop() {
             self.server.shutdown()
             self.service.stopTimer()
+            self.delivery.step()
+            self.delivery.stop()
         }
     }
 
@@ -93,12 +99,27 @@ public enum ServerApp {
             logger.log(.info, event, ["peer": peer, "status": code.name, "message": message])
         }
         service.install(on: server)
+        let delivery = self.makeDelivery(configuration, service: service, logger: logger)
+        service.onEventsApplied = { _ in delivery.wake() }
         let address = try server.start()
         service.startTimer()
+        delivery.start()
         let out = "listening on \(address)\nkeys file: \(keysPath)\n"
         FileHandle.standardOutput.write(Data(out.utf8))
         logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])
-        return Running(server: server, service: service, address: address)
+        return Running(server: server, service: service, address: address, delivery: delivery)
+    }
+
+    /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.
+    static func makeDelivery(_ configuration: ServerConfiguration, service: FindReviewerService, logger: Logger) -> DeliveryWorker {
+        let renderer = EmailRenderer(from: configuration.mailFrom, replyBaseURL: configuration.replyBaseURL)
+        let transport: EmailTransport = FileTransport(
+            directory: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"))
+        return DeliveryWorker(
+            renderer: renderer, transport: transport, pending: { service.undeliveredNotifications() },
+            markDelivered: { id in service.executeInternal(.markDelivered(outboxId: id)) },
+            now: { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000_000) },
+            log: { message, detail in logger.log(.warn, message, ["detail": detail]) })
     }
 
     /// Blocks until SIGTERM or SIGINT arrives.

@@ -1,0 +1,173 @@
+import FindReviewerDomain
+import Foundation
+
+/// A finished email: headers and body as RFC 5322 bytes with CRLF line ends.
+public struct RenderedEmail: Sendable, Equatable {
+    /// `<out_00000001@domain>`: the same for every delivery of one outbox entry.
+    public var messageId: String
+    /// The outbox entry it reports.
+    public var entryId: String
+    public var from: String
+    public var to: String
+    /// The subject, not encoded.
+    public var subject: String
+    /// The whole message.
+    public var rfc822: [UInt8]
+}
+
+/// Turns an outbox entry's context into an email in the recipient's language.
+public struct EmailRenderer: Sendable {
+    /// Sender shown on every email, e.g. `FindReviewer <no-reply@example.com>`.
+    public var from: String
+    /// Base of the reviewer's reply link; `?token=` is appended.
+    public var replyBaseURL: String
+    /// Right-hand side of Message-IDs.
+    public var messageIdDomain: String
+
+    /// Creates a renderer.
+    public init(from: String, replyBaseURL: String, messageIdDomain: String = "findreviewer.invalid") {
+        self.from = from
+        self.replyBaseURL = replyBaseURL
+        self.messageIdDomain = messageIdDomain
+    }
+
+    /// The email for `context`.
+    public func render(_ context: NotificationContext) -> RenderedEmail {
+        let link = context.entry.kind.isForReviewer ? self.replyBaseURL + "?token=" + context.replyToken : ""
+        let deadline = Self.formatDate(context.deadline, context.language)
+        let text = EmailTemplates.render(context, replyLink: link, deadline: deadline)
+        let messageId = "<\(context.entry.id)@\(self.messageIdDomain)>"
+        let to = Self.mailbox(name: context.recipientName, address: context.recipientAddress)
+        var headers = [
+            "From: \(self.from)",
+            "To: \(to)",
+            "Subject: \(Self.encodeHeader(text.subject))",
+            "Date: \(Self.rfc5322Date(context.entry.createdAt))",
+            "Message-ID: \(messageId)",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: quoted-printable",
+            "X-FindReviewer-Kind: \(context.entry.kind.rawValue)",
+        ]
+        headers = headers.map { Self.fold($0) }
+        let message = headers.joined(separator: "\r\n") + "\r\n\r\n" + Self.quotedPrintable(text.body) + "\r\n"
+        return RenderedEmail(
+            messageId: messageId, entryId: context.entry.id, from: self.from, to: context.recipientAddress,
+            subject: text.subject, rfc822: Array(message.utf8))
+    }
+
+    // MARK: formats
+
+    static let months: [Language: [String]] = [
+        .en: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+        .sv: ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"],
+        .de: ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
+    ]
+
+    /// The deadline in the reader's language, in UTC: `29 November 2026, 14:00 UTC`.
+    static func formatDate(_ time: UnixSeconds, _ language: Language) -> String {
+        let parts = self.utcParts(time)
+        let month = self.months[language]![parts.month - 1]
+        let clock = String(format: "%02d:%02d", parts.hour, parts.minute)
+        switch language {
+        case .en: return "\(parts.day) \(month) \(parts.year), \(clock) UTC"
+        case .sv: return "\(parts.day) \(month) \(parts.year) kl. \(clock) UTC"
+        case .de: return "\(parts.day). \(month) \(parts.year), \(clock) Uhr UTC"
+        }
+    }
+
+    /// `Tue, 24 Nov 2026 14:00:00 +0000`.
+    static func rfc5322Date(_ time: UnixSeconds) -> String {
+        let parts = self.utcParts(time)
+        let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+        let weekday = days[Int(((time / 86_400) % 7 + 7) % 7)]
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][parts.month - 1]
+        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", weekday, parts.day, month, parts.year, parts.hour, parts.minute, parts.second)
+    }
+
+    /// Civil date from Unix seconds (UTC), by Howard Hinnant's days-from-civil inverse.
+    static func utcParts(_ time: UnixSeconds) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let days = Int((time >= 0 ? time : time - 86_399) / 86_400)
+        let secondsOfDay = Int(time - Int64(days) * 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day, secondsOfDay / 3_600, secondsOfDay % 3_600 / 60, secondsOfDay % 60)
+    }
+
+    /// `Name <address>`, the name encoded when it is not plain ASCII.
+    static func mailbox(name: String, address: String) -> String {
+        let safe = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " " || $0 == "." || $0 == "-") }
+        if name.isEmpty { return address }
+        return (safe ? name : self.encodeHeader(name)) + " <\(address)>"
+    }
+
+    /// RFC 2047 `=?utf-8?B?…?=` words for non-ASCII text, each under 76 characters.
+    static func encodeHeader(_ text: String) -> String {
+        if text.allSatisfy({ $0.isASCII && !$0.isNewline }) { return text }
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            // 45 bytes → 60 base64 characters; plus 12 for the wrapper stays under 75.
+            if chunk.count + bytes.count > 45 {
+                words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=")
+                chunk.removeAll()
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    /// Folds a header line longer than 78 characters at a space.
+    static func fold(_ line: String) -> String {
+        guard line.count > 78, !line.contains("\r\n") else { return line }
+        var out = ""
+        var current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            if !current.isEmpty && current.count + 1 + word.count > 76 {
+                out += current + "\r\n"
+                current = " " + word
+            } else {
+                current += (current.isEmpty ? "" : " ") + word
+            }
+        }
+        return out + current
+    }
+
+    /// Quoted-printable (RFC 2045) with CRLF line ends and soft breaks under 76 characters.
+    static func quotedPrintable(_ text: String) -> String {
+        var lines: [String] = []
+        for line in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+            var encoded = ""
+            var width = 0
+            let bytes = Array(line.utf8)
+            for (index, byte) in bytes.enumerated() {
+                let isLast = index == bytes.count - 1
+                var piece: String
+                if (byte >= 33 && byte <= 126 && byte != 61) || (byte == 32 && !isLast) {
+                    piece = String(UnicodeScalar(byte))
+                } else {
+                    piece = String(format: "=%02X", byte)
+                }
+                // A line that starts with "." is escaped so SMTP dot-stuffing cannot change it.
+                if index == 0 && byte == 46 { piece = "=2E" }
+                if width + piece.count > 75 {
+                    encoded += "=\r\n"
+                    width = 0
+                }
+                encoded += piece
+                width += piece.count
+            }
+            lines.append(encoded)
+        }
+        return lines.joined(separator: "\r\n")
+    }
+}

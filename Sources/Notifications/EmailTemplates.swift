@@ -1,0 +1,226 @@
+import FindReviewerDomain
+
+/// The words of every email, per language. Written for this product; the reviewer's emails
+/// quote only what the business wrote, and the business's emails never carry the reviewer's
+/// address or reply link.
+enum EmailTemplates {
+    struct Text {
+        var subject: String
+        var body: String
+    }
+
+    static func defaultReferenceLabel(_ language: Language) -> String {
+        switch language {
+        case .en: return "Reference number"
+        case .sv: return "Referensnummer"
+        case .de: return "Referenznummer"
+        }
+    }
+
+    static func fieldName(_ field: RequestedField, label: String, _ language: Language) -> String {
+        switch (field, language) {
+        case (.referenceNumber, _): return label.isEmpty ? self.defaultReferenceLabel(language) : label
+        case (.email, .en): return "Email address"
+        case (.email, .sv): return "E-postadress"
+        case (.email, .de): return "E-Mail-Adresse"
+        case (.fullName, .en): return "Full name"
+        case (.fullName, .sv): return "Fullständigt namn"
+        case (.fullName, .de): return "Vollständiger Name"
+        case (.phone, .en): return "Phone number"
+        case (.phone, .sv): return "Telefonnummer"
+        case (.phone, .de): return "Telefonnummer"
+        }
+    }
+
+    static func render(_ context: NotificationContext, replyLink: String, deadline: String) -> Text {
+        let language = context.language
+        let business = context.businessName
+        let fields = context.requestedFields.map { "  - " + self.fieldName($0, label: context.referenceLabel, language) }
+            .joined(separator: "\n")
+        let quoted = context.businessMessage.split(separator: "\n", omittingEmptySubsequences: false).map { "  > " + $0 }
+            .joined(separator: "\n")
+        let review = context.reviewTitle.isEmpty ? "" : " “\(context.reviewTitle)”"
+        switch (context.entry.kind, language) {
+        case (.requestToReviewer, .en):
+            return Text(
+                subject: "\(business) would like to know more about your review",
+                body: """
+                    Hello \(context.recipientName),
+
+                    \(business) read your review\(review) and could not match it to a customer record. They asked us to pass on this message:
+
+                    \(quoted)
+
+                    They would like to know:
+                    \(fields)
+
+                    You decide what to share, if anything. Answers are text only; files cannot be attached. Your review stays online either way.
+
+                    Answer or decline here before \(deadline):
+                    \(replyLink)
+
+                    This message was sent on behalf of \(business) through the review platform's Find Reviewer service.
+                    """)
+        case (.requestToReviewer, .sv):
+            return Text(
+                subject: "\(business) vill veta mer om ditt omdöme",
+                body: """
+                    Hej \(context.recipientName),
+
+                    \(business) har läst ditt omdöme\(review) men hittar dig inte bland sina kunder. De har bett oss vidarebefordra det här meddelandet:
+
+                    \(quoted)
+
+                    De undrar över:
+                    \(fields)
+
+                    Du bestämmer själv vad du vill dela, om något alls. Svaret är bara text; filer kan inte bifogas. Ditt omdöme ligger kvar oavsett.
+
+                    Svara eller avböj här senast \(deadline):
+                    \(replyLink)
+
+                    Meddelandet skickades för \(business) räkning via recensionsplattformens tjänst Hitta recensent.
+                    """)
+        case (.requestToReviewer, .de):
+            return Text(
+                subject: "\(business) möchte mehr über Ihre Bewertung erfahren",
+                body: """
+                    Hallo \(context.recipientName),
+
+                    \(business) hat Ihre Bewertung\(review) gelesen und kann sie keinem Kundenkonto zuordnen. Das Unternehmen hat uns gebeten, Ihnen diese Nachricht weiterzuleiten:
+
+                    \(quoted)
+
+                    Das Unternehmen fragt nach:
+                    \(fields)
+
+                    Sie entscheiden selbst, ob und was Sie teilen. Antworten sind reiner Text; Dateien lassen sich nicht anhängen. Ihre Bewertung bleibt in jedem Fall online.
+
+                    Antworten oder ablehnen können Sie hier bis \(deadline):
+                    \(replyLink)
+
+                    Diese Nachricht wurde im Auftrag von \(business) über den Dienst „Bewerter finden“ der Bewertungsplattform verschickt.
+                    """)
+        case (.automaticReminder, .en), (.manualReminder, .en):
+            return Text(
+                subject: "Reminder: \(business) is still waiting for your answer",
+                body: """
+                    Hello \(context.recipientName),
+
+                    A reminder: \(business) asked about your review\(review) and has not heard back yet. Their message:
+
+                    \(quoted)
+
+                    They would like to know:
+                    \(fields)
+
+                    Sharing is up to you, and your review stays online. You can answer or decline until \(deadline):
+                    \(replyLink)
+                    """)
+        case (.automaticReminder, .sv), (.manualReminder, .sv):
+            return Text(
+                subject: "Påminnelse: \(business) väntar fortfarande på ditt svar",
+                body: """
+                    Hej \(context.recipientName),
+
+                    En påminnelse: \(business) har frågat om ditt omdöme\(review) och har ännu inte fått något svar. Deras meddelande:
+
+                    \(quoted)
+
+                    De undrar över:
+                    \(fields)
+
+                    Det är upp till dig vad du delar, och ditt omdöme ligger kvar. Du kan svara eller avböja fram till \(deadline):
+                    \(replyLink)
+                    """)
+        case (.automaticReminder, .de), (.manualReminder, .de):
+            return Text(
+                subject: "Erinnerung: \(business) wartet noch auf Ihre Antwort",
+                body: """
+                    Hallo \(context.recipientName),
+
+                    eine Erinnerung: \(business) hat zu Ihrer Bewertung\(review) nachgefragt und noch keine Antwort erhalten. Die Nachricht:
+
+                    \(quoted)
+
+                    Das Unternehmen fragt nach:
+                    \(fields)
+
+                    Was Sie teilen, entscheiden Sie, und Ihre Bewertung bleibt online. Antworten oder ablehnen können Sie bis \(deadline):
+                    \(replyLink)
+                    """)
+        case (.replyReceived, .en):
+            return Text(
+                subject: "A reviewer answered your Find Reviewer request",
+                body: """
+                    Hello \(business),
+
+                    The author of the review\(review) answered your request \(context.entry.requestId). Open the reply in your business account to see what they shared; it will then appear under the review.
+                    """)
+        case (.replyReceived, .sv):
+            return Text(
+                subject: "En recensent har svarat på din förfrågan",
+                body: """
+                    Hej \(business),
+
+                    Den som skrev omdömet\(review) har svarat på din förfrågan \(context.entry.requestId). Öppna svaret i ditt företagskonto för att se vad hen delade; det visas sedan under omdömet.
+                    """)
+        case (.replyReceived, .de):
+            return Text(
+                subject: "Ein Bewerter hat auf Ihre Anfrage geantwortet",
+                body: """
+                    Hallo \(business),
+
+                    der Verfasser der Bewertung\(review) hat auf Ihre Anfrage \(context.entry.requestId) geantwortet. Öffnen Sie die Antwort in Ihrem Unternehmenskonto, um zu sehen, was geteilt wurde; sie erscheint danach unter der Bewertung.
+                    """)
+        case (.declined, .en):
+            return Text(
+                subject: "A reviewer declined your Find Reviewer request",
+                body: """
+                    Hello \(business),
+
+                    The author of the review\(review) chose not to share details for request \(context.entry.requestId). You can still reply to the review publicly, or report it if it breaks the guidelines.
+                    """)
+        case (.declined, .sv):
+            return Text(
+                subject: "En recensent avböjde din förfrågan",
+                body: """
+                    Hej \(business),
+
+                    Den som skrev omdömet\(review) valde att inte dela några uppgifter för förfrågan \(context.entry.requestId). Du kan fortfarande svara offentligt på omdömet, eller rapportera det om det bryter mot riktlinjerna.
+                    """)
+        case (.declined, .de):
+            return Text(
+                subject: "Ein Bewerter hat Ihre Anfrage abgelehnt",
+                body: """
+                    Hallo \(business),
+
+                    der Verfasser der Bewertung\(review) möchte zu Anfrage \(context.entry.requestId) keine Angaben machen. Sie können weiterhin öffentlich auf die Bewertung antworten oder sie melden, wenn sie gegen die Richtlinien verstößt.
+                    """)
+        case (.expired, .en):
+            return Text(
+                subject: "No answer to your Find Reviewer request",
+                body: """
+                    Hello \(business),
+
+                    The author of the review\(review) did not answer request \(context.entry.requestId) within 5 days. You can send one reminder, which gives them 5 more days, reply to the review publicly, or report it.
+                    """)
+        case (.expired, .sv):
+            return Text(
+                subject: "Inget svar på din förfrågan",
+                body: """
+                    Hej \(business),
+
+                    Den som skrev omdömet\(review) svarade inte på förfrågan \(context.entry.requestId) inom 5 dagar. Du kan skicka en påminnelse, som ger 5 dagar till, svara offentligt på omdömet eller rapportera det.
+                    """)
+        case (.expired, .de):
+            return Text(
+                subject: "Keine Antwort auf Ihre Anfrage",
+                body: """
+                    Hallo \(business),
+
+                    der Verfasser der Bewertung\(review) hat innerhalb von 5 Tagen nicht auf Anfrage \(context.entry.requestId) geantwortet. Sie können eine Erinnerung senden, die weitere 5 Tage gibt, öffentlich antworten oder die Bewertung melden.
+                    """)
+        }
+    }
+}
