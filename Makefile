@@ -34,11 +34,10 @@ test: deps check-protos
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## run: build and start the server on its defaults
+## run: build (release) and start the server on its defaults: 127.0.0.1:7450, ./data
 run: deps
-	@echo "findreviewer-server does not exist yet: it arrives with the service issue (#5)." >&2
-	@echo "Until then 'make test' builds and tests the message layer and runtime." >&2
-	@exit 1
+	$(SWIFT) build -c release --product findreviewer-server
+	$$($(SWIFT) build -c release --show-bin-path)/findreviewer-server $(ARGS)
 
 ## bench-messages: encode/decode cost per message, release build
 bench-messages: deps
