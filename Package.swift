@@ -42,10 +42,12 @@ let package = Package(
         // The Find Reviewer rules: pure, no I/O.
         .target(name: "FindReviewerDomain"),
 
+        // The journal of domain events: checksummed records, group commit, recovery.
+        .target(name: "FindReviewerStore"),
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
         .target(name: "Notifications", dependencies: ["FindReviewerDomain"]),
         // Wiring, authentication and configuration of the running service.
-        .target(name: "FindReviewerServer", dependencies: ["Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications"]),
+        .target(name: "FindReviewerServer", dependencies: ["Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore"]),
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport"),
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
         .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer"]),
+        .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer-server"]),

@@ -2,6 +2,7 @@ import Dispatch
 import FindReviewerDomain
 import Foundation
 import Glibc
+import FindReviewerStore
 import Notifications
 import RPC
 import Transport
@@ -50,12 +51,14 @@ public enum ServerApp {
         public let address: SocketAddress
         /// Sends the outbox.
         public let delivery: DeliveryWorker
+        let journal: Journal
 
-        init(server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker) {
+        init(server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker, journal: Journal) {
             self.server = server
             self.service = service
             self.address = address
             self.delivery = delivery
+            self.journal = journal
         }
 
         /// Graceful stop: GOAWAY, drain, close; then the background threads.
@@ -64,6 +67,7 @@ public enum ServerApp {
             self.service.stopTimer()
             self.delivery.step()
             self.delivery.stop()
+            self.journal.close()
         }
     }
 
@@ -81,7 +85,8 @@ public enum ServerApp {
         } else {
             clock = .system()
         }
-        let service = FindReviewerService(clock: clock, keys: keys, logger: logger)
+        let (eventLog, state) = try JournalEventLog.recover(dataDirectory: configuration.dataDirectory, logger: logger)
+        let service = FindReviewerService(state: state, clock: clock, keys: keys, eventLog: eventLog, logger: logger)
 
         var options = ServerOptions()
         options.address = configuration.listen
@@ -107,7 +112,7 @@ public enum ServerApp {
         let out = "listening on \(address)\nkeys file: \(keysPath)\n"
         FileHandle.standardOutput.write(Data(out.utf8))
         logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])
-        return Running(server: server, service: service, address: address, delivery: delivery)
+        return Running(server: server, service: service, address: address, delivery: delivery, journal: eventLog.journal)
     }
 
     /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.

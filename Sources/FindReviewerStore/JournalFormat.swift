@@ -1,0 +1,101 @@
+/// The journal file format (all integers big-endian):
+///
+/// ```
+/// file   = magic "FRJL" (4) | version u32 (4) | record*
+/// record = payload length u32 (4) | sequence u64 (8) | CRC-32C of sequence+payload u32 (4) | payload
+/// ```
+/// Sequence numbers are consecutive across the whole journal, starting at 1.
+public enum JournalFormat {
+    /// `FRJL`.
+    public static let magic: [UInt8] = [0x46, 0x52, 0x4A, 0x4C]
+    /// Format version 1: payloads are JSON-encoded domain events.
+    public static let version: UInt32 = 1
+    /// Magic plus version.
+    public static let fileHeaderSize = 8
+    /// Length, sequence, checksum.
+    public static let recordHeaderSize = 16
+    /// A record larger than this is damage, not data (events are small).
+    public static let maxPayload = 16 << 20
+
+    /// The bytes of one record.
+    public static func record(sequence: UInt64, payload: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(self.recordHeaderSize + payload.count)
+        self.append(UInt32(payload.count), to: &bytes)
+        var sequenceBytes: [UInt8] = []
+        for shift in stride(from: 56, through: 0, by: -8) { sequenceBytes.append(UInt8(truncatingIfNeeded: sequence >> UInt64(shift))) }
+        bytes += sequenceBytes
+        self.append(CRC32C.checksum(payload, continuing: CRC32C.checksum(sequenceBytes)), to: &bytes)
+        bytes += payload
+        return bytes
+    }
+
+    static func append(_ value: UInt32, to bytes: inout [UInt8]) {
+        bytes += [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+    }
+
+    static func readU32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+        UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
+    }
+
+    static func readU64(_ bytes: [UInt8], _ at: Int) -> UInt64 {
+        (0..<8).reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[at + $1]) }
+    }
+
+    /// The records of one journal file, verified. A damaged or partial tail (what a crash in
+    /// the middle of a write leaves) ends the list and is reported as `tornAt`; damage followed by
+    /// a valid record is corruption.
+    public static func parse(_ bytes: [UInt8], path: String, expectedSequence: UInt64) throws(StoreError)
+        -> (records: [(sequence: UInt64, payload: [UInt8])], validLength: Int, tornAt: Int?)
+    {
+        guard bytes.count >= self.fileHeaderSize else {
+            // A crash while creating the file leaves it shorter than its header.
+            return ([], 0, bytes.isEmpty ? nil : 0)
+        }
+        guard Array(bytes[0..<4]) == self.magic else {
+            throw StoreError(.corrupt, "not a FindReviewer journal (bad magic)", path: path, offset: 0)
+        }
+        let version = self.readU32(bytes, 4)
+        guard version == self.version else {
+            throw StoreError(.unsupportedVersion, "journal format version \(version); this build reads version \(self.version)", path: path, offset: 4)
+        }
+        var records: [(UInt64, [UInt8])] = []
+        var offset = self.fileHeaderSize
+        var expected = expectedSequence
+        while offset < bytes.count {
+            guard let (sequence, payload, next) = self.record(in: bytes, at: offset), sequence == expected else {
+                // Damaged here. If anything valid follows, it is not a torn tail.
+                if self.validRecordFollows(bytes, after: offset) {
+                    throw StoreError(.corrupt, "damaged record (checksum, length or sequence) before valid data", path: path, offset: offset)
+                }
+                return (records, offset, offset)
+            }
+            records.append((sequence, payload))
+            expected += 1
+            offset = next
+        }
+        return (records, offset, nil)
+    }
+
+    private static func record(in bytes: [UInt8], at offset: Int) -> (UInt64, [UInt8], Int)? {
+        guard offset + self.recordHeaderSize <= bytes.count else { return nil }
+        let length = Int(self.readU32(bytes, offset))
+        guard length > 0, length <= self.maxPayload, offset + self.recordHeaderSize + length <= bytes.count else { return nil }
+        let sequence = self.readU64(bytes, offset + 4)
+        let checksum = self.readU32(bytes, offset + 12)
+        let payload = Array(bytes[(offset + self.recordHeaderSize)..<(offset + self.recordHeaderSize + length)])
+        let sequenceBytes = Array(bytes[(offset + 4)..<(offset + 12)])
+        guard CRC32C.checksum(payload, continuing: CRC32C.checksum(sequenceBytes)) == checksum else { return nil }
+        return (sequence, payload, offset + self.recordHeaderSize + length)
+    }
+
+    /// Whether a valid record starts anywhere after `offset` (scanning byte by byte).
+    private static func validRecordFollows(_ bytes: [UInt8], after offset: Int) -> Bool {
+        var position = offset + 1
+        while position + self.recordHeaderSize < bytes.count {
+            if self.record(in: bytes, at: position) != nil { return true }
+            position += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+@testable import FindReviewerStore
+import Testing
+
+@Suite("Journal: format, torn tails, corruption, group commit (DESIGN.md §5)")
+struct JournalTests {
+    static func makeDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Appends `payloads` one append each, waiting for durability.
+    static func appendAll(_ journal: Journal, _ payloads: [[UInt8]]) {
+        let done = DispatchSemaphore(value: 0)
+        for payload in payloads {
+            journal.append({ [payload] }) { result in
+                if case .failure(let error) = result { Issue.record("append failed: \(error)") }
+                done.signal()
+            }
+        }
+        for _ in payloads { done.wait() }
+    }
+
+    static let payloads: [[UInt8]] = (1...5).map { Array("event number \($0) {\"x\":\($0)}".utf8) }
+
+    @Test("what was appended is recovered, in order, with consecutive sequence numbers")
+    func roundTrip() throws {
+        let directory = Self.makeDirectory()
+        let (journal, empty) = try Journal.open(directory: directory)
+        #expect(empty.payloads.isEmpty)
+        Self.appendAll(journal, Self.payloads)
+        journal.close()
+        let (again, recovery) = try Journal.open(directory: directory)
+        #expect(recovery.payloads == Self.payloads)
+        #expect(recovery.lastSequence == 5)
+        #expect(recovery.truncatedBytes == 0)
+        Self.appendAll(again, [Array("six".utf8)])
+        again.close()
+        #expect(try Journal.open(directory: directory).1.lastSequence == 6)
+    }
+
+    @Test("a torn tail of every length is cut off; everything before it survives")
+    func tornTails() throws {
+        let directory = Self.makeDirectory()
+        let (journal, _) = try Journal.open(directory: directory)
+        Self.appendAll(journal, Self.payloads)
+        journal.close()
+        let path = (directory as NSString).appendingPathComponent("journal.log")
+        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lastRecord = JournalFormat.record(sequence: 5, payload: Self.payloads[4]).count
+        for cut in 1..<lastRecord {
+            try full.prefix(full.count - cut).write(to: URL(fileURLWithPath: path))
+            let (reopened, recovery) = try Journal.open(directory: directory)
+            reopened.close()
+            #expect(recovery.payloads == Array(Self.payloads.prefix(4)), "cut \(cut)")
+            #expect(recovery.truncatedBytes == lastRecord - cut)
+        }
+        // A zero-filled tail (preallocated blocks after a crash) is a torn tail too.
+        try (full + Data(count: 4_096)).write(to: URL(fileURLWithPath: path))
+        let (reopened, recovery) = try Journal.open(directory: directory)
+        reopened.close()
+        #expect(recovery.payloads == Self.payloads)
+        #expect(recovery.truncatedBytes == 4_096)
+    }
+
+    @Test("a flipped byte in any position of a middle record stops recovery, naming file and offset")
+    func corruptionInTheMiddle() throws {
+        let directory = Self.makeDirectory()
+        let (journal, _) = try Journal.open(directory: directory)
+        Self.appendAll(journal, Self.payloads)
+        journal.close()
+        let path = (directory as NSString).appendingPathComponent("journal.log")
+        let full = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let recordSize = JournalFormat.record(sequence: 2, payload: Self.payloads[1]).count
+        let second = JournalFormat.fileHeaderSize + JournalFormat.record(sequence: 1, payload: Self.payloads[0]).count
+        for position in second..<(second + recordSize) {
+            var damaged = full
+            damaged[position] ^= 0x40
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: StoreError.self, "byte \(position)") { _ = try Journal.open(directory: directory) }
+            #expect(error?.code == .corrupt)
+            #expect(error?.path == path)
+            #expect(error?.offset == second, "byte \(position)")
+        }
+    }
+
+    @Test("an unknown format version or a foreign file stops the start")
+    func versions() throws {
+        let directory = Self.makeDirectory()
+        let path = (directory as NSString).appendingPathComponent("journal.log")
+        try Data(JournalFormat.magic + [0, 0, 0, 9]).write(to: URL(fileURLWithPath: path))
+        #expect((#expect(throws: StoreError.self) { _ = try Journal.open(directory: directory) })?.code == .unsupportedVersion)
+        try Data("hello, not a journal".utf8).write(to: URL(fileURLWithPath: path))
+        #expect((#expect(throws: StoreError.self) { _ = try Journal.open(directory: directory) })?.code == .corrupt)
+    }
+
+    @Test("50 concurrent appenders share fsyncs and get consecutive sequence numbers")
+    func groupCommit() throws {
+        let directory = Self.makeDirectory()
+        let (journal, _) = try Journal.open(directory: directory)
+        let sequences = Sequences()
+        DispatchQueue.concurrentPerform(iterations: 50) { worker in
+            for index in 0..<20 {
+                let done = DispatchSemaphore(value: 0)
+                journal.append({ [Array("w\(worker)-\(index)".utf8)] }) { result in
+                    if case .success(let sequence) = result { sequences.add(sequence) }
+                    done.signal()
+                }
+                done.wait()
+            }
+        }
+        #expect(sequences.sorted == Array(1...1_000))
+        #expect(journal.recordsWritten == 1_000)
+        #expect(journal.syncs < 1_000, "fsyncs: \(journal.syncs)")
+        journal.close()
+        #expect(try Journal.open(directory: directory).1.payloads.count == 1_000)
+    }
+
+    @Test("CRC-32C matches the standard check value")
+    func crc() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+    }
+}
+
+final class Sequences: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [UInt64] = []
+    func add(_ value: UInt64) { self.lock.withLock { self.values.append(value) } }
+    var sorted: [UInt64] { self.lock.withLock { self.values.sorted() } }
+}
