@@ -1,3 +1,4 @@
+import Dispatch
 import FindReviewerDomain
 import Messages
 import RPC
@@ -30,15 +31,42 @@ extension FindReviewerService {
     ) {
         let method = name.contains("/") ? name : "findreviewer.v1.FindReviewer/" + name
         let policy = MethodPolicy.all[method]!
-        server.registerDeferred(method, Request.self, idempotent: policy.idempotent, roles: policy.roles.map(\.rawValue).sorted()) {
-            [self] request, context, responder in
+        let logger = self.logger
+        server.register(method, idempotent: policy.idempotent, roles: policy.roles.map(\.rawValue).sorted()) {
+            [self] payload, context, responder in
+            let started = DispatchTime.now().uptimeNanoseconds
+            // One line per call, with its request id: failures at info, successes at debug.
+            let logged = Responder { result in
+                let level: LogLevel = (try? result.get()) == nil ? .info : .debug
+                if logger.enabled(level) {
+                    let status = if case .failure(let error) = result { error.code.name } else { "OK" }
+                    let micros = (DispatchTime.now().uptimeNanoseconds - started) / 1_000
+                    logger.log(level, "call", [
+                        "method": method, "status": status, "request_id": context.requestId, "peer": context.peer,
+                        "duration_us": String(micros),
+                    ])
+                }
+                responder.complete(result)
+            }
             do {
                 // The interceptor already accepted the key; this looks its entry up again.
                 let caller = try self.authorizer.authorize(authorization: context.metadata["authorization"], roles: policy.roles)
-                try body(request, caller, context, responder)
+                let request = try Self.decodeRequest(Request.self, payload)
+                try body(request, caller, context, logged)
             } catch {
-                responder.fail(ErrorMapping.rpcError(error))
+                logged.fail(ErrorMapping.rpcError(error))
             }
+        }
+    }
+
+    /// Unparsable payloads are INVALID_ARGUMENT; the connection stays open.
+    static func decodeRequest<Request: ProtoMessage>(_ type: Request.Type, _ payload: [UInt8]) throws(RPCError) -> Request {
+        do {
+            return try Request(serializedBytes: payload)
+        } catch {
+            throw RPCError(
+                .invalidArgument, "request is not a valid \(Request.protoName): \(error.message)",
+                details: [ErrorDetail(reason: "MALFORMED_REQUEST", field: error.field ?? "")])
         }
     }
 

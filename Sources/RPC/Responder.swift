@@ -11,7 +11,8 @@ public final class Responder: Sendable {
     private let deliver: @Sendable (Result<[UInt8], RPCError>) -> Void
     private let done = Atomic<Bool>(false)
 
-    init(_ deliver: @escaping @Sendable (Result<[UInt8], RPCError>) -> Void) {
+    /// A responder that hands the outcome to `deliver` (wrapping one is how servers add logging).
+    public init(_ deliver: @escaping @Sendable (Result<[UInt8], RPCError>) -> Void) {
         self.deliver = deliver
     }
 
