@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config
 GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 
-.PHONY: all deps build protos check-protos test run bench-messages clean
+.PHONY: all deps build protos check-protos test run bench bench-messages fuzz clean
 
 all: build
 
@@ -38,6 +38,10 @@ test: deps check-protos
 run: deps
 	$(SWIFT) build -c release --product findreviewer-server
 	$$($(SWIFT) build -c release --show-bin-path)/findreviewer-server $(ARGS)
+
+## bench: RPC round trips beside redis-benchmark, release build (installs redis)
+bench: deps
+	scripts/bench-rpc.sh $(SECONDS)
 
 ## bench-messages: encode/decode cost per message, release build
 bench-messages: deps
