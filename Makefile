@@ -5,6 +5,8 @@ SWIFT ?= swift
 # Build: libprotobuf-c and pkg-config. Protos: protoc-c. Tests: protoc (wire cross-checks).
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config
 GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
+# Seconds of fuzzing inside `make test`.
+FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build protos check-protos test run bench bench-messages fuzz clean
 
@@ -33,11 +35,16 @@ check-protos: deps
 test: deps check-protos
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## run: build (release) and start the server on its defaults: 127.0.0.1:7450, ./data
 run: deps
 	$(SWIFT) build -c release --product findreviewer-server
 	$$($(SWIFT) build -c release --show-bin-path)/findreviewer-server $(ARGS)
+
+## fuzz: libFuzzer over frames and message unpacking for SECONDS (default 60)
+fuzz: deps
+	scripts/fuzz.sh $(or $(SECONDS),60)
 
 ## bench: RPC round trips beside redis-benchmark, release build (installs redis)
 bench: deps
