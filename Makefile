@@ -2,8 +2,9 @@
 # the Swift toolchain; missing Debian packages are installed with apt-get first.
 
 SWIFT ?= swift
-# Build: libprotobuf-c and pkg-config. Protos: protoc-c. Tests: protoc (wire cross-checks).
-APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config
+# Build: libprotobuf-c and pkg-config. Protos: protoc-c. Tests: protoc (wire cross-checks),
+# python3-aiosmtpd (a real SMTP server).
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config python3-aiosmtpd
 GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 # Seconds of fuzzing inside `make test`.
 FUZZ_SECONDS ?= 60

@@ -34,7 +34,7 @@ let package = Package(
         // The server executable: thin, see FindReviewerServer.ServerApp.
         .executableTarget(name: "findreviewer-server", dependencies: ["FindReviewerServer"]),
         // RPC round trips against a running server (`make bench`).
-        .executableTarget(name: "rpc-bench", dependencies: ["RPC", "Messages", "Transport"]),
+        .executableTarget(name: "rpc-bench", dependencies: ["RPC", "Messages", "Transport", "CSystemShims"]),
         // libFuzzer harness over frames and message unpacking (`make fuzz` only).
         .executableTarget(name: "fuzz-frames", dependencies: ["RPC", "Messages"]),
         // Heap statistics for leak checks in tests.
@@ -49,18 +49,21 @@ let package = Package(
         // The journal of domain events: checksummed records, group commit, recovery.
         .target(name: "FindReviewerStore"),
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
-        .target(name: "Notifications", dependencies: ["FindReviewerDomain"]),
+        .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport"]),
         // Wiring, authentication and configuration of the running service.
         .target(name: "FindReviewerServer", dependencies: ["Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore"]),
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
-        .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport"),
+        .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport", exclude: ["smtp_server.py"]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
         .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer"]),
         .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore"]),
+        .testTarget(
+            name: "NotificationsTests", dependencies: ["Notifications", "FindReviewerDomain", "FindReviewerTestSupport"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer-server"]),

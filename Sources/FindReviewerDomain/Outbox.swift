@@ -31,4 +31,13 @@ public struct OutboxEntry: Sendable, Equatable, Codable {
     public var createdAt: UnixSeconds
     /// Set once a transport accepted the email.
     public var deliveredAt: UnixSeconds?
+
+    /// Creates an entry.
+    public init(id: String, kind: NotificationKind, requestId: String, createdAt: UnixSeconds, deliveredAt: UnixSeconds? = nil) {
+        self.id = id
+        self.kind = kind
+        self.requestId = requestId
+        self.createdAt = createdAt
+        self.deliveredAt = deliveredAt
+    }
 }

@@ -107,6 +107,25 @@ public struct NotificationContext: Sendable, Equatable {
     /// The reviewer's reply token; empty for business emails, which must never carry it.
     public var replyToken: String
     public var reviewTitle: String
+
+    /// Creates a context (the state builds these; renderers' tests too).
+    public init(
+        entry: OutboxEntry, recipientAddress: String, recipientName: String, language: Language, businessName: String,
+        businessMessage: String, requestedFields: [RequestedField], referenceLabel: String, deadline: UnixSeconds,
+        replyToken: String, reviewTitle: String
+    ) {
+        self.entry = entry
+        self.recipientAddress = recipientAddress
+        self.recipientName = recipientName
+        self.language = language
+        self.businessName = businessName
+        self.businessMessage = businessMessage
+        self.requestedFields = requestedFields
+        self.referenceLabel = referenceLabel
+        self.deadline = deadline
+        self.replyToken = replyToken
+        self.reviewTitle = reviewTitle
+    }
 }
 
 /// A time-driven transition that is due.

@@ -104,7 +104,7 @@ public enum ServerApp {
             logger.log(.info, event, ["peer": peer, "status": code.name, "message": message])
         }
         service.install(on: server)
-        let delivery = self.makeDelivery(configuration, service: service, logger: logger)
+        let delivery = try self.makeDelivery(configuration, service: service, logger: logger)
         service.onEventsApplied = { _ in delivery.wake() }
         let address = try server.start()
         service.startTimer()
@@ -116,10 +116,15 @@ public enum ServerApp {
     }
 
     /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.
-    static func makeDelivery(_ configuration: ServerConfiguration, service: FindReviewerService, logger: Logger) -> DeliveryWorker {
+    static func makeDelivery(_ configuration: ServerConfiguration, service: FindReviewerService, logger: Logger) throws -> DeliveryWorker {
         let renderer = EmailRenderer(from: configuration.mailFrom, replyBaseURL: configuration.replyBaseURL)
-        let transport: EmailTransport = FileTransport(
-            directory: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"))
+        let transport: EmailTransport
+        if let relay = configuration.smtp {
+            transport = try SMTPTransport(relay: relay)
+            logger.log(.info, "emails go to an SMTP relay", ["relay": relay])
+        } else {
+            transport = FileTransport(directory: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"))
+        }
         return DeliveryWorker(
             renderer: renderer, transport: transport, pending: { service.undeliveredNotifications() },
             markDelivered: { id in service.executeInternal(.markDelivered(outboxId: id)) },

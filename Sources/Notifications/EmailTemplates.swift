@@ -79,7 +79,7 @@ enum EmailTemplates {
                     Svara eller avböj här senast \(deadline):
                     \(replyLink)
 
-                    Meddelandet skickades för \(business) räkning via recensionsplattformens tjänst Hitta recensent.
+                    Meddelandet skickades på uppdrag av \(business) via recensionsplattformens tjänst Hitta recensent.
                     """)
         case (.requestToReviewer, .de):
             return Text(

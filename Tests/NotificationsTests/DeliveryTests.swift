@@ -1,0 +1,106 @@
+import FindReviewerDomain
+import Foundation
+@testable import Notifications
+import Testing
+import FindReviewerTestSupport
+
+/// A transport that fails a set number of times, recording what it sent.
+final class FlakyTransport: EmailTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var failuresLeft: Int
+    private(set) var sent: [String] = []
+    init(failures: Int) { self.failuresLeft = failures }
+    func deliver(_ email: RenderedEmail) throws(DeliveryError) {
+        let fail = self.lock.withLock { () -> Bool in
+            if self.failuresLeft > 0 { self.failuresLeft -= 1; return true }
+            self.sent.append(email.entryId)
+            return false
+        }
+        if fail { throw DeliveryError(.retryable, "relay busy") }
+    }
+}
+
+/// The outbox as the state would hold it, and a manual clock.
+final class Outbox: @unchecked Sendable {
+    let lock = NSLock()
+    var pending: [NotificationContext]
+    var delivered: [String] = []
+    var now: Int64 = 0
+    init(_ pending: [NotificationContext]) { self.pending = pending }
+    func mark(_ id: String) {
+        self.lock.withLock {
+            self.delivered.append(id)
+            self.pending.removeAll { $0.entry.id == id }
+        }
+    }
+}
+
+@Suite("Delivery worker: backoff on a manual clock, exactly once, SMTP to a real server")
+struct DeliveryTests {
+    static func makeWorker(_ outbox: Outbox, _ transport: EmailTransport) -> DeliveryWorker {
+        DeliveryWorker(
+            renderer: Fixtures.renderer, transport: transport, pending: { outbox.lock.withLock { outbox.pending } },
+            markDelivered: { outbox.mark($0) }, now: { outbox.lock.withLock { outbox.now } })
+    }
+
+    @Test("retries back off 1 s, 2 s, 4 s … (capped at 300 s), then deliver exactly once")
+    func backoff() {
+        #expect((1...12).map { DeliveryWorker.backoffSeconds(afterFailures: $0) } == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300])
+        let outbox = Outbox([Fixtures.makeContext(kind: .expired, language: .de)])
+        let transport = FlakyTransport(failures: 3)
+        let worker = Self.makeWorker(outbox, transport)
+        var attempts: [Int64] = []
+        for second in 0...20 {
+            outbox.now = Int64(second)
+            let before = transport.sent.count
+            worker.step()
+            if transport.sent.count > before || outbox.delivered.isEmpty && second == 0 { attempts.append(Int64(second)) }
+        }
+        // Failed at 0, 1, 3; delivered at 7 (after 1, 2, 4 s of backoff).
+        #expect(transport.sent == ["out_00000007"])
+        #expect(outbox.delivered == ["out_00000007"])
+        #expect(attempts.last == 7)
+    }
+
+    @Test("an entry sent but not yet marked is marked again, never sent twice")
+    func neverTwice() {
+        let outbox = Outbox([Fixtures.makeContext(kind: .declined, language: .en)])
+        let transport = FlakyTransport(failures: 0)
+        let worker = DeliveryWorker(
+            renderer: Fixtures.renderer, transport: transport, pending: { outbox.lock.withLock { outbox.pending } },
+            markDelivered: { _ in }, now: { 0 })  // marking is lost: the entry stays pending
+        worker.step()
+        worker.step()
+        #expect(transport.sent.count == 1)
+    }
+
+    @Test("SMTP to a real server (aiosmtpd) that refuses twice, then accepts: delivered once, intact")
+    func smtpRelay() throws {
+        let server = try SMTPServer(refuse: 2)
+        let transport = try SMTPTransport(relay: "127.0.0.1:\(server.port)", timeoutSeconds: 5)
+        let outbox = Outbox([Fixtures.makeContext(kind: .requestToReviewer, language: .sv)])
+        let worker = Self.makeWorker(outbox, transport)
+        for second in 0...10 {
+            outbox.now = Int64(second)
+            worker.step()
+        }
+        #expect(outbox.delivered == ["out_00000007"])
+        let messages = server.messages
+        #expect(messages.count == 1)
+        let received = try #require(messages.first)
+        #expect(received.contains("Message-ID: <out_00000007@reviews.example>"))
+        // A body line that starts with "." survived dot-stuffing.
+        let rendered = String(decoding: Fixtures.renderer.render(Fixtures.makeContext(kind: .requestToReviewer, language: .sv)).rfc822, as: UTF8.self)
+        #expect(received.trimmingCharacters(in: .newlines) == rendered.trimmingCharacters(in: .newlines))
+    }
+
+    @Test("a relay that answers 5xx is a permanent error; a closed port is retryable")
+    func smtpErrors() throws {
+        let closed = try SMTPTransport(relay: "127.0.0.1:\(SMTPServer.freePort())", timeoutSeconds: 2)
+        let error = #expect(throws: DeliveryError.self) {
+            try closed.deliver(Fixtures.renderer.render(Fixtures.makeContext(kind: .expired, language: .en)))
+        }
+        #expect(error?.code == .retryable)
+        #expect(SMTPTransport.dotStuffed(Array(".a\r\nb\r\n..c\r\n".utf8)) == Array("..a\r\nb\r\n...c".utf8))
+    }
+}
