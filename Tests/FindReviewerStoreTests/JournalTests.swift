@@ -100,16 +100,24 @@ struct JournalTests {
         let directory = Self.makeDirectory()
         let (journal, _) = try Journal.open(directory: directory)
         let sequences = Sequences()
-        DispatchQueue.concurrentPerform(iterations: 50) { worker in
-            for index in 0..<20 {
-                let done = DispatchSemaphore(value: 0)
-                journal.append({ [Array("w\(worker)-\(index)".utf8)] }) { result in
-                    if case .success(let sequence) = result { sequences.add(sequence) }
-                    done.signal()
+        // concurrentPerform would use one thread per core (two here): start
+        // 50 real threads so that 50 appenders really wait at the same time.
+        let finished = DispatchGroup()
+        for worker in 0..<50 {
+            finished.enter()
+            Thread {
+                for index in 0..<20 {
+                    let done = DispatchSemaphore(value: 0)
+                    journal.append({ [Array("w\(worker)-\(index)".utf8)] }) { result in
+                        if case .success(let sequence) = result { sequences.add(sequence) }
+                        done.signal()
+                    }
+                    done.wait()
                 }
-                done.wait()
-            }
+                finished.leave()
+            }.start()
         }
+        finished.wait()
         #expect(sequences.sorted == Array(1...1_000))
         #expect(journal.recordsWritten == 1_000)
         #expect(journal.syncs < 1_000, "fsyncs: \(journal.syncs)")
