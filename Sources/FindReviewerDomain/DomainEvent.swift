@@ -40,5 +40,25 @@ public enum DomainEvent: Sendable, Equatable, Codable {
         public var acknowledgesIntroduction: Bool
         public var idempotencyKey: String?
         public var outboxId: String
+
+        /// A creation with every field given.
+        public init(
+            requestId: String, businessId: String, reviewId: String, reviewerId: String, message: String,
+            requestedFields: [RequestedField], referenceLabel: String, token: String, at: UnixSeconds,
+            acknowledgesIntroduction: Bool, idempotencyKey: String?, outboxId: String
+        ) {
+            self.requestId = requestId
+            self.businessId = businessId
+            self.reviewId = reviewId
+            self.reviewerId = reviewerId
+            self.message = message
+            self.requestedFields = requestedFields
+            self.referenceLabel = referenceLabel
+            self.token = token
+            self.at = at
+            self.acknowledgesIntroduction = acknowledgesIntroduction
+            self.idempotencyKey = idempotencyKey
+            self.outboxId = outboxId
+        }
     }
 }

@@ -52,6 +52,12 @@ public struct PublicReply: Sendable, Equatable, Codable {
     public var text: String
     public var createdAt: UnixSeconds
     public var updatedAt: UnixSeconds
+
+    public init(text: String, createdAt: UnixSeconds, updatedAt: UnixSeconds) {
+        self.text = text
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 /// A published review.
@@ -125,6 +131,11 @@ public struct ReviewerReply: Sendable, Equatable, Codable {
 public struct TimelineEntry: Sendable, Equatable, Codable {
     public var at: UnixSeconds
     public var kind: TimelineKind
+
+    public init(at: UnixSeconds, kind: TimelineKind) {
+        self.at = at
+        self.kind = kind
+    }
 }
 
 /// A Find Reviewer request: a business asking a reviewer for identifying details.
@@ -155,6 +166,34 @@ public struct InfoRequest: Sendable, Equatable, Codable {
     public var token: String
     public var timeline: [TimelineEntry]
 
+    /// A request with every field given (e.g. read back from a snapshot).
+    public init(
+        id: String, businessId: String, reviewId: String, reviewerId: String, message: String,
+        requestedFields: [RequestedField], referenceLabel: String, status: RequestStatus, createdAt: UnixSeconds,
+        windowStart: UnixSeconds, deadline: UnixSeconds, automaticReminderAt: UnixSeconds? = nil,
+        manualReminderAt: UnixSeconds? = nil, reply: ReviewerReply? = nil, openedAt: UnixSeconds? = nil,
+        closedAt: UnixSeconds? = nil, token: String, timeline: [TimelineEntry]
+    ) {
+        self.id = id
+        self.businessId = businessId
+        self.reviewId = reviewId
+        self.reviewerId = reviewerId
+        self.message = message
+        self.requestedFields = requestedFields
+        self.referenceLabel = referenceLabel
+        self.status = status
+        self.createdAt = createdAt
+        self.windowStart = windowStart
+        self.deadline = deadline
+        self.automaticReminderAt = automaticReminderAt
+        self.manualReminderAt = manualReminderAt
+        self.reply = reply
+        self.openedAt = openedAt
+        self.closedAt = closedAt
+        self.token = token
+        self.timeline = timeline
+    }
+
     /// True while the reviewer can still answer at `now`: pending and before the deadline.
     public func acceptsReply(at now: UnixSeconds) -> Bool {
         self.status == .pending && now < self.deadline
@@ -170,4 +209,13 @@ public struct Report: Sendable, Equatable, Codable {
     /// Public-facing explanation.
     public var explanation: String
     public var createdAt: UnixSeconds
+
+    public init(id: String, businessId: String, reviewId: String, reason: ReportReason, explanation: String, createdAt: UnixSeconds) {
+        self.id = id
+        self.businessId = businessId
+        self.reviewId = reviewId
+        self.reason = reason
+        self.explanation = explanation
+        self.createdAt = createdAt
+    }
 }

@@ -7,6 +7,13 @@ import RPC
 public protocol EventLog: Sendable {
     /// Makes `events` durable, then calls `completion`; a failure is UNAVAILABLE for the caller.
     func append(_ events: [DomainEvent], completion: @escaping @Sendable (Result<Void, RPCError>) -> Void)
+    /// An error while writes cannot be stored at all (e.g. the disk is full); nil to go ahead.
+    func admitsWrites() -> RPCError?
+}
+
+extension EventLog {
+    /// Always admits.
+    public func admitsWrites() -> RPCError? { nil }
 }
 
 /// Keeps nothing: for tests of the rules that need no disk. Completes at once.

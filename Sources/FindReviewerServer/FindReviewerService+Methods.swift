@@ -1,5 +1,6 @@
 import Dispatch
 import FindReviewerDomain
+import Foundation
 import Messages
 import RPC
 
@@ -315,7 +316,14 @@ extension FindReviewerService {
         }
         self.serve(server, admin + "TriggerSnapshot", TriggerSnapshotRequest.self) { _, _, _, responder in
             guard let snapshot else { throw RPCError(.failedPrecondition, "this server keeps no snapshots") }
-            responder.respond(try snapshot())
+            // A snapshot takes a while at scale: off the event loop, on a thread of its own.
+            Thread {
+                do throws(RPCError) {
+                    responder.respond(try snapshot())
+                } catch {
+                    responder.fail(error)
+                }
+            }.start()
         }
     }
 

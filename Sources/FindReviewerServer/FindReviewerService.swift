@@ -46,6 +46,10 @@ public final class FindReviewerService: @unchecked Sendable {
         _ command: DomainCommand, responder: Responder,
         _ respond: (DomainState, [DomainEvent]) throws -> Response
     ) {
+        if let refusal = self.eventLog.admitsWrites() {
+            responder.fail(refusal)
+            return
+        }
         let outcome: Result<(Response, [DomainEvent]), RPCError> = self.state.withLock { state in
             do {
                 let events = try state.execute(command, now: self.clock.now())

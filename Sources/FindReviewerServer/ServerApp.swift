@@ -51,14 +51,15 @@ public enum ServerApp {
         public let address: SocketAddress
         /// Sends the outbox.
         public let delivery: DeliveryWorker
-        let journal: Journal
+        /// The journal and snapshots.
+        public let storage: Storage
 
-        init(server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker, journal: Journal) {
+        init(server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker, storage: Storage) {
             self.server = server
             self.service = service
             self.address = address
             self.delivery = delivery
-            self.journal = journal
+            self.storage = storage
         }
 
         /// Graceful stop: GOAWAY, drain, close; then the background threads.
@@ -67,7 +68,7 @@ public enum ServerApp {
             self.service.stopTimer()
             self.delivery.step()
             self.delivery.stop()
-            self.journal.close()
+            self.storage.stop()
         }
     }
 
@@ -85,8 +86,9 @@ public enum ServerApp {
         } else {
             clock = .system()
         }
-        let (eventLog, state) = try JournalEventLog.recover(dataDirectory: configuration.dataDirectory, logger: logger)
-        let service = FindReviewerService(state: state, clock: clock, keys: keys, eventLog: eventLog, logger: logger)
+        let (storage, state) = try Storage.open(dataDirectory: configuration.dataDirectory, logger: logger)
+        let service = FindReviewerService(state: state, clock: clock, keys: keys, eventLog: storage, logger: logger)
+        storage.attach(service)
 
         var options = ServerOptions()
         options.address = configuration.listen
@@ -103,16 +105,17 @@ public enum ServerApp {
         server.log = { event, peer, code, message in
             logger.log(.info, event, ["peer": peer, "status": code.name, "message": message])
         }
-        service.install(on: server)
+        service.install(on: server) { () throws(RPCError) in try storage.snapshot() }
         let delivery = try self.makeDelivery(configuration, service: service, logger: logger)
         service.onEventsApplied = { _ in delivery.wake() }
         let address = try server.start()
         service.startTimer()
         delivery.start()
+        storage.startSnapshots(everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
         let out = "listening on \(address)\nkeys file: \(keysPath)\n"
         FileHandle.standardOutput.write(Data(out.utf8))
         logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])
-        return Running(server: server, service: service, address: address, delivery: delivery, journal: eventLog.journal)
+        return Running(server: server, service: service, address: address, delivery: delivery, storage: storage)
     }
 
     /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.

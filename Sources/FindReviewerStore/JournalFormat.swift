@@ -4,14 +4,18 @@
 /// file   = magic "FRJL" (4) | version u32 (4) | record*
 /// record = payload length u32 (4) | sequence u64 (8) | CRC-32C of sequence+payload u32 (4) | payload
 /// ```
-/// Sequence numbers are consecutive across the whole journal, starting at 1.
+/// Sequence numbers are consecutive across the whole journal (all its segments), starting at 1.
+/// Payloads are `findreviewer.v1.StoredEvent` messages (Protos/findreviewer/v1/storage.proto);
+/// this module only frames and checks them.
 public enum JournalFormat {
     /// `FRJL`.
     public static let magic: [UInt8] = [0x46, 0x52, 0x4A, 0x4C]
-    /// Format version 1: payloads are JSON-encoded domain events.
+    /// Format version 1.
     public static let version: UInt32 = 1
     /// Magic plus version.
     public static let fileHeaderSize = 8
+    /// The first bytes of every segment.
+    public static var fileHeader: [UInt8] { self.magic + [0, 0, 0, UInt8(self.version)] }
     /// Length, sequence, checksum.
     public static let recordHeaderSize = 16
     /// A record larger than this is damage, not data (events are small).

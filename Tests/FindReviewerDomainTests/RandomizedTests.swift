@@ -92,7 +92,20 @@ struct RandomizedTests {
         #expect(manualReminders.values.allSatisfy { $0 <= 1 })
         #expect(world.state.outbox.count == notifyingTransitions)
         #expect(World.replay(log) == world.state)
+        #expect(Self.restored(world.state) == world.state)
         #expect(world.state.requests.count > 10)
+    }
+
+    /// The state rebuilt from its snapshot items, in the order they are written.
+    static func restored(_ state: DomainState) -> DomainState {
+        var restorer = SnapshotRestorer()
+        var count = 0
+        state.forEachSnapshotItem {
+            restorer.add($0)
+            count += 1
+        }
+        #expect(count == state.snapshotItemCount)
+        return restorer.finish()
     }
 
     static func checkInvariants(_ state: DomainState) throws {
@@ -127,6 +140,7 @@ struct RandomizedTests {
         world.must(.openReply(businessId: "acme", requestId: id))
         _ = world.create(review: "r-invited")
         _ = world.advance(to: World.t0 + 10 * World.day)
+        #expect(Self.restored(world.state) == world.state)
         let encoded = try JSONEncoderLite.encode(world.state)
         #expect(encoded == (try JSONEncoderLite.encode(try JSONEncoderLite.decode(encoded))))
     }

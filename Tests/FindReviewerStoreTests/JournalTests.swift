@@ -46,7 +46,7 @@ struct JournalTests {
         let (journal, _) = try Journal.open(directory: directory)
         Self.appendAll(journal, Self.payloads)
         journal.close()
-        let path = (directory as NSString).appendingPathComponent("journal.log")
+        let path = (directory as NSString).appendingPathComponent("00000000000000000001.log")
         let full = try Data(contentsOf: URL(fileURLWithPath: path))
         let lastRecord = JournalFormat.record(sequence: 5, payload: Self.payloads[4]).count
         for cut in 1..<lastRecord {
@@ -70,7 +70,7 @@ struct JournalTests {
         let (journal, _) = try Journal.open(directory: directory)
         Self.appendAll(journal, Self.payloads)
         journal.close()
-        let path = (directory as NSString).appendingPathComponent("journal.log")
+        let path = (directory as NSString).appendingPathComponent("00000000000000000001.log")
         let full = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         let recordSize = JournalFormat.record(sequence: 2, payload: Self.payloads[1]).count
         let second = JournalFormat.fileHeaderSize + JournalFormat.record(sequence: 1, payload: Self.payloads[0]).count
@@ -88,7 +88,7 @@ struct JournalTests {
     @Test("an unknown format version or a foreign file stops the start")
     func versions() throws {
         let directory = Self.makeDirectory()
-        let path = (directory as NSString).appendingPathComponent("journal.log")
+        let path = (directory as NSString).appendingPathComponent("00000000000000000001.log")
         try Data(JournalFormat.magic + [0, 0, 0, 9]).write(to: URL(fileURLWithPath: path))
         #expect((#expect(throws: StoreError.self) { _ = try Journal.open(directory: directory) })?.code == .unsupportedVersion)
         try Data("hello, not a journal".utf8).write(to: URL(fileURLWithPath: path))

@@ -87,8 +87,21 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__response_header__descriptor,
   &findreviewer__v1__go_away__descriptor,
   &findreviewer__v1__connection_error__descriptor,
+  &findreviewer__v1__stored_business__descriptor,
+  &findreviewer__v1__stored_reviewer__descriptor,
+  &findreviewer__v1__stored_public_reply__descriptor,
+  &findreviewer__v1__stored_review__descriptor,
+  &findreviewer__v1__stored_reply__descriptor,
+  &findreviewer__v1__stored_timeline_entry__descriptor,
+  &findreviewer__v1__stored_request_created__descriptor,
+  &findreviewer__v1__stored_event__descriptor,
+  &findreviewer__v1__stored_request__descriptor,
+  &findreviewer__v1__stored_report__descriptor,
+  &findreviewer__v1__stored_outbox_entry__descriptor,
+  &findreviewer__v1__snapshot_counters__descriptor,
+  &findreviewer__v1__snapshot_item__descriptor,
 };
-const size_t findreviewer_message_descriptor_count = 85;
+const size_t findreviewer_message_descriptor_count = 98;
 const ProtobufCMessageDescriptor *findreviewer_message_descriptor_at(size_t index) {
   return index < findreviewer_message_descriptor_count ? findreviewer_message_descriptors[index] : NULL;
 }
@@ -103,8 +116,10 @@ static const ProtobufCEnumDescriptor *const findreviewer_enum_descriptors[] = {
   &findreviewer__v1__report_status__descriptor,
   &findreviewer__v1__contact_filter__descriptor,
   &findreviewer__v1__serving_status__descriptor,
+  &findreviewer__v1__stored_event_kind__descriptor,
+  &findreviewer__v1__stored_notification_kind__descriptor,
 };
-const size_t findreviewer_enum_descriptor_count = 9;
+const size_t findreviewer_enum_descriptor_count = 11;
 const ProtobufCEnumDescriptor *findreviewer_enum_descriptor_at(size_t index) {
   return index < findreviewer_enum_descriptor_count ? findreviewer_enum_descriptors[index] : NULL;
 }

@@ -126,6 +126,68 @@ public enum ServingStatus: Int32, ProtoEnum {
     public static let protoName = "findreviewer.v1.ServingStatus"
 }
 
+/// `findreviewer.v1.StoredEventKind`.
+public enum StoredEventKind: Int32, ProtoEnum {
+    /// `STORED_EVENT_KIND_UNSPECIFIED = 0`
+    case unspecified = 0
+    /// `STORED_EVENT_KIND_BUSINESS_UPSERTED = 1`
+    case businessUpserted = 1
+    /// `STORED_EVENT_KIND_REVIEWER_UPSERTED = 2`
+    case reviewerUpserted = 2
+    /// `STORED_EVENT_KIND_REVIEW_PUBLISHED = 3`
+    case reviewPublished = 3
+    /// `STORED_EVENT_KIND_INTRODUCTION_ACKNOWLEDGED = 4`
+    case introductionAcknowledged = 4
+    /// `STORED_EVENT_KIND_REQUEST_CREATED = 5`
+    case requestCreated = 5
+    /// `STORED_EVENT_KIND_AUTOMATIC_REMINDER_SENT = 6`
+    case automaticReminderSent = 6
+    /// `STORED_EVENT_KIND_MANUAL_REMINDER_SENT = 7`
+    case manualReminderSent = 7
+    /// `STORED_EVENT_KIND_REQUEST_ANSWERED = 8`
+    case requestAnswered = 8
+    /// `STORED_EVENT_KIND_REPLY_OPENED = 9`
+    case replyOpened = 9
+    /// `STORED_EVENT_KIND_REQUEST_DECLINED = 10`
+    case requestDeclined = 10
+    /// `STORED_EVENT_KIND_REQUEST_WITHDRAWN = 11`
+    case requestWithdrawn = 11
+    /// `STORED_EVENT_KIND_REQUEST_EXPIRED = 12`
+    case requestExpired = 12
+    /// `STORED_EVENT_KIND_PUBLIC_REPLY_SET = 13`
+    case publicReplySet = 13
+    /// `STORED_EVENT_KIND_PUBLIC_REPLY_DELETED = 14`
+    case publicReplyDeleted = 14
+    /// `STORED_EVENT_KIND_REPORT_CREATED = 15`
+    case reportCreated = 15
+    /// `STORED_EVENT_KIND_OUTBOX_DELIVERED = 16`
+    case outboxDelivered = 16
+
+    /// The full proto name of this enum type.
+    public static let protoName = "findreviewer.v1.StoredEventKind"
+}
+
+/// `findreviewer.v1.StoredNotificationKind`.
+public enum StoredNotificationKind: Int32, ProtoEnum {
+    /// `STORED_NOTIFICATION_KIND_UNSPECIFIED = 0`
+    case unspecified = 0
+    /// `STORED_NOTIFICATION_KIND_REQUEST_TO_REVIEWER = 1`
+    case requestToReviewer = 1
+    /// `STORED_NOTIFICATION_KIND_AUTOMATIC_REMINDER = 2`
+    case automaticReminder = 2
+    /// `STORED_NOTIFICATION_KIND_MANUAL_REMINDER = 3`
+    case manualReminder = 3
+    /// `STORED_NOTIFICATION_KIND_REPLY_RECEIVED = 4`
+    case replyReceived = 4
+    /// `STORED_NOTIFICATION_KIND_DECLINED = 5`
+    case declined = 5
+    /// `STORED_NOTIFICATION_KIND_EXPIRED = 6`
+    case expired = 6
+
+    /// The full proto name of this enum type.
+    public static let protoName = "findreviewer.v1.StoredNotificationKind"
+}
+
 /// `findreviewer.v1.TimelineEventKind`.
 public enum TimelineEventKind: Int32, ProtoEnum {
     /// `TIMELINE_EVENT_KIND_UNSPECIFIED = 0`
@@ -2344,6 +2406,86 @@ public struct SetPublicReplyResponse: ProtoMessage {
     }
 }
 
+/// `findreviewer.v1.SnapshotCounters`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct SnapshotCounters: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.SnapshotCounters")
+    /// `uint64 requests = 1`
+    public var requests: UInt64
+    /// `uint64 reports = 2`
+    public var reports: UInt64
+    /// `uint64 outbox = 3`
+    public var outbox: UInt64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        requests: UInt64 = 0,
+        reports: UInt64 = 0,
+        outbox: UInt64 = 0
+    ) {
+        self.requests = requests
+        self.reports = reports
+        self.outbox = outbox
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case requests = 1
+        case reports = 2
+        case outbox = 3
+    }
+}
+
+/// `findreviewer.v1.SnapshotItem`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct SnapshotItem: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.SnapshotItem")
+    /// `findreviewer.v1.StoredBusiness business = 1`
+    public var business: StoredBusiness?
+    /// `findreviewer.v1.StoredReviewer reviewer = 2`
+    public var reviewer: StoredReviewer?
+    /// `findreviewer.v1.StoredReview review = 3`
+    public var review: StoredReview?
+    /// `findreviewer.v1.StoredRequest request = 4`
+    public var request: StoredRequest?
+    /// `findreviewer.v1.StoredReport report = 5`
+    public var report: StoredReport?
+    /// `findreviewer.v1.StoredOutboxEntry outbox = 6`
+    public var outbox: StoredOutboxEntry?
+    /// `findreviewer.v1.SnapshotCounters counters = 7`
+    public var counters: SnapshotCounters?
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        business: StoredBusiness? = nil,
+        reviewer: StoredReviewer? = nil,
+        review: StoredReview? = nil,
+        request: StoredRequest? = nil,
+        report: StoredReport? = nil,
+        outbox: StoredOutboxEntry? = nil,
+        counters: SnapshotCounters? = nil
+    ) {
+        self.business = business
+        self.reviewer = reviewer
+        self.review = review
+        self.request = request
+        self.report = report
+        self.outbox = outbox
+        self.counters = counters
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case business = 1
+        case reviewer = 2
+        case review = 3
+        case request = 4
+        case report = 5
+        case outbox = 6
+        case counters = 7
+    }
+}
+
 /// `findreviewer.v1.StatusCount`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct StatusCount: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
@@ -2366,6 +2508,606 @@ public struct StatusCount: ProtoMessage {
     enum CodingKeys: Int, CodingKey {
         case status = 1
         case count = 2
+    }
+}
+
+/// `findreviewer.v1.StoredBusiness`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredBusiness: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredBusiness")
+    /// `string id = 1`
+    public var id: String
+    /// `string display_name = 2`
+    public var displayName: String
+    /// `string notification_email = 3`
+    public var notificationEmail: String
+    /// `string locale = 4`
+    public var locale: String
+    /// `findreviewer.v1.Plan plan = 5`
+    public var plan: Plan
+    /// `int64 intro_acknowledged_at = 6`
+    public var introAcknowledgedAt: Int64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        id: String = "",
+        displayName: String = "",
+        notificationEmail: String = "",
+        locale: String = "",
+        plan: Plan = .unspecified,
+        introAcknowledgedAt: Int64 = 0
+    ) {
+        self.id = id
+        self.displayName = displayName
+        self.notificationEmail = notificationEmail
+        self.locale = locale
+        self.plan = plan
+        self.introAcknowledgedAt = introAcknowledgedAt
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case id = 1
+        case displayName = 2
+        case notificationEmail = 3
+        case locale = 4
+        case plan = 5
+        case introAcknowledgedAt = 6
+    }
+}
+
+/// `findreviewer.v1.StoredEvent`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredEvent: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredEvent")
+    /// `findreviewer.v1.StoredEventKind kind = 1`
+    public var kind: StoredEventKind
+    /// `findreviewer.v1.StoredBusiness business = 2`
+    public var business: StoredBusiness?
+    /// `findreviewer.v1.StoredReviewer reviewer = 3`
+    public var reviewer: StoredReviewer?
+    /// `findreviewer.v1.StoredReview review = 4`
+    public var review: StoredReview?
+    /// `findreviewer.v1.StoredRequestCreated created = 5`
+    public var created: StoredRequestCreated?
+    /// `findreviewer.v1.StoredReply reply = 6`
+    public var reply: StoredReply?
+    /// `findreviewer.v1.StoredReport report = 7`
+    public var report: StoredReport?
+    /// `string business_id = 8`
+    public var businessId: String
+    /// `string request_id = 9`
+    public var requestId: String
+    /// `string review_id = 10`
+    public var reviewId: String
+    /// `string outbox_id = 11`
+    public var outboxId: String
+    /// `int64 at = 12`
+    public var at: Int64
+    /// `int64 deadline = 13`
+    public var deadline: Int64
+    /// `string text = 14`
+    public var text: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        kind: StoredEventKind = .unspecified,
+        business: StoredBusiness? = nil,
+        reviewer: StoredReviewer? = nil,
+        review: StoredReview? = nil,
+        created: StoredRequestCreated? = nil,
+        reply: StoredReply? = nil,
+        report: StoredReport? = nil,
+        businessId: String = "",
+        requestId: String = "",
+        reviewId: String = "",
+        outboxId: String = "",
+        at: Int64 = 0,
+        deadline: Int64 = 0,
+        text: String = ""
+    ) {
+        self.kind = kind
+        self.business = business
+        self.reviewer = reviewer
+        self.review = review
+        self.created = created
+        self.reply = reply
+        self.report = report
+        self.businessId = businessId
+        self.requestId = requestId
+        self.reviewId = reviewId
+        self.outboxId = outboxId
+        self.at = at
+        self.deadline = deadline
+        self.text = text
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case kind = 1
+        case business = 2
+        case reviewer = 3
+        case review = 4
+        case created = 5
+        case reply = 6
+        case report = 7
+        case businessId = 8
+        case requestId = 9
+        case reviewId = 10
+        case outboxId = 11
+        case at = 12
+        case deadline = 13
+        case text = 14
+    }
+}
+
+/// `findreviewer.v1.StoredOutboxEntry`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredOutboxEntry: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredOutboxEntry")
+    /// `string id = 1`
+    public var id: String
+    /// `findreviewer.v1.StoredNotificationKind kind = 2`
+    public var kind: StoredNotificationKind
+    /// `string request_id = 3`
+    public var requestId: String
+    /// `int64 created_at = 4`
+    public var createdAt: Int64
+    /// `int64 delivered_at = 5`
+    public var deliveredAt: Int64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        id: String = "",
+        kind: StoredNotificationKind = .unspecified,
+        requestId: String = "",
+        createdAt: Int64 = 0,
+        deliveredAt: Int64 = 0
+    ) {
+        self.id = id
+        self.kind = kind
+        self.requestId = requestId
+        self.createdAt = createdAt
+        self.deliveredAt = deliveredAt
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case id = 1
+        case kind = 2
+        case requestId = 3
+        case createdAt = 4
+        case deliveredAt = 5
+    }
+}
+
+/// `findreviewer.v1.StoredPublicReply`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredPublicReply: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredPublicReply")
+    /// `string text = 1`
+    public var text: String
+    /// `int64 created_at = 2`
+    public var createdAt: Int64
+    /// `int64 updated_at = 3`
+    public var updatedAt: Int64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        text: String = "",
+        createdAt: Int64 = 0,
+        updatedAt: Int64 = 0
+    ) {
+        self.text = text
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case text = 1
+        case createdAt = 2
+        case updatedAt = 3
+    }
+}
+
+/// `findreviewer.v1.StoredReply`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredReply: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredReply")
+    /// `string email = 1`
+    public var email: String
+    /// `string reference_number = 2`
+    public var referenceNumber: String
+    /// `string full_name = 3`
+    public var fullName: String
+    /// `string phone = 4`
+    public var phone: String
+    /// `string note = 5`
+    public var note: String
+    /// `int64 replied_at = 6`
+    public var repliedAt: Int64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        email: String = "",
+        referenceNumber: String = "",
+        fullName: String = "",
+        phone: String = "",
+        note: String = "",
+        repliedAt: Int64 = 0
+    ) {
+        self.email = email
+        self.referenceNumber = referenceNumber
+        self.fullName = fullName
+        self.phone = phone
+        self.note = note
+        self.repliedAt = repliedAt
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case email = 1
+        case referenceNumber = 2
+        case fullName = 3
+        case phone = 4
+        case note = 5
+        case repliedAt = 6
+    }
+}
+
+/// `findreviewer.v1.StoredReport`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredReport: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredReport")
+    /// `string id = 1`
+    public var id: String
+    /// `string business_id = 2`
+    public var businessId: String
+    /// `string review_id = 3`
+    public var reviewId: String
+    /// `findreviewer.v1.ReportReason reason = 4`
+    public var reason: ReportReason
+    /// `string explanation = 5`
+    public var explanation: String
+    /// `int64 created_at = 6`
+    public var createdAt: Int64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        id: String = "",
+        businessId: String = "",
+        reviewId: String = "",
+        reason: ReportReason = .unspecified,
+        explanation: String = "",
+        createdAt: Int64 = 0
+    ) {
+        self.id = id
+        self.businessId = businessId
+        self.reviewId = reviewId
+        self.reason = reason
+        self.explanation = explanation
+        self.createdAt = createdAt
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case id = 1
+        case businessId = 2
+        case reviewId = 3
+        case reason = 4
+        case explanation = 5
+        case createdAt = 6
+    }
+}
+
+/// `findreviewer.v1.StoredRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredRequest")
+    /// `string id = 1`
+    public var id: String
+    /// `string business_id = 2`
+    public var businessId: String
+    /// `string review_id = 3`
+    public var reviewId: String
+    /// `string reviewer_id = 4`
+    public var reviewerId: String
+    /// `string message = 5`
+    public var message: String
+    /// `repeated findreviewer.v1.RequestedField requested_fields = 6`
+    public var requestedFields: [RequestedField]
+    /// `string reference_label = 7`
+    public var referenceLabel: String
+    /// `findreviewer.v1.RequestStatus status = 8`
+    public var status: RequestStatus
+    /// `int64 created_at = 9`
+    public var createdAt: Int64
+    /// `int64 window_start = 10`
+    public var windowStart: Int64
+    /// `int64 deadline = 11`
+    public var deadline: Int64
+    /// `int64 automatic_reminder_at = 12`
+    public var automaticReminderAt: Int64
+    /// `int64 manual_reminder_at = 13`
+    public var manualReminderAt: Int64
+    /// `findreviewer.v1.StoredReply reply = 14`
+    public var reply: StoredReply?
+    /// `int64 opened_at = 15`
+    public var openedAt: Int64
+    /// `int64 closed_at = 16`
+    public var closedAt: Int64
+    /// `string token = 17`
+    public var token: String
+    /// `repeated findreviewer.v1.StoredTimelineEntry timeline = 18`
+    public var timeline: [StoredTimelineEntry]
+    /// `string idempotency_key = 19`
+    public var idempotencyKey: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        id: String = "",
+        businessId: String = "",
+        reviewId: String = "",
+        reviewerId: String = "",
+        message: String = "",
+        requestedFields: [RequestedField] = [],
+        referenceLabel: String = "",
+        status: RequestStatus = .unspecified,
+        createdAt: Int64 = 0,
+        windowStart: Int64 = 0,
+        deadline: Int64 = 0,
+        automaticReminderAt: Int64 = 0,
+        manualReminderAt: Int64 = 0,
+        reply: StoredReply? = nil,
+        openedAt: Int64 = 0,
+        closedAt: Int64 = 0,
+        token: String = "",
+        timeline: [StoredTimelineEntry] = [],
+        idempotencyKey: String = ""
+    ) {
+        self.id = id
+        self.businessId = businessId
+        self.reviewId = reviewId
+        self.reviewerId = reviewerId
+        self.message = message
+        self.requestedFields = requestedFields
+        self.referenceLabel = referenceLabel
+        self.status = status
+        self.createdAt = createdAt
+        self.windowStart = windowStart
+        self.deadline = deadline
+        self.automaticReminderAt = automaticReminderAt
+        self.manualReminderAt = manualReminderAt
+        self.reply = reply
+        self.openedAt = openedAt
+        self.closedAt = closedAt
+        self.token = token
+        self.timeline = timeline
+        self.idempotencyKey = idempotencyKey
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case id = 1
+        case businessId = 2
+        case reviewId = 3
+        case reviewerId = 4
+        case message = 5
+        case requestedFields = 6
+        case referenceLabel = 7
+        case status = 8
+        case createdAt = 9
+        case windowStart = 10
+        case deadline = 11
+        case automaticReminderAt = 12
+        case manualReminderAt = 13
+        case reply = 14
+        case openedAt = 15
+        case closedAt = 16
+        case token = 17
+        case timeline = 18
+        case idempotencyKey = 19
+    }
+}
+
+/// `findreviewer.v1.StoredRequestCreated`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredRequestCreated: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredRequestCreated")
+    /// `string request_id = 1`
+    public var requestId: String
+    /// `string business_id = 2`
+    public var businessId: String
+    /// `string review_id = 3`
+    public var reviewId: String
+    /// `string reviewer_id = 4`
+    public var reviewerId: String
+    /// `string message = 5`
+    public var message: String
+    /// `repeated findreviewer.v1.RequestedField requested_fields = 6`
+    public var requestedFields: [RequestedField]
+    /// `string reference_label = 7`
+    public var referenceLabel: String
+    /// `string token = 8`
+    public var token: String
+    /// `int64 at = 9`
+    public var at: Int64
+    /// `bool acknowledges_introduction = 10`
+    public var acknowledgesIntroduction: Bool
+    /// `string idempotency_key = 11`
+    public var idempotencyKey: String
+    /// `string outbox_id = 12`
+    public var outboxId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        requestId: String = "",
+        businessId: String = "",
+        reviewId: String = "",
+        reviewerId: String = "",
+        message: String = "",
+        requestedFields: [RequestedField] = [],
+        referenceLabel: String = "",
+        token: String = "",
+        at: Int64 = 0,
+        acknowledgesIntroduction: Bool = false,
+        idempotencyKey: String = "",
+        outboxId: String = ""
+    ) {
+        self.requestId = requestId
+        self.businessId = businessId
+        self.reviewId = reviewId
+        self.reviewerId = reviewerId
+        self.message = message
+        self.requestedFields = requestedFields
+        self.referenceLabel = referenceLabel
+        self.token = token
+        self.at = at
+        self.acknowledgesIntroduction = acknowledgesIntroduction
+        self.idempotencyKey = idempotencyKey
+        self.outboxId = outboxId
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case requestId = 1
+        case businessId = 2
+        case reviewId = 3
+        case reviewerId = 4
+        case message = 5
+        case requestedFields = 6
+        case referenceLabel = 7
+        case token = 8
+        case at = 9
+        case acknowledgesIntroduction = 10
+        case idempotencyKey = 11
+        case outboxId = 12
+    }
+}
+
+/// `findreviewer.v1.StoredReview`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredReview: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredReview")
+    /// `string id = 1`
+    public var id: String
+    /// `string business_id = 2`
+    public var businessId: String
+    /// `string reviewer_id = 3`
+    public var reviewerId: String
+    /// `int32 rating = 4`
+    public var rating: Int32
+    /// `string title = 5`
+    public var title: String
+    /// `string text = 6`
+    public var text: String
+    /// `string experience_date = 7`
+    public var experienceDate: String
+    /// `int64 created_at = 8`
+    public var createdAt: Int64
+    /// `findreviewer.v1.ReviewSource source = 9`
+    public var source: ReviewSource
+    /// `findreviewer.v1.StoredPublicReply public_reply = 10`
+    public var publicReply: StoredPublicReply?
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        id: String = "",
+        businessId: String = "",
+        reviewerId: String = "",
+        rating: Int32 = 0,
+        title: String = "",
+        text: String = "",
+        experienceDate: String = "",
+        createdAt: Int64 = 0,
+        source: ReviewSource = .unspecified,
+        publicReply: StoredPublicReply? = nil
+    ) {
+        self.id = id
+        self.businessId = businessId
+        self.reviewerId = reviewerId
+        self.rating = rating
+        self.title = title
+        self.text = text
+        self.experienceDate = experienceDate
+        self.createdAt = createdAt
+        self.source = source
+        self.publicReply = publicReply
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case id = 1
+        case businessId = 2
+        case reviewerId = 3
+        case rating = 4
+        case title = 5
+        case text = 6
+        case experienceDate = 7
+        case createdAt = 8
+        case source = 9
+        case publicReply = 10
+    }
+}
+
+/// `findreviewer.v1.StoredReviewer`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredReviewer: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredReviewer")
+    /// `string id = 1`
+    public var id: String
+    /// `string display_name = 2`
+    public var displayName: String
+    /// `string email = 3`
+    public var email: String
+    /// `string locale = 4`
+    public var locale: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        id: String = "",
+        displayName: String = "",
+        email: String = "",
+        locale: String = ""
+    ) {
+        self.id = id
+        self.displayName = displayName
+        self.email = email
+        self.locale = locale
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case id = 1
+        case displayName = 2
+        case email = 3
+        case locale = 4
+    }
+}
+
+/// `findreviewer.v1.StoredTimelineEntry`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredTimelineEntry: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredTimelineEntry")
+    /// `int64 at = 1`
+    public var at: Int64
+    /// `findreviewer.v1.TimelineEventKind kind = 2`
+    public var kind: TimelineEventKind
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        at: Int64 = 0,
+        kind: TimelineEventKind = .unspecified
+    ) {
+        self.at = at
+        self.kind = kind
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case at = 1
+        case kind = 2
     }
 }
 
@@ -2690,7 +3432,20 @@ public enum ProtoMessages {
         SetClockRequest.self,
         SetPublicReplyRequest.self,
         SetPublicReplyResponse.self,
+        SnapshotCounters.self,
+        SnapshotItem.self,
         StatusCount.self,
+        StoredBusiness.self,
+        StoredEvent.self,
+        StoredOutboxEntry.self,
+        StoredPublicReply.self,
+        StoredReply.self,
+        StoredReport.self,
+        StoredRequest.self,
+        StoredRequestCreated.self,
+        StoredReview.self,
+        StoredReviewer.self,
+        StoredTimelineEntry.self,
         TimelineEntry.self,
         TriggerSnapshotRequest.self,
         TriggerSnapshotResponse.self,

@@ -1,0 +1,229 @@
+import Dispatch
+import FindReviewerDomain
+import FindReviewerStore
+import Foundation
+import Messages
+import RPC
+import Synchronization
+
+/// The data directory's durable state (DESIGN.md §5): the journal of domain events under
+/// `<data-dir>/journal/` and snapshots under `<data-dir>/snapshots/`.
+///
+/// - Writes: events are encoded (protobuf `StoredEvent`) on the journal's writer thread and
+///   answered once fsynced, with group commit.
+/// - Snapshots: the state is copied under the service's lock together with a journal rotation
+///   (so the copy is exactly the records up to a sequence number), then written off the lock;
+///   the journal segments it covers are removed afterwards.
+/// - Recovery: the newest snapshot plus the journal after it.
+/// - A failed write (disk full, I/O error): the journal is cut back to its last durable record
+///   and the in-memory state is rebuilt from disk before any further write, so nothing that was
+///   refused stays visible; writes are refused while the disk stays full, reads continue.
+public final class Storage: EventLog, @unchecked Sendable {
+    /// The journal of events.
+    public let journal: Journal
+    let snapshotDirectory: String
+    let logger: Logger
+    /// Serialises snapshots.
+    private let snapshotLock = NSLock()
+    /// Held while snapshot files or journal segments are replaced, and while rebuilding from them.
+    private let fileLock = NSLock()
+    private var snapshotSequence: UInt64
+    private var lastSnapshotAt = Date()
+    private weak var service: FindReviewerService?
+    private let policy = NSCondition()
+    private var policyRunning = false
+    private var policyThread: Thread?
+
+    private init(journal: Journal, snapshotDirectory: String, snapshotSequence: UInt64, logger: Logger) {
+        self.journal = journal
+        self.snapshotDirectory = snapshotDirectory
+        self.snapshotSequence = snapshotSequence
+        self.logger = logger
+    }
+
+    // MARK: recovery
+
+    /// Opens the data directory's storage and rebuilds the state: newest snapshot, then the journal after it.
+    public static func open(dataDirectory: String, logger: Logger) throws -> (Storage, DomainState) {
+        let started = DispatchTime.now()
+        let snapshotDirectory = (dataDirectory as NSString).appendingPathComponent("snapshots")
+        var (restorer, sequence) = try self.loadSnapshot(snapshotDirectory)
+        let (journal, recovery) = try Journal.open(
+            directory: (dataDirectory as NSString).appendingPathComponent("journal"), after: sequence)
+        if recovery.truncatedBytes > 0 {
+            logger.log(.warn, "cut a torn journal tail left by a crash", ["path": journal.path, "bytes": String(recovery.truncatedBytes)])
+        }
+        var state = restorer.finish()
+        restorer = SnapshotRestorer()
+        do {
+            try self.replay(recovery.payloads, from: sequence, into: &state, path: journal.directory)
+        } catch {
+            journal.close()
+            throw error
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        logger.log(.info, "recovered", [
+            "snapshot_sequence": String(sequence), "journal_events": String(recovery.payloads.count),
+            "requests": String(state.requests.count), "seconds": String(format: "%.3f", seconds),
+        ])
+        return (Storage(journal: journal, snapshotDirectory: snapshotDirectory, snapshotSequence: sequence, logger: logger), state)
+    }
+
+    static func loadSnapshot(_ directory: String) throws -> (SnapshotRestorer, UInt64) {
+        var restorer = SnapshotRestorer()
+        guard let newest = SnapshotFile.list(directory).first else { return (restorer, 0) }
+        let (sequence, _) = try SnapshotFile.read(newest.path) { payload in
+            restorer.add(try StorageMapping.decodeItem(payload))
+        }
+        guard sequence == newest.sequence else {
+            throw StoreError(.corrupt, "the file name says sequence \(newest.sequence), the header \(sequence)", path: newest.path, offset: 8)
+        }
+        return (restorer, sequence)
+    }
+
+    static func replay(_ payloads: [[UInt8]], from sequence: UInt64, into state: inout DomainState, path: String) throws {
+        for (index, payload) in payloads.enumerated() {
+            do {
+                state.apply(try StorageMapping.decodeEvent(payload))
+            } catch {
+                throw StoreError(.corrupt, "record \(sequence + UInt64(index) + 1) is not a domain event this build knows: \(error)", path: path)
+            }
+        }
+    }
+
+    /// Connects the service: after a failed write the journal rebuilds the service's state from disk.
+    public func attach(_ service: FindReviewerService) {
+        self.service = service
+        self.journal.onFailure = { [weak self, weak service] reason in
+            guard let self, let service else { return }
+            self.rebuild(service, after: reason)
+        }
+    }
+
+    /// Runs on the journal's writer thread after a failed write.
+    private func rebuild(_ service: FindReviewerService, after reason: StoreError) {
+        self.logger.log(.error, "journal write failed; rebuilding the state from disk", ["reason": reason.description])
+        self.fileLock.lock()
+        defer { self.fileLock.unlock() }
+        service.state.withLock { state in
+            do {
+                var (restorer, sequence) = try Self.loadSnapshot(self.snapshotDirectory)
+                var rebuilt = restorer.finish()
+                restorer = SnapshotRestorer()
+                try Self.replay(try self.journal.durablePayloads(after: sequence), from: sequence, into: &rebuilt, path: self.journal.directory)
+                state = rebuilt
+                self.journal.resume()
+            } catch {
+                // Without a state that matches the disk, no write may be accepted again.
+                self.logger.log(.error, "cannot rebuild the state from disk; writes stay refused until a restart", ["error": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: EventLog
+
+    /// Appends; `completion` runs once the events are on disk, or with UNAVAILABLE.
+    public func append(_ events: [DomainEvent], completion: @escaping @Sendable (Result<Void, RPCError>) -> Void) {
+        self.journal.append(count: events.count, { events.map { (try? StorageMapping.encode($0)) ?? [] } }) { result in
+            switch result {
+            case .success: completion(.success(()))
+            case .failure(let error): completion(.failure(RPCError(.unavailable, "not stored: \(error.message)")))
+            }
+        }
+    }
+
+    /// Refuses writes at once while a failed write left the disk without room.
+    public func admitsWrites() -> RPCError? {
+        guard self.journal.isDegraded, !self.journal.hasSpace() else { return nil }
+        return RPCError(.unavailable, "the data directory's disk is full: writes are refused until space returns; reads still work")
+    }
+
+    // MARK: snapshots
+
+    /// Takes a snapshot now (blocking; one at a time) and removes the journal it covers.
+    public func snapshot() throws(RPCError) -> TriggerSnapshotResponse {
+        self.snapshotLock.lock()
+        defer { self.snapshotLock.unlock() }
+        guard let service = self.service else { throw RPCError(.unavailable, "the service is stopping") }
+        let started = DispatchTime.now()
+        let rotated = Mutex<Result<UInt64, StoreError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        // The copy and the cut happen under the state lock: the copy holds exactly the events up to `sequence`.
+        let (state, sequence) = service.state.withLock { state in
+            (state, self.journal.rotate { result in
+                rotated.withLock { $0 = result }
+                done.signal()
+            })
+        }
+        let copied = DispatchTime.now()
+        done.wait()
+        if case .failure(let error) = rotated.withLock({ $0 }) {
+            throw RPCError(.unavailable, "snapshot not taken: \(error.message)")
+        }
+        self.fileLock.lock()
+        defer { self.fileLock.unlock() }
+        let written: (path: String, size: Int)
+        do {
+            written = try SnapshotFile.write(directory: self.snapshotDirectory, sequence: sequence) { emit throws(StoreError) in
+                var failure: StoreError?
+                state.forEachSnapshotItem { item in
+                    guard failure == nil else { return }
+                    do {
+                        try emit(try StorageMapping.encode(item))
+                    } catch let error as StoreError {
+                        failure = error
+                    } catch {
+                        failure = StoreError(.unavailable, "cannot encode \(item): \(error)")
+                    }
+                }
+                if let failure { throw failure }
+            }
+        } catch {
+            self.logger.log(.error, "snapshot failed", ["error": error.description])
+            throw RPCError(.unavailable, "snapshot not written: \(error.message)")
+        }
+        for older in SnapshotFile.list(self.snapshotDirectory) where older.sequence < sequence { unlink(older.path) }
+        self.journal.removeSegments(through: sequence)
+        self.snapshotSequence = sequence
+        self.lastSnapshotAt = Date()
+        let nanos = { (from: DispatchTime) in Double(DispatchTime.now().uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
+        self.logger.log(.info, "snapshot written", [
+            "path": written.path, "sequence": String(sequence), "bytes": String(written.size),
+            "requests": String(state.requests.count), "copy_seconds": String(format: "%.4f", Double(copied.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9),
+            "seconds": String(format: "%.3f", nanos(started)),
+        ])
+        let relative = "snapshots/" + (written.path as NSString).lastPathComponent
+        return TriggerSnapshotResponse(sequence: sequence, path: relative, sizeBytes: UInt64(written.size))
+    }
+
+    /// Starts the background policy: a snapshot once the journal segment has grown by
+    /// `everyBytes`, or `everySeconds` after the last one while the journal grows.
+    public func startSnapshots(everyBytes: Int, everySeconds: Int) {
+        self.policy.withLock { self.policyRunning = true }
+        let thread = Thread { [self] in
+            while true {
+                let stop = self.policy.withLock { () -> Bool in
+                    if self.policyRunning { _ = self.policy.wait(until: Date(timeIntervalSinceNow: 1)) }
+                    return !self.policyRunning
+                }
+                if stop { return }
+                let grown = self.journal.segmentBytes - JournalFormat.fileHeaderSize
+                let due = grown >= everyBytes || (grown > 0 && Date().timeIntervalSince(self.lastSnapshotAt) >= Double(everySeconds))
+                if due, !self.journal.isDegraded { _ = try? self.snapshot() }
+            }
+        }
+        thread.name = "findreviewer-snapshots"
+        self.policyThread = thread
+        thread.start()
+    }
+
+    /// Stops the snapshot policy and closes the journal (after its queued writes).
+    public func stop() {
+        self.policy.withLock {
+            self.policyRunning = false
+            self.policy.broadcast()
+        }
+        while self.policyThread?.isFinished == false { usleep(1_000) }  // joining; bounded by one snapshot
+        self.journal.close()
+    }
+}
