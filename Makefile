@@ -9,7 +9,7 @@ GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 # Seconds of fuzzing inside `make test`.
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build protos check-protos test run bench bench-messages fuzz clean
+.PHONY: all deps build protos check-protos test run bench crash-test bench-messages fuzz clean
 
 all: build
 
@@ -47,9 +47,15 @@ run: deps
 fuzz: deps
 	scripts/fuzz.sh $(or $(SECONDS),60)
 
-## bench: RPC round trips beside redis-benchmark, release build (installs redis)
+## bench: RPC round trips and durability (writes, snapshot, recovery, memory at REQUESTS) beside redis-benchmark, release build (installs redis)
 bench: deps
 	scripts/bench-rpc.sh $(SECONDS)
+	scripts/bench-durability.sh $(SECONDS)
+
+## crash-test: the SIGKILL crash test with ROUNDS rounds (default 200)
+crash-test: deps
+	$(SWIFT) build --build-tests
+	FINDREVIEWER_CRASH_ROUNDS=$(or $(ROUNDS),200) $(SWIFT) test --skip-build --filter crashLoop
 
 ## bench-messages: encode/decode cost per message, release build
 bench-messages: deps

@@ -35,6 +35,8 @@ let package = Package(
         .executableTarget(name: "findreviewer-server", dependencies: ["FindReviewerServer"]),
         // RPC round trips against a running server (`make bench`).
         .executableTarget(name: "rpc-bench", dependencies: ["RPC", "Messages", "Transport", "CSystemShims"]),
+        // Durable writes, recovery, snapshots and memory at scale (`make bench`).
+        .executableTarget(name: "durability-bench", dependencies: ["FindReviewerServer", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
         // libFuzzer harness over frames and message unpacking (`make fuzz` only).
         .executableTarget(name: "fuzz-frames", dependencies: ["RPC", "Messages"]),
         // Heap statistics for leak checks in tests.

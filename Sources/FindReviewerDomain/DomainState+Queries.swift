@@ -149,8 +149,8 @@ extension DomainState {
     }
 
     /// Outbox entries not yet delivered, oldest first, with what their emails need.
-    public func undeliveredNotifications() -> [NotificationContext] {
-        self.undelivered.compactMap { self.notificationContext(outboxId: $0) }
+    public func undeliveredNotifications(limit: Int = .max) -> [NotificationContext] {
+        self.undelivered.prefix(limit).compactMap { self.notificationContext(outboxId: $0) }
     }
 
     /// What the email for one outbox entry needs.

@@ -111,9 +111,10 @@ public final class FindReviewerService: @unchecked Sendable {
         return result
     }
 
-    /// Undelivered outbox entries with what their emails need.
-    public func undeliveredNotifications() -> [NotificationContext] {
-        self.state.withLock { $0.undeliveredNotifications() }
+    /// Undelivered outbox entries with what their emails need, oldest first, at most `limit`
+    /// (the lock is held while they are collected).
+    public func undeliveredNotifications(limit: Int = 256) -> [NotificationContext] {
+        self.state.withLock { $0.undeliveredNotifications(limit: limit) }
     }
 
     // MARK: time

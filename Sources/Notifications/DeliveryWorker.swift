@@ -19,6 +19,8 @@ public final class DeliveryWorker: @unchecked Sendable {
     private let now: @Sendable () -> Int64
     private let log: @Sendable (String, String) -> Void
     private let condition = NSCondition()
+    /// One step at a time (the thread's, or a final one at shutdown).
+    private let stepLock = NSLock()
     private var running = false
     private var wakeRequested = false
     /// Entry id → (failed attempts, earliest next attempt).
@@ -47,6 +49,8 @@ public final class DeliveryWorker: @unchecked Sendable {
     /// One pass: deliver every pending entry that is not backing off. Returns how many were sent.
     @discardableResult
     public func step() -> Int {
+        self.stepLock.lock()
+        defer { self.stepLock.unlock() }
         let now = self.now()
         var delivered = 0
         for context in self.pending() {
