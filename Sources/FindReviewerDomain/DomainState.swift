@@ -23,7 +23,7 @@ public struct DomainState: Sendable, Equatable, Codable {
     /// Report ids of each business, in creation order.
     var reportsByBusiness: [String: [String]] = [:]
     /// Outbox entries not yet delivered, in creation order.
-    public internal(set) var undelivered: [String] = []
+    public internal(set) var undelivered = OrderedIDs()
     /// Request id by (business id, idempotency key).
     var idempotency: [String: String] = [:]
     /// Requests that are pending: the only ones with due transitions.
@@ -107,7 +107,7 @@ public struct DomainState: Sendable, Equatable, Codable {
         case .outboxDelivered(let outboxId, let at):
             guard self.outbox[outboxId]?.deliveredAt == nil, self.outbox[outboxId] != nil else { return }
             self.outbox[outboxId]?.deliveredAt = at
-            self.undelivered.removeAll { $0 == outboxId }
+            self.undelivered.remove(outboxId)
         }
     }
 
