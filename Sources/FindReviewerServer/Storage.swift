@@ -69,12 +69,40 @@ public final class Storage: EventLog, @unchecked Sendable {
         return (Storage(journal: journal, snapshotDirectory: snapshotDirectory, snapshotSequence: sequence, logger: logger), state)
     }
 
+    /// Reads the newest snapshot: this thread checks and decodes items, a second thread adds
+    /// them to the state meanwhile (the two halves cost about the same).
     static func loadSnapshot(_ directory: String) throws -> (SnapshotRestorer, UInt64) {
-        var restorer = SnapshotRestorer()
-        guard let newest = SnapshotFile.list(directory).first else { return (restorer, 0) }
-        let (sequence, _) = try SnapshotFile.read(newest.path) { payload in
-            restorer.add(try StorageMapping.decodeItem(payload))
+        guard let newest = SnapshotFile.list(directory).first else { return (SnapshotRestorer(), 0) }
+        let pipe = ItemPipe()
+        let restored = Mutex(SnapshotRestorer())
+        let consumer = Thread {
+            restored.withLock { restorer in
+                while let chunk = pipe.take() {
+                    for item in chunk { restorer.add(item) }
+                }
+            }
+            pipe.finished()
         }
+        consumer.name = "findreviewer-restore"
+        var chunk: [FindReviewerDomain.SnapshotItem] = []
+        chunk.reserveCapacity(ItemPipe.chunkSize)
+        let outcome = Result {
+            try SnapshotFile.read(newest.path, start: { count in
+                restored.withLock { $0.reserve(requests: Int(count / 3)) }
+                consumer.start()
+            }) { payload in
+                chunk.append(try StorageMapping.decodeItem(payload))
+                if chunk.count == ItemPipe.chunkSize {
+                    pipe.put(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        pipe.put(chunk)
+        pipe.close()
+        let (sequence, _) = try outcome.get()
+        pipe.waitFinished()
+        let restorer = restored.withLock { $0 }
         guard sequence == newest.sequence else {
             throw StoreError(.corrupt, "the file name says sequence \(newest.sequence), the header \(sequence)", path: newest.path, offset: 8)
         }
@@ -227,3 +255,51 @@ public final class Storage: EventLog, @unchecked Sendable {
         self.journal.close()
     }
 }
+
+/// Chunks of decoded snapshot items handed from the decoding thread to the restoring one,
+/// at most a few in flight.
+final class ItemPipe: @unchecked Sendable {
+    static let chunkSize = 4_096
+    private let condition = NSCondition()
+    private var chunks: [[FindReviewerDomain.SnapshotItem]] = []
+    private var closed = false
+    private var done = false
+
+    func put(_ chunk: [FindReviewerDomain.SnapshotItem]) {
+        guard !chunk.isEmpty else { return }
+        self.condition.withLock {
+            while self.chunks.count >= 8 { self.condition.wait() }
+            self.chunks.append(chunk)
+            self.condition.broadcast()
+        }
+    }
+
+    func close() {
+        self.condition.withLock {
+            self.closed = true
+            self.condition.broadcast()
+        }
+    }
+
+    /// The next chunk, or nil once closed and drained.
+    func take() -> [FindReviewerDomain.SnapshotItem]? {
+        self.condition.withLock {
+            while self.chunks.isEmpty && !self.closed { self.condition.wait() }
+            guard !self.chunks.isEmpty else { return nil }
+            self.condition.broadcast()
+            return self.chunks.removeFirst()
+        }
+    }
+
+    func finished() {
+        self.condition.withLock {
+            self.done = true
+            self.condition.broadcast()
+        }
+    }
+
+    func waitFinished() {
+        self.condition.withLock { while !self.done { self.condition.wait() } }
+    }
+}
+

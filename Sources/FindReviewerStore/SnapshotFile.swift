@@ -116,7 +116,7 @@ public enum SnapshotFile {
     /// Reads and verifies a snapshot; `each` gets every item payload in order. Any damage is
     /// an error naming the file and the offset.
     public static func read(
-        _ path: String, each: (UnsafeRawBufferPointer) throws -> Void
+        _ path: String, start: (_ items: UInt64) -> Void = { _ in }, each: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> (sequence: UInt64, items: UInt64) {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StoreError(.unavailable, "cannot open: \(String(cString: strerror(errno)))", path: path) }
@@ -146,6 +146,7 @@ public enum SnapshotFile {
         guard bodyLength == size - self.headerSize else {
             throw StoreError(.corrupt, "body is \(size - self.headerSize) bytes, header says \(bodyLength)", path: path, offset: 24)
         }
+        start(count)
         var offset = self.headerSize
         var seen: UInt64 = 0
         while offset < size {
