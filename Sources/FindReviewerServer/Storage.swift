@@ -253,6 +253,7 @@ public final class Storage: EventLog, @unchecked Sendable {
         }
         while self.policyThread?.isFinished == false { usleep(1_000) }  // joining; bounded by one snapshot
         self.journal.close()
+        self.logger.log(.info, "journal closed", ["records_written": String(self.journal.recordsWritten), "fsyncs": String(self.journal.syncs)])
     }
 }
 
