@@ -9,7 +9,7 @@ enum ErrorAdvice {
         var message = "\(shortMethod) failed: \(error.code.name): \(error.message)"
         let detail = error.details.first
         if let detail, !detail.description.isEmpty, detail.description != error.message {
-            message += "\n\n" + detail.description.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+            message += "\n\n" + CLI.wrap(detail.description, indent: "    ")
         }
         return CLIError(.status(error.code), message, hint: self.hint(error, method: shortMethod, settings: settings, flags: flags))
     }
@@ -60,8 +60,10 @@ enum ErrorAdvice {
                 return "A review has at most one open request: `findreviewer requests list --business ID --review ID` shows it; withdraw it or wait for it to end."
             case "PLATFORM_INVITED_REVIEW":
                 return "Only organic and business-invited reviews can get a request; `findreviewer reviews list --business ID --eligible` lists them."
+            case "WRONG_STATUS", "REPLY_WINDOW_CLOSED", "MANUAL_REMINDER_ALREADY_USED", "REPLY_NOT_AVAILABLE":
+                return "The request's status does not allow this now (\(reason)); `findreviewer requests show --business ID REQUEST-ID` shows its status and timeline."
             default:
-                return "The rules refuse this in the current state\(reason.isEmpty ? "" : " (\(reason))"); `findreviewer requests show` displays a request's state and timeline."
+                return "The server refuses this in its current state\(reason.isEmpty ? "" : " (\(reason))"); the message above says why."
             }
         case .deadlineExceeded:
             return "No answer within \(settings.timeout): raise --timeout, or look at the server's load and log."
