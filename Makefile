@@ -9,7 +9,7 @@ GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 # Seconds of fuzzing inside `make test`.
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build protos check-protos test run bench crash-test bench-messages fuzz clean
+.PHONY: all deps build protos check-protos test run cli load bench crash-test bench-messages fuzz clean
 
 all: build
 
@@ -42,6 +42,17 @@ test: deps check-protos
 run: deps
 	$(SWIFT) build -c release --product findreviewer-server
 	$$($(SWIFT) build -c release --show-bin-path)/findreviewer-server $(ARGS)
+
+## cli: build findreviewer and findreviewer-load (release) into .build/release
+cli: deps
+	$(SWIFT) build -c release --product findreviewer
+	$(SWIFT) build -c release --product findreviewer-load
+
+## load: MIX (mixed) for DURATION s (10) over CONNECTIONS (50) against the server of `make run`; ARGS add options
+load: deps
+	$(SWIFT) build -c release --product findreviewer-load
+	$$($(SWIFT) build -c release --show-bin-path)/findreviewer-load --mix $(or $(MIX),mixed) --connections $(or $(CONNECTIONS),50) \
+		--duration $(or $(DURATION),10) $(ARGS)
 
 ## fuzz: libFuzzer over frames and message unpacking for SECONDS (default 60)
 fuzz: deps

@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "FindReviewerDomain", targets: ["FindReviewerDomain"]),
         .library(name: "FindReviewerClient", targets: ["FindReviewerClient"]),
         .executable(name: "findreviewer-server", targets: ["findreviewer-server"]),
+        .executable(name: "findreviewer", targets: ["findreviewer"]),
+        .executable(name: "findreviewer-load", targets: ["findreviewer-load"]),
     ],
     targets: [
         // libprotobuf-c from the system (Debian: libprotobuf-c-dev).
@@ -55,6 +57,15 @@ let package = Package(
         // Wiring, authentication and configuration of the running service.
         .target(name: "FindReviewerServer", dependencies: ["Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore"]),
 
+        // The `findreviewer` command line: parsing, commands, tables and JSON, outbox, demo.
+        .target(name: "FindReviewerCLI", dependencies: ["FindReviewerClient", "Messages", "RPC"]),
+        // The CLI executable: thin, see FindReviewerCLI.CLI.
+        .executableTarget(name: "findreviewer", dependencies: ["FindReviewerCLI"]),
+        // The load generator: mixes, closed and open loop, histogram, summary.
+        .target(name: "FindReviewerLoad", dependencies: ["FindReviewerCLI", "FindReviewerClient", "Messages", "RPC"]),
+        // The load-test executable: thin, see FindReviewerLoad.LoadTool.
+        .executableTarget(name: "findreviewer-load", dependencies: ["FindReviewerLoad"]),
+
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport", exclude: ["smtp_server.py"]),
 
@@ -69,6 +80,12 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer-server"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "FindReviewerCLI", "FindReviewerLoad", "FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer",
+                "findreviewer-load", "findreviewer-server",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

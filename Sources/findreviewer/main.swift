@@ -1,0 +1,5 @@
+// findreviewer: the command line for a FindReviewer server (see FindReviewerCLI.CLI).
+import FindReviewerCLI
+import Foundation
+
+exit(CLI.run(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment, console: .standard()))
