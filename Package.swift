@@ -53,7 +53,7 @@ let package = Package(
         // The journal of domain events: checksummed records, group commit, recovery.
         .target(name: "FindReviewerStore"),
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
-        .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport"]),
+        .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims"]),
         // Wiring, authentication and configuration of the running service.
         .target(name: "FindReviewerServer", dependencies: ["Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore"]),
 

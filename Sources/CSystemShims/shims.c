@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 const uint32_t cshim_EPOLLIN = EPOLLIN;
 const uint32_t cshim_EPOLLOUT = EPOLLOUT;
@@ -46,3 +47,5 @@ int cshim_set_nonblocking(int fd) {
     if (flags < 0) return -1;
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
+
+int cshim_syncfs(int fd) { return syncfs(fd); }

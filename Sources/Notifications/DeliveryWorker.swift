@@ -53,6 +53,7 @@ public final class DeliveryWorker: @unchecked Sendable {
         defer { self.stepLock.unlock() }
         let now = self.now()
         var delivered = 0
+        var due: [RenderedEmail] = []
         for context in self.pending() {
             let id = context.entry.id
             if self.sent.contains(id) {
@@ -61,17 +62,19 @@ public final class DeliveryWorker: @unchecked Sendable {
                 continue
             }
             if let state = self.backoff[id], now < state.nextAttempt { continue }
-            let email = self.renderer.render(context)
-            do throws(DeliveryError) {
-                try self.transport.deliver(email)
+            due.append(self.renderer.render(context))
+        }
+        for (email, outcome) in zip(due, self.transport.deliver(batch: due)) {
+            let id = email.entryId
+            if let error = outcome {
+                let failures = (self.backoff[id]?.attempts ?? 0) + 1
+                self.backoff[id] = (failures, now + Self.backoffSeconds(afterFailures: failures))
+                self.log("email delivery failed", "\(id): \(error) (attempt \(failures))")
+            } else {
                 self.sent.insert(id)
                 self.backoff[id] = nil
                 self.markDelivered(id)
                 delivered += 1
-            } catch {
-                let failures = (self.backoff[id]?.attempts ?? 0) + 1
-                self.backoff[id] = (failures, now + Self.backoffSeconds(afterFailures: failures))
-                self.log("email delivery failed", "\(id): \(error) (attempt \(failures))")
             }
         }
         // Forget entries that are no longer pending.

@@ -103,4 +103,23 @@ struct DeliveryTests {
         #expect(error?.code == .retryable)
         #expect(SMTPTransport.dotStuffed(Array(".a\r\nb\r\n..c\r\n".utf8)) == Array("..a\r\nb\r\n...c".utf8))
     }
+
+    @Test("the file transport writes a batch as one .eml per entry, replaces on repeat, leaves no temporary files")
+    func fileBatch() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let transport = FileTransport(directory: directory)
+        let emails = (1...5).map { Fixtures.renderer.render(Fixtures.makeContext(kind: .requestToReviewer, language: .sv, id: "out_0000000\($0)")) }
+        #expect(transport.deliver(batch: emails).allSatisfy { $0 == nil })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == (1...5).map { "out_0000000\($0).eml" })
+        for email in emails {
+            let path = (directory as NSString).appendingPathComponent(email.entryId + ".eml")
+            #expect(FileManager.default.contents(atPath: path) == Data(email.rfc822))
+        }
+        try transport.deliver(emails[0])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).count == 5)
+        // A directory that cannot be created fails every email of the batch, retryably.
+        let blocked = FileTransport(directory: (directory as NSString).appendingPathComponent("out_00000001.eml/sub"))
+        #expect(blocked.deliver(batch: Array(emails.prefix(2))).allSatisfy { $0?.code == .retryable })
+    }
 }

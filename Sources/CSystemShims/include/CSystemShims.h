@@ -32,4 +32,7 @@ extern const uint32_t cshim_EPOLLERR;
 extern const uint32_t cshim_EPOLLHUP;
 extern const uint32_t cshim_EPOLLRDHUP;
 extern const uint32_t cshim_EPOLLEXCLUSIVE;
+/// syncfs(fd): makes everything written to the file system holding `fd` durable.
+int cshim_syncfs(int fd);
+
 #endif
