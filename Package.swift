@@ -36,9 +36,11 @@ let package = Package(
         // The server executable: thin, see FindReviewerServer.ServerApp.
         .executableTarget(name: "findreviewer-server", dependencies: ["FindReviewerServer"]),
         // RPC round trips against a running server (`make bench`).
-        .executableTarget(name: "rpc-bench", dependencies: ["RPC", "Messages", "Transport", "CSystemShims"]),
+        .executableTarget(name: "rpc-bench", dependencies: ["BenchSupport", "RPC", "Messages", "Transport", "CSystemShims"]),
+        // A redis-benchmark-like load generator over epoll, shared by the benchmarks.
+        .target(name: "BenchSupport", dependencies: ["RPC", "Messages", "Transport", "CSystemShims"]),
         // Durable writes, recovery, snapshots and memory at scale (`make bench`).
-        .executableTarget(name: "durability-bench", dependencies: ["FindReviewerServer", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
+        .executableTarget(name: "durability-bench", dependencies: ["BenchSupport", "Transport", "FindReviewerServer", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
         // libFuzzer harness over frames and message unpacking (`make fuzz` only).
         .executableTarget(name: "fuzz-frames", dependencies: ["RPC", "Messages"]),
         // Heap statistics for leak checks in tests.

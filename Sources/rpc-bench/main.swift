@@ -1,6 +1,7 @@
 // rpc-bench: calls/s and latency of a trivial method (Health/Check) against a running
 // server, for 1 connection × 1 in flight, 50 × 1 and 1 × 64. Release builds only
 // (`make bench`). Usage: rpc-bench HOST:PORT [seconds per scenario]
+import BenchSupport
 import Dispatch
 import Foundation
 import Messages
@@ -58,9 +59,10 @@ func percentile(_ sorted: [UInt64], _ p: Double) -> UInt64 {
 
 print("event-loop load generator (one thread over epoll, like redis-benchmark):")
 for (connections, inFlight) in [(1, 1), (50, 1), (1, 64)] {
-    let (rate, latencies) = eventLoopLoad(
+    let result = eventLoopLoad(
         address: address, connections: connections, inFlight: inFlight, seconds: seconds,
-        method: "findreviewer.v1.Health/Check", request: request)
+        method: "findreviewer.v1.Health/Check") { _ in request }
+    let (rate, latencies) = (result.rate, result.latencies)
     print(String(
         format: "  %2d connection(s) x %2d in flight: %8.0f calls/s  p50 %5d us  p99 %6d us",
         connections, inFlight, rate, percentile(latencies, 0.5), percentile(latencies, 0.99)))
