@@ -57,7 +57,7 @@ let package = Package(
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
         .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims"]),
         // Wiring, authentication and configuration of the running service.
-        .target(name: "FindReviewerServer", dependencies: ["Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore"]),
+        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore"]),
 
         // The `findreviewer` command line: parsing, commands, tables and JSON, outbox, demo.
         .target(name: "FindReviewerCLI", dependencies: ["FindReviewerClient", "Messages", "RPC"]),

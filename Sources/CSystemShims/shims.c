@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 
 const uint32_t cshim_EPOLLIN = EPOLLIN;
 const uint32_t cshim_EPOLLOUT = EPOLLOUT;
@@ -49,3 +51,5 @@ int cshim_set_nonblocking(int fd) {
 }
 
 int cshim_syncfs(int fd) { return syncfs(fd); }
+
+int cshim_nice_this_thread(int nice) { return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice); }

@@ -34,5 +34,7 @@ extern const uint32_t cshim_EPOLLRDHUP;
 extern const uint32_t cshim_EPOLLEXCLUSIVE;
 /// syncfs(fd): makes everything written to the file system holding `fd` durable.
 int cshim_syncfs(int fd);
+/// Sets the nice value of the calling thread only (Linux threads have their own).
+int cshim_nice_this_thread(int nice);
 
 #endif
