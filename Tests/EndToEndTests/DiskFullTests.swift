@@ -34,8 +34,19 @@ struct DiskFullTests {
         return path
     }
 
+    /// Whether this machine lets the test mount a tmpfs (root with CAP_SYS_ADMIN; true on the
+    /// development and CI machines, where the test must run).
+    static let canMount: Bool = {
+        guard getuid() == 0 else { return false }
+        let probe = ServerProcess.makeDataDirectory()
+        defer { try? FileManager.default.removeItem(at: probe) }
+        guard run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", probe.path]) == 0 else { return false }
+        _ = run(["umount", probe.path])
+        return true
+    }()
+
     @Test("a full disk refuses writes with UNAVAILABLE and keeps reads; nothing acknowledged is lost; writes resume",
-        .enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+        .enabled(if: canMount, "mounting a tmpfs needs root with CAP_SYS_ADMIN"))
     func diskFull() throws {
         let mountPoint = ServerProcess.makeDataDirectory()
         defer { try? FileManager.default.removeItem(at: mountPoint) }
@@ -54,7 +65,8 @@ struct DiskFullTests {
 
         // Writes go on until the journal's last page is full; from then on every one is UNAVAILABLE.
         var refused: [String] = []
-        for index in 0..<200 {
+        // (Each refusal costs the client's retries with backoff: the upsert is idempotent.)
+        for index in 0..<60 {
             let id = "during-\(index)"
             do {
                 _ = try admin.upsertReviewer(UpsertReviewerRequest(reviewer: Self.reviewer(id)))
@@ -65,7 +77,7 @@ struct DiskFullTests {
                 refused.append(id)
             }
         }
-        #expect(refused.count >= 150, "writes kept succeeding on a full disk: \(refused.count) refused")
+        #expect(refused.count >= 40, "writes kept succeeding on a full disk: \(refused.count) refused")
         #expect(server.logs.contains("rebuilding the state from disk"))
         // Reads continue; nothing refused is visible; nothing acknowledged is missing.
         for id in acknowledged { #expect(try admin.getReviewer(GetReviewerRequest(reviewerId: id)).reviewer?.id == id) }
