@@ -34,7 +34,7 @@ enum CMessage {
     /// Reads a Swift value out of a protobuf-c struct (`nil`: every field at its default).
     static func decode<M: ProtoMessage>(_ type: M.Type, from message: UnsafeRawPointer?) throws(MessageError) -> M {
         do {
-            return try M(from: StructDecoder(layout: M.layout, base: message))
+            return try M(reader: FieldReader(layout: M.layout, base: message))
         } catch {
             throw MessageError.wrap(error)
         }

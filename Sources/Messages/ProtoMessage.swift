@@ -8,6 +8,8 @@ import Foundation
 public protocol ProtoMessage: Codable, Sendable, Equatable {
     /// The fields of the protobuf-c type this struct stands for.
     static var layout: MessageLayout { get }
+    /// Reads the value out of a protobuf-c struct (generated: one line per field).
+    init(reader: FieldReader) throws
 }
 
 /// A Swift enum that stands for one protobuf enum type; raw values are the enum numbers.

@@ -74,7 +74,7 @@ struct StructDecoder: Decoder {
         case .message:
             guard let messageType = T.self as? any ProtoMessage.Type else { throw mismatch() }
             let child = slot?.load(as: UnsafeRawPointer?.self)
-            return try messageType.init(from: StructDecoder(layout: messageType.layout, base: child)) as! T
+            return try messageType.init(reader: FieldReader(layout: messageType.layout, base: child)) as! T
         }
     }
 

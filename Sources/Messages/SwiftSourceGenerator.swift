@@ -56,6 +56,8 @@ public enum SwiftSourceGenerator {
         out += "\n    /// A message with the given fields; the rest keep their proto3 defaults.\n"
         if layout.fields.isEmpty {
             out += "    public init() {}\n"
+            out += "\n    /// Nothing to read.\n"
+            out += "    public init(reader: FieldReader) throws {}\n"
         } else {
             out += "    public init(\n"
             out += layout.fields.map {
@@ -65,6 +67,14 @@ public enum SwiftSourceGenerator {
             for field in layout.fields {
                 let name = self.identifier(field.jsonName)
                 out += "        self.\(name) = \(name)\n"
+            }
+            out += "    }\n"
+            out += "\n    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).\n"
+            out += "    public init(reader: FieldReader) throws {\n"
+            for field in layout.fields {
+                let name = self.identifier(field.jsonName)
+                let read = field.kind == .message && !field.isRepeated ? "reader.message(\(field.number))" : "reader(\(field.number))"
+                out += "        self.\(name) = try \(read)\n"
             }
             out += "    }\n"
             out += "\n    // Int values are the field numbers: the coder finds fields without hashing names.\n"

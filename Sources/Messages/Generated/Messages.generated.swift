@@ -227,6 +227,11 @@ public struct AcknowledgeIntroductionRequest: ProtoMessage {
         self.businessId = businessId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -247,6 +252,11 @@ public struct AcknowledgeIntroductionResponse: ProtoMessage {
         self.business = business
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.business = try reader.message(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case business = 1
@@ -265,6 +275,11 @@ public struct AdvanceClockRequest: ProtoMessage {
         seconds: Int64 = 0
     ) {
         self.seconds = seconds
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.seconds = try reader(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -311,6 +326,17 @@ public struct Business: ProtoMessage {
         self.introAcknowledgedAt = introAcknowledgedAt
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.displayName = try reader(2)
+        self.notificationEmail = try reader(3)
+        self.locale = try reader(4)
+        self.plan = try reader(5)
+        self.introAcknowledged = try reader(6)
+        self.introAcknowledgedAt = try reader(7)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -345,6 +371,13 @@ public struct BusinessReviewView: ProtoMessage {
         self.findReviewer = findReviewer
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.review = try reader.message(1)
+        self.reviewerDisplayName = try reader(2)
+        self.findReviewer = try reader.message(3)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case review = 1
@@ -375,6 +408,13 @@ public struct ClockResponse: ProtoMessage {
         self.transitionsApplied = transitionsApplied
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.now = try reader(1)
+        self.testClock = try reader(2)
+        self.transitionsApplied = try reader(3)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case now = 1
@@ -399,6 +439,12 @@ public struct ConnectionError: ProtoMessage {
     ) {
         self.statusCode = statusCode
         self.message = message
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.statusCode = try reader(1)
+        self.message = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -442,6 +488,16 @@ public struct CreateInfoRequestRequest: ProtoMessage {
         self.acknowledgeIntro = acknowledgeIntro
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.reviewId = try reader(2)
+        self.message = try reader(3)
+        self.requestedFields = try reader(4)
+        self.referenceLabel = try reader(5)
+        self.acknowledgeIntro = try reader(6)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -465,6 +521,11 @@ public struct CreateInfoRequestResponse: ProtoMessage {
         request: InfoRequest? = nil
     ) {
         self.request = request
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -503,6 +564,15 @@ public struct CreateReportRequest: ProtoMessage {
         self.acknowledgeGuidelines = acknowledgeGuidelines
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.reviewId = try reader(2)
+        self.reason = try reader(3)
+        self.explanation = try reader(4)
+        self.acknowledgeGuidelines = try reader(5)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -527,6 +597,11 @@ public struct CreateReportResponse: ProtoMessage {
         self.report = report
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.report = try reader.message(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case report = 1
@@ -547,6 +622,11 @@ public struct DeclineRequestRequest: ProtoMessage {
         self.token = token
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.token = try reader(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case token = 1
@@ -565,6 +645,11 @@ public struct DeclineRequestResponse: ProtoMessage {
         request: ReviewerRequestView? = nil
     ) {
         self.request = request
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -591,6 +676,12 @@ public struct DeletePublicReplyRequest: ProtoMessage {
         self.reviewId = reviewId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.reviewId = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -612,6 +703,11 @@ public struct DeletePublicReplyResponse: ProtoMessage {
         self.review = review
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.review = try reader.message(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case review = 1
@@ -630,6 +726,11 @@ public struct DescribeTypeRequest: ProtoMessage {
         typeName: String = ""
     ) {
         self.typeName = typeName
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.typeName = try reader(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -664,6 +765,14 @@ public struct DescribeTypeResponse: ProtoMessage {
         self.values = values
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.typeName = try reader(1)
+        self.kind = try reader(2)
+        self.fields = try reader(3)
+        self.values = try reader(4)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case typeName = 1
@@ -689,6 +798,12 @@ public struct EnumValueInfo: ProtoMessage {
     ) {
         self.name = name
         self.number = number
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.name = try reader(1)
+        self.number = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -718,6 +833,13 @@ public struct ErrorDetail: ProtoMessage {
         self.reason = reason
         self.field = field
         self.description = description
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reason = try reader(1)
+        self.field = try reader(2)
+        self.description = try reader(3)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -760,6 +882,16 @@ public struct FieldInfo: ProtoMessage {
         self.type = type
         self.typeName = typeName
         self.repeated = repeated
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.name = try reader(1)
+        self.jsonName = try reader(2)
+        self.number = try reader(3)
+        self.type = try reader(4)
+        self.typeName = try reader(5)
+        self.repeated = try reader(6)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -807,6 +939,16 @@ public struct FindReviewerSummary: ProtoMessage {
         self.reply = reply
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.eligible = try reader(1)
+        self.contacted = try reader(2)
+        self.latestRequestId = try reader(3)
+        self.latestStatus = try reader(4)
+        self.canReportNotGenuine = try reader(5)
+        self.reply = try reader.message(6)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case eligible = 1
@@ -832,6 +974,11 @@ public struct GetBusinessRequest: ProtoMessage {
         self.businessId = businessId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -852,6 +999,11 @@ public struct GetBusinessResponse: ProtoMessage {
         self.business = business
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.business = try reader.message(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case business = 1
@@ -865,6 +1017,9 @@ public struct GetClockRequest: ProtoMessage {
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init() {}
+
+    /// Nothing to read.
+    public init(reader: FieldReader) throws {}
 }
 
 /// `findreviewer.v1.GetInfoRequestRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
@@ -883,6 +1038,12 @@ public struct GetInfoRequestRequest: ProtoMessage {
     ) {
         self.businessId = businessId
         self.requestId = requestId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.requestId = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -906,6 +1067,11 @@ public struct GetInfoRequestResponse: ProtoMessage {
         self.request = request
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case request = 1
@@ -924,6 +1090,11 @@ public struct GetIntroductionRequest: ProtoMessage {
         businessId: String = ""
     ) {
         self.businessId = businessId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -954,6 +1125,13 @@ public struct GetIntroductionResponse: ProtoMessage {
         self.text = text
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.acknowledged = try reader(1)
+        self.acknowledgedAt = try reader(2)
+        self.text = try reader(3)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case acknowledged = 1
@@ -976,6 +1154,11 @@ public struct GetPublicReviewRequest: ProtoMessage {
         self.reviewId = reviewId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewId = try reader(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewId = 1
@@ -994,6 +1177,11 @@ public struct GetPublicReviewResponse: ProtoMessage {
         review: PublicReviewView? = nil
     ) {
         self.review = review
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.review = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1020,6 +1208,12 @@ public struct GetReviewRequest: ProtoMessage {
         self.reviewId = reviewId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.reviewId = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1039,6 +1233,11 @@ public struct GetReviewResponse: ProtoMessage {
         view: BusinessReviewView? = nil
     ) {
         self.view = view
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.view = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1061,6 +1260,11 @@ public struct GetReviewerRequest: ProtoMessage {
         self.reviewerId = reviewerId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewerId = try reader(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewerId = 1
@@ -1081,6 +1285,11 @@ public struct GetReviewerResponse: ProtoMessage {
         self.reviewer = reviewer
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewer = try reader.message(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewer = 1
@@ -1094,6 +1303,9 @@ public struct GetServerInfoRequest: ProtoMessage {
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init() {}
+
+    /// Nothing to read.
+    public init(reader: FieldReader) throws {}
 }
 
 /// `findreviewer.v1.GetTimelineRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
@@ -1112,6 +1324,12 @@ public struct GetTimelineRequest: ProtoMessage {
     ) {
         self.businessId = businessId
         self.requestId = requestId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.requestId = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1133,6 +1351,11 @@ public struct GetTimelineResponse: ProtoMessage {
         entries: [TimelineEntry] = []
     ) {
         self.entries = entries
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.entries = try reader(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1163,6 +1386,13 @@ public struct GoAway: ProtoMessage {
         self.message = message
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.lastCallId = try reader(1)
+        self.statusCode = try reader(2)
+        self.message = try reader(3)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case lastCallId = 1
@@ -1185,6 +1415,11 @@ public struct HealthCheckRequest: ProtoMessage {
         self.service = service
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.service = try reader(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case service = 1
@@ -1203,6 +1438,11 @@ public struct HealthCheckResponse: ProtoMessage {
         status: ServingStatus = .unknown
     ) {
         self.status = status
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.status = try reader(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1293,6 +1533,28 @@ public struct InfoRequest: ProtoMessage {
         self.reviewerDisplayName = reviewerDisplayName
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.businessId = try reader(2)
+        self.reviewId = try reader(3)
+        self.message = try reader(4)
+        self.requestedFields = try reader(5)
+        self.referenceLabel = try reader(6)
+        self.status = try reader(7)
+        self.createdAt = try reader(8)
+        self.deadlineAt = try reader(9)
+        self.reminderSentAt = try reader(10)
+        self.manualReminderSentAt = try reader(11)
+        self.answeredAt = try reader(12)
+        self.openedAt = try reader(13)
+        self.closedAt = try reader(14)
+        self.replyAvailable = try reader(15)
+        self.reply = try reader.message(16)
+        self.timeline = try reader(17)
+        self.reviewerDisplayName = try reader(18)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -1334,6 +1596,12 @@ public struct ListBusinessesRequest: ProtoMessage {
         self.pageToken = pageToken
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.pageSize = try reader(1)
+        self.pageToken = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case pageSize = 1
@@ -1357,6 +1625,12 @@ public struct ListBusinessesResponse: ProtoMessage {
     ) {
         self.businesses = businesses
         self.nextPageToken = nextPageToken
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businesses = try reader(1)
+        self.nextPageToken = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1396,6 +1670,15 @@ public struct ListInfoRequestsRequest: ProtoMessage {
         self.pageToken = pageToken
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.statuses = try reader(2)
+        self.reviewId = try reader(3)
+        self.pageSize = try reader(4)
+        self.pageToken = try reader(5)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1430,6 +1713,14 @@ public struct ListInfoRequestsResponse: ProtoMessage {
         self.nextPageToken = nextPageToken
         self.counts = counts
         self.totalMatching = totalMatching
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.requests = try reader(1)
+        self.nextPageToken = try reader(2)
+        self.counts = try reader(3)
+        self.totalMatching = try reader(4)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1467,6 +1758,14 @@ public struct ListReportsRequest: ProtoMessage {
         self.pageToken = pageToken
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.reviewId = try reader(2)
+        self.pageSize = try reader(3)
+        self.pageToken = try reader(4)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1492,6 +1791,12 @@ public struct ListReportsResponse: ProtoMessage {
     ) {
         self.reports = reports
         self.nextPageToken = nextPageToken
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reports = try reader(1)
+        self.nextPageToken = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1535,6 +1840,16 @@ public struct ListReviewsRequest: ProtoMessage {
         self.pageToken = pageToken
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.contactFilter = try reader(2)
+        self.statuses = try reader(3)
+        self.eligibleOnly = try reader(4)
+        self.pageSize = try reader(5)
+        self.pageToken = try reader(6)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1564,6 +1879,12 @@ public struct ListReviewsResponse: ProtoMessage {
         self.nextPageToken = nextPageToken
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviews = try reader(1)
+        self.nextPageToken = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviews = 1
@@ -1587,6 +1908,12 @@ public struct MetadataEntry: ProtoMessage {
     ) {
         self.key = key
         self.value = value
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.key = try reader(1)
+        self.value = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1630,6 +1957,16 @@ public struct MethodInfo: ProtoMessage {
         self.roles = roles
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.name = try reader(1)
+        self.fullName = try reader(2)
+        self.inputType = try reader(3)
+        self.outputType = try reader(4)
+        self.idempotent = try reader(5)
+        self.roles = try reader(6)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case name = 1
@@ -1659,6 +1996,12 @@ public struct OpenReplyRequest: ProtoMessage {
         self.requestId = requestId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.requestId = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1678,6 +2021,11 @@ public struct OpenReplyResponse: ProtoMessage {
         request: InfoRequest? = nil
     ) {
         self.request = request
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1706,6 +2054,13 @@ public struct PublicReply: ProtoMessage {
         self.text = text
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.text = try reader(1)
+        self.createdAt = try reader(2)
+        self.updatedAt = try reader(3)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1770,6 +2125,21 @@ public struct PublicReviewView: ProtoMessage {
         self.publicReply = publicReply
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewId = try reader(1)
+        self.businessId = try reader(2)
+        self.businessDisplayName = try reader(3)
+        self.reviewerDisplayName = try reader(4)
+        self.rating = try reader(5)
+        self.title = try reader(6)
+        self.text = try reader(7)
+        self.experienceDate = try reader(8)
+        self.createdAt = try reader(9)
+        self.reviewerContacted = try reader(10)
+        self.publicReply = try reader.message(11)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewId = 1
@@ -1800,6 +2170,11 @@ public struct PublishReviewRequest: ProtoMessage {
         self.review = review
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.review = try reader.message(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case review = 1
@@ -1822,6 +2197,12 @@ public struct PublishReviewResponse: ProtoMessage {
     ) {
         self.review = review
         self.created = created
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.review = try reader.message(1)
+        self.created = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1865,6 +2246,16 @@ public struct ReplyToRequestRequest: ProtoMessage {
         self.note = note
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.token = try reader(1)
+        self.email = try reader(2)
+        self.referenceNumber = try reader(3)
+        self.fullName = try reader(4)
+        self.phone = try reader(5)
+        self.note = try reader(6)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case token = 1
@@ -1888,6 +2279,11 @@ public struct ReplyToRequestResponse: ProtoMessage {
         request: ReviewerRequestView? = nil
     ) {
         self.request = request
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1934,6 +2330,17 @@ public struct Report: ProtoMessage {
         self.createdAt = createdAt
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.businessId = try reader(2)
+        self.reviewId = try reader(3)
+        self.reason = try reader(4)
+        self.explanation = try reader(5)
+        self.status = try reader(6)
+        self.createdAt = try reader(7)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -1968,6 +2375,13 @@ public struct RequestHeader: ProtoMessage {
         self.metadata = metadata
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.method = try reader(1)
+        self.timeoutMs = try reader(2)
+        self.metadata = try reader(3)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case method = 1
@@ -2000,6 +2414,14 @@ public struct ResponseHeader: ProtoMessage {
         self.statusMessage = statusMessage
         self.details = details
         self.metadata = metadata
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.statusCode = try reader(1)
+        self.statusMessage = try reader(2)
+        self.details = try reader(3)
+        self.metadata = try reader(4)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2061,6 +2483,20 @@ public struct Review: ProtoMessage {
         self.publicReply = publicReply
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.businessId = try reader(2)
+        self.reviewerId = try reader(3)
+        self.rating = try reader(4)
+        self.title = try reader(5)
+        self.text = try reader(6)
+        self.experienceDate = try reader(7)
+        self.createdAt = try reader(8)
+        self.source = try reader(9)
+        self.publicReply = try reader.message(10)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -2100,6 +2536,14 @@ public struct Reviewer: ProtoMessage {
         self.displayName = displayName
         self.email = email
         self.locale = locale
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.displayName = try reader(2)
+        self.email = try reader(3)
+        self.locale = try reader(4)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2143,6 +2587,16 @@ public struct ReviewerReply: ProtoMessage {
         self.phone = phone
         self.note = note
         self.repliedAt = repliedAt
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.email = try reader(1)
+        self.referenceNumber = try reader(2)
+        self.fullName = try reader(3)
+        self.phone = try reader(4)
+        self.note = try reader(5)
+        self.repliedAt = try reader(6)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2198,6 +2652,18 @@ public struct ReviewerRequestView: ProtoMessage {
         self.reviewTitle = reviewTitle
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.requestId = try reader(1)
+        self.businessDisplayName = try reader(2)
+        self.message = try reader(3)
+        self.requestedFields = try reader(4)
+        self.referenceLabel = try reader(5)
+        self.deadlineAt = try reader(6)
+        self.status = try reader(7)
+        self.reviewTitle = try reader(8)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case requestId = 1
@@ -2229,6 +2695,12 @@ public struct SendManualReminderRequest: ProtoMessage {
         self.requestId = requestId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.requestId = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -2248,6 +2720,11 @@ public struct SendManualReminderResponse: ProtoMessage {
         request: InfoRequest? = nil
     ) {
         self.request = request
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2298,6 +2775,18 @@ public struct ServerInfo: ProtoMessage {
         self.testClock = testClock
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.name = try reader(1)
+        self.version = try reader(2)
+        self.protocolVersion = try reader(3)
+        self.startedAt = try reader(4)
+        self.services = try reader(5)
+        self.maxPayloadBytes = try reader(6)
+        self.maxHeaderBytes = try reader(7)
+        self.testClock = try reader(8)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case name = 1
@@ -2329,6 +2818,12 @@ public struct ServiceInfo: ProtoMessage {
         self.methods = methods
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.name = try reader(1)
+        self.methods = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case name = 1
@@ -2348,6 +2843,11 @@ public struct SetClockRequest: ProtoMessage {
         now: Int64 = 0
     ) {
         self.now = now
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.now = try reader(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2378,6 +2878,13 @@ public struct SetPublicReplyRequest: ProtoMessage {
         self.text = text
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.reviewId = try reader(2)
+        self.text = try reader(3)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -2398,6 +2905,11 @@ public struct SetPublicReplyResponse: ProtoMessage {
         review: Review? = nil
     ) {
         self.review = review
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.review = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2426,6 +2938,13 @@ public struct SnapshotCounters: ProtoMessage {
         self.requests = requests
         self.reports = reports
         self.outbox = outbox
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.requests = try reader(1)
+        self.reports = try reader(2)
+        self.outbox = try reader(3)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2474,6 +2993,17 @@ public struct SnapshotItem: ProtoMessage {
         self.counters = counters
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.business = try reader.message(1)
+        self.reviewer = try reader.message(2)
+        self.review = try reader.message(3)
+        self.request = try reader.message(4)
+        self.report = try reader.message(5)
+        self.outbox = try reader.message(6)
+        self.counters = try reader.message(7)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case business = 1
@@ -2502,6 +3032,12 @@ public struct StatusCount: ProtoMessage {
     ) {
         self.status = status
         self.count = count
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.status = try reader(1)
+        self.count = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2543,6 +3079,16 @@ public struct StoredBusiness: ProtoMessage {
         self.locale = locale
         self.plan = plan
         self.introAcknowledgedAt = introAcknowledgedAt
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.displayName = try reader(2)
+        self.notificationEmail = try reader(3)
+        self.locale = try reader(4)
+        self.plan = try reader(5)
+        self.introAcknowledgedAt = try reader(6)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2622,6 +3168,24 @@ public struct StoredEvent: ProtoMessage {
         self.text = text
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.kind = try reader(1)
+        self.business = try reader.message(2)
+        self.reviewer = try reader.message(3)
+        self.review = try reader.message(4)
+        self.created = try reader.message(5)
+        self.reply = try reader.message(6)
+        self.report = try reader.message(7)
+        self.businessId = try reader(8)
+        self.requestId = try reader(9)
+        self.reviewId = try reader(10)
+        self.outboxId = try reader(11)
+        self.at = try reader(12)
+        self.deadline = try reader(13)
+        self.text = try reader(14)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case kind = 1
@@ -2671,6 +3235,15 @@ public struct StoredOutboxEntry: ProtoMessage {
         self.deliveredAt = deliveredAt
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.kind = try reader(2)
+        self.requestId = try reader(3)
+        self.createdAt = try reader(4)
+        self.deliveredAt = try reader(5)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -2701,6 +3274,13 @@ public struct StoredPublicReply: ProtoMessage {
         self.text = text
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.text = try reader(1)
+        self.createdAt = try reader(2)
+        self.updatedAt = try reader(3)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2743,6 +3323,16 @@ public struct StoredReply: ProtoMessage {
         self.phone = phone
         self.note = note
         self.repliedAt = repliedAt
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.email = try reader(1)
+        self.referenceNumber = try reader(2)
+        self.fullName = try reader(3)
+        self.phone = try reader(4)
+        self.note = try reader(5)
+        self.repliedAt = try reader(6)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2788,6 +3378,16 @@ public struct StoredReport: ProtoMessage {
         self.reason = reason
         self.explanation = explanation
         self.createdAt = createdAt
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.businessId = try reader(2)
+        self.reviewId = try reader(3)
+        self.reason = try reader(4)
+        self.explanation = try reader(5)
+        self.createdAt = try reader(6)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2887,6 +3487,29 @@ public struct StoredRequest: ProtoMessage {
         self.idempotencyKey = idempotencyKey
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.businessId = try reader(2)
+        self.reviewId = try reader(3)
+        self.reviewerId = try reader(4)
+        self.message = try reader(5)
+        self.requestedFields = try reader(6)
+        self.referenceLabel = try reader(7)
+        self.status = try reader(8)
+        self.createdAt = try reader(9)
+        self.windowStart = try reader(10)
+        self.deadline = try reader(11)
+        self.automaticReminderAt = try reader(12)
+        self.manualReminderAt = try reader(13)
+        self.reply = try reader.message(14)
+        self.openedAt = try reader(15)
+        self.closedAt = try reader(16)
+        self.token = try reader(17)
+        self.timeline = try reader(18)
+        self.idempotencyKey = try reader(19)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -2969,6 +3592,22 @@ public struct StoredRequestCreated: ProtoMessage {
         self.outboxId = outboxId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.requestId = try reader(1)
+        self.businessId = try reader(2)
+        self.reviewId = try reader(3)
+        self.reviewerId = try reader(4)
+        self.message = try reader(5)
+        self.requestedFields = try reader(6)
+        self.referenceLabel = try reader(7)
+        self.token = try reader(8)
+        self.at = try reader(9)
+        self.acknowledgesIntroduction = try reader(10)
+        self.idempotencyKey = try reader(11)
+        self.outboxId = try reader(12)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case requestId = 1
@@ -3036,6 +3675,20 @@ public struct StoredReview: ProtoMessage {
         self.publicReply = publicReply
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.businessId = try reader(2)
+        self.reviewerId = try reader(3)
+        self.rating = try reader(4)
+        self.title = try reader(5)
+        self.text = try reader(6)
+        self.experienceDate = try reader(7)
+        self.createdAt = try reader(8)
+        self.source = try reader(9)
+        self.publicReply = try reader.message(10)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -3077,6 +3730,14 @@ public struct StoredReviewer: ProtoMessage {
         self.locale = locale
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.id = try reader(1)
+        self.displayName = try reader(2)
+        self.email = try reader(3)
+        self.locale = try reader(4)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -3102,6 +3763,12 @@ public struct StoredTimelineEntry: ProtoMessage {
     ) {
         self.at = at
         self.kind = kind
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.at = try reader(1)
+        self.kind = try reader(2)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3133,6 +3800,13 @@ public struct TimelineEntry: ProtoMessage {
         self.detail = detail
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.at = try reader(1)
+        self.kind = try reader(2)
+        self.detail = try reader(3)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case at = 1
@@ -3148,6 +3822,9 @@ public struct TriggerSnapshotRequest: ProtoMessage {
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init() {}
+
+    /// Nothing to read.
+    public init(reader: FieldReader) throws {}
 }
 
 /// `findreviewer.v1.TriggerSnapshotResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
@@ -3172,6 +3849,13 @@ public struct TriggerSnapshotResponse: ProtoMessage {
         self.sizeBytes = sizeBytes
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.sequence = try reader(1)
+        self.path = try reader(2)
+        self.sizeBytes = try reader(3)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case sequence = 1
@@ -3192,6 +3876,11 @@ public struct UpsertBusinessRequest: ProtoMessage {
         business: Business? = nil
     ) {
         self.business = business
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.business = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3218,6 +3907,12 @@ public struct UpsertBusinessResponse: ProtoMessage {
         self.created = created
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.business = try reader.message(1)
+        self.created = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case business = 1
@@ -3237,6 +3932,11 @@ public struct UpsertReviewerRequest: ProtoMessage {
         reviewer: Reviewer? = nil
     ) {
         self.reviewer = reviewer
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewer = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3263,6 +3963,12 @@ public struct UpsertReviewerResponse: ProtoMessage {
         self.created = created
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewer = try reader.message(1)
+        self.created = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewer = 1
@@ -3284,6 +3990,11 @@ public struct ViewRequestByTokenRequest: ProtoMessage {
         self.token = token
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.token = try reader(1)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case token = 1
@@ -3302,6 +4013,11 @@ public struct ViewRequestByTokenResponse: ProtoMessage {
         request: ReviewerRequestView? = nil
     ) {
         self.request = request
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3328,6 +4044,12 @@ public struct WithdrawInfoRequestRequest: ProtoMessage {
         self.requestId = requestId
     }
 
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.requestId = try reader(2)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -3347,6 +4069,11 @@ public struct WithdrawInfoRequestResponse: ProtoMessage {
         request: InfoRequest? = nil
     ) {
         self.request = request
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
