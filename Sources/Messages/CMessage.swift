@@ -23,7 +23,7 @@ enum CMessage {
     static func build<M: ProtoMessage>(from value: M) throws(MessageError) -> UnsafeMutableRawPointer {
         let message = self.allocate(M.layout)
         do {
-            try value.encode(to: StructEncoder(layout: M.layout, base: message))
+            try value.write(to: FieldWriter(layout: M.layout, base: message))
         } catch {
             self.free(message)
             throw MessageError.wrap(error)

@@ -10,6 +10,8 @@ public protocol ProtoMessage: Codable, Sendable, Equatable {
     static var layout: MessageLayout { get }
     /// Reads the value out of a protobuf-c struct (generated: one line per field).
     init(reader: FieldReader) throws
+    /// Stores the value into a protobuf-c struct (generated: one line per field).
+    func write(to writer: FieldWriter) throws
 }
 
 /// A Swift enum that stands for one protobuf enum type; raw values are the enum numbers.

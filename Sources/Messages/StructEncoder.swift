@@ -95,7 +95,7 @@ struct StructEncoder: Encoder {
             let child = ProtoSchema.layout(of: field.messageDescriptor!)
             let pointer = CMessage.allocate(child)
             slot.storeBytes(of: pointer, as: UnsafeMutableRawPointer?.self)
-            try message.encode(to: StructEncoder(layout: child, base: pointer))
+            try message.write(to: FieldWriter(layout: child, base: pointer))
         }
     }
 

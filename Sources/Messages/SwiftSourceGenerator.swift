@@ -58,6 +58,8 @@ public enum SwiftSourceGenerator {
             out += "    public init() {}\n"
             out += "\n    /// Nothing to read.\n"
             out += "    public init(reader: FieldReader) throws {}\n"
+            out += "\n    /// Nothing to store.\n"
+            out += "    public func write(to writer: FieldWriter) throws {}\n"
         } else {
             out += "    public init(\n"
             out += layout.fields.map {
@@ -75,6 +77,14 @@ public enum SwiftSourceGenerator {
                 let name = self.identifier(field.jsonName)
                 let read = field.kind == .message && !field.isRepeated ? "reader.message(\(field.number))" : "reader(\(field.number))"
                 out += "        self.\(name) = try \(read)\n"
+            }
+            out += "    }\n"
+            out += "\n    /// Stores the fields straight into a protobuf-c struct (no Codable containers).\n"
+            out += "    public func write(to writer: FieldWriter) throws {\n"
+            for field in layout.fields {
+                let name = self.identifier(field.jsonName)
+                let write = field.kind == .message && !field.isRepeated ? "writer.message" : "writer"
+                out += "        try \(write)(\(field.number), self.\(name))\n"
             }
             out += "    }\n"
             out += "\n    // Int values are the field numbers: the coder finds fields without hashing names.\n"

@@ -232,6 +232,11 @@ public struct AcknowledgeIntroductionRequest: ProtoMessage {
         self.businessId = try reader(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -257,6 +262,11 @@ public struct AcknowledgeIntroductionResponse: ProtoMessage {
         self.business = try reader.message(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.business)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case business = 1
@@ -280,6 +290,11 @@ public struct AdvanceClockRequest: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.seconds = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.seconds)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -337,6 +352,17 @@ public struct Business: ProtoMessage {
         self.introAcknowledgedAt = try reader(7)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.displayName)
+        try writer(3, self.notificationEmail)
+        try writer(4, self.locale)
+        try writer(5, self.plan)
+        try writer(6, self.introAcknowledged)
+        try writer(7, self.introAcknowledgedAt)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -378,6 +404,13 @@ public struct BusinessReviewView: ProtoMessage {
         self.findReviewer = try reader.message(3)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.review)
+        try writer(2, self.reviewerDisplayName)
+        try writer.message(3, self.findReviewer)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case review = 1
@@ -415,6 +448,13 @@ public struct ClockResponse: ProtoMessage {
         self.transitionsApplied = try reader(3)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.now)
+        try writer(2, self.testClock)
+        try writer(3, self.transitionsApplied)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case now = 1
@@ -445,6 +485,12 @@ public struct ConnectionError: ProtoMessage {
     public init(reader: FieldReader) throws {
         self.statusCode = try reader(1)
         self.message = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.statusCode)
+        try writer(2, self.message)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -498,6 +544,16 @@ public struct CreateInfoRequestRequest: ProtoMessage {
         self.acknowledgeIntro = try reader(6)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.reviewId)
+        try writer(3, self.message)
+        try writer(4, self.requestedFields)
+        try writer(5, self.referenceLabel)
+        try writer(6, self.acknowledgeIntro)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -526,6 +582,11 @@ public struct CreateInfoRequestResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.request = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -573,6 +634,15 @@ public struct CreateReportRequest: ProtoMessage {
         self.acknowledgeGuidelines = try reader(5)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.reviewId)
+        try writer(3, self.reason)
+        try writer(4, self.explanation)
+        try writer(5, self.acknowledgeGuidelines)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -602,6 +672,11 @@ public struct CreateReportResponse: ProtoMessage {
         self.report = try reader.message(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.report)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case report = 1
@@ -627,6 +702,11 @@ public struct DeclineRequestRequest: ProtoMessage {
         self.token = try reader(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.token)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case token = 1
@@ -650,6 +730,11 @@ public struct DeclineRequestResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.request = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -682,6 +767,12 @@ public struct DeletePublicReplyRequest: ProtoMessage {
         self.reviewId = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.reviewId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -708,6 +799,11 @@ public struct DeletePublicReplyResponse: ProtoMessage {
         self.review = try reader.message(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.review)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case review = 1
@@ -731,6 +827,11 @@ public struct DescribeTypeRequest: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.typeName = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.typeName)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -773,6 +874,14 @@ public struct DescribeTypeResponse: ProtoMessage {
         self.values = try reader(4)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.typeName)
+        try writer(2, self.kind)
+        try writer(3, self.fields)
+        try writer(4, self.values)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case typeName = 1
@@ -804,6 +913,12 @@ public struct EnumValueInfo: ProtoMessage {
     public init(reader: FieldReader) throws {
         self.name = try reader(1)
         self.number = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.name)
+        try writer(2, self.number)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -840,6 +955,13 @@ public struct ErrorDetail: ProtoMessage {
         self.reason = try reader(1)
         self.field = try reader(2)
         self.description = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reason)
+        try writer(2, self.field)
+        try writer(3, self.description)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -892,6 +1014,16 @@ public struct FieldInfo: ProtoMessage {
         self.type = try reader(4)
         self.typeName = try reader(5)
         self.repeated = try reader(6)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.name)
+        try writer(2, self.jsonName)
+        try writer(3, self.number)
+        try writer(4, self.type)
+        try writer(5, self.typeName)
+        try writer(6, self.repeated)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -949,6 +1081,16 @@ public struct FindReviewerSummary: ProtoMessage {
         self.reply = try reader.message(6)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.eligible)
+        try writer(2, self.contacted)
+        try writer(3, self.latestRequestId)
+        try writer(4, self.latestStatus)
+        try writer(5, self.canReportNotGenuine)
+        try writer.message(6, self.reply)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case eligible = 1
@@ -979,6 +1121,11 @@ public struct GetBusinessRequest: ProtoMessage {
         self.businessId = try reader(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1004,6 +1151,11 @@ public struct GetBusinessResponse: ProtoMessage {
         self.business = try reader.message(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.business)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case business = 1
@@ -1020,6 +1172,9 @@ public struct GetClockRequest: ProtoMessage {
 
     /// Nothing to read.
     public init(reader: FieldReader) throws {}
+
+    /// Nothing to store.
+    public func write(to writer: FieldWriter) throws {}
 }
 
 /// `findreviewer.v1.GetInfoRequestRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
@@ -1044,6 +1199,12 @@ public struct GetInfoRequestRequest: ProtoMessage {
     public init(reader: FieldReader) throws {
         self.businessId = try reader(1)
         self.requestId = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.requestId)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1072,6 +1233,11 @@ public struct GetInfoRequestResponse: ProtoMessage {
         self.request = try reader.message(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case request = 1
@@ -1095,6 +1261,11 @@ public struct GetIntroductionRequest: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.businessId = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1132,6 +1303,13 @@ public struct GetIntroductionResponse: ProtoMessage {
         self.text = try reader(3)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.acknowledged)
+        try writer(2, self.acknowledgedAt)
+        try writer(3, self.text)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case acknowledged = 1
@@ -1159,6 +1337,11 @@ public struct GetPublicReviewRequest: ProtoMessage {
         self.reviewId = try reader(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewId = 1
@@ -1182,6 +1365,11 @@ public struct GetPublicReviewResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.review = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.review)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1214,6 +1402,12 @@ public struct GetReviewRequest: ProtoMessage {
         self.reviewId = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.reviewId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1238,6 +1432,11 @@ public struct GetReviewResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.view = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.view)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1265,6 +1464,11 @@ public struct GetReviewerRequest: ProtoMessage {
         self.reviewerId = try reader(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewerId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewerId = 1
@@ -1290,6 +1494,11 @@ public struct GetReviewerResponse: ProtoMessage {
         self.reviewer = try reader.message(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.reviewer)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewer = 1
@@ -1306,6 +1515,9 @@ public struct GetServerInfoRequest: ProtoMessage {
 
     /// Nothing to read.
     public init(reader: FieldReader) throws {}
+
+    /// Nothing to store.
+    public func write(to writer: FieldWriter) throws {}
 }
 
 /// `findreviewer.v1.GetTimelineRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
@@ -1332,6 +1544,12 @@ public struct GetTimelineRequest: ProtoMessage {
         self.requestId = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.requestId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1356,6 +1574,11 @@ public struct GetTimelineResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.entries = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.entries)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1393,6 +1616,13 @@ public struct GoAway: ProtoMessage {
         self.message = try reader(3)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.lastCallId)
+        try writer(2, self.statusCode)
+        try writer(3, self.message)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case lastCallId = 1
@@ -1420,6 +1650,11 @@ public struct HealthCheckRequest: ProtoMessage {
         self.service = try reader(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.service)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case service = 1
@@ -1443,6 +1678,11 @@ public struct HealthCheckResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.status = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.status)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1555,6 +1795,28 @@ public struct InfoRequest: ProtoMessage {
         self.reviewerDisplayName = try reader(18)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.businessId)
+        try writer(3, self.reviewId)
+        try writer(4, self.message)
+        try writer(5, self.requestedFields)
+        try writer(6, self.referenceLabel)
+        try writer(7, self.status)
+        try writer(8, self.createdAt)
+        try writer(9, self.deadlineAt)
+        try writer(10, self.reminderSentAt)
+        try writer(11, self.manualReminderSentAt)
+        try writer(12, self.answeredAt)
+        try writer(13, self.openedAt)
+        try writer(14, self.closedAt)
+        try writer(15, self.replyAvailable)
+        try writer.message(16, self.reply)
+        try writer(17, self.timeline)
+        try writer(18, self.reviewerDisplayName)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -1602,6 +1864,12 @@ public struct ListBusinessesRequest: ProtoMessage {
         self.pageToken = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.pageSize)
+        try writer(2, self.pageToken)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case pageSize = 1
@@ -1631,6 +1899,12 @@ public struct ListBusinessesResponse: ProtoMessage {
     public init(reader: FieldReader) throws {
         self.businesses = try reader(1)
         self.nextPageToken = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businesses)
+        try writer(2, self.nextPageToken)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1679,6 +1953,15 @@ public struct ListInfoRequestsRequest: ProtoMessage {
         self.pageToken = try reader(5)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.statuses)
+        try writer(3, self.reviewId)
+        try writer(4, self.pageSize)
+        try writer(5, self.pageToken)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1721,6 +2004,14 @@ public struct ListInfoRequestsResponse: ProtoMessage {
         self.nextPageToken = try reader(2)
         self.counts = try reader(3)
         self.totalMatching = try reader(4)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.requests)
+        try writer(2, self.nextPageToken)
+        try writer(3, self.counts)
+        try writer(4, self.totalMatching)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1766,6 +2057,14 @@ public struct ListReportsRequest: ProtoMessage {
         self.pageToken = try reader(4)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.reviewId)
+        try writer(3, self.pageSize)
+        try writer(4, self.pageToken)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1797,6 +2096,12 @@ public struct ListReportsResponse: ProtoMessage {
     public init(reader: FieldReader) throws {
         self.reports = try reader(1)
         self.nextPageToken = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reports)
+        try writer(2, self.nextPageToken)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1850,6 +2155,16 @@ public struct ListReviewsRequest: ProtoMessage {
         self.pageToken = try reader(6)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.contactFilter)
+        try writer(3, self.statuses)
+        try writer(4, self.eligibleOnly)
+        try writer(5, self.pageSize)
+        try writer(6, self.pageToken)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -1885,6 +2200,12 @@ public struct ListReviewsResponse: ProtoMessage {
         self.nextPageToken = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviews)
+        try writer(2, self.nextPageToken)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviews = 1
@@ -1914,6 +2235,12 @@ public struct MetadataEntry: ProtoMessage {
     public init(reader: FieldReader) throws {
         self.key = try reader(1)
         self.value = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.key)
+        try writer(2, self.value)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1967,6 +2294,16 @@ public struct MethodInfo: ProtoMessage {
         self.roles = try reader(6)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.name)
+        try writer(2, self.fullName)
+        try writer(3, self.inputType)
+        try writer(4, self.outputType)
+        try writer(5, self.idempotent)
+        try writer(6, self.roles)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case name = 1
@@ -2002,6 +2339,12 @@ public struct OpenReplyRequest: ProtoMessage {
         self.requestId = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.requestId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -2026,6 +2369,11 @@ public struct OpenReplyResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.request = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2061,6 +2409,13 @@ public struct PublicReply: ProtoMessage {
         self.text = try reader(1)
         self.createdAt = try reader(2)
         self.updatedAt = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.text)
+        try writer(2, self.createdAt)
+        try writer(3, self.updatedAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2140,6 +2495,21 @@ public struct PublicReviewView: ProtoMessage {
         self.publicReply = try reader.message(11)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewId)
+        try writer(2, self.businessId)
+        try writer(3, self.businessDisplayName)
+        try writer(4, self.reviewerDisplayName)
+        try writer(5, self.rating)
+        try writer(6, self.title)
+        try writer(7, self.text)
+        try writer(8, self.experienceDate)
+        try writer(9, self.createdAt)
+        try writer(10, self.reviewerContacted)
+        try writer.message(11, self.publicReply)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewId = 1
@@ -2175,6 +2545,11 @@ public struct PublishReviewRequest: ProtoMessage {
         self.review = try reader.message(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.review)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case review = 1
@@ -2203,6 +2578,12 @@ public struct PublishReviewResponse: ProtoMessage {
     public init(reader: FieldReader) throws {
         self.review = try reader.message(1)
         self.created = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.review)
+        try writer(2, self.created)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2256,6 +2637,16 @@ public struct ReplyToRequestRequest: ProtoMessage {
         self.note = try reader(6)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.token)
+        try writer(2, self.email)
+        try writer(3, self.referenceNumber)
+        try writer(4, self.fullName)
+        try writer(5, self.phone)
+        try writer(6, self.note)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case token = 1
@@ -2284,6 +2675,11 @@ public struct ReplyToRequestResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.request = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2341,6 +2737,17 @@ public struct Report: ProtoMessage {
         self.createdAt = try reader(7)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.businessId)
+        try writer(3, self.reviewId)
+        try writer(4, self.reason)
+        try writer(5, self.explanation)
+        try writer(6, self.status)
+        try writer(7, self.createdAt)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -2380,6 +2787,13 @@ public struct RequestHeader: ProtoMessage {
         self.method = try reader(1)
         self.timeoutMs = try reader(2)
         self.metadata = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.method)
+        try writer(2, self.timeoutMs)
+        try writer(3, self.metadata)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2422,6 +2836,14 @@ public struct ResponseHeader: ProtoMessage {
         self.statusMessage = try reader(2)
         self.details = try reader(3)
         self.metadata = try reader(4)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.statusCode)
+        try writer(2, self.statusMessage)
+        try writer(3, self.details)
+        try writer(4, self.metadata)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2497,6 +2919,20 @@ public struct Review: ProtoMessage {
         self.publicReply = try reader.message(10)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.businessId)
+        try writer(3, self.reviewerId)
+        try writer(4, self.rating)
+        try writer(5, self.title)
+        try writer(6, self.text)
+        try writer(7, self.experienceDate)
+        try writer(8, self.createdAt)
+        try writer(9, self.source)
+        try writer.message(10, self.publicReply)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -2544,6 +2980,14 @@ public struct Reviewer: ProtoMessage {
         self.displayName = try reader(2)
         self.email = try reader(3)
         self.locale = try reader(4)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.displayName)
+        try writer(3, self.email)
+        try writer(4, self.locale)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2597,6 +3041,16 @@ public struct ReviewerReply: ProtoMessage {
         self.phone = try reader(4)
         self.note = try reader(5)
         self.repliedAt = try reader(6)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.email)
+        try writer(2, self.referenceNumber)
+        try writer(3, self.fullName)
+        try writer(4, self.phone)
+        try writer(5, self.note)
+        try writer(6, self.repliedAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2664,6 +3118,18 @@ public struct ReviewerRequestView: ProtoMessage {
         self.reviewTitle = try reader(8)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.requestId)
+        try writer(2, self.businessDisplayName)
+        try writer(3, self.message)
+        try writer(4, self.requestedFields)
+        try writer(5, self.referenceLabel)
+        try writer(6, self.deadlineAt)
+        try writer(7, self.status)
+        try writer(8, self.reviewTitle)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case requestId = 1
@@ -2701,6 +3167,12 @@ public struct SendManualReminderRequest: ProtoMessage {
         self.requestId = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.requestId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -2725,6 +3197,11 @@ public struct SendManualReminderResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.request = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2787,6 +3264,18 @@ public struct ServerInfo: ProtoMessage {
         self.testClock = try reader(8)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.name)
+        try writer(2, self.version)
+        try writer(3, self.protocolVersion)
+        try writer(4, self.startedAt)
+        try writer(5, self.services)
+        try writer(6, self.maxPayloadBytes)
+        try writer(7, self.maxHeaderBytes)
+        try writer(8, self.testClock)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case name = 1
@@ -2824,6 +3313,12 @@ public struct ServiceInfo: ProtoMessage {
         self.methods = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.name)
+        try writer(2, self.methods)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case name = 1
@@ -2848,6 +3343,11 @@ public struct SetClockRequest: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.now = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.now)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2885,6 +3385,13 @@ public struct SetPublicReplyRequest: ProtoMessage {
         self.text = try reader(3)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.reviewId)
+        try writer(3, self.text)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -2910,6 +3417,11 @@ public struct SetPublicReplyResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.review = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.review)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2945,6 +3457,13 @@ public struct SnapshotCounters: ProtoMessage {
         self.requests = try reader(1)
         self.reports = try reader(2)
         self.outbox = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.requests)
+        try writer(2, self.reports)
+        try writer(3, self.outbox)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3004,6 +3523,17 @@ public struct SnapshotItem: ProtoMessage {
         self.counters = try reader.message(7)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.business)
+        try writer.message(2, self.reviewer)
+        try writer.message(3, self.review)
+        try writer.message(4, self.request)
+        try writer.message(5, self.report)
+        try writer.message(6, self.outbox)
+        try writer.message(7, self.counters)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case business = 1
@@ -3038,6 +3568,12 @@ public struct StatusCount: ProtoMessage {
     public init(reader: FieldReader) throws {
         self.status = try reader(1)
         self.count = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.status)
+        try writer(2, self.count)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3089,6 +3625,16 @@ public struct StoredBusiness: ProtoMessage {
         self.locale = try reader(4)
         self.plan = try reader(5)
         self.introAcknowledgedAt = try reader(6)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.displayName)
+        try writer(3, self.notificationEmail)
+        try writer(4, self.locale)
+        try writer(5, self.plan)
+        try writer(6, self.introAcknowledgedAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3186,6 +3732,24 @@ public struct StoredEvent: ProtoMessage {
         self.text = try reader(14)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.kind)
+        try writer.message(2, self.business)
+        try writer.message(3, self.reviewer)
+        try writer.message(4, self.review)
+        try writer.message(5, self.created)
+        try writer.message(6, self.reply)
+        try writer.message(7, self.report)
+        try writer(8, self.businessId)
+        try writer(9, self.requestId)
+        try writer(10, self.reviewId)
+        try writer(11, self.outboxId)
+        try writer(12, self.at)
+        try writer(13, self.deadline)
+        try writer(14, self.text)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case kind = 1
@@ -3244,6 +3808,15 @@ public struct StoredOutboxEntry: ProtoMessage {
         self.deliveredAt = try reader(5)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.kind)
+        try writer(3, self.requestId)
+        try writer(4, self.createdAt)
+        try writer(5, self.deliveredAt)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -3281,6 +3854,13 @@ public struct StoredPublicReply: ProtoMessage {
         self.text = try reader(1)
         self.createdAt = try reader(2)
         self.updatedAt = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.text)
+        try writer(2, self.createdAt)
+        try writer(3, self.updatedAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3333,6 +3913,16 @@ public struct StoredReply: ProtoMessage {
         self.phone = try reader(4)
         self.note = try reader(5)
         self.repliedAt = try reader(6)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.email)
+        try writer(2, self.referenceNumber)
+        try writer(3, self.fullName)
+        try writer(4, self.phone)
+        try writer(5, self.note)
+        try writer(6, self.repliedAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3388,6 +3978,16 @@ public struct StoredReport: ProtoMessage {
         self.reason = try reader(4)
         self.explanation = try reader(5)
         self.createdAt = try reader(6)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.businessId)
+        try writer(3, self.reviewId)
+        try writer(4, self.reason)
+        try writer(5, self.explanation)
+        try writer(6, self.createdAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3510,6 +4110,29 @@ public struct StoredRequest: ProtoMessage {
         self.idempotencyKey = try reader(19)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.businessId)
+        try writer(3, self.reviewId)
+        try writer(4, self.reviewerId)
+        try writer(5, self.message)
+        try writer(6, self.requestedFields)
+        try writer(7, self.referenceLabel)
+        try writer(8, self.status)
+        try writer(9, self.createdAt)
+        try writer(10, self.windowStart)
+        try writer(11, self.deadline)
+        try writer(12, self.automaticReminderAt)
+        try writer(13, self.manualReminderAt)
+        try writer.message(14, self.reply)
+        try writer(15, self.openedAt)
+        try writer(16, self.closedAt)
+        try writer(17, self.token)
+        try writer(18, self.timeline)
+        try writer(19, self.idempotencyKey)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -3608,6 +4231,22 @@ public struct StoredRequestCreated: ProtoMessage {
         self.outboxId = try reader(12)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.requestId)
+        try writer(2, self.businessId)
+        try writer(3, self.reviewId)
+        try writer(4, self.reviewerId)
+        try writer(5, self.message)
+        try writer(6, self.requestedFields)
+        try writer(7, self.referenceLabel)
+        try writer(8, self.token)
+        try writer(9, self.at)
+        try writer(10, self.acknowledgesIntroduction)
+        try writer(11, self.idempotencyKey)
+        try writer(12, self.outboxId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case requestId = 1
@@ -3689,6 +4328,20 @@ public struct StoredReview: ProtoMessage {
         self.publicReply = try reader.message(10)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.businessId)
+        try writer(3, self.reviewerId)
+        try writer(4, self.rating)
+        try writer(5, self.title)
+        try writer(6, self.text)
+        try writer(7, self.experienceDate)
+        try writer(8, self.createdAt)
+        try writer(9, self.source)
+        try writer.message(10, self.publicReply)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -3738,6 +4391,14 @@ public struct StoredReviewer: ProtoMessage {
         self.locale = try reader(4)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.id)
+        try writer(2, self.displayName)
+        try writer(3, self.email)
+        try writer(4, self.locale)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case id = 1
@@ -3769,6 +4430,12 @@ public struct StoredTimelineEntry: ProtoMessage {
     public init(reader: FieldReader) throws {
         self.at = try reader(1)
         self.kind = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.at)
+        try writer(2, self.kind)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3807,6 +4474,13 @@ public struct TimelineEntry: ProtoMessage {
         self.detail = try reader(3)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.at)
+        try writer(2, self.kind)
+        try writer(3, self.detail)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case at = 1
@@ -3825,6 +4499,9 @@ public struct TriggerSnapshotRequest: ProtoMessage {
 
     /// Nothing to read.
     public init(reader: FieldReader) throws {}
+
+    /// Nothing to store.
+    public func write(to writer: FieldWriter) throws {}
 }
 
 /// `findreviewer.v1.TriggerSnapshotResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
@@ -3856,6 +4533,13 @@ public struct TriggerSnapshotResponse: ProtoMessage {
         self.sizeBytes = try reader(3)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.sequence)
+        try writer(2, self.path)
+        try writer(3, self.sizeBytes)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case sequence = 1
@@ -3881,6 +4565,11 @@ public struct UpsertBusinessRequest: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.business = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.business)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3913,6 +4602,12 @@ public struct UpsertBusinessResponse: ProtoMessage {
         self.created = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.business)
+        try writer(2, self.created)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case business = 1
@@ -3937,6 +4632,11 @@ public struct UpsertReviewerRequest: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.reviewer = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.reviewer)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3969,6 +4669,12 @@ public struct UpsertReviewerResponse: ProtoMessage {
         self.created = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.reviewer)
+        try writer(2, self.created)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reviewer = 1
@@ -3995,6 +4701,11 @@ public struct ViewRequestByTokenRequest: ProtoMessage {
         self.token = try reader(1)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.token)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case token = 1
@@ -4018,6 +4729,11 @@ public struct ViewRequestByTokenResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.request = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -4050,6 +4766,12 @@ public struct WithdrawInfoRequestRequest: ProtoMessage {
         self.requestId = try reader(2)
     }
 
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.requestId)
+    }
+
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case businessId = 1
@@ -4074,6 +4796,11 @@ public struct WithdrawInfoRequestResponse: ProtoMessage {
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
         self.request = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
