@@ -94,6 +94,8 @@ public struct SnapshotRestorer: Sendable {
         self.state.requests.reserveCapacity(requests)
         self.state.reviews.reserveCapacity(requests)
         self.state.requestByToken.reserveCapacity(requests)
+        self.state.requestsByReview.reserveCapacity(requests)
+        self.state.outbox.reserveCapacity(requests)
     }
 
     /// The rebuilt state.
