@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "FindReviewerDomain", exclude: ["README.md"]),
 
         // The journal of domain events: checksummed records, group commit, recovery.
-        .target(name: "FindReviewerStore"),
+        .target(name: "FindReviewerStore", dependencies: ["CSystemShims"]),
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
         .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims"]),
         // Wiring, authentication and configuration of the running service.
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
         .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer"]),
-        .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore"]),
+        .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore", "CSystemShims"]),
         .testTarget(
             name: "NotificationsTests", dependencies: ["Notifications", "FindReviewerDomain", "FindReviewerTestSupport"],
             exclude: ["Golden"]),

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -53,3 +54,56 @@ int cshim_set_nonblocking(int fd) {
 int cshim_syncfs(int fd) { return syncfs(fd); }
 
 int cshim_nice_this_thread(int nice) { return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice); }
+
+static uint32_t crc32c_table[256];
+
+static void crc32c_init_table(void) {
+    for (uint32_t index = 0; index < 256; index++) {
+        uint32_t crc = index;
+        for (int bit = 0; bit < 8; bit++) crc = (crc & 1) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+        crc32c_table[index] = crc;
+    }
+}
+
+static uint32_t crc32c_software(uint32_t crc, const uint8_t *bytes, size_t length) {
+    static int ready = 0;
+    if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+        crc32c_init_table();
+        __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+    }
+    for (size_t index = 0; index < length; index++) crc = crc32c_table[(crc ^ bytes[index]) & 0xFF] ^ (crc >> 8);
+    return crc;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2")))
+static uint32_t crc32c_hardware(uint32_t crc, const uint8_t *bytes, size_t length) {
+    uint64_t value = crc;
+    while (length >= 8) {
+        uint64_t word;
+        memcpy(&word, bytes, 8);
+        value = __builtin_ia32_crc32di(value, word);
+        bytes += 8;
+        length -= 8;
+    }
+    uint32_t small = (uint32_t)value;
+    while (length > 0) {
+        small = __builtin_ia32_crc32qi(small, *bytes);
+        bytes++;
+        length--;
+    }
+    return small;
+}
+#endif
+
+uint32_t cshim_crc32c(uint32_t crc, const void *bytes, size_t length) {
+    uint32_t value = ~crc;
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("sse4.2")) return ~crc32c_hardware(value, bytes, length);
+#endif
+    return ~crc32c_software(value, bytes, length);
+}
+
+uint32_t cshim_crc32c_portable(uint32_t crc, const void *bytes, size_t length) {
+    return ~crc32c_software(~crc, bytes, length);
+}

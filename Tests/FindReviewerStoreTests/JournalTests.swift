@@ -1,3 +1,4 @@
+import CSystemShims
 import Foundation
 @testable import FindReviewerStore
 import Testing
@@ -128,6 +129,19 @@ struct JournalTests {
     @Test("CRC-32C matches the standard check value")
     func crc() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(Array("123456789".utf8).withUnsafeBytes { cshim_crc32c_portable(0, $0.baseAddress, $0.count) } == 0xE306_9283)
+        // The instruction path and the table agree on every length and alignment, and when continued.
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<4_096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes.withUnsafeBytes { all in
+            for start in 0..<9 {
+                for length in [0, 1, 7, 8, 9, 63, 64, 65, 1_000, 4_000] where start + length <= all.count {
+                    let slice = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+                    #expect(CRC32C.checksum(slice) == cshim_crc32c_portable(0, slice.baseAddress, slice.count))
+                    #expect(CRC32C.checksum(slice, continuing: 0x1234_5678) == cshim_crc32c_portable(0x1234_5678, slice.baseAddress, slice.count))
+                }
+            }
+        }
     }
 }
 

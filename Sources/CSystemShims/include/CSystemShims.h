@@ -3,6 +3,7 @@
 // What `import Glibc` does not expose, or exposes awkwardly: epoll (its event struct is
 // packed on x86-64), eventfd, and variadic fcntl. Every function returns -1 with errno set
 // on failure, like the call it wraps.
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -36,5 +37,10 @@ extern const uint32_t cshim_EPOLLEXCLUSIVE;
 int cshim_syncfs(int fd);
 /// Sets the nice value of the calling thread only (Linux threads have their own).
 int cshim_nice_this_thread(int nice);
+/// CRC-32C (Castagnoli) of `length` bytes continuing from `crc` (0 to start), with the SSE4.2
+/// instruction where the CPU has it, else table-driven. Same results either way.
+uint32_t cshim_crc32c(uint32_t crc, const void *bytes, size_t length);
+/// The table-driven CRC-32C alone (tests compare it with the instruction).
+uint32_t cshim_crc32c_portable(uint32_t crc, const void *bytes, size_t length);
 
 #endif
