@@ -144,30 +144,39 @@ public struct EmailRenderer: Sendable {
 
     /// Quoted-printable (RFC 2045) with CRLF line ends and soft breaks under 76 characters.
     static func quotedPrintable(_ text: String) -> String {
-        var lines: [String] = []
-        for line in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
-            var encoded = ""
+        let hex = Array("0123456789ABCDEF".utf8)
+        let input = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count + input.count / 2 + 16)
+        func encodeLine(_ start: Int, _ end: Int) {
             var width = 0
-            let bytes = Array(line.utf8)
-            for (index, byte) in bytes.enumerated() {
-                let isLast = index == bytes.count - 1
-                var piece: String
-                if (byte >= 33 && byte <= 126 && byte != 61) || (byte == 32 && !isLast) {
-                    piece = String(UnicodeScalar(byte))
-                } else {
-                    piece = String(format: "=%02X", byte)
-                }
+            for index in start..<end {
+                let byte = input[index]
+                let isLast = index == end - 1
                 // A line that starts with "." is escaped so SMTP dot-stuffing cannot change it.
-                if index == 0 && byte == 46 { piece = "=2E" }
-                if width + piece.count > 75 {
-                    encoded += "=\r\n"
+                let plain = ((byte >= 33 && byte <= 126 && byte != 61) || (byte == 32 && !isLast)) && !(index == start && byte == 46)
+                let length = plain ? 1 : 3
+                if width + length > 75 {
+                    out += [61, 13, 10]  // "=\r\n", a soft line break
                     width = 0
                 }
-                encoded += piece
-                width += piece.count
+                if plain {
+                    out.append(byte)
+                } else {
+                    out += [61, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                }
+                width += length
             }
-            lines.append(encoded)
         }
-        return lines.joined(separator: "\r\n")
+        // Lines end at "\n" (a "\r" right before it belongs to the break); joined with CRLF.
+        var lineStart = 0
+        for index in 0..<input.count where input[index] == 10 {
+            let end = index > lineStart && input[index - 1] == 13 ? index - 1 : index
+            encodeLine(lineStart, end)
+            out += [13, 10]
+            lineStart = index + 1
+        }
+        encodeLine(lineStart, input.count)
+        return String(decoding: out, as: UTF8.self)
     }
 }
