@@ -258,7 +258,11 @@ public final class Storage: EventLog, @unchecked Sendable {
         }
         while self.policyThread?.isFinished == false { usleep(1_000) }  // joining; bounded by one snapshot
         self.journal.close()
-        self.logger.log(.info, "journal closed", ["records_written": String(self.journal.recordsWritten), "fsyncs": String(self.journal.syncs)])
+        let syncs = max(1, self.journal.syncs)
+        self.logger.log(.info, "journal closed", [
+            "records_written": String(self.journal.recordsWritten), "fsyncs": String(self.journal.syncs),
+            "mean_fsync_ms": String(format: "%.3f", Double(self.journal.syncNanoseconds) / Double(syncs) / 1e6),
+        ])
     }
 }
 

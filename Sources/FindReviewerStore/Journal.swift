@@ -58,6 +58,8 @@ public final class Journal: @unchecked Sendable {
     public private(set) var recordsWritten = 0
     /// fsyncs done.
     public private(set) var syncs = 0
+    /// Nanoseconds spent in fdatasync, in total (benchmarks).
+    public private(set) var syncNanoseconds: UInt64 = 0
     /// Bytes in the current segment (snapshot policy).
     public var segmentBytes: Int { self.condition.withLock { self.length } }
     /// True after a failed write, until a write succeeds again.
@@ -364,7 +366,9 @@ public final class Journal: @unchecked Sendable {
             }
             written += count
         }
+        let syncStart = DispatchTime.now().uptimeNanoseconds
         if error == 0 && fdatasync(self.fd) != 0 { error = errno }
+        self.syncNanoseconds += DispatchTime.now().uptimeNanoseconds - syncStart
         if error != 0 {
             self.fail(group.map(\.completion), errno: error)
             return

@@ -41,6 +41,9 @@ public final class DeliveryWorker: @unchecked Sendable {
         self.log = log
     }
 
+    /// How long a pass waits after a wake-up for more emails to batch (seconds).
+    public static let batchWindow: TimeInterval = 0.02
+
     /// Delay before attempt `n + 1` after `n` failures.
     public static func backoffSeconds(afterFailures failures: Int) -> Int64 {
         min(300, Int64(1) << min(failures - 1, 20))
@@ -96,6 +99,11 @@ public final class DeliveryWorker: @unchecked Sendable {
                     return
                 }
                 if !self.wakeRequested { _ = self.condition.wait(until: Date(timeIntervalSinceNow: 1)) }
+                if self.wakeRequested && self.running {
+                    // Let the emails of the next few milliseconds join this pass: one file-system
+                    // sync and one journal batch for all of them instead of one per email.
+                    _ = self.condition.wait(until: Date(timeIntervalSinceNow: Self.batchWindow))
+                }
                 self.wakeRequested = false
                 self.condition.unlock()
             }
