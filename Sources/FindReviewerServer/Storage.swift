@@ -185,10 +185,10 @@ public final class Storage: EventLog, @unchecked Sendable {
             })
         }
         let copied = DispatchTime.now()
-        // Encoding and writing run at a lower priority than serving: on a small machine calls
+        // Encoding and writing run at the lowest priority (nice 19): on a small machine calls
         // keep their latency while a snapshot is written.
         // (The thread is the policy thread or one started for the RPC: it stays niced.)
-        _ = cshim_nice_this_thread(10)
+        _ = cshim_nice_this_thread(19)
         done.wait()
         if case .failure(let error) = rotated.withLock({ $0 }) {
             throw RPCError(.unavailable, "snapshot not taken: \(error.message)")
