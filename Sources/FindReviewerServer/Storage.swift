@@ -153,11 +153,22 @@ public final class Storage: EventLog, @unchecked Sendable {
 
     /// Appends; `completion` runs once the events are on disk, or with UNAVAILABLE.
     public func append(_ events: [DomainEvent], completion: @escaping @Sendable (Result<Void, RPCError>) -> Void) {
-        self.journal.append(count: events.count, { events.map { (try? StorageMapping.encode($0)) ?? [] } }) { result in
+        self.journal.append(count: events.count, { events.map(Self.encode) }) { result in
             switch result {
             case .success: completion(.success(()))
             case .failure(let error): completion(.failure(RPCError(.unavailable, "not stored: \(error.message)")))
             }
+        }
+    }
+
+    /// The record of one event. Only a NUL inside a string can fail to encode, and validation
+    /// refuses control characters before any event exists; should it happen anyway, stopping
+    /// before the write keeps the journal valid (nothing of it was acknowledged).
+    static func encode(_ event: DomainEvent) -> [UInt8] {
+        do {
+            return try StorageMapping.encode(event)
+        } catch {
+            fatalError("an applied event cannot be stored (\(error)); stopping before the journal is written")
         }
     }
 
