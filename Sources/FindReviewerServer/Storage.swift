@@ -48,19 +48,22 @@ public final class Storage: EventLog, @unchecked Sendable {
     public static func open(dataDirectory: String, logger: Logger) throws -> (Storage, DomainState) {
         let started = DispatchTime.now()
         let snapshotDirectory = (dataDirectory as NSString).appendingPathComponent("snapshots")
-        var (restorer, sequence) = try self.loadSnapshot(snapshotDirectory)
-        let (journal, recovery) = try Journal.open(
-            directory: (dataDirectory as NSString).appendingPathComponent("journal"), after: sequence)
+        let journalDirectory = (dataDirectory as NSString).appendingPathComponent("journal")
+        var opened: (journal: Journal, recovery: Journal.Recovery)?
+        let state: DomainState
+        let sequence: UInt64
+        do {
+            (state, sequence) = try self.loadState(snapshotDirectory: snapshotDirectory, journalDirectory: journalDirectory) { sequence in
+                opened = try Journal.open(directory: journalDirectory, after: sequence)
+                return opened!.recovery.payloads
+            }
+        } catch {
+            opened?.journal.close()
+            throw error
+        }
+        let (journal, recovery) = opened!
         if recovery.truncatedBytes > 0 {
             logger.log(.warn, "cut a torn journal tail left by a crash", ["path": journal.path, "bytes": String(recovery.truncatedBytes)])
-        }
-        var state = restorer.finish()
-        restorer = SnapshotRestorer()
-        do {
-            try self.replay(recovery.payloads, from: sequence, into: &state, path: journal.directory)
-        } catch {
-            journal.close()
-            throw error
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         logger.log(.info, "recovered", [
@@ -70,10 +73,27 @@ public final class Storage: EventLog, @unchecked Sendable {
         return (Storage(journal: journal, snapshotDirectory: snapshotDirectory, snapshotSequence: sequence, logger: logger), state)
     }
 
+    /// The newest snapshot plus the journal records after it (`journalAfter` reads those, given
+    /// the snapshot's sequence); on start and when rebuilding after a failed write.
+    static func loadState(
+        snapshotDirectory: String, journalDirectory: String, journalAfter: (UInt64) throws -> [[UInt8]]
+    ) throws -> (DomainState, UInt64) {
+        var (state, sequence) = try self.loadSnapshot(snapshotDirectory)
+        for (index, payload) in try journalAfter(sequence).enumerated() {
+            do {
+                state.apply(try StorageMapping.decodeEvent(payload))
+            } catch {
+                throw StoreError(
+                    .corrupt, "record \(sequence + UInt64(index) + 1) is not a domain event this build knows: \(error)", path: journalDirectory)
+            }
+        }
+        return (state, sequence)
+    }
+
     /// Reads the newest snapshot: this thread checks and decodes items, a second thread adds
     /// them to the state meanwhile (the two halves cost about the same).
-    static func loadSnapshot(_ directory: String) throws -> (SnapshotRestorer, UInt64) {
-        guard let newest = SnapshotFile.list(directory).first else { return (SnapshotRestorer(), 0) }
+    static func loadSnapshot(_ directory: String) throws -> (DomainState, UInt64) {
+        guard let newest = SnapshotFile.list(directory).first else { return (DomainState(), 0) }
         let pipe = ItemPipe()
         let restored = Mutex(SnapshotRestorer())
         let consumer = Thread {
@@ -103,21 +123,15 @@ public final class Storage: EventLog, @unchecked Sendable {
         pipe.close()
         let (sequence, _) = try outcome.get()
         pipe.waitFinished()
-        let restorer = restored.withLock { $0 }
         guard sequence == newest.sequence else {
             throw StoreError(.corrupt, "the file name says sequence \(newest.sequence), the header \(sequence)", path: newest.path, offset: 8)
         }
-        return (restorer, sequence)
-    }
-
-    static func replay(_ payloads: [[UInt8]], from sequence: UInt64, into state: inout DomainState, path: String) throws {
-        for (index, payload) in payloads.enumerated() {
-            do {
-                state.apply(try StorageMapping.decodeEvent(payload))
-            } catch {
-                throw StoreError(.corrupt, "record \(sequence + UInt64(index) + 1) is not a domain event this build knows: \(error)", path: path)
-            }
+        // Taken out of the restorer so that the state is the only reference (no copy on first write).
+        let state = restored.withLock { restorer in
+            defer { restorer = SnapshotRestorer() }
+            return restorer.finish()
         }
+        return (state, sequence)
     }
 
     /// Connects the service: after a failed write the journal rebuilds the service's state from disk.
@@ -136,11 +150,9 @@ public final class Storage: EventLog, @unchecked Sendable {
         defer { self.fileLock.unlock() }
         service.state.withLock { state in
             do {
-                var (restorer, sequence) = try Self.loadSnapshot(self.snapshotDirectory)
-                var rebuilt = restorer.finish()
-                restorer = SnapshotRestorer()
-                try Self.replay(try self.journal.durablePayloads(after: sequence), from: sequence, into: &rebuilt, path: self.journal.directory)
-                state = rebuilt
+                (state, _) = try Self.loadState(snapshotDirectory: self.snapshotDirectory, journalDirectory: self.journal.directory) {
+                    try self.journal.durablePayloads(after: $0)
+                }
                 self.journal.resume()
             } catch {
                 // Without a state that matches the disk, no write may be accepted again.

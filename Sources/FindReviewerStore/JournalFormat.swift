@@ -27,7 +27,7 @@ public enum JournalFormat {
         bytes.reserveCapacity(self.recordHeaderSize + payload.count)
         self.append(UInt32(payload.count), to: &bytes)
         var sequenceBytes: [UInt8] = []
-        for shift in stride(from: 56, through: 0, by: -8) { sequenceBytes.append(UInt8(truncatingIfNeeded: sequence >> UInt64(shift))) }
+        self.append64(sequence, to: &sequenceBytes)
         bytes += sequenceBytes
         self.append(CRC32C.checksum(payload, continuing: CRC32C.checksum(sequenceBytes)), to: &bytes)
         bytes += payload
@@ -36,6 +36,10 @@ public enum JournalFormat {
 
     static func append(_ value: UInt32, to bytes: inout [UInt8]) {
         bytes += [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+    }
+
+    static func append64(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
 
     static func readU32(_ bytes: [UInt8], _ at: Int) -> UInt32 {

@@ -94,9 +94,9 @@ public enum SnapshotFile {
         try flush()
         var header = self.magic
         JournalFormat.append(self.version, to: &header)
-        self.append64(sequence, to: &header)
-        self.append64(count, to: &header)
-        self.append64(UInt64(offset - self.headerSize), to: &header)
+        JournalFormat.append64(sequence, to: &header)
+        JournalFormat.append64(count, to: &header)
+        JournalFormat.append64(UInt64(offset - self.headerSize), to: &header)
         JournalFormat.append(CRC32C.checksum(header), to: &header)
         guard pwrite(fd, header, header.count, 0) == header.count, fsync(fd) == 0 else {
             throw StoreError(.unavailable, "cannot finish: \(String(cString: strerror(errno)))", path: temporary)
@@ -169,9 +169,5 @@ public enum SnapshotFile {
         }
         guard seen == count else { throw StoreError(.corrupt, "\(seen) items, header says \(count)", path: path, offset: offset) }
         return (sequence, count)
-    }
-
-    static func append64(_ value: UInt64, to bytes: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
 }
