@@ -1,6 +1,6 @@
 /// Every change of ``DomainState``. Events carry all they need (ids, times, tokens), so applying
 /// the same events in the same order always rebuilds the same state.
-public enum DomainEvent: Sendable, Equatable, Codable {
+public enum DomainEvent: Sendable, Equatable {
     case businessUpserted(Business)
     case reviewerUpserted(Reviewer)
     /// Inserts or replaces a review; a business's public reply on it is kept.
@@ -26,7 +26,7 @@ public enum DomainEvent: Sendable, Equatable, Codable {
     case outboxDelivered(outboxId: String, at: UnixSeconds)
 
     /// What a created request starts with.
-    public struct RequestCreated: Sendable, Equatable, Codable {
+    public struct RequestCreated: Sendable, Equatable {
         public var requestId: String
         public var businessId: String
         public var reviewId: String

@@ -58,9 +58,9 @@ extension DomainState {
                 throw .precondition(.manualReminderUsed, "request \(requestId) already had its one manual reminder")
             }
             // Reopening must not break "at most one open request per review".
-            if let open = self.pendingByReview[request.reviewId] {
+            if let open = self.pendingRequest(ofReview: request.reviewId) {
                 throw .precondition(
-                    .requestAlreadyOpen, "review \(request.reviewId) has a newer open request (\(open)); it cannot be reopened now")
+                    .requestAlreadyOpen, "review \(request.reviewId) has a newer open request (\(open.id)); it cannot be reopened now")
             }
             return [
                 .manualReminderSent(
@@ -155,8 +155,8 @@ extension DomainState {
                 "acknowledge the Find Reviewer introduction first (AcknowledgeIntroduction, or acknowledge_intro on this call)",
                 detail: Introduction.text(business.language))
         }
-        if let open = self.pendingByReview[review.id] {
-            throw .precondition(.requestAlreadyOpen, "review \(review.id) already has an open request (\(open)); wait for it or withdraw it")
+        if let open = self.pendingRequest(ofReview: review.id) {
+            throw .precondition(.requestAlreadyOpen, "review \(review.id) already has an open request (\(open.id)); wait for it or withdraw it")
         }
         try Validation.text(create.message, field: "message", maximum: Limits.requestMessage, required: true, multiLine: true)
         guard !create.requestedFields.isEmpty else { throw .invalid("requestedFields", "ask for at least one detail") }
@@ -233,7 +233,7 @@ extension DomainState {
     /// constant-time so response timing does not help guess a token.
     func request(token: String) throws(DomainError) -> InfoRequest {
         guard !token.isEmpty, token.utf8.count <= Limits.token else { throw .invalid("token", "is not a reply token") }
-        guard let id = self.requestByToken[token], let request = self.requests[id],
+        guard let row = self.requestByToken[token], case let request = self.requests[row: row],
             ReplyToken.constantTimeEqual(request.token, token)
         else { throw DomainError(.notFound, "no information request for this link; it may have been mistyped") }
         return request
@@ -241,7 +241,7 @@ extension DomainState {
 
     /// Whether the business tried Find Reviewer on the review: a request ended answered, declined or expired.
     public func hasFindReviewerTry(reviewId: String) -> Bool {
-        (self.requestsByReview[reviewId] ?? []).contains { self.requests[$0]?.status.countsAsFindReviewerTry == true }
+        self.requestRows(ofReview: reviewId).contains { self.requests[row: $0].status.countsAsFindReviewerTry }
     }
 
     /// The id the next outbox entry gets; `offset` for several in one command.

@@ -10,7 +10,7 @@ extension DomainState {
 
     /// Businesses by id, a page at a time.
     public func listBusinesses(pageSize: Int, pageToken: String) throws(DomainError) -> Page<Business> {
-        let ids = self.businesses.keys.sorted()
+        let ids = self.businesses.values.map(\.id).sorted()
         return try Self.page(ids, pageSize: pageSize, pageToken: pageToken) { self.businesses[$0]! }
     }
 
@@ -34,12 +34,12 @@ extension DomainState {
         let all = self.requestsByBusiness[businessId] ?? []
         var counts: [RequestStatus: Int] = [:]
         var matching: [String] = []
-        for id in all.reversed() {
-            let request = self.requests[id]!
+        for row in all.reversed() {
+            let request = self.requests[row: row]
             counts[request.status, default: 0] += 1
             if !statuses.isEmpty && !statuses.contains(request.status) { continue }
             if !reviewId.isEmpty && request.reviewId != reviewId { continue }
-            matching.append(id)
+            matching.append(request.id)
         }
         let page = try Self.page(matching, pageSize: pageSize, pageToken: pageToken) { self.view(of: self.requests[$0]!) }
         return (page, counts)
@@ -60,19 +60,19 @@ extension DomainState {
         businessId: String, filter: ReviewFilter = ReviewFilter(), pageSize: Int = 0, pageToken: String = ""
     ) throws(DomainError) -> Page<BusinessReviewView> {
         _ = try self.business(businessId)
-        let matching = (self.reviewsByBusiness[businessId] ?? []).reversed().filter { id in
-            let review = self.reviews[id]!
-            let latest = self.requestsByReview[id]?.last.flatMap { self.requests[$0] }
-            if filter.eligibleOnly && !review.source.isEligibleForFindReviewer { return false }
+        let matching = (self.reviewsByBusiness[businessId] ?? []).reversed().compactMap { row -> String? in
+            let review = self.reviews[row: row]
+            let latest = self.reviewLinks[Int(row)].latest.map { self.requests[row: $0] }
+            if filter.eligibleOnly && !review.source.isEligibleForFindReviewer { return nil }
             switch filter.contact {
             case .any: break
-            case .contacted: if latest == nil { return false }
-            case .notContacted: if latest != nil { return false }
+            case .contacted: if latest == nil { return nil }
+            case .notContacted: if latest != nil { return nil }
             }
             if !filter.statuses.isEmpty {
-                guard let latest, filter.statuses.contains(latest.status) else { return false }
+                guard let latest, filter.statuses.contains(latest.status) else { return nil }
             }
-            return true
+            return review.id
         }
         return try Self.page(Array(matching), pageSize: pageSize, pageToken: pageToken) { self.view(of: self.reviews[$0]!) }
     }
@@ -82,7 +82,8 @@ extension DomainState {
         throws(DomainError) -> Page<Report>
     {
         _ = try self.business(businessId)
-        let ids = (self.reportsByBusiness[businessId] ?? []).reversed().filter { reviewId.isEmpty || self.reports[$0]!.reviewId == reviewId }
+        let ids = (self.reportsByBusiness[businessId] ?? []).reversed().map { self.reports[row: $0] }
+            .filter { reviewId.isEmpty || $0.reviewId == reviewId }.map(\.id)
         return try Self.page(Array(ids), pageSize: pageSize, pageToken: pageToken) { self.reports[$0]! }
     }
 
@@ -94,7 +95,7 @@ extension DomainState {
             businessDisplayName: self.businesses[review.businessId]?.displayName ?? "",
             reviewerDisplayName: self.reviewers[review.reviewerId]?.displayName ?? "", rating: review.rating,
             title: review.title, text: review.text, experienceDate: review.experienceDate, createdAt: review.createdAt,
-            reviewerContacted: !(self.requestsByReview[review.id] ?? []).isEmpty, publicReply: review.publicReply)
+            reviewerContacted: !self.requestRows(ofReview: review.id).isEmpty, publicReply: review.publicReply)
     }
 
     /// The request behind a reply link. A withdrawn request's link no longer works (NOT_FOUND);
@@ -112,7 +113,7 @@ extension DomainState {
 
     /// The request an idempotency key already created for the business, if any.
     public func request(idempotencyKey: String, businessId: String) -> InfoRequest? {
-        self.idempotency[Self.idempotencyIndex(businessId, idempotencyKey)].flatMap { self.requests[$0] }
+        self.idempotency[Self.idempotencyIndex(businessId, idempotencyKey)].map { self.requests[row: $0] }
     }
 
     /// The request with this id, whoever owns it (for the server's own bookkeeping).
@@ -123,8 +124,9 @@ extension DomainState {
     /// records them when they were due, not when they were applied.
     public func dueTransitions(at now: UnixSeconds) -> [DueTransition] {
         var due: [DueTransition] = []
-        for id in self.pendingRequests {
-            let request = self.requests[id]!
+        for row in self.pendingRequests {
+            let request = self.requests[row: row]
+            let id = request.id
             let reminderAt = request.createdAt + Schedule.automaticReminderAfter
             if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt <= now, reminderAt < request.deadline {
                 due.append(DueTransition(requestId: id, dueAt: reminderAt, command: .sendAutomaticReminder(requestId: id, dueAt: reminderAt)))
@@ -138,8 +140,8 @@ extension DomainState {
 
     /// The earliest time a transition becomes due, if any (so a timer can sleep until then).
     public func nextDueTime() -> UnixSeconds? {
-        self.pendingRequests.compactMap { id -> UnixSeconds? in
-            let request = self.requests[id]!
+        self.pendingRequests.compactMap { row -> UnixSeconds? in
+            let request = self.requests[row: row]
             let reminderAt = request.createdAt + Schedule.automaticReminderAfter
             if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt < request.deadline {
                 return reminderAt
@@ -182,9 +184,9 @@ extension DomainState {
     }
 
     func view(of review: Review) -> BusinessReviewView {
-        let requestIds = self.requestsByReview[review.id] ?? []
-        let latest = requestIds.last.flatMap { self.requests[$0] }
-        let openedReply = requestIds.reversed().lazy.compactMap { self.requests[$0] }
+        let rows = self.requestRows(ofReview: review.id)
+        let latest = rows.last.map { self.requests[row: $0] }
+        let openedReply = rows.reversed().lazy.map { self.requests[row: $0] }
             .first { $0.status == .answered && $0.openedAt != nil }?.reply
         let summary = FindReviewerSummary(
             eligible: review.source.isEligibleForFindReviewer, contacted: latest != nil, latestRequestId: latest?.id,

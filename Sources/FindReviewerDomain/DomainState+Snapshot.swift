@@ -3,13 +3,13 @@
 public enum SnapshotItem: Sendable, Equatable {
     case business(Business)
     case reviewer(Reviewer)
-    /// In publication order within its business.
+    /// In publication order (after the businesses and reviewers it refers to).
     case review(Review)
-    /// In creation order within its business; with the idempotency key it was created with.
+    /// In creation order (after the reviews); with the idempotency key it was created with.
     case request(InfoRequest, idempotencyKey: String?)
-    /// In creation order within its business.
+    /// In creation order.
     case report(Report)
-    /// Undelivered entries first, in creation order; then the delivered ones.
+    /// In creation order, delivered or not.
     case outbox(OutboxEntry)
     /// The numbers new ids are made from.
     case counters(requests: Int, reports: Int, outbox: Int)
@@ -22,26 +22,22 @@ extension DomainState {
             + self.outbox.count + 1
     }
 
-    /// Every entity as a snapshot item, in an order that ``SnapshotRestorer`` rebuilds an equal state from.
+    /// Every entity as a snapshot item, each table in row order, so that ``SnapshotRestorer``
+    /// rebuilds an equal state (rows and indexes included).
     public func forEachSnapshotItem(_ body: (SnapshotItem) throws -> Void) rethrows {
         for business in self.businesses.values { try body(.business(business)) }
         for reviewer in self.reviewers.values { try body(.reviewer(reviewer)) }
-        for ids in self.reviewsByBusiness.values {
-            for id in ids { if let review = self.reviews[id] { try body(.review(review)) } }
-        }
-        var keys: [String: String] = [:]
+        for review in self.reviews.values { try body(.review(review)) }
+        var keys: [Row: String] = [:]
         keys.reserveCapacity(self.idempotency.count)
-        for (index, requestId) in self.idempotency {
-            if let separator = index.firstIndex(of: "\u{1F}") { keys[requestId] = String(index[index.index(after: separator)...]) }
+        for (index, row) in self.idempotency {
+            if let separator = index.firstIndex(of: "\u{1F}") { keys[row] = String(index[index.index(after: separator)...]) }
         }
-        for ids in self.requestsByBusiness.values {
-            for id in ids { if let request = self.requests[id] { try body(.request(request, idempotencyKey: keys[id])) } }
+        for (row, request) in self.requests.values.enumerated() {
+            try body(.request(request, idempotencyKey: keys.isEmpty ? nil : keys[Row(row)]))
         }
-        for ids in self.reportsByBusiness.values {
-            for id in ids { if let report = self.reports[id] { try body(.report(report)) } }
-        }
-        for id in self.undelivered { if let entry = self.outbox[id] { try body(.outbox(entry)) } }
-        for entry in self.outbox.values where entry.deliveredAt != nil { try body(.outbox(entry)) }
+        for report in self.reports.values { try body(.report(report)) }
+        for entry in self.outbox.values { try body(.outbox(entry)) }
         try body(.counters(requests: self.requestCount, reports: self.reportCount, outbox: self.outboxCount))
     }
 }
@@ -57,31 +53,17 @@ public struct SnapshotRestorer: Sendable {
     public mutating func add(_ item: SnapshotItem) {
         switch item {
         case .business(let business):
-            self.state.businesses[business.id] = business
+            self.state.businesses.upsert(business)
         case .reviewer(let reviewer):
-            self.state.reviewers[reviewer.id] = reviewer
+            self.state.reviewers.upsert(reviewer)
         case .review(let review):
-            if self.state.reviews.updateValue(review, forKey: review.id) == nil {
-                self.state.reviewsByBusiness[review.businessId, default: []].append(review.id)
-            }
+            self.state.insert(review)
         case .request(let request, let key):
-            guard self.state.requests.updateValue(request, forKey: request.id) == nil else { return }
-            self.state.requestsByBusiness[request.businessId, default: []].append(request.id)
-            self.state.requestsByReview[request.reviewId, default: []].append(request.id)
-            self.state.requestByToken[request.token] = request.id
-            if request.status == .pending {
-                self.state.pendingByReview[request.reviewId] = request.id
-                self.state.pendingRequests.insert(request.id)
-            }
-            if let key { self.state.idempotency[DomainState.idempotencyIndex(request.businessId, key)] = request.id }
+            self.state.insert(request, idempotencyKey: key)
         case .report(let report):
-            if self.state.reports.updateValue(report, forKey: report.id) == nil {
-                self.state.reportsByBusiness[report.businessId, default: []].append(report.id)
-            }
+            self.state.insert(report)
         case .outbox(let entry):
-            if self.state.outbox.updateValue(entry, forKey: entry.id) == nil, entry.deliveredAt == nil {
-                self.state.undelivered.append(entry.id)
-            }
+            self.state.insert(entry)
         case .counters(let requests, let reports, let outbox):
             self.state.requestCount = requests
             self.state.reportCount = reports
@@ -89,12 +71,12 @@ public struct SnapshotRestorer: Sendable {
         }
     }
 
-    /// Reserves room for `requests` requests (and as many reviews), before a large restore.
+    /// Reserves room for `requests` requests (and as many reviews and outbox entries), before a large restore.
     public mutating func reserve(requests: Int) {
         self.state.requests.reserveCapacity(requests)
         self.state.reviews.reserveCapacity(requests)
+        self.state.reviewLinks.reserveCapacity(requests)
         self.state.requestByToken.reserveCapacity(requests)
-        self.state.requestsByReview.reserveCapacity(requests)
         self.state.outbox.reserveCapacity(requests)
     }
 

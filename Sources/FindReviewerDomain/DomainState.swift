@@ -1,37 +1,54 @@
 /// Everything FindReviewer knows: a value type, so a snapshot is a cheap copy taken under the
-/// server's lock. It changes only through ``apply(_:)``; replaying the same events rebuilds an
-/// equal state.
-public struct DomainState: Sendable, Equatable, Codable {
-    public internal(set) var businesses: [String: Business] = [:]
-    public internal(set) var reviewers: [String: Reviewer] = [:]
-    public internal(set) var reviews: [String: Review] = [:]
-    public internal(set) var requests: [String: InfoRequest] = [:]
-    public internal(set) var reports: [String: Report] = [:]
-    public internal(set) var outbox: [String: OutboxEntry] = [:]
+/// server's lock (the tables are chunked, so writes after the copy duplicate only what they touch).
+/// It changes only through ``apply(_:)``; replaying the same events rebuilds an equal state.
+public struct DomainState: Sendable, Equatable {
+    public typealias Row = Int32
 
-    // Indexes, maintained by apply so commands and queries never scan everything.
-    /// Review ids of each business, in publication order.
-    var reviewsByBusiness: [String: [String]] = [:]
-    /// Request ids of each business, in creation order (ids grow with it).
-    var requestsByBusiness: [String: [String]] = [:]
-    /// Request ids of each review, in creation order.
-    var requestsByReview: [String: [String]] = [:]
-    /// The pending request of a review, if any (at most one: DESIGN.md §2).
-    var pendingByReview: [String: String] = [:]
-    /// Request id by reply token.
-    var requestByToken: [String: String] = [:]
-    /// Report ids of each business, in creation order.
-    var reportsByBusiness: [String: [String]] = [:]
+    public internal(set) var businesses = Table<Business>()
+    public internal(set) var reviewers = Table<Reviewer>()
+    public internal(set) var reviews = Table<Review>()
+    public internal(set) var requests = Table<InfoRequest>()
+    public internal(set) var reports = Table<Report>()
+    public internal(set) var outbox = Table<OutboxEntry>()
+
+    // Indexes, maintained by apply so commands and queries never scan everything. They hold
+    // rows of the tables above (4 bytes) rather than id strings.
+    /// Review rows of each business, in publication order.
+    var reviewsByBusiness: [String: [Row]] = [:]
+    /// Request rows of each business, in creation order.
+    var requestsByBusiness: [String: [Row]] = [:]
+    /// Per review row: its requests and its pending one.
+    var reviewLinks = ChunkedArray<ReviewLinks>()
+    /// Request row by reply token.
+    var requestByToken: [String: Row] = [:]
+    /// Report rows of each business, in creation order.
+    var reportsByBusiness: [String: [Row]] = [:]
     /// Outbox entries not yet delivered, in creation order.
     public internal(set) var undelivered = OrderedIDs()
-    /// Request id by (business id, idempotency key).
-    var idempotency: [String: String] = [:]
-    /// Requests that are pending: the only ones with due transitions.
-    var pendingRequests: Set<String> = []
+    /// Request row by (business id, idempotency key).
+    var idempotency: [String: Row] = [:]
+    /// Rows of the requests that are pending: the only ones with due transitions.
+    var pendingRequests: Set<Row> = []
 
     var requestCount = 0
     var reportCount = 0
     var outboxCount = 0
+
+    /// The requests of one review, oldest first, and its pending one (at most one: DESIGN.md §2).
+    struct ReviewLinks: Sendable, Equatable {
+        static let none: Row = -1
+        var pending: Row = Self.none
+        /// The first request; the rest are in `more` (empty, without an allocation, for most reviews).
+        var first: Row = Self.none
+        var more: [Row] = []
+
+        var requests: [Row] { self.first == Self.none ? [] : [self.first] + self.more }
+        var latest: Row? { self.more.last ?? (self.first == Self.none ? nil : self.first) }
+
+        mutating func add(_ row: Row) {
+            if self.first == Self.none { self.first = row } else { self.more.append(row) }
+        }
+    }
 
     /// An empty state.
     public init() {}
@@ -40,118 +57,168 @@ public struct DomainState: Sendable, Equatable, Codable {
     public mutating func apply(_ event: DomainEvent) {
         switch event {
         case .businessUpserted(let business):
-            self.businesses[business.id] = business
+            self.businesses.upsert(business)
         case .reviewerUpserted(let reviewer):
-            self.reviewers[reviewer.id] = reviewer
+            self.reviewers.upsert(reviewer)
         case .reviewPublished(var review):
-            if let existing = self.reviews[review.id] {
-                review.publicReply = existing.publicReply
-            } else {
-                self.reviewsByBusiness[review.businessId, default: []].append(review.id)
+            if let row = self.reviews.row(of: review.id) {
+                review.publicReply = self.reviews[row: row].publicReply
             }
-            self.reviews[review.id] = review
+            self.insert(review)
         case .introductionAcknowledged(let businessId, let at):
-            if self.businesses[businessId]?.introAcknowledgedAt == nil {
-                self.businesses[businessId]?.introAcknowledgedAt = at
-            }
+            self.businesses.update(businessId) { if $0.introAcknowledgedAt == nil { $0.introAcknowledgedAt = at } }
         case .requestCreated(let created):
             self.applyCreated(created)
         case .automaticReminderSent(let requestId, let at, let outboxId):
-            guard var request = self.requests[requestId], request.status == .pending, request.automaticReminderAt == nil
+            guard let row = self.requests.row(of: requestId), self.requests[row: row].status == .pending,
+                self.requests[row: row].automaticReminderAt == nil
             else { return }
-            request.automaticReminderAt = at
-            request.timeline.append(TimelineEntry(at: at, kind: .automaticReminderSent))
-            self.requests[requestId] = request
+            self.requests[row: row].automaticReminderAt = at
+            self.requests[row: row].record(TimelineEntry(at: at, kind: .automaticReminderSent))
             self.addOutbox(outboxId, .automaticReminder, requestId: requestId, at: at)
         case .manualReminderSent(let requestId, let at, let deadline, let outboxId):
-            guard var request = self.requests[requestId], request.status == .expired, request.manualReminderAt == nil
+            guard let row = self.requests.row(of: requestId), self.requests[row: row].status == .expired,
+                self.requests[row: row].manualReminderAt == nil
             else { return }
-            request.status = .pending
-            request.manualReminderAt = at
-            request.windowStart = at
-            request.deadline = deadline
-            request.timeline.append(TimelineEntry(at: at, kind: .manualReminderSent))
-            self.requests[requestId] = request
-            self.pendingByReview[request.reviewId] = requestId
-            self.pendingRequests.insert(requestId)
+            self.requests[row: row].status = .pending
+            self.requests[row: row].manualReminderAt = at
+            self.requests[row: row].windowStart = at
+            self.requests[row: row].deadline = deadline
+            self.requests[row: row].record(TimelineEntry(at: at, kind: .manualReminderSent))
+            if let review = self.reviews.row(of: self.requests[row: row].reviewId) { self.reviewLinks[Int(review)].pending = row }
+            self.pendingRequests.insert(row)
             self.addOutbox(outboxId, .manualReminder, requestId: requestId, at: at)
         case .requestAnswered(let requestId, let reply, let outboxId):
-            guard self.close(requestId, as: .answered, at: reply.repliedAt, kind: .answered) else { return }
-            self.requests[requestId]?.reply = reply
-            self.requests[requestId]?.closedAt = nil
+            guard let row = self.close(requestId, as: .answered, at: reply.repliedAt, kind: .answered) else { return }
+            self.requests[row: row].reply = reply
+            self.requests[row: row].closedAt = nil
             self.addOutbox(outboxId, .replyReceived, requestId: requestId, at: reply.repliedAt)
         case .replyOpened(let requestId, let at):
-            guard var request = self.requests[requestId], request.status == .answered, request.openedAt == nil else { return }
-            request.openedAt = at
-            request.timeline.append(TimelineEntry(at: at, kind: .replyOpened))
-            self.requests[requestId] = request
+            guard let row = self.requests.row(of: requestId), self.requests[row: row].status == .answered,
+                self.requests[row: row].openedAt == nil
+            else { return }
+            self.requests[row: row].openedAt = at
+            self.requests[row: row].record(TimelineEntry(at: at, kind: .replyOpened))
         case .requestDeclined(let requestId, let at, let outboxId):
-            guard self.close(requestId, as: .declined, at: at, kind: .declined) else { return }
+            guard self.close(requestId, as: .declined, at: at, kind: .declined) != nil else { return }
             self.addOutbox(outboxId, .declined, requestId: requestId, at: at)
         case .requestWithdrawn(let requestId, let at):
             _ = self.close(requestId, as: .withdrawn, at: at, kind: .withdrawn)
         case .requestExpired(let requestId, let at, let outboxId):
-            guard self.close(requestId, as: .expired, at: at, kind: .expired) else { return }
+            guard self.close(requestId, as: .expired, at: at, kind: .expired) != nil else { return }
             self.addOutbox(outboxId, .expired, requestId: requestId, at: at)
         case .publicReplySet(let reviewId, let text, let at):
-            guard var review = self.reviews[reviewId] else { return }
-            review.publicReply = PublicReply(text: text, createdAt: review.publicReply?.createdAt ?? at, updatedAt: at)
-            self.reviews[reviewId] = review
+            self.reviews.update(reviewId) {
+                $0.publicReply = PublicReply(text: text, createdAt: $0.publicReply?.createdAt ?? at, updatedAt: at)
+            }
         case .publicReplyDeleted(let reviewId):
-            self.reviews[reviewId]?.publicReply = nil
+            self.reviews.update(reviewId) { $0.publicReply = nil }
         case .reportCreated(let report):
-            guard self.reports[report.id] == nil else { return }
-            self.reports[report.id] = report
-            self.reportsByBusiness[report.businessId, default: []].append(report.id)
+            guard self.reports.row(of: report.id) == nil else { return }
+            self.insert(report)
             self.reportCount += 1
         case .outboxDelivered(let outboxId, let at):
-            guard self.outbox[outboxId]?.deliveredAt == nil, self.outbox[outboxId] != nil else { return }
-            self.outbox[outboxId]?.deliveredAt = at
+            guard let row = self.outbox.row(of: outboxId), self.outbox[row: row].deliveredAt == nil else { return }
+            self.outbox[row: row].deliveredAt = at
             self.undelivered.remove(outboxId)
         }
     }
 
     private mutating func applyCreated(_ created: DomainEvent.RequestCreated) {
-        guard self.requests[created.requestId] == nil else { return }
+        guard self.requests.row(of: created.requestId) == nil else { return }
         let request = InfoRequest(
             id: created.requestId, businessId: created.businessId, reviewId: created.reviewId,
             reviewerId: created.reviewerId, message: created.message, requestedFields: created.requestedFields,
             referenceLabel: created.referenceLabel, status: .pending, createdAt: created.at, windowStart: created.at,
             deadline: created.at + Schedule.replyWindow, token: created.token,
             timeline: [TimelineEntry(at: created.at, kind: .created)])
-        self.requests[request.id] = request
-        self.requestsByBusiness[request.businessId, default: []].append(request.id)
-        self.requestsByReview[request.reviewId, default: []].append(request.id)
-        self.pendingByReview[request.reviewId] = request.id
-        self.requestByToken[request.token] = request.id
-        self.pendingRequests.insert(request.id)
+        self.insert(request, idempotencyKey: created.idempotencyKey)
         self.requestCount += 1
-        if created.acknowledgesIntroduction, self.businesses[created.businessId]?.introAcknowledgedAt == nil {
-            self.businesses[created.businessId]?.introAcknowledgedAt = created.at
-        }
-        if let key = created.idempotencyKey {
-            self.idempotency[Self.idempotencyIndex(created.businessId, key)] = request.id
+        if created.acknowledgesIntroduction {
+            self.businesses.update(created.businessId) { if $0.introAcknowledgedAt == nil { $0.introAcknowledgedAt = created.at } }
         }
         self.addOutbox(created.outboxId, .requestToReviewer, requestId: request.id, at: created.at)
     }
 
-    /// Moves a pending request to a final status; false when it is not pending (nothing changes).
-    private mutating func close(_ requestId: String, as status: RequestStatus, at: UnixSeconds, kind: TimelineKind) -> Bool {
-        guard var request = self.requests[requestId], request.status == .pending else { return false }
-        request.status = status
-        request.closedAt = at
-        request.timeline.append(TimelineEntry(at: at, kind: kind))
-        self.requests[requestId] = request
-        self.pendingByReview[request.reviewId] = nil
-        self.pendingRequests.remove(requestId)
-        return true
+    // MARK: inserting entities with their indexes (shared by apply and the snapshot restorer)
+
+    /// Adds or replaces a review. Its business and reviewer ids share the storage of the
+    /// business's and reviewer's own id strings, so a million reviews do not hold a million copies.
+    mutating func insert(_ review: Review) {
+        var review = review
+        if let business = self.businesses.row(of: review.businessId) { review.businessId = self.businesses[row: business].id }
+        if let reviewer = self.reviewers.row(of: review.reviewerId) { review.reviewerId = self.reviewers[row: reviewer].id }
+        let (row, inserted) = self.reviews.upsert(review)
+        if inserted {
+            self.reviewsByBusiness[review.businessId, default: []].append(row)
+            self.reviewLinks.append(ReviewLinks())
+        }
+    }
+
+    /// Adds a request (nothing when its id exists) with its index entries; its ids share the
+    /// storage of its review's strings.
+    mutating func insert(_ request: InfoRequest, idempotencyKey: String?) {
+        var request = request
+        let reviewRow = self.reviews.row(of: request.reviewId)
+        if let reviewRow {
+            let review = self.reviews[row: reviewRow]
+            request.reviewId = review.id
+            if review.businessId == request.businessId { request.businessId = review.businessId }
+            if review.reviewerId == request.reviewerId { request.reviewerId = review.reviewerId }
+        }
+        let (row, inserted) = self.requests.upsert(request)
+        guard inserted else { return }
+        self.requestsByBusiness[request.businessId, default: []].append(row)
+        self.requestByToken[request.token] = row
+        if let reviewRow {
+            self.reviewLinks[Int(reviewRow)].add(row)
+            if request.status == .pending { self.reviewLinks[Int(reviewRow)].pending = row }
+        }
+        if request.status == .pending { self.pendingRequests.insert(row) }
+        if let idempotencyKey { self.idempotency[Self.idempotencyIndex(request.businessId, idempotencyKey)] = row }
+    }
+
+    mutating func insert(_ report: Report) {
+        let (row, inserted) = self.reports.upsert(report)
+        if inserted { self.reportsByBusiness[report.businessId, default: []].append(row) }
+    }
+
+    mutating func insert(_ entry: OutboxEntry) {
+        if self.outbox.upsert(entry).inserted, entry.deliveredAt == nil { self.undelivered.append(entry.id) }
+    }
+
+    /// Moves a pending request to a final status; its row, or nil when it is not pending (nothing changes).
+    private mutating func close(_ requestId: String, as status: RequestStatus, at: UnixSeconds, kind: TimelineKind) -> Row? {
+        guard let row = self.requests.row(of: requestId), self.requests[row: row].status == .pending else { return nil }
+        self.requests[row: row].status = status
+        self.requests[row: row].closedAt = at
+        self.requests[row: row].record(TimelineEntry(at: at, kind: kind))
+        if let review = self.reviews.row(of: self.requests[row: row].reviewId), self.reviewLinks[Int(review)].pending == row {
+            self.reviewLinks[Int(review)].pending = ReviewLinks.none
+        }
+        self.pendingRequests.remove(row)
+        return row
     }
 
     private mutating func addOutbox(_ id: String, _ kind: NotificationKind, requestId: String, at: UnixSeconds) {
-        guard self.outbox[id] == nil else { return }
-        self.outbox[id] = OutboxEntry(id: id, kind: kind, requestId: requestId, createdAt: at)
-        self.undelivered.append(id)
+        guard self.outbox.row(of: id) == nil else { return }
+        self.insert(OutboxEntry(id: id, kind: kind, requestId: requestId, createdAt: at))
         self.outboxCount += 1
+    }
+
+    // MARK: index lookups
+
+    /// The requests of a review, oldest first.
+    func requestRows(ofReview reviewId: String) -> [Row] {
+        guard let row = self.reviews.row(of: reviewId) else { return [] }
+        return self.reviewLinks[Int(row)].requests
+    }
+
+    /// The pending request of a review, if any.
+    func pendingRequest(ofReview reviewId: String) -> InfoRequest? {
+        guard let row = self.reviews.row(of: reviewId) else { return nil }
+        let pending = self.reviewLinks[Int(row)].pending
+        return pending == ReviewLinks.none ? nil : self.requests[row: pending]
     }
 
     static func idempotencyIndex(_ businessId: String, _ key: String) -> String { businessId + "\u{1F}" + key }

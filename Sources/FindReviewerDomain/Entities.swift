@@ -1,5 +1,5 @@
 /// A business on the platform (fed by the reviews pipeline).
-public struct Business: Sendable, Equatable, Codable {
+public struct Business: Sendable, Equatable, TableRow {
     /// Given by the caller.
     public var id: String
     public var displayName: String
@@ -29,7 +29,7 @@ public struct Business: Sendable, Equatable, Codable {
 }
 
 /// A consumer who writes reviews. The email is private: no business-facing answer contains it.
-public struct Reviewer: Sendable, Equatable, Codable {
+public struct Reviewer: Sendable, Equatable, TableRow {
     public var id: String
     public var displayName: String
     public var email: String
@@ -48,7 +48,7 @@ public struct Reviewer: Sendable, Equatable, Codable {
 }
 
 /// The business's one public reply under a review.
-public struct PublicReply: Sendable, Equatable, Codable {
+public struct PublicReply: Sendable, Equatable {
     public var text: String
     public var createdAt: UnixSeconds
     public var updatedAt: UnixSeconds
@@ -61,7 +61,7 @@ public struct PublicReply: Sendable, Equatable, Codable {
 }
 
 /// A published review.
-public struct Review: Sendable, Equatable, Codable {
+public struct Review: Sendable, Equatable, TableRow {
     public var id: String
     public var businessId: String
     public var reviewerId: String
@@ -73,8 +73,15 @@ public struct Review: Sendable, Equatable, Codable {
     public var experienceDate: String
     public var createdAt: UnixSeconds
     public var source: ReviewSource
+    /// Most reviews have no public reply: it lives in a shared box, one pointer wide, instead of
+    /// inline in every review.
+    private var replyBox: Box<PublicReply>?
+
     /// Set by the business; never by the pipeline.
-    public var publicReply: PublicReply?
+    public var publicReply: PublicReply? {
+        get { self.replyBox?.value }
+        set { self.replyBox = newValue.map(Box.init) }
+    }
 
     /// Creates a review.
     public init(
@@ -90,12 +97,25 @@ public struct Review: Sendable, Equatable, Codable {
         self.experienceDate = experienceDate
         self.createdAt = createdAt
         self.source = source
-        self.publicReply = publicReply
+        self.replyBox = publicReply.map(Box.init)
+    }
+
+    public static func == (lhs: Review, rhs: Review) -> Bool {
+        lhs.id == rhs.id && lhs.businessId == rhs.businessId && lhs.reviewerId == rhs.reviewerId && lhs.rating == rhs.rating
+            && lhs.title == rhs.title && lhs.text == rhs.text && lhs.experienceDate == rhs.experienceDate
+            && lhs.createdAt == rhs.createdAt && lhs.source == rhs.source && lhs.publicReply == rhs.publicReply
     }
 }
 
+/// An immutable value behind one pointer: a rarely set part of an entity, so that the common case
+/// costs 8 bytes. Changing the value replaces the box, so entities keep value semantics.
+final class Box<Value: Sendable>: Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 /// What a reviewer chose to share; text only.
-public struct ReviewerReply: Sendable, Equatable, Codable {
+public struct ReviewerReply: Sendable, Equatable {
     public var email: String
     public var referenceNumber: String
     public var fullName: String
@@ -128,7 +148,7 @@ public struct ReviewerReply: Sendable, Equatable, Codable {
 }
 
 /// One timestamped step of a request's history.
-public struct TimelineEntry: Sendable, Equatable, Codable {
+public struct TimelineEntry: Sendable, Equatable {
     public var at: UnixSeconds
     public var kind: TimelineKind
 
@@ -139,32 +159,42 @@ public struct TimelineEntry: Sendable, Equatable, Codable {
 }
 
 /// A Find Reviewer request: a business asking a reviewer for identifying details.
-public struct InfoRequest: Sendable, Equatable, Codable {
+///
+/// Laid out for a million of them in memory: the requested fields are a bit set, the timeline's
+/// first entry (created at `createdAt`) is implied, and what only later steps set (the reply,
+/// the manual reminder, opening, closing) lives in one shared box that fresh requests do not have.
+public struct InfoRequest: Sendable, Equatable, TableRow {
     public var id: String
     public var businessId: String
     public var reviewId: String
     public var reviewerId: String
     /// The business's own words, shown to the reviewer verbatim.
     public var message: String
-    /// Distinct, in declaration order.
-    public var requestedFields: [RequestedField]
     /// The business's name for the reference number ("Booking number"); empty for the default.
     public var referenceLabel: String
-    public var status: RequestStatus
+    /// The reviewer's reply token: private to the reviewer's email link.
+    public var token: String
     public var createdAt: UnixSeconds
     /// Start of the current reply window (creation, or the manual reminder).
     public var windowStart: UnixSeconds
     /// End of the current reply window.
     public var deadline: UnixSeconds
+    private var laterBox: Box<Later>?
+    /// Timeline entries after the first.
+    private var steps: [TimelineEntry]
     public var automaticReminderAt: UnixSeconds?
-    public var manualReminderAt: UnixSeconds?
-    public var reply: ReviewerReply?
-    public var openedAt: UnixSeconds?
-    /// When the request last reached declined, withdrawn or expired.
-    public var closedAt: UnixSeconds?
-    /// The reviewer's reply token: private to the reviewer's email link.
-    public var token: String
-    public var timeline: [TimelineEntry]
+    public var status: RequestStatus
+    private var fieldBits: UInt8
+    /// Whether the timeline starts with the implied "created at createdAt" entry.
+    private var impliedCreation: Bool
+
+    /// The parts set by later steps.
+    private struct Later: Sendable, Equatable {
+        var manualReminderAt: UnixSeconds?
+        var reply: ReviewerReply?
+        var openedAt: UnixSeconds?
+        var closedAt: UnixSeconds?
+    }
 
     /// A request with every field given (e.g. read back from a snapshot).
     public init(
@@ -179,29 +209,93 @@ public struct InfoRequest: Sendable, Equatable, Codable {
         self.reviewId = reviewId
         self.reviewerId = reviewerId
         self.message = message
-        self.requestedFields = requestedFields
         self.referenceLabel = referenceLabel
-        self.status = status
+        self.token = token
         self.createdAt = createdAt
         self.windowStart = windowStart
         self.deadline = deadline
+        self.laterBox = nil
+        self.steps = []
         self.automaticReminderAt = automaticReminderAt
-        self.manualReminderAt = manualReminderAt
-        self.reply = reply
-        self.openedAt = openedAt
-        self.closedAt = closedAt
-        self.token = token
+        self.status = status
+        self.fieldBits = 0
+        self.impliedCreation = false
+        self.requestedFields = requestedFields
         self.timeline = timeline
+        self.changeLater {
+            $0 = Later(manualReminderAt: manualReminderAt, reply: reply, openedAt: openedAt, closedAt: closedAt)
+        }
+    }
+
+    /// Distinct, in declaration order.
+    public var requestedFields: [RequestedField] {
+        get { RequestedField.allCases.enumerated().filter { self.fieldBits & (1 << $0.offset) != 0 }.map(\.element) }
+        set {
+            self.fieldBits = 0
+            for field in newValue { self.fieldBits |= 1 << RequestedField.allCases.firstIndex(of: field)! }
+        }
+    }
+
+    /// Whether `field` is among the requested ones.
+    public func asks(for field: RequestedField) -> Bool {
+        self.fieldBits & (1 << RequestedField.allCases.firstIndex(of: field)!) != 0
+    }
+
+    /// The request's history, oldest first.
+    public var timeline: [TimelineEntry] {
+        get { self.impliedCreation ? [TimelineEntry(at: self.createdAt, kind: .created)] + self.steps : self.steps }
+        set {
+            self.impliedCreation = newValue.first == TimelineEntry(at: self.createdAt, kind: .created)
+            self.steps = self.impliedCreation ? Array(newValue.dropFirst()) : newValue
+        }
+    }
+
+    /// Adds a step at the end of the timeline.
+    public mutating func record(_ entry: TimelineEntry) { self.steps.append(entry) }
+
+    public var manualReminderAt: UnixSeconds? {
+        get { self.laterBox?.value.manualReminderAt }
+        set { self.changeLater { $0.manualReminderAt = newValue } }
+    }
+
+    public var reply: ReviewerReply? {
+        get { self.laterBox?.value.reply }
+        set { self.changeLater { $0.reply = newValue } }
+    }
+
+    public var openedAt: UnixSeconds? {
+        get { self.laterBox?.value.openedAt }
+        set { self.changeLater { $0.openedAt = newValue } }
+    }
+
+    /// When the request last reached declined, withdrawn or expired.
+    public var closedAt: UnixSeconds? {
+        get { self.laterBox?.value.closedAt }
+        set { self.changeLater { $0.closedAt = newValue } }
+    }
+
+    private mutating func changeLater(_ body: (inout Later) -> Void) {
+        var later = self.laterBox?.value ?? Later()
+        body(&later)
+        self.laterBox = later == Later() ? nil : Box(later)
     }
 
     /// True while the reviewer can still answer at `now`: pending and before the deadline.
     public func acceptsReply(at now: UnixSeconds) -> Bool {
         self.status == .pending && now < self.deadline
     }
+
+    public static func == (lhs: InfoRequest, rhs: InfoRequest) -> Bool {
+        lhs.id == rhs.id && lhs.businessId == rhs.businessId && lhs.reviewId == rhs.reviewId && lhs.reviewerId == rhs.reviewerId
+            && lhs.message == rhs.message && lhs.referenceLabel == rhs.referenceLabel && lhs.token == rhs.token
+            && lhs.createdAt == rhs.createdAt && lhs.windowStart == rhs.windowStart && lhs.deadline == rhs.deadline
+            && lhs.laterBox?.value == rhs.laterBox?.value && lhs.timeline == rhs.timeline
+            && lhs.automaticReminderAt == rhs.automaticReminderAt && lhs.status == rhs.status && lhs.fieldBits == rhs.fieldBits
+    }
 }
 
 /// A report of a review by its business. The review stays online.
-public struct Report: Sendable, Equatable, Codable {
+public struct Report: Sendable, Equatable, TableRow {
     public var id: String
     public var businessId: String
     public var reviewId: String

@@ -23,7 +23,7 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// An email the state owes someone; written in the same step as the transition it reports.
-public struct OutboxEntry: Sendable, Equatable, Codable {
+public struct OutboxEntry: Sendable, Equatable, TableRow {
     /// Stable id (also the email's Message-ID), assigned when the transition happens.
     public var id: String
     public var kind: NotificationKind

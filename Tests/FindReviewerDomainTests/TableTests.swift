@@ -1,0 +1,91 @@
+@testable import FindReviewerDomain
+import Testing
+
+@Suite("Tables: rows in insertion order, lookups by id, copies that stay independent")
+struct TableTests {
+    struct Item: TableRow {
+        var id: String
+        var value: Int
+    }
+
+    @Test("across chunk boundaries: rows are stable, lookups find every id, updates land in place")
+    func rowsAndLookups() {
+        var table = Table<Item>()
+        for number in 0..<5_000 { table.upsert(Item(id: "item-\(number)", value: number)) }
+        #expect(table.count == 5_000)
+        #expect(table.values.map(\.value) == Array(0..<5_000))
+        for number in [0, 1_023, 1_024, 2_047, 4_999] {
+            #expect(table.row(of: "item-\(number)") == Int32(number))
+            #expect(table["item-\(number)"]?.value == number)
+        }
+        #expect(table["item-5000"] == nil)
+        let (row, inserted) = table.upsert(Item(id: "item-1024", value: -1))
+        #expect(row == 1_024 && !inserted)
+        #expect(table.count == 5_000)
+        #expect(table.update("item-7") { $0.value = 70 })
+        #expect(!table.update("missing") { $0.value = 1 })
+        #expect(table[row: 7].value == 70)
+        #expect(table["item-1024"]?.value == -1)
+    }
+
+    @Test("a copy taken before writes keeps its values (value semantics through the chunks and shards)")
+    func copiesAreIndependent() {
+        var table = Table<Item>()
+        for number in 0..<3_000 { table.upsert(Item(id: "item-\(number)", value: number)) }
+        let copy = table
+        table.update("item-5") { $0.value = 500 }
+        table.upsert(Item(id: "item-new", value: 1))
+        table.upsert(Item(id: "item-2999", value: 0))
+        #expect(copy["item-5"]?.value == 5)
+        #expect(copy["item-new"] == nil)
+        #expect(copy["item-2999"]?.value == 2_999)
+        #expect(copy.count == 3_000)
+        #expect(table["item-5"]?.value == 500)
+        #expect(table.count == 3_001)
+        #expect(copy != table)
+    }
+
+    @Test("equality follows the values in row order")
+    func equality() {
+        var a = Table<Item>()
+        var b = Table<Item>()
+        a.upsert(Item(id: "x", value: 1))
+        a.upsert(Item(id: "y", value: 2))
+        b.upsert(Item(id: "x", value: 1))
+        #expect(a != b)
+        b.upsert(Item(id: "y", value: 2))
+        #expect(a == b)
+        b.update("y") { $0.value = 3 }
+        #expect(a != b)
+    }
+
+    @Test("a request keeps what it was given: fields in declaration order, a timeline without the implied first entry, later parts")
+    func compactRequest() {
+        let created = TimelineEntry(at: 100, kind: .created)
+        var request = InfoRequest(
+            id: "req_00000001", businessId: "acme", reviewId: "r1", reviewerId: "ann", message: "Hello",
+            requestedFields: [.email, .phone], referenceLabel: "", status: .pending, createdAt: 100, windowStart: 100,
+            deadline: 200, token: String(repeating: "a", count: 48), timeline: [created])
+        #expect(request.requestedFields == [.email, .phone])
+        #expect(request.asks(for: .phone) && !request.asks(for: .fullName))
+        #expect(request.timeline == [created])
+        #expect(request.reply == nil && request.openedAt == nil && request.closedAt == nil && request.manualReminderAt == nil)
+        let copy = request
+        request.reply = ReviewerReply(phone: "+46 70 123 45 67", repliedAt: 150)
+        request.record(TimelineEntry(at: 150, kind: .answered))
+        request.openedAt = 160
+        #expect(request.reply?.phone == "+46 70 123 45 67")
+        #expect(request.timeline == [created, TimelineEntry(at: 150, kind: .answered)])
+        #expect(copy.reply == nil && copy.timeline == [created])
+        #expect(copy != request)
+        request.reply = nil
+        request.openedAt = nil
+        request.timeline = [created]
+        #expect(copy == request)
+        // A timeline that does not start with the creation at createdAt is kept as given.
+        let odd = [TimelineEntry(at: 90, kind: .expired)]
+        request.timeline = odd
+        #expect(request.timeline == odd)
+        #expect(request != copy)
+    }
+}
