@@ -7,9 +7,9 @@ public struct DomainState: Sendable, Equatable {
     public internal(set) var businesses = Table<Business>()
     public internal(set) var reviewers = Table<Reviewer>()
     public internal(set) var reviews = Table<Review>()
-    public internal(set) var requests = Table<InfoRequest>()
-    public internal(set) var reports = Table<Report>()
-    public internal(set) var outbox = Table<OutboxEntry>()
+    public internal(set) var requests = Table<InfoRequest>(numberedWithPrefix: "req_")
+    public internal(set) var reports = Table<Report>(numberedWithPrefix: "rep_")
+    public internal(set) var outbox = Table<OutboxEntry>(numberedWithPrefix: "out_")
 
     // Indexes, maintained by apply so commands and queries never scan everything. They hold
     // rows of the tables above (4 bytes) rather than id strings.
@@ -146,8 +146,12 @@ public struct DomainState: Sendable, Equatable {
     /// business's and reviewer's own id strings, so a million reviews do not hold a million copies.
     mutating func insert(_ review: Review) {
         var review = review
-        if let business = self.businesses.row(of: review.businessId) { review.businessId = self.businesses[row: business].id }
-        if let reviewer = self.reviewers.row(of: review.reviewerId) { review.reviewerId = self.reviewers[row: reviewer].id }
+        if !Self.isInline(review.businessId), let business = self.businesses.row(of: review.businessId) {
+            review.businessId = self.businesses[row: business].id
+        }
+        if !Self.isInline(review.reviewerId), let reviewer = self.reviewers.row(of: review.reviewerId) {
+            review.reviewerId = self.reviewers[row: reviewer].id
+        }
         let (row, inserted) = self.reviews.upsert(review)
         if inserted {
             self.reviewsByBusiness[review.businessId, default: []].append(row)
@@ -161,10 +165,13 @@ public struct DomainState: Sendable, Equatable {
         var request = request
         let reviewRow = self.reviews.row(of: request.reviewId)
         if let reviewRow {
-            let review = self.reviews[row: reviewRow]
-            request.reviewId = review.id
-            if review.businessId == request.businessId { request.businessId = review.businessId }
-            if review.reviewerId == request.reviewerId { request.reviewerId = review.reviewerId }
+            request.reviewId = self.reviews[row: reviewRow].id
+            if !Self.isInline(request.businessId), self.reviews[row: reviewRow].businessId == request.businessId {
+                request.businessId = self.reviews[row: reviewRow].businessId
+            }
+            if !Self.isInline(request.reviewerId), self.reviews[row: reviewRow].reviewerId == request.reviewerId {
+                request.reviewerId = self.reviews[row: reviewRow].reviewerId
+            }
         }
         let (row, inserted) = self.requests.upsert(request)
         guard inserted else { return }
@@ -205,6 +212,9 @@ public struct DomainState: Sendable, Equatable {
         self.insert(OutboxEntry(id: id, kind: kind, requestId: requestId, createdAt: at))
         self.outboxCount += 1
     }
+
+    /// Whether a string is short enough to live inside its 16 bytes (nothing to share).
+    static func isInline(_ string: String) -> Bool { string.utf8.count <= 15 }
 
     // MARK: index lookups
 

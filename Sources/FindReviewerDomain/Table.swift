@@ -15,7 +15,7 @@ public struct ChunkedArray<Element: Sendable>: Sendable, RandomAccessCollection 
     public var endIndex: Int { self.count }
 
     public subscript(position: Int) -> Element {
-        get { self.chunks[position >> Self.chunkShift][position & Self.chunkMask] }
+        _read { yield self.chunks[position >> Self.chunkShift][position & Self.chunkMask] }
         _modify { yield &self.chunks[position >> Self.chunkShift][position & Self.chunkMask] }
     }
 
@@ -45,6 +45,10 @@ public protocol TableRow: Sendable, Equatable {
 /// changes, so indexes store 4-byte rows instead of id strings) and a hash index maps ids to rows.
 /// The index is split into shards so that the first insert after a snapshot copies one shard,
 /// not an index of a million ids. Entities are never removed.
+///
+/// Tables whose ids the state numbers itself (`req_00000042` is the 42nd request) need no hash
+/// index: the row follows from the id and is checked against the id stored there. An id that
+/// does not fit its row still works; it goes to the hash index.
 public struct Table<Value: TableRow>: Sendable, Equatable {
     /// A row number.
     public typealias Row = Int32
@@ -53,9 +57,16 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
 
     public private(set) var values = ChunkedArray<Value>()
     private var shards: [[String: Row]] = Array(repeating: [:], count: 16)
+    /// For numbered ids: the prefix before the number, as bytes.
+    private let numberPrefix: [UInt8]?
+    /// How many ids the hash index holds (none, in a numbered table used as intended).
+    private var hashed = 0
 
-    /// An empty table.
-    public init() {}
+    /// An empty table whose ids are arbitrary strings.
+    public init() { self.numberPrefix = nil }
+
+    /// An empty table whose ids are mostly `prefix` + the row number + 1 (any digit count).
+    public init(numberedWithPrefix prefix: String) { self.numberPrefix = Array(prefix.utf8) }
 
     public var count: Int { self.values.count }
     public var isEmpty: Bool { self.values.isEmpty }
@@ -67,25 +78,39 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
     }
 
     /// The row of `id`, if any.
-    public func row(of id: String) -> Row? { self.shards[Self.shard(id)][id] }
+    public func row(of id: String) -> Row? {
+        if let row = self.numberedRow(id), Int(row) < self.count, self.values[Int(row)].id == id { return row }
+        return self.hashed == 0 ? nil : self.shards[Self.shard(id)][id]
+    }
 
     /// The value in `row` (which must exist).
     public subscript(row row: Row) -> Value {
-        get { self.values[Int(row)] }
+        _read { yield self.values[Int(row)] }
         _modify { yield &self.values[Int(row)] }
     }
 
     /// Stores `value` under its id: a new row at the end, or in place of the value with the same id.
     @discardableResult
     public mutating func upsert(_ value: Value) -> (row: Row, inserted: Bool) {
-        let shard = Self.shard(value.id)
-        if let row = self.shards[shard][value.id] {
+        let next = Row(self.values.count)
+        if let row = self.numberedRow(value.id) {
+            if row == next, self.hashed == 0 || self.shards[Self.shard(value.id)][value.id] == nil {
+                self.values.append(value)
+                return (row, true)
+            }
+            if Int(row) < self.count, self.values[Int(row)].id == value.id {
+                self.values[Int(row)] = value
+                return (row, false)
+            }
+        }
+        // One hash and probe: the default is stored only when the id is new.
+        let row = Self.storedRow(&self.shards[Self.shard(value.id)][value.id, default: next])
+        guard row == next else {
             self.values[Int(row)] = value
             return (row, false)
         }
-        let row = Row(self.values.count)
-        self.shards[shard][value.id] = row
         self.values.append(value)
+        self.hashed += 1
         return (row, true)
     }
 
@@ -95,6 +120,21 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
         guard let row = self.row(of: id) else { return false }
         body(&self.values[Int(row)])
         return true
+    }
+
+    /// The row an id names by its number (`req_00000042` → 41), before checking it.
+    private func numberedRow(_ id: String) -> Row? {
+        guard let prefix = self.numberPrefix else { return nil }
+        var utf8 = id.utf8.makeIterator()
+        for byte in prefix { guard utf8.next() == byte else { return nil } }
+        var number = 0
+        var digits = 0
+        while let byte = utf8.next() {
+            guard byte >= 0x30, byte <= 0x39, digits < 9 else { return nil }
+            number = number * 10 + Int(byte - 0x30)
+            digits += 1
+        }
+        return digits > 0 && number > 0 ? Row(number - 1) : nil
     }
 
     /// Room for `capacity` values without rehashing.
@@ -107,6 +147,8 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
     public static func == (lhs: Table, rhs: Table) -> Bool {
         lhs.count == rhs.count && lhs.values.elementsEqual(rhs.values)
     }
+
+    private static func storedRow(_ row: inout Row) -> Row { row }
 
     /// FNV-1a over the last 8 bytes of the id: ids made from a counter differ at the end. The
     /// spread matters for copy sizes only; lookups are correct whatever the shard.

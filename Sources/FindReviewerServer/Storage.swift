@@ -112,7 +112,7 @@ public final class Storage: EventLog, @unchecked Sendable {
                 restored.withLock { $0.reserve(requests: Int(count / 3)) }
                 consumer.start()
             }) { payload in
-                chunk.append(try StorageMapping.decodeItem(payload))
+                chunk.append(try SnapshotItemReader.decode(payload))
                 if chunk.count == ItemPipe.chunkSize {
                     pipe.put(chunk)
                     chunk.removeAll(keepingCapacity: true)

@@ -45,6 +45,29 @@ struct TableTests {
         #expect(copy != table)
     }
 
+    @Test("numbered ids find their row without a hash index; ids that do not fit their row still work")
+    func numbered() {
+        var table = Table<Item>(numberedWithPrefix: "req_")
+        for number in 1...3_000 { table.upsert(Item(id: DomainState.sequentialId("req_", number), value: number)) }
+        #expect(table.row(of: "req_00002048") == 2_047)
+        #expect(table["req_00003000"]?.value == 3_000)
+        #expect(table["req_00003001"] == nil)
+        #expect(table["req_2048"] == nil)  // same number, another id
+        #expect(table["req_"] == nil && table["req_x"] == nil && table["req_00000000"] == nil && table["rep_00000001"] == nil)
+        // Ids out of sequence: a number ahead of the rows, a non-canonical spelling, no number at all.
+        table.upsert(Item(id: "req_00009999", value: -1))
+        table.upsert(Item(id: "req_5", value: -2))
+        table.upsert(Item(id: "other", value: -3))
+        #expect(table.count == 3_003)
+        #expect(table["req_00009999"]?.value == -1 && table["req_5"]?.value == -2 && table["other"]?.value == -3)
+        #expect(table["req_00000005"]?.value == 5)
+        // The row 3,003 names is taken by its own id now; the hashed one keeps its row.
+        #expect(table.upsert(Item(id: "req_00003004", value: 4)) == (3_003, true))
+        #expect(table.upsert(Item(id: "req_00009999", value: -4)) == (3_000, false))
+        #expect(table.upsert(Item(id: "req_00000007", value: 70)) == (6, false))
+        #expect(table["req_00009999"]?.value == -4 && table["req_00000007"]?.value == 70 && table.count == 3_004)
+    }
+
     @Test("equality follows the values in row order")
     func equality() {
         var a = Table<Item>()
