@@ -167,7 +167,7 @@ extension DomainState {
         if !create.referenceLabel.isEmpty && !create.requestedFields.contains(.referenceNumber) {
             throw .invalid("referenceLabel", "is only for requests that ask for a reference number")
         }
-        guard create.token.utf8.count >= 32, create.token.utf8.count <= Limits.token, self.requestByToken[create.token] == nil else {
+        guard create.token.utf8.count >= 32, create.token.utf8.count <= Limits.token, self.requestRow(token: create.token) == nil else {
             throw .invalid("token", "must be a fresh token of 32 to \(Limits.token) characters from ReplyToken.generate()")
         }
         guard self.reviewers[review.reviewerId] != nil else { throw .notFound("reviewer", review.reviewerId) }
@@ -233,7 +233,7 @@ extension DomainState {
     /// constant-time so response timing does not help guess a token.
     func request(token: String) throws(DomainError) -> InfoRequest {
         guard !token.isEmpty, token.utf8.count <= Limits.token else { throw .invalid("token", "is not a reply token") }
-        guard let row = self.requestByToken[token], case let request = self.requests[row: row],
+        guard let row = self.requestRow(token: token), case let request = self.requests[row: row],
             ReplyToken.constantTimeEqual(request.token, token)
         else { throw DomainError(.notFound, "no information request for this link; it may have been mistyped") }
         return request

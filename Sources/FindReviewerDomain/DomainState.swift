@@ -20,7 +20,7 @@ public struct DomainState: Sendable, Equatable {
     /// Per review row: its requests and its pending one.
     var reviewLinks = ChunkedArray<ReviewLinks>()
     /// Request row by reply token.
-    var requestByToken: [String: Row] = [:]
+    var requestByToken = RowIndex()
     /// Report rows of each business, in creation order.
     var reportsByBusiness: [String: [Row]] = [:]
     /// Outbox entries not yet delivered, in creation order.
@@ -144,7 +144,7 @@ public struct DomainState: Sendable, Equatable {
 
     /// Adds or replaces a review. Its business and reviewer ids share the storage of the
     /// business's and reviewer's own id strings, so a million reviews do not hold a million copies.
-    mutating func insert(_ review: Review) {
+    mutating func insert(_ review: consuming Review) {
         var review = review
         if !Self.isInline(review.businessId), let business = self.businesses.row(of: review.businessId) {
             review.businessId = self.businesses[row: business].id
@@ -161,7 +161,7 @@ public struct DomainState: Sendable, Equatable {
 
     /// Adds a request (nothing when its id exists) with its index entries; its ids share the
     /// storage of its review's strings.
-    mutating func insert(_ request: InfoRequest, idempotencyKey: String?) {
+    mutating func insert(_ request: consuming InfoRequest, idempotencyKey: String?) {
         var request = request
         let reviewRow = self.reviews.row(of: request.reviewId)
         if let reviewRow {
@@ -176,7 +176,7 @@ public struct DomainState: Sendable, Equatable {
         let (row, inserted) = self.requests.upsert(request)
         guard inserted else { return }
         self.requestsByBusiness[request.businessId, default: []].append(row)
-        self.requestByToken[request.token] = row
+        self.requestByToken.insert(RowIndex.hash(request.token), row: row)
         if let reviewRow {
             self.reviewLinks[Int(reviewRow)].add(row)
             if request.status == .pending { self.reviewLinks[Int(reviewRow)].pending = row }
@@ -222,6 +222,11 @@ public struct DomainState: Sendable, Equatable {
     func requestRows(ofReview reviewId: String) -> [Row] {
         guard let row = self.reviews.row(of: reviewId) else { return [] }
         return self.reviewLinks[Int(row)].requests
+    }
+
+    /// The row of the request with this reply token, if any.
+    func requestRow(token: String) -> Row? {
+        self.requestByToken.find(RowIndex.hash(token)) { self.requests[row: $0].token == token }
     }
 
     /// The pending request of a review, if any.

@@ -20,7 +20,7 @@ public struct ChunkedArray<Element: Sendable>: Sendable, RandomAccessCollection 
     }
 
     /// Adds `element` at the end.
-    public mutating func append(_ element: Element) {
+    public mutating func append(_ element: consuming Element) {
         if self.count & Self.chunkMask == 0 {
             var chunk: [Element] = []
             chunk.reserveCapacity(1 << Self.chunkShift)
@@ -42,9 +42,8 @@ public protocol TableRow: Sendable, Equatable {
 }
 
 /// Entities by id, in insertion order: the values sit in a ``ChunkedArray`` (a row number never
-/// changes, so indexes store 4-byte rows instead of id strings) and a hash index maps ids to rows.
-/// The index is split into shards so that the first insert after a snapshot copies one shard,
-/// not an index of a million ids. Entities are never removed.
+/// changes, so indexes store 4-byte rows instead of id strings) and a ``RowIndex`` maps ids to
+/// rows. Entities are never removed.
 ///
 /// Tables whose ids the state numbers itself (`req_00000042` is the 42nd request) need no hash
 /// index: the row follows from the id and is checked against the id stored there. An id that
@@ -53,10 +52,8 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
     /// A row number.
     public typealias Row = Int32
 
-    private static var shardCount: Int { 16 }
-
     public private(set) var values = ChunkedArray<Value>()
-    private var shards: [[String: Row]] = Array(repeating: [:], count: 16)
+    private var index = RowIndex()
     /// For numbered ids: the prefix before the number, as bytes.
     private let numberPrefix: [UInt8]?
     /// How many ids the hash index holds (none, in a numbered table used as intended).
@@ -80,7 +77,7 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
     /// The row of `id`, if any.
     public func row(of id: String) -> Row? {
         if let row = self.numberedRow(id), Int(row) < self.count, self.values[Int(row)].id == id { return row }
-        return self.hashed == 0 ? nil : self.shards[Self.shard(id)][id]
+        return self.hashed == 0 ? nil : self.hashedRow(of: id, hash: RowIndex.hash(id))
     }
 
     /// The value in `row` (which must exist).
@@ -91,10 +88,10 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
 
     /// Stores `value` under its id: a new row at the end, or in place of the value with the same id.
     @discardableResult
-    public mutating func upsert(_ value: Value) -> (row: Row, inserted: Bool) {
+    public mutating func upsert(_ value: consuming Value) -> (row: Row, inserted: Bool) {
         let next = Row(self.values.count)
         if let row = self.numberedRow(value.id) {
-            if row == next, self.hashed == 0 || self.shards[Self.shard(value.id)][value.id] == nil {
+            if row == next, self.hashed == 0 || self.hashedRow(of: value.id, hash: RowIndex.hash(value.id)) == nil {
                 self.values.append(value)
                 return (row, true)
             }
@@ -103,15 +100,19 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
                 return (row, false)
             }
         }
-        // One hash and probe: the default is stored only when the id is new.
-        let row = Self.storedRow(&self.shards[Self.shard(value.id)][value.id, default: next])
-        guard row == next else {
+        let hash = RowIndex.hash(value.id)
+        if let row = self.hashedRow(of: value.id, hash: hash) {
             self.values[Int(row)] = value
             return (row, false)
         }
+        self.index.insert(hash, row: next)
         self.values.append(value)
         self.hashed += 1
-        return (row, true)
+        return (next, true)
+    }
+
+    private func hashedRow(of id: String, hash: UInt64) -> Row? {
+        self.index.find(hash) { self.values[Int($0)].id == id }
     }
 
     /// Changes the value with `id` in place; false (and nothing happens) when there is none.
@@ -140,22 +141,11 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
     /// Room for `capacity` values without rehashing.
     public mutating func reserveCapacity(_ capacity: Int) {
         self.values.reserveCapacity(capacity)
-        let perShard = capacity / Self.shardCount + capacity / (4 * Self.shardCount) + 16
-        for shard in 0..<Self.shardCount { self.shards[shard].reserveCapacity(perShard) }
+        if self.numberPrefix == nil { self.index.reserveCapacity(capacity) }
     }
 
     public static func == (lhs: Table, rhs: Table) -> Bool {
         lhs.count == rhs.count && lhs.values.elementsEqual(rhs.values)
-    }
-
-    private static func storedRow(_ row: inout Row) -> Row { row }
-
-    /// FNV-1a over the last 8 bytes of the id: ids made from a counter differ at the end. The
-    /// spread matters for copy sizes only; lookups are correct whatever the shard.
-    private static func shard(_ id: String) -> Int {
-        var hash: UInt32 = 2_166_136_261
-        for byte in id.utf8.suffix(8) { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return Int(hash & UInt32(Self.shardCount - 1))
     }
 }
 

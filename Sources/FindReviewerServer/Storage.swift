@@ -90,35 +90,47 @@ public final class Storage: EventLog, @unchecked Sendable {
         return (state, sequence)
     }
 
-    /// Reads the newest snapshot: this thread checks and decodes items, a second thread adds
-    /// them to the state meanwhile (the two halves cost about the same).
+    /// Reads the newest snapshot: this thread checks and decodes items and restores the outbox,
+    /// a second thread adds the other items to the state meanwhile (the two halves cost about the same).
     static func loadSnapshot(_ directory: String) throws -> (DomainState, UInt64) {
         guard let newest = SnapshotFile.list(directory).first else { return (DomainState(), 0) }
         let pipe = ItemPipe()
         let restored = Mutex(SnapshotRestorer())
         let consumer = Thread {
             restored.withLock { restorer in
-                while let chunk = pipe.take() {
-                    for item in chunk { restorer.add(item) }
+                while var chunk = pipe.take() {
+                    // Chunks come reversed: popping moves each item out instead of copying it.
+                    while let item = chunk.popLast() { restorer.add(item) }
                 }
             }
             pipe.finished()
         }
         consumer.name = "findreviewer-restore"
+        // The outbox does not depend on the rest: this thread restores it beside the decoding,
+        // which balances the two threads' work.
+        var outbox = SnapshotRestorer()
         var chunk: [FindReviewerDomain.SnapshotItem] = []
         chunk.reserveCapacity(ItemPipe.chunkSize)
         let outcome = Result {
             try SnapshotFile.read(newest.path, start: { count in
                 restored.withLock { $0.reserve(requests: Int(count / 3)) }
+                outbox.reserve(outbox: Int(count / 3))
                 consumer.start()
             }) { payload in
-                chunk.append(try SnapshotItemReader.decode(payload))
+                let item = try SnapshotItemReader.decode(payload)
+                if case .outbox = item {
+                    outbox.add(item)
+                    return
+                }
+                chunk.append(item)
                 if chunk.count == ItemPipe.chunkSize {
+                    chunk.reverse()
                     pipe.put(chunk)
                     chunk.removeAll(keepingCapacity: true)
                 }
             }
         }
+        chunk.reverse()
         pipe.put(chunk)
         pipe.close()
         let (sequence, _) = try outcome.get()
@@ -129,6 +141,7 @@ public final class Storage: EventLog, @unchecked Sendable {
         // Taken out of the restorer so that the state is the only reference (no copy on first write).
         let state = restored.withLock { restorer in
             defer { restorer = SnapshotRestorer() }
+            restorer.takeOutbox(from: &outbox)
             return restorer.finish()
         }
         return (state, sequence)

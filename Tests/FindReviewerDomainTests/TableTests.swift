@@ -68,6 +68,31 @@ struct TableTests {
         #expect(table["req_00009999"]?.value == -4 && table["req_00000007"]?.value == 70 && table.count == 3_004)
     }
 
+    @Test("row index: equal hashes probe on and the key check decides; growth keeps every row")
+    func rowIndex() {
+        var index = RowIndex()
+        let keys = (0..<10_000).map { "key-\($0)" }
+        // Every key filed under one of only 8 hashes: long probe chains, the key check decides.
+        func hash(_ number: Int) -> UInt64 { UInt64(number % 8) &* 0x9E37_79B9_7F4A_7C15 }
+        for number in 0..<2_000 { index.insert(hash(number), row: Int32(number)) }
+        for number in [0, 7, 8, 1_999] {
+            #expect(index.find(hash(number)) { keys[Int($0)] == keys[number] } == Int32(number))
+        }
+        #expect(index.find(hash(3)) { _ in false } == nil)
+        // Real hashes, through several resizes, and a copy that stays as it was.
+        var real = RowIndex()
+        for number in 0..<10_000 { real.insert(RowIndex.hash(keys[number]), row: Int32(number)) }
+        let copy = real
+        real.insert(RowIndex.hash("late"), row: 10_000)
+        #expect(real.count == 10_001 && copy.count == 10_000)
+        #expect(copy.find(RowIndex.hash("late")) { _ in true } == nil)
+        for number in stride(from: 0, to: 10_000, by: 37) {
+            #expect(real.find(RowIndex.hash(keys[number])) { keys[Int($0)] == keys[number] } == Int32(number))
+        }
+        #expect(real.find(RowIndex.hash("key-10000")) { $0 < 10_000 && keys[Int($0)] == "key-10000" } == nil)
+        #expect(real != copy)
+    }
+
     @Test("equality follows the values in row order")
     func equality() {
         var a = Table<Item>()
