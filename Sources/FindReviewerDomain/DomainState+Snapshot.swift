@@ -51,7 +51,7 @@ public struct SnapshotRestorer: Sendable {
 
     /// Adds one item.
     public mutating func add(_ item: consuming SnapshotItem) {
-        switch item {
+        switch consume item {
         case .business(let business):
             self.state.businesses.upsert(business)
         case .reviewer(let reviewer):
@@ -71,24 +71,13 @@ public struct SnapshotRestorer: Sendable {
         }
     }
 
-    /// Reserves room for `requests` requests (and as many reviews), before a large restore.
+    /// Reserves room for `requests` requests (and as many reviews and outbox entries), before a large restore.
     public mutating func reserve(requests: Int) {
         self.state.requests.reserveCapacity(requests)
         self.state.reviews.reserveCapacity(requests)
         self.state.reviewLinks.reserveCapacity(requests)
         self.state.requestByToken.reserveCapacity(requests)
-    }
-
-    /// Reserves room for `count` outbox entries.
-    public mutating func reserve(outbox count: Int) {
-        self.state.outbox.reserveCapacity(count)
-    }
-
-    /// Moves the outbox restored by `other` (which got only outbox items) into this state, so
-    /// that two threads can restore a snapshot: the outbox depends on nothing else.
-    public mutating func takeOutbox(from other: inout SnapshotRestorer) {
-        swap(&self.state.outbox, &other.state.outbox)
-        swap(&self.state.undelivered, &other.state.undelivered)
+        self.state.outbox.reserveCapacity(requests)
     }
 
     /// The rebuilt state.

@@ -142,15 +142,13 @@ public struct DomainState: Sendable, Equatable {
 
     // MARK: inserting entities with their indexes (shared by apply and the snapshot restorer)
 
-    /// Adds or replaces a review. Its business and reviewer ids share the storage of the
-    /// business's and reviewer's own id strings, so a million reviews do not hold a million copies.
+    /// Adds or replaces a review. Its business id shares the storage of the business's own id
+    /// string (a business has many reviews; a reviewer has few, so that lookup would cost more
+    /// time than it saves memory).
     mutating func insert(_ review: consuming Review) {
         var review = review
         if !Self.isInline(review.businessId), let business = self.businesses.row(of: review.businessId) {
             review.businessId = self.businesses[row: business].id
-        }
-        if !Self.isInline(review.reviewerId), let reviewer = self.reviewers.row(of: review.reviewerId) {
-            review.reviewerId = self.reviewers[row: reviewer].id
         }
         let (row, inserted) = self.reviews.upsert(review)
         if inserted {

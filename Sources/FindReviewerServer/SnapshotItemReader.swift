@@ -5,8 +5,9 @@ import Messages
 /// its wire bytes into a domain item with ``WireReader``: the start-up path, where a million
 /// items through protobuf-c and the generated structs cost most of the recovery time. The field
 /// numbers below are those of storage.proto; ``StorageMapping/decodeItem(_:)`` (protobuf-c) is
-/// the reference it is tested against, item by item.
-enum SnapshotItemReader {
+/// the reference it is tested against, item by item. One reader decodes many items, reusing its
+/// scratch arrays.
+struct SnapshotItemReader {
     typealias Invalid = StorageMapping.Invalid
     typealias Business = FindReviewerDomain.Business
     typealias Reviewer = FindReviewerDomain.Reviewer
@@ -18,7 +19,18 @@ enum SnapshotItemReader {
     typealias ReviewerReply = FindReviewerDomain.ReviewerReply
     typealias OutboxEntry = FindReviewerDomain.OutboxEntry
 
+    private var timeline: [TimelineEntry] = []
+    private var rawFields: [Int32] = []
+    private var fields: [FindReviewerDomain.RequestedField] = []
+
+    /// Decodes one item with a fresh reader.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
+        var reader = SnapshotItemReader()
+        return try reader.decodeItem(bytes)
+    }
+
+    /// Decodes one item.
+    mutating func decodeItem(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
         var reader = WireReader(bytes)
         var item: FindReviewerDomain.SnapshotItem?
         while let (number, type) = try reader.nextField() {
@@ -28,13 +40,13 @@ enum SnapshotItemReader {
             }
             let body = try reader.message(type)
             switch number {
-            case 1: item = .business(try self.business(body))
-            case 2: item = .reviewer(try self.reviewer(body))
-            case 3: item = .review(try self.review(body))
+            case 1: item = .business(try Self.business(body))
+            case 2: item = .reviewer(try Self.reviewer(body))
+            case 3: item = .review(try Self.review(body))
             case 4: item = try self.request(body)
-            case 5: item = .report(try self.report(body))
-            case 6: item = .outbox(try self.outbox(body))
-            default: item = try self.counters(body)
+            case 5: item = .report(try Self.report(body))
+            case 6: item = .outbox(try Self.outbox(body))
+            default: item = try Self.counters(body)
             }
         }
         guard let item else { throw Invalid("a snapshot item with no field set") }
@@ -51,13 +63,13 @@ enum SnapshotItemReader {
 
     private static func business(_ bytes: UnsafeRawBufferPointer) throws -> Business {
         var business = Business(id: "", displayName: "", notificationEmail: "", locale: "")
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: business.id = try reader.string(type)
             case 2: business.displayName = try reader.string(type)
             case 3: business.notificationEmail = try reader.string(type)
             case 4: business.locale = try reader.string(type)
-            case 5: business.plan = WireMapping.plan(try self.enumValue(try reader.int32(type), "plan"))
+            case 5: business.plan = WireMapping.plan(try Self.enumValue(try reader.int32(type), "plan"))
             case 6: business.introAcknowledgedAt = StorageMapping.optional(try reader.int64(type))
             default: try reader.skip(type)
             }
@@ -67,7 +79,7 @@ enum SnapshotItemReader {
 
     private static func reviewer(_ bytes: UnsafeRawBufferPointer) throws -> Reviewer {
         var reviewer = Reviewer(id: "", displayName: "", email: "", locale: "")
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: reviewer.id = try reader.string(type)
             case 2: reviewer.displayName = try reader.string(type)
@@ -82,7 +94,7 @@ enum SnapshotItemReader {
     private static func review(_ bytes: UnsafeRawBufferPointer) throws -> Review {
         var review = Review(id: "", businessId: "", reviewerId: "", rating: 0, title: "", text: "", createdAt: 0, source: .organic)
         var source: Int32 = 0
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: review.id = try reader.string(type)
             case 2: review.businessId = try reader.string(type)
@@ -94,17 +106,17 @@ enum SnapshotItemReader {
             case 8: review.createdAt = try reader.int64(type)
             case 9: source = try reader.int32(type)
             case 10:
-                review.publicReply = try self.publicReply(try reader.message(type))
+                review.publicReply = try Self.publicReply(try reader.message(type))
             default: try reader.skip(type)
             }
         }
-        review.source = try WireMapping.source(try self.enumValue(source, "review source"), field: "source")
+        review.source = try WireMapping.source(try Self.enumValue(source, "review source"), field: "source")
         return review
     }
 
     private static func publicReply(_ bytes: UnsafeRawBufferPointer) throws -> PublicReply {
         var reply = PublicReply(text: "", createdAt: 0, updatedAt: 0)
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: reply.text = try reader.string(type)
             case 2: reply.createdAt = try reader.int64(type)
@@ -117,7 +129,7 @@ enum SnapshotItemReader {
 
     private static func reply(_ bytes: UnsafeRawBufferPointer) throws -> ReviewerReply {
         var reply = ReviewerReply()
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: reply.email = try reader.string(type)
             case 2: reply.referenceNumber = try reader.string(type)
@@ -131,23 +143,27 @@ enum SnapshotItemReader {
         return reply
     }
 
-    private static func request(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
+    private mutating func request(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
         var id = "", businessId = "", reviewId = "", reviewerId = "", message = "", referenceLabel = "", token = ""
         var idempotencyKey = ""
-        var fields: [Int32] = []
+        var rawFields = self.rawFields
+        var timeline = self.timeline
+        rawFields.removeAll(keepingCapacity: true)
+        timeline.removeAll(keepingCapacity: true)
+        self.rawFields = []
+        self.timeline = []
         var status: Int32 = 0
         var createdAt: Int64 = 0, windowStart: Int64 = 0, deadline: Int64 = 0
         var automaticReminderAt: Int64 = 0, manualReminderAt: Int64 = 0, openedAt: Int64 = 0, closedAt: Int64 = 0
         var reply: ReviewerReply?
-        var timeline: [TimelineEntry] = []
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: id = try reader.string(type)
             case 2: businessId = try reader.string(type)
             case 3: reviewId = try reader.string(type)
             case 4: reviewerId = try reader.string(type)
             case 5: message = try reader.string(type)
-            case 6: try reader.enums(type, into: &fields)
+            case 6: try reader.enums(type, into: &rawFields)
             case 7: referenceLabel = try reader.string(type)
             case 8: status = try reader.int32(type)
             case 9: createdAt = try reader.int64(type)
@@ -156,20 +172,31 @@ enum SnapshotItemReader {
             case 12: automaticReminderAt = try reader.int64(type)
             case 13: manualReminderAt = try reader.int64(type)
             case 14:
-                reply = try self.reply(try reader.message(type))
+                reply = try Self.reply(try reader.message(type))
             case 15: openedAt = try reader.int64(type)
             case 16: closedAt = try reader.int64(type)
             case 17: token = try reader.string(type)
             case 18:
-                timeline.append(try self.timelineEntry(try reader.message(type)))
+                timeline.append(try Self.timelineEntry(try reader.message(type)))
             case 19: idempotencyKey = try reader.string(type)
             default: try reader.skip(type)
             }
         }
+        var fields = self.fields
+        self.fields = []
+        fields.removeAll(keepingCapacity: true)
+        for raw in rawFields { fields.append(try StorageMapping.field(try Self.enumValue(raw, "requested field"))) }
+        // The request keeps none of these arrays (it stores bits and the timeline after its
+        // first entry), so they come back unshared for the next request.
+        defer {
+            self.rawFields = rawFields
+            self.timeline = timeline
+            self.fields = fields
+        }
         let request = InfoRequest(
             id: id, businessId: businessId, reviewId: reviewId, reviewerId: reviewerId, message: message,
-            requestedFields: try fields.map { try StorageMapping.field(try self.enumValue($0, "requested field")) },
-            referenceLabel: referenceLabel, status: try WireMapping.status(try self.enumValue(status, "request status"), field: "status"),
+            requestedFields: fields,
+            referenceLabel: referenceLabel, status: try WireMapping.status(try Self.enumValue(status, "request status"), field: "status"),
             createdAt: createdAt, windowStart: windowStart, deadline: deadline,
             automaticReminderAt: StorageMapping.optional(automaticReminderAt), manualReminderAt: StorageMapping.optional(manualReminderAt),
             reply: reply, openedAt: StorageMapping.optional(openedAt), closedAt: StorageMapping.optional(closedAt), token: token,
@@ -180,21 +207,21 @@ enum SnapshotItemReader {
     private static func timelineEntry(_ bytes: UnsafeRawBufferPointer) throws -> TimelineEntry {
         var at: Int64 = 0
         var kind: Int32 = 0
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: at = try reader.int64(type)
             case 2: kind = try reader.int32(type)
             default: try reader.skip(type)
             }
         }
-        return TimelineEntry(at: at, kind: try StorageMapping.timelineKind(try self.enumValue(kind, "timeline kind")))
+        return TimelineEntry(at: at, kind: try StorageMapping.timelineKind(try Self.enumValue(kind, "timeline kind")))
     }
 
     private static func report(_ bytes: UnsafeRawBufferPointer) throws -> Report {
         var id = "", businessId = "", reviewId = "", explanation = ""
         var reason: Int32 = 0
         var createdAt: Int64 = 0
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: id = try reader.string(type)
             case 2: businessId = try reader.string(type)
@@ -205,7 +232,7 @@ enum SnapshotItemReader {
             default: try reader.skip(type)
             }
         }
-        guard let domainReason = WireMapping.reason(try self.enumValue(reason, "report reason") as Messages.ReportReason) else {
+        guard let domainReason = WireMapping.reason(try Self.enumValue(reason, "report reason") as Messages.ReportReason) else {
             throw Invalid("a report without a reason")
         }
         return Report(id: id, businessId: businessId, reviewId: reviewId, reason: domainReason, explanation: explanation, createdAt: createdAt)
@@ -215,7 +242,7 @@ enum SnapshotItemReader {
         var id = "", requestId = ""
         var kind: Int32 = 0
         var createdAt: Int64 = 0, deliveredAt: Int64 = 0
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: id = try reader.string(type)
             case 2: kind = try reader.int32(type)
@@ -226,13 +253,13 @@ enum SnapshotItemReader {
             }
         }
         return OutboxEntry(
-            id: id, kind: try StorageMapping.kind(try self.enumValue(kind, "notification kind") as StoredNotificationKind),
+            id: id, kind: try StorageMapping.kind(try Self.enumValue(kind, "notification kind") as StoredNotificationKind),
             requestId: requestId, createdAt: createdAt, deliveredAt: StorageMapping.optional(deliveredAt))
     }
 
     private static func counters(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
         var values: [UInt64] = [0, 0, 0]
-        try self.fields(bytes) { number, type, reader in
+        try Self.fields(bytes) { number, type, reader in
             if (1...3).contains(number) { values[number - 1] = try reader.uint64(type) } else { try reader.skip(type) }
         }
         return .counters(requests: Int(values[0]), reports: Int(values[1]), outbox: Int(values[2]))

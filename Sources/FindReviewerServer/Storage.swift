@@ -90,8 +90,8 @@ public final class Storage: EventLog, @unchecked Sendable {
         return (state, sequence)
     }
 
-    /// Reads the newest snapshot: this thread checks and decodes items and restores the outbox,
-    /// a second thread adds the other items to the state meanwhile (the two halves cost about the same).
+    /// Reads the newest snapshot: this thread checks and decodes items, a second thread adds
+    /// them to the state meanwhile (the two halves cost about the same).
     static func loadSnapshot(_ directory: String) throws -> (DomainState, UInt64) {
         guard let newest = SnapshotFile.list(directory).first else { return (DomainState(), 0) }
         let pipe = ItemPipe()
@@ -99,38 +99,28 @@ public final class Storage: EventLog, @unchecked Sendable {
         let consumer = Thread {
             restored.withLock { restorer in
                 while var chunk = pipe.take() {
-                    // Chunks come reversed: popping moves each item out instead of copying it.
-                    while let item = chunk.popLast() { restorer.add(item) }
+                    // Taking moves each item out instead of copying it.
+                    for index in chunk.indices { if let item = chunk[index].take() { restorer.add(item) } }
                 }
             }
             pipe.finished()
         }
         consumer.name = "findreviewer-restore"
-        // The outbox does not depend on the rest: this thread restores it beside the decoding,
-        // which balances the two threads' work.
-        var outbox = SnapshotRestorer()
-        var chunk: [FindReviewerDomain.SnapshotItem] = []
+        var itemReader = SnapshotItemReader()
+        var chunk: [FindReviewerDomain.SnapshotItem?] = []
         chunk.reserveCapacity(ItemPipe.chunkSize)
         let outcome = Result {
             try SnapshotFile.read(newest.path, start: { count in
                 restored.withLock { $0.reserve(requests: Int(count / 3)) }
-                outbox.reserve(outbox: Int(count / 3))
                 consumer.start()
             }) { payload in
-                let item = try SnapshotItemReader.decode(payload)
-                if case .outbox = item {
-                    outbox.add(item)
-                    return
-                }
-                chunk.append(item)
+                chunk.append(try itemReader.decodeItem(payload))
                 if chunk.count == ItemPipe.chunkSize {
-                    chunk.reverse()
                     pipe.put(chunk)
                     chunk.removeAll(keepingCapacity: true)
                 }
             }
         }
-        chunk.reverse()
         pipe.put(chunk)
         pipe.close()
         let (sequence, _) = try outcome.get()
@@ -141,7 +131,6 @@ public final class Storage: EventLog, @unchecked Sendable {
         // Taken out of the restorer so that the state is the only reference (no copy on first write).
         let state = restored.withLock { restorer in
             defer { restorer = SnapshotRestorer() }
-            restorer.takeOutbox(from: &outbox)
             return restorer.finish()
         }
         return (state, sequence)
@@ -307,11 +296,11 @@ public final class Storage: EventLog, @unchecked Sendable {
 final class ItemPipe: @unchecked Sendable {
     static let chunkSize = 4_096
     private let condition = NSCondition()
-    private var chunks: [[FindReviewerDomain.SnapshotItem]] = []
+    private var chunks: [[FindReviewerDomain.SnapshotItem?]] = []
     private var closed = false
     private var done = false
 
-    func put(_ chunk: [FindReviewerDomain.SnapshotItem]) {
+    func put(_ chunk: [FindReviewerDomain.SnapshotItem?]) {
         guard !chunk.isEmpty else { return }
         self.condition.withLock {
             while self.chunks.count >= 8 { self.condition.wait() }
@@ -328,7 +317,7 @@ final class ItemPipe: @unchecked Sendable {
     }
 
     /// The next chunk, or nil once closed and drained.
-    func take() -> [FindReviewerDomain.SnapshotItem]? {
+    func take() -> [FindReviewerDomain.SnapshotItem?]? {
         self.condition.withLock {
             while self.chunks.isEmpty && !self.closed { self.condition.wait() }
             guard !self.chunks.isEmpty else { return nil }

@@ -10,20 +10,20 @@ public struct WireReader {
         case varint = 0, fixed64 = 1, lengthDelimited = 2, fixed32 = 5
     }
 
-    private let bytes: UnsafeRawBufferPointer
-    private var offset: Int
+    @usableFromInline let bytes: UnsafeRawBufferPointer
+    @usableFromInline var offset: Int
 
     /// A reader over `bytes`, which must outlive it.
-    public init(_ bytes: UnsafeRawBufferPointer) {
+    @inlinable public init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
         self.offset = 0
     }
 
     /// Whether every byte has been read.
-    public var isAtEnd: Bool { self.offset >= self.bytes.count }
+    @inlinable public var isAtEnd: Bool { self.offset >= self.bytes.count }
 
     /// The next field's number and wire type, or nil at the end.
-    public mutating func nextField() throws(MessageError) -> (number: Int, type: WireType)? {
+    @inlinable public mutating func nextField() throws(MessageError) -> (number: Int, type: WireType)? {
         guard !self.isAtEnd else { return nil }
         let key = try self.varint()
         guard let type = WireType(rawValue: Int(key & 7)), key >> 3 > 0, key >> 3 <= 536_870_911 else {
@@ -33,7 +33,7 @@ public struct WireReader {
     }
 
     /// A base-128 varint.
-    public mutating func varint() throws(MessageError) -> UInt64 {
+    @inlinable public mutating func varint() throws(MessageError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while self.offset < self.bytes.count {
@@ -48,19 +48,19 @@ public struct WireReader {
     }
 
     /// An `int64` field.
-    public mutating func int64(_ type: WireType) throws(MessageError) -> Int64 { Int64(bitPattern: try self.uint64(type)) }
+    @inlinable public mutating func int64(_ type: WireType) throws(MessageError) -> Int64 { Int64(bitPattern: try self.uint64(type)) }
 
     /// A `uint64` field.
-    public mutating func uint64(_ type: WireType) throws(MessageError) -> UInt64 {
+    @inlinable public mutating func uint64(_ type: WireType) throws(MessageError) -> UInt64 {
         try self.expect(type, .varint)
         return try self.varint()
     }
 
     /// An `int32` or enum field (negative values are sign-extended varints).
-    public mutating func int32(_ type: WireType) throws(MessageError) -> Int32 { Int32(truncatingIfNeeded: try self.uint64(type)) }
+    @inlinable public mutating func int32(_ type: WireType) throws(MessageError) -> Int32 { Int32(truncatingIfNeeded: try self.uint64(type)) }
 
     /// A length-delimited field's bytes (valid until the buffer goes).
-    public mutating func lengthDelimited() throws(MessageError) -> UnsafeRawBufferPointer {
+    @inlinable public mutating func lengthDelimited() throws(MessageError) -> UnsafeRawBufferPointer {
         let length = try self.varint()
         guard length <= UInt64(self.bytes.count - self.offset) else {
             throw MessageError(.malformed, "a length of \(length) at byte \(self.offset) runs past the end (\(self.bytes.count) bytes)")
@@ -71,13 +71,13 @@ public struct WireReader {
     }
 
     /// An embedded message field's bytes.
-    public mutating func message(_ type: WireType) throws(MessageError) -> UnsafeRawBufferPointer {
+    @inlinable public mutating func message(_ type: WireType) throws(MessageError) -> UnsafeRawBufferPointer {
         try self.expect(type, .lengthDelimited)
         return try self.lengthDelimited()
     }
 
     /// A `string` field.
-    public mutating func string(_ type: WireType) throws(MessageError) -> String {
+    @inlinable public mutating func string(_ type: WireType) throws(MessageError) -> String {
         let raw = try self.message(type)
         if raw.isEmpty { return "" }
         // Most strings (ids, tokens) are ASCII: checked a word at a time, then taken as they are.
@@ -103,7 +103,7 @@ public struct WireReader {
     }
 
     /// A repeated enum field, packed or not: appends to `values`.
-    public mutating func enums(_ type: WireType, into values: inout [Int32]) throws(MessageError) {
+    @inlinable public mutating func enums(_ type: WireType, into values: inout [Int32]) throws(MessageError) {
         if type == .lengthDelimited {
             var packed = WireReader(try self.lengthDelimited())
             while !packed.isAtEnd { values.append(Int32(truncatingIfNeeded: try packed.varint())) }
@@ -113,14 +113,14 @@ public struct WireReader {
     }
 
     /// Checks that a known field came with the wire type its declaration gives.
-    public func expect(_ type: WireType, _ declared: WireType) throws(MessageError) {
+    @inlinable public func expect(_ type: WireType, _ declared: WireType) throws(MessageError) {
         guard type == declared else {
             throw MessageError(.malformed, "wire type \(type.rawValue) where \(declared.rawValue) was declared (byte \(self.offset))")
         }
     }
 
     /// Skips a field this reader does not know.
-    public mutating func skip(_ type: WireType) throws(MessageError) {
+    @inlinable public mutating func skip(_ type: WireType) throws(MessageError) {
         switch type {
         case .varint: _ = try self.varint()
         case .lengthDelimited: _ = try self.lengthDelimited()
