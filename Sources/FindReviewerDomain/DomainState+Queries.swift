@@ -121,11 +121,16 @@ extension DomainState {
 
     /// Transitions due at `now`, earliest first: the automatic reminder 72 h into the first
     /// window, expiry at the deadline. Each carries its due time, so catching up after downtime
-    /// records them when they were due, not when they were applied.
-    public func dueTransitions(at now: UnixSeconds) -> [DueTransition] {
+    /// records them when they were due, not when they were applied. Mutating only to drop stale
+    /// entries of the due queue; what it reports stays queued until applied.
+    public mutating func dueTransitions(at now: UnixSeconds) -> [DueTransition] {
         var due: [DueTransition] = []
-        for row in self.pendingRequests {
-            let request = self.requests[row: row]
+        var current: [DueQueue.Entry] = []
+        while let entry = self.dueQueue.first, entry.at <= now {
+            self.dueQueue.popFirst()
+            guard self.isCurrent(entry), !current.contains(entry) else { continue }
+            current.append(entry)
+            let request = self.requests[row: entry.row]
             let id = request.id
             let reminderAt = request.createdAt + Schedule.automaticReminderAfter
             if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt <= now, reminderAt < request.deadline {
@@ -135,19 +140,17 @@ extension DomainState {
                 due.append(DueTransition(requestId: id, dueAt: request.deadline, command: .expire(requestId: id, dueAt: request.deadline)))
             }
         }
+        for entry in current { self.dueQueue.push(entry) }
         return due.sorted { ($0.dueAt, $0.requestId) < ($1.dueAt, $1.requestId) }
     }
 
     /// The earliest time a transition becomes due, if any (so a timer can sleep until then).
-    public func nextDueTime() -> UnixSeconds? {
-        self.pendingRequests.compactMap { row -> UnixSeconds? in
-            let request = self.requests[row: row]
-            let reminderAt = request.createdAt + Schedule.automaticReminderAfter
-            if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt < request.deadline {
-                return reminderAt
-            }
-            return request.deadline
-        }.min()
+    public mutating func nextDueTime() -> UnixSeconds? {
+        while let entry = self.dueQueue.first {
+            if self.isCurrent(entry) { return entry.at }
+            self.dueQueue.popFirst()
+        }
+        return nil
     }
 
     /// Outbox entries not yet delivered, oldest first, with what their emails need.

@@ -77,6 +77,7 @@ public struct SnapshotRestorer: Sendable {
         self.state.reviews.reserveCapacity(requests)
         self.state.reviewLinks.reserveCapacity(requests)
         self.state.requestByToken.reserveCapacity(requests)
+        self.state.dueQueue.reserveCapacity(requests)
         self.state.outbox.reserveCapacity(requests)
     }
 

@@ -1,7 +1,7 @@
 /// Everything FindReviewer knows: a value type, so a snapshot is a cheap copy taken under the
 /// server's lock (the tables are chunked, so writes after the copy duplicate only what they touch).
 /// It changes only through ``apply(_:)``; replaying the same events rebuilds an equal state.
-public struct DomainState: Sendable, Equatable {
+public struct DomainState: Sendable {
     public typealias Row = Int32
 
     public internal(set) var businesses = Table<Business>()
@@ -27,8 +27,8 @@ public struct DomainState: Sendable, Equatable {
     public internal(set) var undelivered = OrderedIDs()
     /// Request row by (business id, idempotency key).
     var idempotency: [String: Row] = [:]
-    /// Rows of the requests that are pending: the only ones with due transitions.
-    var pendingRequests: Set<Row> = []
+    /// Pending requests by the time their next transition is due.
+    var dueQueue = DueQueue()
 
     var requestCount = 0
     var reportCount = 0
@@ -75,6 +75,7 @@ public struct DomainState: Sendable, Equatable {
             else { return }
             self.requests[row: row].automaticReminderAt = at
             self.requests[row: row].record(TimelineEntry(at: at, kind: .automaticReminderSent))
+            self.scheduleNextDue(row)
             self.addOutbox(outboxId, .automaticReminder, requestId: requestId, at: at)
         case .manualReminderSent(let requestId, let at, let deadline, let outboxId):
             guard let row = self.requests.row(of: requestId), self.requests[row: row].status == .expired,
@@ -86,7 +87,7 @@ public struct DomainState: Sendable, Equatable {
             self.requests[row: row].deadline = deadline
             self.requests[row: row].record(TimelineEntry(at: at, kind: .manualReminderSent))
             if let review = self.reviews.row(of: self.requests[row: row].reviewId) { self.reviewLinks[Int(review)].pending = row }
-            self.pendingRequests.insert(row)
+            self.scheduleNextDue(row)
             self.addOutbox(outboxId, .manualReminder, requestId: requestId, at: at)
         case .requestAnswered(let requestId, let reply, let outboxId):
             guard let row = self.close(requestId, as: .answered, at: reply.repliedAt, kind: .answered) else { return }
@@ -179,7 +180,7 @@ public struct DomainState: Sendable, Equatable {
             self.reviewLinks[Int(reviewRow)].add(row)
             if request.status == .pending { self.reviewLinks[Int(reviewRow)].pending = row }
         }
-        if request.status == .pending { self.pendingRequests.insert(row) }
+        if request.status == .pending { self.scheduleNextDue(row) }
         if let idempotencyKey { self.idempotency[Self.idempotencyIndex(request.businessId, idempotencyKey)] = row }
     }
 
@@ -201,7 +202,6 @@ public struct DomainState: Sendable, Equatable {
         if let review = self.reviews.row(of: self.requests[row: row].reviewId), self.reviewLinks[Int(review)].pending == row {
             self.reviewLinks[Int(review)].pending = ReviewLinks.none
         }
-        self.pendingRequests.remove(row)
         return row
     }
 
@@ -213,6 +213,25 @@ public struct DomainState: Sendable, Equatable {
 
     /// Whether a string is short enough to live inside its 16 bytes (nothing to share).
     static func isInline(_ string: String) -> Bool { string.utf8.count <= 15 }
+
+    /// When the pending request in `row` has its next transition: the automatic reminder 72 h
+    /// into the first window (unless sent, or a manual reminder reopened it), else the deadline.
+    func nextDue(_ request: InfoRequest) -> UnixSeconds {
+        let reminderAt = request.createdAt + Schedule.automaticReminderAfter
+        if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt < request.deadline { return reminderAt }
+        return request.deadline
+    }
+
+    /// Files the pending request in `row` under its next due time.
+    private mutating func scheduleNextDue(_ row: Row) {
+        self.dueQueue.push(DueQueue.Entry(at: self.nextDue(self.requests[row: row]), row: row))
+    }
+
+    /// Whether a due-queue entry still stands: its request is pending and due at that time.
+    func isCurrent(_ entry: DueQueue.Entry) -> Bool {
+        let request = self.requests[row: entry.row]
+        return request.status == .pending && self.nextDue(request) == entry.at
+    }
 
     // MARK: index lookups
 
@@ -245,5 +264,20 @@ public struct DomainState: Sendable, Equatable {
     /// Applies events in order.
     public mutating func apply(_ events: [DomainEvent]) {
         for event in events { self.apply(event) }
+    }
+}
+
+extension DomainState: Equatable {
+    /// Equal entities and indexes; the due queues are compared by their current entries (a live
+    /// state keeps stale ones until they reach the top, a restored one has none).
+    public static func == (lhs: DomainState, rhs: DomainState) -> Bool {
+        lhs.businesses == rhs.businesses && lhs.reviewers == rhs.reviewers && lhs.reviews == rhs.reviews
+            && lhs.requests == rhs.requests && lhs.reports == rhs.reports && lhs.outbox == rhs.outbox
+            && lhs.reviewsByBusiness == rhs.reviewsByBusiness && lhs.requestsByBusiness == rhs.requestsByBusiness
+            && lhs.reviewLinks == rhs.reviewLinks && lhs.requestByToken == rhs.requestByToken
+            && lhs.reportsByBusiness == rhs.reportsByBusiness && lhs.undelivered == rhs.undelivered
+            && lhs.idempotency == rhs.idempotency && lhs.requestCount == rhs.requestCount
+            && lhs.reportCount == rhs.reportCount && lhs.outboxCount == rhs.outboxCount
+            && Set(lhs.dueQueue.entries.filter(lhs.isCurrent)) == Set(rhs.dueQueue.entries.filter(rhs.isCurrent))
     }
 }

@@ -62,6 +62,9 @@ struct RandomizedTests {
             default:
                 // Clock jumps of up to 3 days, then the timer catches up.
                 world.now += Int64.random(in: 1...(3 * World.day), using: &random)
+                var probe = world.state
+                #expect(probe.dueTransitions(at: world.now) == Self.dueByScanning(world.state, at: world.now))
+                #expect(probe.nextDueTime() == Self.nextDueByScanning(world.state))
                 for due in world.state.dueTransitions(at: world.now) {
                     let events = world.must(due.command)
                     log += events
@@ -94,6 +97,25 @@ struct RandomizedTests {
         #expect(World.replay(log) == world.state)
         #expect(Self.restored(world.state) == world.state)
         #expect(world.state.requests.count > 10)
+    }
+
+    /// Due transitions computed by looking at every pending request (the due queue's reference).
+    static func dueByScanning(_ state: DomainState, at now: UnixSeconds) -> [DueTransition] {
+        var due: [DueTransition] = []
+        for request in state.requests.values where request.status == .pending {
+            let reminderAt = request.createdAt + Schedule.automaticReminderAfter
+            if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt <= now, reminderAt < request.deadline {
+                due.append(DueTransition(requestId: request.id, dueAt: reminderAt, command: .sendAutomaticReminder(requestId: request.id, dueAt: reminderAt)))
+            }
+            if request.deadline <= now {
+                due.append(DueTransition(requestId: request.id, dueAt: request.deadline, command: .expire(requestId: request.id, dueAt: request.deadline)))
+            }
+        }
+        return due.sorted { ($0.dueAt, $0.requestId) < ($1.dueAt, $1.requestId) }
+    }
+
+    static func nextDueByScanning(_ state: DomainState) -> UnixSeconds? {
+        state.requests.values.filter { $0.status == .pending }.map { state.nextDue($0) }.min()
     }
 
     /// The state rebuilt from its snapshot items, in the order they are written.

@@ -93,6 +93,28 @@ struct TableTests {
         #expect(real != copy)
     }
 
+    @Test("due queue: pops in (time, row) order whatever the push order, a copy keeps its entries")
+    func dueQueue() {
+        var generator = SystemRandomNumberGenerator()
+        var queue = DueQueue()
+        var model: [DueQueue.Entry] = []
+        for step in 0..<5_000 {
+            if model.isEmpty || Int.random(in: 0..<3, using: &generator) > 0 {
+                let entry = DueQueue.Entry(at: Int64.random(in: 0..<500, using: &generator), row: Int32(step))
+                queue.push(entry)
+                model.append(entry)
+            } else {
+                model.sort()
+                #expect(queue.popFirst() == model.removeFirst())
+            }
+        }
+        let copy = queue
+        model.sort()
+        for entry in model { #expect(queue.popFirst() == entry) }
+        #expect(queue.popFirst() == nil)
+        #expect(copy.entries.count == model.count)
+    }
+
     @Test("equality follows the values in row order")
     func equality() {
         var a = Table<Item>()
