@@ -131,6 +131,7 @@ public enum ServerApp {
         return DeliveryWorker(
             renderer: renderer, transport: transport, pending: { service.undeliveredNotifications() },
             markDelivered: { id in service.executeInternal(.markDelivered(outboxId: id)) },
+            markDeliveredBatch: { ids in service.executeInternal(ids.map { .markDelivered(outboxId: $0) }) },
             now: { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000_000) },
             log: { message, detail in logger.log(.warn, message, ["detail": detail]) })
     }
