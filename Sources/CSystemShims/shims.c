@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/random.h>
 
 const uint32_t cshim_EPOLLIN = EPOLLIN;
 const uint32_t cshim_EPOLLOUT = EPOLLOUT;
@@ -54,6 +55,8 @@ int cshim_set_nonblocking(int fd) {
 int cshim_syncfs(int fd) { return syncfs(fd); }
 
 int cshim_nice_this_thread(int nice) { return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice); }
+
+long cshim_getrandom(void *buffer, size_t length) { return (long)getrandom(buffer, length, 0); }
 
 static uint32_t crc32c_table[256];
 

@@ -37,6 +37,8 @@ extern const uint32_t cshim_EPOLLEXCLUSIVE;
 int cshim_syncfs(int fd);
 /// Sets the nice value of the calling thread only (Linux threads have their own).
 int cshim_nice_this_thread(int nice);
+/// getrandom(buffer, length, 0): bytes from the kernel's CSPRNG (blocks only before it is seeded).
+long cshim_getrandom(void *buffer, size_t length);
 /// CRC-32C (Castagnoli) of `length` bytes continuing from `crc` (0 to start), with the SSE4.2
 /// instruction where the CPU has it, else table-driven. Same results either way.
 uint32_t cshim_crc32c(uint32_t crc, const void *bytes, size_t length);
