@@ -1,11 +1,14 @@
 import Foundation
 import Glibc
 
-/// An append-only, checksummed journal with group commit on a dedicated writer thread.
+/// An append-only, checksummed journal with group commit.
 ///
-/// Appends are queued in call order; the writer takes everything queued, writes it with one
+/// Appends are queued in call order; a writer takes everything queued, writes it with one
 /// `write`, makes it durable with one `fdatasync`, then completes every append of the batch.
-/// Concurrent writers therefore share one fsync.
+/// Concurrent writers therefore share one fsync. The writer is either the caller itself
+/// (``commit()``, e.g. an event loop once per iteration for all the calls it read in that
+/// iteration, as Redis does) or the journal's own thread (every other append). One batch is
+/// written at a time (`writeLock`); whoever writes takes everything queued, from any thread.
 ///
 /// The journal is a chain of segment files `<first sequence, 20 digits>.log` in one directory.
 /// ``rotate(completion:)`` starts a new segment at a known sequence, so that a snapshot taken
@@ -41,6 +44,11 @@ public final class Journal: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Item] = []
     private var running = true
+    /// Set by appends that the writer thread must write (not left to a ``commit()``).
+    private var signalled = false
+    /// Held while a batch is written, fsynced and completed; guards the writer-side state
+    /// below (`failed`, `brokenEpoch`, `sequence`, the counters).
+    private let writeLock = NSLock()
     /// Set when the file may no longer match what was acknowledged: every later write fails.
     private var failed: StoreError?
     /// Incremented by `resume()`; items queued under an older epoch fail after a failure.
@@ -198,22 +206,36 @@ public final class Journal: @unchecked Sendable {
 
     // MARK: appending
 
-    /// Queues `count` records; `payloads` runs on the writer thread (encode there, not under
-    /// the caller's lock) and must return `count` payloads. `completion` runs on the writer
+    /// Queues `count` records; `payloads` runs on the writing thread (encode there, not under
+    /// the caller's lock) and must return `count` payloads. `completion` runs on the writing
     /// thread once they are durable, with the last sequence number, or with `.unavailable`.
     /// Returns the last sequence number the records get: calls made under one lock see
     /// sequence numbers in the order of their calls.
+    ///
+    /// With `committedByCaller` the writer thread is not woken: the caller promises to call
+    /// ``commit()`` soon (an event loop does, before it waits for more events). Another
+    /// writer may still take the records first; they are written once either way.
     @discardableResult
     public func append(
-        count: Int, _ payloads: @escaping @Sendable () -> [[UInt8]],
+        count: Int, _ payloads: @escaping @Sendable () -> [[UInt8]], committedByCaller: Bool = false,
         completion: @escaping @Sendable (Result<UInt64, StoreError>) -> Void
     ) -> UInt64 {
         self.condition.lock()
         defer { self.condition.unlock() }
         self.queuedSequence += UInt64(count)
         self.queue.append(.append(count: count, payloads: payloads, completion: completion, epoch: self.epoch))
-        self.condition.signal()
+        if !committedByCaller {
+            self.signalled = true
+            self.condition.signal()
+        }
         return self.queuedSequence
+    }
+
+    /// Writes and fsyncs everything queued on the calling thread and runs the completions
+    /// here; when another thread is writing a batch, waits for it first (its batch may
+    /// already hold the caller's records, then there is nothing left to do).
+    public func commit() {
+        self.writeQueued()
     }
 
     /// Queues one record per payload (a convenience for tests and tools).
@@ -233,6 +255,7 @@ public final class Journal: @unchecked Sendable {
         self.condition.lock()
         defer { self.condition.unlock() }
         self.queue.append(.rotate(completion: completion, epoch: self.epoch))
+        self.signalled = true
         self.condition.signal()
         return self.queuedSequence
     }
@@ -284,36 +307,60 @@ public final class Journal: @unchecked Sendable {
     private func run() {
         while true {
             self.condition.lock()
-            while self.queue.isEmpty && self.running { self.condition.wait() }
-            let batch = self.queue
-            self.queue.removeAll()
-            let stop = !self.running && batch.isEmpty
-            let epoch = self.epoch
+            while !self.signalled && self.running { self.condition.wait() }
+            self.signalled = false
+            let stop = !self.running
             self.condition.unlock()
-            if stop { return }
-            // Appends are written together; a rotation ends a group.
-            var group: [(Int, @Sendable () -> [[UInt8]], @Sendable (Result<UInt64, StoreError>) -> Void)] = []
-            for item in batch {
-                switch item {
-                case .append(let count, let payloads, let completion, let itemEpoch):
-                    if itemEpoch < epoch || self.brokenEpoch == itemEpoch {
-                        completion(.failure(self.failed ?? StoreError(.unavailable, "an earlier write failed; nothing was changed, retry")))
-                    } else {
-                        group.append((count, payloads, completion))
-                    }
-                case .rotate(let completion, let itemEpoch):
-                    self.write(group)
-                    group.removeAll()
-                    if itemEpoch < self.epoch || self.brokenEpoch == itemEpoch || self.failed != nil {
-                        completion(.failure(self.failed ?? StoreError(.unavailable, "a write before the snapshot point failed")))
-                    } else {
-                        completion(self.startSegment())
-                    }
-                }
+            if stop {
+                // Everything queued before close() is written, whoever queued it.
+                while self.writeQueued() {}
+                return
             }
-            self.write(group)
+            self.writeQueued()
         }
     }
+
+    /// Takes everything queued and writes it (under `writeLock`); false when nothing was queued.
+    @discardableResult
+    private func writeQueued() -> Bool {
+        self.writeLock.lock()
+        defer { self.writeLock.unlock() }
+        self.condition.lock()
+        let batch = self.queue
+        self.queue.removeAll()
+        let epoch = self.epoch
+        self.condition.unlock()
+        if batch.isEmpty { return false }
+        self.process(batch, epoch: epoch)
+        return true
+    }
+
+    private func process(_ batch: [Item], epoch: Int) {
+        // Appends are written together; a rotation ends a group.
+        var group: [(Int, @Sendable () -> [[UInt8]], @Sendable (Result<UInt64, StoreError>) -> Void)] = []
+        for item in batch {
+            switch item {
+            case .append(let count, let payloads, let completion, let itemEpoch):
+                if itemEpoch < epoch || self.brokenEpoch == itemEpoch {
+                    completion(.failure(self.failed ?? StoreError(.unavailable, "an earlier write failed; nothing was changed, retry")))
+                } else {
+                    group.append((count, payloads, completion))
+                }
+            case .rotate(let completion, let itemEpoch):
+                self.write(group)
+                group.removeAll()
+                if itemEpoch < self.currentEpoch || self.brokenEpoch == itemEpoch || self.failed != nil {
+                    completion(.failure(self.failed ?? StoreError(.unavailable, "a write before the snapshot point failed")))
+                } else {
+                    completion(self.startSegment())
+                }
+            }
+        }
+        self.write(group)
+    }
+
+    /// The epoch now (it moves when the owner calls `resume()` after a failure).
+    private var currentEpoch: Int { self.condition.withLock { self.epoch } }
 
     private func startSegment() -> Result<UInt64, StoreError> {
         guard self.length > JournalFormat.fileHeaderSize else { return .success(self.sequence) }  // nothing in it yet
