@@ -129,7 +129,7 @@ public enum ServerApp {
             transport = FileTransport(directory: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"))
         }
         return DeliveryWorker(
-            renderer: renderer, transport: transport, pending: { service.undeliveredNotifications() },
+            renderer: renderer, transport: transport, pending: { service.undeliveredNotifications(limit: 64) },
             markDelivered: { id in service.executeInternal(.markDelivered(outboxId: id)) },
             markDeliveredBatch: { ids in service.executeInternal(ids.map { .markDelivered(outboxId: $0) }) },
             now: { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000_000) },

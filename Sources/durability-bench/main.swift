@@ -84,7 +84,9 @@ case "writes":
     for clients in counts {
         let business = "bench-\(clients)-\(UInt32.random(in: 0...UInt32.max))"
         let seedStart = DispatchTime.now()
-        let reviews = try seed(address, key, business: business, reviews: clients == 1 ? 40_000 : 200_000)
+        // DURABILITY_BENCH_REVIEWS: fewer reviews, for a server run under valgrind.
+        let count = ProcessInfo.processInfo.environment["DURABILITY_BENCH_REVIEWS"].flatMap { Int($0) } ?? (clients == 1 ? 40_000 : 200_000)
+        let reviews = try seed(address, key, business: business, reviews: count)
         let seedRate = Double(reviews.count) / seconds(since: seedStart)
         // Requests encoded up front; one event-loop thread keeps `clients` connections busy (as redis-benchmark does).
         let payloads = try reviews.map { review in
