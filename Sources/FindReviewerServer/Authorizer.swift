@@ -50,7 +50,7 @@ public struct Authorizer: Sendable {
             throw .unauthenticated("no key: send metadata \"authorization: Bearer <key>\" (keys are in the server's keys file)")
         }
         let presented = authorization.hasPrefix("Bearer ") ? authorization.dropFirst("Bearer ".count) : authorization[...]
-        guard let known = self.entries[presented], Self.constantTimeEqual(known.key.utf8, presented.utf8) else {
+        guard let known = self.entries[presented], Self.constantTimeEqual(known.key, presented) else {
             throw .unauthenticated("unknown key: check the key against the server's keys file")
         }
         guard roles.contains(known.caller.role) else {
@@ -62,19 +62,20 @@ public struct Authorizer: Sendable {
 
     /// Compares without an early exit, so timing does not tell how much of a key matched.
     static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        self.constantTimeEqual(lhs.utf8, rhs.utf8)
+        self.constantTimeEqual(lhs, rhs[...])
     }
 
-    static func constantTimeEqual<L: Collection<UInt8>, R: Collection<UInt8>>(_ lhs: L, _ rhs: R) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
-        var left = lhs.makeIterator()
-        var right = rhs.makeIterator()
-        while true {
-            let a = left.next()
-            let b = right.next()
-            if a == nil && b == nil { break }
-            difference |= (a ?? 0) ^ (b ?? 0)
+    static func constantTimeEqual(_ lhs: String, _ rhs: Substring) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { a in
+            rhs.withUTF8 { b in
+                var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+                for index in 0..<max(a.count, b.count) {
+                    difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+                }
+                return difference == 0
+            }
         }
-        return difference == 0
     }
 }
