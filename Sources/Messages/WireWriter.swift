@@ -10,20 +10,48 @@ import Foundation
 /// submessages written even when empty, repeated enums packed when the field is. Anything
 /// else raises ``WireFallback`` and the message is encoded through protobuf-c instead.
 final class WireBuffer {
-    var bytes: [UInt8] = []
+    // A plain malloc'd buffer: appending is a store and an increment, without the uniqueness
+    // and exclusivity checks of an Array held in a class.
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
 
-    init() {
-        self.bytes.reserveCapacity(512)
+    init(capacity: Int = 512) {
+        self.capacity = capacity
+        self.storage = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        self.storage.deallocate()
+    }
+
+    /// What was written.
+    var bytes: [UInt8] { [UInt8](UnsafeBufferPointer(start: self.storage, count: self.count)) }
+
+    @inline(__always)
+    private func reserve(_ extra: Int) {
+        guard self.count + extra > self.capacity else { return }
+        var capacity = self.capacity * 2
+        while capacity < self.count + extra { capacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: self.storage, count: self.count)
+        self.storage.deallocate()
+        self.storage = grown
+        self.capacity = capacity
     }
 
     @inline(__always)
     func varint(_ value: UInt64) {
+        self.reserve(10)
         var value = value
+        var at = self.count
         while value >= 0x80 {
-            self.bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            self.storage[at] = UInt8(truncatingIfNeeded: value) | 0x80
             value >>= 7
+            at += 1
         }
-        self.bytes.append(UInt8(truncatingIfNeeded: value))
+        self.storage[at] = UInt8(truncatingIfNeeded: value)
+        self.count = at + 1
     }
 
     @inline(__always)
@@ -31,24 +59,29 @@ final class WireBuffer {
         self.varint(UInt64(number) << 3 | wireType)
     }
 
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        self.reserve(bytes.count)
+        (self.storage + self.count).update(from: base, count: bytes.count)
+        self.count += bytes.count
+    }
+
     /// A length-delimited field whose body `write` appends; the length is put in front after.
     func delimited(_ number: UInt32, _ write: () throws -> Void) rethrows {
         self.tag(number, 2)
-        let start = self.bytes.count
+        let start = self.count
         try write()
-        let length = self.bytes.count - start
-        if length < 0x80 {
-            self.bytes.insert(UInt8(length), at: start)
-        } else {
-            var prefix: [UInt8] = []
-            var value = UInt64(length)
-            while value >= 0x80 {
-                prefix.append(UInt8(truncatingIfNeeded: value) | 0x80)
-                value >>= 7
-            }
-            prefix.append(UInt8(truncatingIfNeeded: value))
-            self.bytes.insert(contentsOf: prefix, at: start)
+        let length = self.count - start
+        var prefixLength = 1
+        while UInt64(length) >> (7 * prefixLength) != 0 { prefixLength += 1 }
+        self.reserve(prefixLength)
+        (self.storage + start + prefixLength).update(from: self.storage + start, count: length)  // memmove
+        var value = UInt64(length)
+        for index in 0..<prefixLength {
+            self.storage[start + index] = UInt8(truncatingIfNeeded: value) | (index < prefixLength - 1 ? 0x80 : 0)
+            value >>= 7
         }
+        self.count += prefixLength
     }
 
     /// A string field (also an element of a repeated one); NUL is refused as protobuf-c must.
@@ -60,7 +93,7 @@ final class WireBuffer {
             }
             self.tag(field.number, 2)
             self.varint(UInt64(utf8.count))
-            self.bytes.append(contentsOf: utf8)
+            self.append(utf8)
         }
     }
 
