@@ -11,7 +11,8 @@ import Transport
 /// The data directory's durable state (DESIGN.md §5): the journal of domain events under
 /// `<data-dir>/journal/` and snapshots under `<data-dir>/snapshots/`.
 ///
-/// - Writes: events are encoded (protobuf `StoredEvent`) on the journal's writer thread and
+/// - Writes: events are encoded (protobuf `StoredEvent`) by the thread that writes the batch (the
+///   event loop that ran the calls, or the journal's writer thread) and
 ///   answered once fsynced, with group commit.
 /// - Snapshots: the state is copied under the service's lock together with a journal rotation
 ///   (so the copy is exactly the records up to a sequence number), then written off the lock;

@@ -15,7 +15,7 @@ import Glibc
 /// at that sequence can remove the segments before it.
 ///
 /// A failed write is never treated as if it had succeeded: the file is cut back to the last
-/// durable record, ``onFailure`` runs on the writer thread (the owner rebuilds its state from
+/// durable record, ``onFailure`` runs on the writing thread (the owner rebuilds its state from
 /// disk there), and every append queued before the owner called ``resume()`` fails too,
 /// because it was computed from state that is no longer true.
 public final class Journal: @unchecked Sendable {
@@ -59,7 +59,7 @@ public final class Journal: @unchecked Sendable {
     private var queuedSequence: UInt64
     private var length: Int
     private var thread: Thread?
-    /// Called on the writer thread after a failed write, before the failed appends complete.
+    /// Called on the writing thread (under `writeLock`) after a failed write, before the failed appends complete.
     /// The owner rebuilds what it derived from the failed appends, then calls `resume()`.
     public var onFailure: (@Sendable (StoreError) -> Void)?
     /// Records written, fsyncs done (for tests and benchmarks).
@@ -190,7 +190,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// The durable records after `snapshotSequence`, read back from disk. Call it only from
-    /// ``onFailure`` (on the writer thread), where nothing is being written.
+    /// ``onFailure`` (on the writing thread), where nothing else is being written.
     public func durablePayloads(after snapshotSequence: UInt64) throws(StoreError) -> [[UInt8]] {
         try Self.scan(directory: self.directory, after: snapshotSequence).payloads
     }
@@ -398,7 +398,7 @@ public final class Journal: @unchecked Sendable {
             precondition(payloads.count == item.count, "an append promised \(item.count) records and made \(payloads.count)")
             for payload in payloads {
                 sequence += 1
-                bytes += JournalFormat.record(sequence: sequence, payload: payload)
+                JournalFormat.appendRecord(sequence: sequence, payload: payload, to: &bytes)
             }
             lasts.append(sequence)
         }

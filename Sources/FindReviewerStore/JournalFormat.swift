@@ -24,14 +24,21 @@ public enum JournalFormat {
     /// The bytes of one record.
     public static func record(sequence: UInt64, payload: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(self.recordHeaderSize + payload.count)
-        self.append(UInt32(payload.count), to: &bytes)
-        var sequenceBytes: [UInt8] = []
-        self.append64(sequence, to: &sequenceBytes)
-        bytes += sequenceBytes
-        self.append(CRC32C.checksum(payload, continuing: CRC32C.checksum(sequenceBytes)), to: &bytes)
-        bytes += payload
+        self.appendRecord(sequence: sequence, payload: payload, to: &bytes)
         return bytes
+    }
+
+    /// Appends one record to `bytes` (a batch is built in one array, without a temporary per record).
+    public static func appendRecord(sequence: UInt64, payload: [UInt8], to bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + self.recordHeaderSize + payload.count)
+        let length = UInt32(payload.count)
+        for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        let sequenceStart = bytes.count
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: sequence >> UInt64(shift))) }
+        let sequenceChecksum = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[sequenceStart...])) }
+        let checksum = CRC32C.checksum(payload, continuing: sequenceChecksum)
+        for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: checksum >> UInt32(shift))) }
+        bytes.append(contentsOf: payload)
     }
 
     static func append(_ value: UInt32, to bytes: inout [UInt8]) {
