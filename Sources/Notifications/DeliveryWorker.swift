@@ -63,8 +63,8 @@ public final class DeliveryWorker: @unchecked Sendable {
 
     /// A pass that handled at least this many entries is followed by the next one at once.
     static let backlogPass = 64
-    /// Entries marked delivered per state-lock acquisition.
-    static let markGroup = 16
+    /// Entries marked delivered per ``MarkDeliveredBatch`` call.
+    static let markGroup = 64
     /// While new entries keep arriving, a pass waits for a quiet `batchWindow` at most this long.
     public static let maxBatchDelay: TimeInterval = 1
 
@@ -104,8 +104,7 @@ public final class DeliveryWorker: @unchecked Sendable {
             }
         }
         if let markDeliveredBatch, !toMark.isEmpty {
-            // In small groups: each takes the state lock once, and this thread runs at idle
-            // priority, so a call waiting for that lock must not wait behind a long hold.
+            // In groups of at most a page: each takes the state lock once.
             var start = 0
             while start < toMark.count {
                 let end = min(toMark.count, start + Self.markGroup)
