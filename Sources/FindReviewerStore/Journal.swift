@@ -393,9 +393,13 @@ public final class Journal: @unchecked Sendable {
         var bytes: [UInt8] = []
         var sequence = self.sequence
         var lasts: [UInt64] = []
-        for item in group {
+        let encoded = group.map { item in
             let payloads = item.payloads()
             precondition(payloads.count == item.count, "an append promised \(item.count) records and made \(payloads.count)")
+            return payloads
+        }
+        bytes.reserveCapacity(encoded.reduce(0) { $0 + $1.reduce(0) { $0 + JournalFormat.recordHeaderSize + $1.count } })
+        for payloads in encoded {
             for payload in payloads {
                 sequence += 1
                 JournalFormat.appendRecord(sequence: sequence, payload: payload, to: &bytes)

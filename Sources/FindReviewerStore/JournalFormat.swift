@@ -28,16 +28,15 @@ public enum JournalFormat {
         return bytes
     }
 
-    /// Appends one record to `bytes` (a batch is built in one array, without a temporary per record).
+    /// Appends one record to `bytes` (a batch is built in one array, without a temporary per
+    /// record; reserve the batch's size first).
     public static func appendRecord(sequence: UInt64, payload: [UInt8], to bytes: inout [UInt8]) {
-        bytes.reserveCapacity(bytes.count + self.recordHeaderSize + payload.count)
-        let length = UInt32(payload.count)
-        for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
-        let sequenceStart = bytes.count
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: sequence >> UInt64(shift))) }
-        let sequenceChecksum = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[sequenceStart...])) }
-        let checksum = CRC32C.checksum(payload, continuing: sequenceChecksum)
-        for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: checksum >> UInt32(shift))) }
+        var header: (UInt32, UInt64, UInt32) = (UInt32(payload.count).bigEndian, sequence.bigEndian, 0)
+        let sequenceChecksum = withUnsafeBytes(of: &header.1) { CRC32C.checksum($0) }
+        header.2 = CRC32C.checksum(payload, continuing: sequenceChecksum).bigEndian
+        withUnsafeBytes(of: &header.0) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: &header.1) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: &header.2) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: payload)
     }
 
