@@ -46,6 +46,8 @@ public final class Journal: @unchecked Sendable {
     private var running = true
     /// Set by appends that the writer thread must write (not left to a ``commit()``).
     private var signalled = false
+    /// Set by a ``commit()`` that found another thread writing: that thread commits again.
+    private var commitRequested = false
     /// Held while a batch is written, fsynced and completed; guards the writer-side state
     /// below (`failed`, `brokenEpoch`, `sequence`, the counters).
     private let writeLock = NSLock()
@@ -232,10 +234,26 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Writes and fsyncs everything queued on the calling thread and runs the completions
-    /// here; when another thread is writing a batch, waits for it first (its batch may
-    /// already hold the caller's records, then there is nothing left to do).
+    /// here. When another thread is writing a batch, does not wait: that thread writes what
+    /// is queued once it is done (`commitRequested`), and the caller's completions run there.
     public func commit() {
-        self.writeQueued()
+        while true {
+            if self.writeLock.try() {
+                self.writeHeld()
+            } else {
+                // Whoever holds the lock checks this after unlocking; asked before the retry,
+                // so either the retry gets the lock or the holder has not checked yet.
+                self.condition.withLock { self.commitRequested = true }
+                guard self.writeLock.try() else { return }
+                self.writeHeld()
+            }
+            // A commit asked for while this thread was writing is this thread's to do.
+            let again = self.condition.withLock { () -> Bool in
+                defer { self.commitRequested = false }
+                return self.commitRequested && !self.queue.isEmpty
+            }
+            if !again { return }
+        }
     }
 
     /// Queues one record per payload (a convenience for tests and tools).
@@ -324,6 +342,19 @@ public final class Journal: @unchecked Sendable {
     @discardableResult
     private func writeQueued() -> Bool {
         self.writeLock.lock()
+        let wrote = self.writeHeld()
+        // A loop that found the lock taken meanwhile left its records to the holder.
+        let requested = self.condition.withLock { () -> Bool in
+            defer { self.commitRequested = false }
+            return self.commitRequested && !self.queue.isEmpty
+        }
+        if requested { self.commit() }
+        return wrote
+    }
+
+    /// Writes what is queued; the caller holds `writeLock`, which this releases.
+    @discardableResult
+    private func writeHeld() -> Bool {
         defer { self.writeLock.unlock() }
         self.condition.lock()
         let batch = self.queue
