@@ -170,7 +170,7 @@ public final class Storage: EventLog, @unchecked Sendable {
     /// On an event-loop thread the loop itself writes and fsyncs, once per iteration, the
     /// records of every call it read in that iteration (before it waits for more events), and
     /// the answers go out right after: no hand-off to the journal's thread and back. Appends
-    /// from other threads (timers, delivery, snapshots) wake the journal's writer thread.
+    /// from other threads (the timer, snapshot rotation, tools) wake the journal's writer thread.
     public func append(_ events: [DomainEvent], completion: @escaping @Sendable (Result<Void, RPCError>) -> Void) {
         let loop = EventLoop.current
         let journal = self.journal
