@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/random.h>
+#include <sched.h>
 
 const uint32_t cshim_EPOLLIN = EPOLLIN;
 const uint32_t cshim_EPOLLOUT = EPOLLOUT;
@@ -54,6 +56,19 @@ int cshim_set_nonblocking(int fd) {
 int cshim_syncfs(int fd) { return syncfs(fd); }
 
 int cshim_nice_this_thread(int nice) { return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice); }
+
+int cshim_background_this_thread(void) {
+    struct sched_param param = {.sched_priority = 0};
+    if (sched_setscheduler((pid_t)syscall(SYS_gettid), SCHED_IDLE, &param) == 0) return 0;
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+    return -1;
+}
+
+static __thread void *current_loop = NULL;
+void *cshim_current_loop(void) { return current_loop; }
+void cshim_set_current_loop(void *loop) { current_loop = loop; }
+
+long cshim_getrandom(void *buffer, size_t length) { return (long)getrandom(buffer, length, 0); }
 
 static uint32_t crc32c_table[256];
 

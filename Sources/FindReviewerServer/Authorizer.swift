@@ -22,41 +22,60 @@ public enum AuthorizationFailure: Error, Sendable, Equatable {
 }
 
 /// Checks the `authorization` metadata against the keys file and the method's roles.
+///
+/// Every call runs this (twice: the interceptor, then the handler that needs the caller), so the
+/// accepted path allocates nothing: the key is looked up as a slice of the metadata value and
+/// the `Caller` of each key is built once.
 public struct Authorizer: Sendable {
-    private let entries: [String: KeysFile.Entry]
+    private struct Known: Sendable {
+        let key: String
+        let caller: Caller
+    }
+    private let entries: [Substring: Known]
 
     /// An authorizer for the keys in `file`.
     public init(_ file: KeysFile) {
-        var entries: [String: KeysFile.Entry] = [:]
-        for entry in file.keys { entries[entry.key] = entry }
+        var entries: [Substring: Known] = [:]
+        for entry in file.keys {
+            entries[Substring(entry.key)] = Known(
+                key: entry.key, caller: Caller(name: entry.name, role: entry.role, businesses: entry.businesses.map(Set.init)))
+        }
         self.entries = entries
     }
 
     /// The caller presenting `authorization` (`Bearer KEY` or just `KEY`), if it may call a
     /// method open to `roles`.
     public func authorize(authorization: String?, roles: Set<Role>) throws(AuthorizationFailure) -> Caller {
-        guard var presented = authorization, !presented.isEmpty else {
+        guard let authorization, !authorization.isEmpty else {
             throw .unauthenticated("no key: send metadata \"authorization: Bearer <key>\" (keys are in the server's keys file)")
         }
-        if presented.hasPrefix("Bearer ") { presented.removeFirst("Bearer ".count) }
-        guard let entry = self.entries[presented], Self.constantTimeEqual(entry.key, presented) else {
+        let presented = authorization.hasPrefix("Bearer ") ? authorization.dropFirst("Bearer ".count) : authorization[...]
+        guard let known = self.entries[presented], Self.constantTimeEqual(known.key, presented) else {
             throw .unauthenticated("unknown key: check the key against the server's keys file")
         }
-        guard roles.contains(entry.role) else {
+        guard roles.contains(known.caller.role) else {
             let allowed = roles.map(\.rawValue).sorted().joined(separator: ", ")
-            throw .permissionDenied("a \(entry.role.rawValue) key may not call this method (allowed: \(allowed))")
+            throw .permissionDenied("a \(known.caller.role.rawValue) key may not call this method (allowed: \(allowed))")
         }
-        return Caller(name: entry.name, role: entry.role, businesses: entry.businesses.map(Set.init))
+        return known.caller
     }
 
     /// Compares without an early exit, so timing does not tell how much of a key matched.
     static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8)
-        let b = Array(rhs.utf8)
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        for index in 0..<max(a.count, b.count) {
-            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        self.constantTimeEqual(lhs, rhs[...])
+    }
+
+    static func constantTimeEqual(_ lhs: String, _ rhs: Substring) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { a in
+            rhs.withUTF8 { b in
+                var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+                for index in 0..<max(a.count, b.count) {
+                    difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+                }
+                return difference == 0
+            }
         }
-        return difference == 0
     }
 }

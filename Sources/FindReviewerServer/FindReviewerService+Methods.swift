@@ -171,7 +171,7 @@ extension FindReviewerService {
                 .init(
                     businessId: request.businessId, reviewId: request.reviewId, message: request.message, requestedFields: fields,
                     referenceLabel: request.referenceLabel, acknowledgeIntroduction: request.acknowledgeIntro,
-                    idempotencyKey: key, token: ReplyToken.generate()))
+                    idempotencyKey: key, token: TokenSource.shared.next()))
             self.write(command, responder: responder) { state, events in
                 var id: String?
                 for case .requestCreated(let created) in events { id = created.requestId }

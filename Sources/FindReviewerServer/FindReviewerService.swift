@@ -111,6 +111,23 @@ public final class FindReviewerService: @unchecked Sendable {
         return result
     }
 
+    /// Runs several commands of the server's own under one lock acquisition and logs their
+    /// events as one append (delivery marks a whole batch this way). Commands the state refuses
+    /// are skipped; returns the events applied.
+    @discardableResult
+    public func executeInternal(_ commands: [DomainCommand]) -> [DomainEvent] {
+        self.state.withLock { state in
+            var applied: [DomainEvent] = []
+            for command in commands {
+                guard let events = try? state.execute(command, now: self.clock.now()) else { continue }
+                state.apply(events)
+                applied += events
+            }
+            if !applied.isEmpty { self.eventLog.append(applied) { _ in } }
+            return applied
+        }
+    }
+
     /// Undelivered outbox entries with what their emails need, oldest first, at most `limit`
     /// (the lock is held while they are collected).
     public func undeliveredNotifications(limit: Int = 256) -> [NotificationContext] {

@@ -106,7 +106,7 @@ public enum ServerApp {
             logger.log(.info, event, ["peer": peer, "status": code.name, "message": message])
         }
         service.install(on: server) { () throws(RPCError) in try storage.snapshot() }
-        let delivery = try self.makeDelivery(configuration, service: service, logger: logger)
+        let delivery = try self.makeDelivery(configuration, service: service, server: server, logger: logger)
         service.onEventsApplied = { _ in delivery.wake() }
         let address = try server.start()
         service.startTimer()
@@ -119,7 +119,9 @@ public enum ServerApp {
     }
 
     /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.
-    static func makeDelivery(_ configuration: ServerConfiguration, service: FindReviewerService, logger: Logger) throws -> DeliveryWorker {
+    static func makeDelivery(
+        _ configuration: ServerConfiguration, service: FindReviewerService, server: RPCServer, logger: Logger
+    ) throws -> DeliveryWorker {
         let renderer = EmailRenderer(from: configuration.mailFrom, replyBaseURL: configuration.replyBaseURL)
         let transport: EmailTransport
         if let relay = configuration.smtp {
@@ -129,8 +131,24 @@ public enum ServerApp {
             transport = FileTransport(directory: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"))
         }
         return DeliveryWorker(
-            renderer: renderer, transport: transport, pending: { service.undeliveredNotifications() },
+            renderer: renderer, transport: transport, pending: { service.undeliveredNotifications(limit: 64) },
             markDelivered: { id in service.executeInternal(.markDelivered(outboxId: id)) },
+            markDeliveredBatch: { ids in
+                // On an event loop, at normal priority: the marks join that loop's group commit
+                // (no fsync of their own), and the state lock is not held by the idle-priority
+                // delivery thread. The delivery thread waits for them, so its next pass sees
+                // them applied. Inline when the server is not running (start-up, shutdown).
+                let mark: @Sendable () -> Void = { service.executeInternal(ids.map { .markDelivered(outboxId: $0) }) }
+                let applied = DispatchSemaphore(value: 0)
+                if server.executeOnLoop({
+                    mark()
+                    applied.signal()
+                }) {
+                    applied.wait()
+                } else {
+                    mark()
+                }
+            },
             now: { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000_000) },
             log: { message, detail in logger.log(.warn, message, ["detail": detail]) })
     }

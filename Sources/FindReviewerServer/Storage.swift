@@ -6,11 +6,13 @@ import Foundation
 import Messages
 import RPC
 import Synchronization
+import Transport
 
 /// The data directory's durable state (DESIGN.md §5): the journal of domain events under
 /// `<data-dir>/journal/` and snapshots under `<data-dir>/snapshots/`.
 ///
-/// - Writes: events are encoded (protobuf `StoredEvent`) on the journal's writer thread and
+/// - Writes: events are encoded (protobuf `StoredEvent`) by the thread that writes the batch (the
+///   event loop that ran the calls, or the journal's writer thread) and
 ///   answered once fsynced, with group commit.
 /// - Snapshots: the state is copied under the service's lock together with a journal rotation
 ///   (so the copy is exactly the records up to a sequence number), then written off the lock;
@@ -145,7 +147,7 @@ public final class Storage: EventLog, @unchecked Sendable {
         }
     }
 
-    /// Runs on the journal's writer thread after a failed write.
+    /// Runs on the thread that wrote the failed batch (the journal's, or an event loop's), after a failed write.
     private func rebuild(_ service: FindReviewerService, after reason: StoreError) {
         self.logger.log(.error, "journal write failed; rebuilding the state from disk", ["reason": reason.description])
         self.fileLock.lock()
@@ -166,13 +168,21 @@ public final class Storage: EventLog, @unchecked Sendable {
     // MARK: EventLog
 
     /// Appends; `completion` runs once the events are on disk, or with UNAVAILABLE.
+    ///
+    /// On an event-loop thread the loop itself writes and fsyncs, once per iteration, the
+    /// records of every call it read in that iteration (before it waits for more events), and
+    /// the answers go out right after: no hand-off to the journal's thread and back. Appends
+    /// from other threads (the timer, snapshot rotation, tools) wake the journal's writer thread.
     public func append(_ events: [DomainEvent], completion: @escaping @Sendable (Result<Void, RPCError>) -> Void) {
-        self.journal.append(count: events.count, { events.map(Self.encode) }) { result in
+        let loop = EventLoop.current
+        let journal = self.journal
+        journal.append(count: events.count, { events.map(Self.encode) }, committedByCaller: loop != nil) { result in
             switch result {
             case .success: completion(.success(()))
             case .failure(let error): completion(.failure(RPCError(.unavailable, "not stored: \(error.message)")))
             }
         }
+        loop?.beforeSleep(token: ObjectIdentifier(journal)) { journal.commit() }
     }
 
     /// The record of one event. Only a NUL inside a string can fail to encode, and validation

@@ -1,18 +1,21 @@
 import Foundation
 import Glibc
 
-/// An append-only, checksummed journal with group commit on a dedicated writer thread.
+/// An append-only, checksummed journal with group commit.
 ///
-/// Appends are queued in call order; the writer takes everything queued, writes it with one
+/// Appends are queued in call order; a writer takes everything queued, writes it with one
 /// `write`, makes it durable with one `fdatasync`, then completes every append of the batch.
-/// Concurrent writers therefore share one fsync.
+/// Concurrent writers therefore share one fsync. The writer is either the caller itself
+/// (``commit()``, e.g. an event loop once per iteration for all the calls it read in that
+/// iteration, as Redis does) or the journal's own thread (every other append). One batch is
+/// written at a time (`writeLock`); whoever writes takes everything queued, from any thread.
 ///
 /// The journal is a chain of segment files `<first sequence, 20 digits>.log` in one directory.
 /// ``rotate(completion:)`` starts a new segment at a known sequence, so that a snapshot taken
 /// at that sequence can remove the segments before it.
 ///
 /// A failed write is never treated as if it had succeeded: the file is cut back to the last
-/// durable record, ``onFailure`` runs on the writer thread (the owner rebuilds its state from
+/// durable record, ``onFailure`` runs on the writing thread (the owner rebuilds its state from
 /// disk there), and every append queued before the owner called ``resume()`` fails too,
 /// because it was computed from state that is no longer true.
 public final class Journal: @unchecked Sendable {
@@ -41,6 +44,13 @@ public final class Journal: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Item] = []
     private var running = true
+    /// Set by appends that the writer thread must write (not left to a ``commit()``).
+    private var signalled = false
+    /// Set by a ``commit()`` that found another thread writing: that thread commits again.
+    private var commitRequested = false
+    /// Held while a batch is written, fsynced and completed; guards the writer-side state
+    /// below (`failed`, `brokenEpoch`, `sequence`, the counters).
+    private let writeLock = NSLock()
     /// Set when the file may no longer match what was acknowledged: every later write fails.
     private var failed: StoreError?
     /// Incremented by `resume()`; items queued under an older epoch fail after a failure.
@@ -51,7 +61,7 @@ public final class Journal: @unchecked Sendable {
     private var queuedSequence: UInt64
     private var length: Int
     private var thread: Thread?
-    /// Called on the writer thread after a failed write, before the failed appends complete.
+    /// Called on the writing thread (under `writeLock`) after a failed write, before the failed appends complete.
     /// The owner rebuilds what it derived from the failed appends, then calls `resume()`.
     public var onFailure: (@Sendable (StoreError) -> Void)?
     /// Records written, fsyncs done (for tests and benchmarks).
@@ -182,7 +192,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// The durable records after `snapshotSequence`, read back from disk. Call it only from
-    /// ``onFailure`` (on the writer thread), where nothing is being written.
+    /// ``onFailure`` (on the writing thread), where nothing else is being written.
     public func durablePayloads(after snapshotSequence: UInt64) throws(StoreError) -> [[UInt8]] {
         try Self.scan(directory: self.directory, after: snapshotSequence).payloads
     }
@@ -198,22 +208,52 @@ public final class Journal: @unchecked Sendable {
 
     // MARK: appending
 
-    /// Queues `count` records; `payloads` runs on the writer thread (encode there, not under
-    /// the caller's lock) and must return `count` payloads. `completion` runs on the writer
+    /// Queues `count` records; `payloads` runs on the writing thread (encode there, not under
+    /// the caller's lock) and must return `count` payloads. `completion` runs on the writing
     /// thread once they are durable, with the last sequence number, or with `.unavailable`.
     /// Returns the last sequence number the records get: calls made under one lock see
     /// sequence numbers in the order of their calls.
+    ///
+    /// With `committedByCaller` the writer thread is not woken: the caller promises to call
+    /// ``commit()`` soon (an event loop does, before it waits for more events). Another
+    /// writer may still take the records first; they are written once either way.
     @discardableResult
     public func append(
-        count: Int, _ payloads: @escaping @Sendable () -> [[UInt8]],
+        count: Int, _ payloads: @escaping @Sendable () -> [[UInt8]], committedByCaller: Bool = false,
         completion: @escaping @Sendable (Result<UInt64, StoreError>) -> Void
     ) -> UInt64 {
         self.condition.lock()
         defer { self.condition.unlock() }
         self.queuedSequence += UInt64(count)
         self.queue.append(.append(count: count, payloads: payloads, completion: completion, epoch: self.epoch))
-        self.condition.signal()
+        if !committedByCaller {
+            self.signalled = true
+            self.condition.signal()
+        }
         return self.queuedSequence
+    }
+
+    /// Writes and fsyncs everything queued on the calling thread and runs the completions
+    /// here. When another thread is writing a batch, does not wait: that thread writes what
+    /// is queued once it is done (`commitRequested`), and the caller's completions run there.
+    public func commit() {
+        while true {
+            if self.writeLock.try() {
+                self.writeHeld()
+            } else {
+                // Whoever holds the lock checks this after unlocking; asked before the retry,
+                // so either the retry gets the lock or the holder has not checked yet.
+                self.condition.withLock { self.commitRequested = true }
+                guard self.writeLock.try() else { return }
+                self.writeHeld()
+            }
+            // A commit asked for while this thread was writing is this thread's to do.
+            let again = self.condition.withLock { () -> Bool in
+                defer { self.commitRequested = false }
+                return self.commitRequested && !self.queue.isEmpty
+            }
+            if !again { return }
+        }
     }
 
     /// Queues one record per payload (a convenience for tests and tools).
@@ -233,6 +273,7 @@ public final class Journal: @unchecked Sendable {
         self.condition.lock()
         defer { self.condition.unlock() }
         self.queue.append(.rotate(completion: completion, epoch: self.epoch))
+        self.signalled = true
         self.condition.signal()
         return self.queuedSequence
     }
@@ -284,36 +325,73 @@ public final class Journal: @unchecked Sendable {
     private func run() {
         while true {
             self.condition.lock()
-            while self.queue.isEmpty && self.running { self.condition.wait() }
-            let batch = self.queue
-            self.queue.removeAll()
-            let stop = !self.running && batch.isEmpty
-            let epoch = self.epoch
+            while !self.signalled && self.running { self.condition.wait() }
+            self.signalled = false
+            let stop = !self.running
             self.condition.unlock()
-            if stop { return }
-            // Appends are written together; a rotation ends a group.
-            var group: [(Int, @Sendable () -> [[UInt8]], @Sendable (Result<UInt64, StoreError>) -> Void)] = []
-            for item in batch {
-                switch item {
-                case .append(let count, let payloads, let completion, let itemEpoch):
-                    if itemEpoch < epoch || self.brokenEpoch == itemEpoch {
-                        completion(.failure(self.failed ?? StoreError(.unavailable, "an earlier write failed; nothing was changed, retry")))
-                    } else {
-                        group.append((count, payloads, completion))
-                    }
-                case .rotate(let completion, let itemEpoch):
-                    self.write(group)
-                    group.removeAll()
-                    if itemEpoch < self.epoch || self.brokenEpoch == itemEpoch || self.failed != nil {
-                        completion(.failure(self.failed ?? StoreError(.unavailable, "a write before the snapshot point failed")))
-                    } else {
-                        completion(self.startSegment())
-                    }
-                }
+            if stop {
+                // Everything queued before close() is written, whoever queued it.
+                while self.writeQueued() {}
+                return
             }
-            self.write(group)
+            self.writeQueued()
         }
     }
+
+    /// Takes everything queued and writes it (under `writeLock`); false when nothing was queued.
+    @discardableResult
+    private func writeQueued() -> Bool {
+        self.writeLock.lock()
+        let wrote = self.writeHeld()
+        // A loop that found the lock taken meanwhile left its records to the holder.
+        let requested = self.condition.withLock { () -> Bool in
+            defer { self.commitRequested = false }
+            return self.commitRequested && !self.queue.isEmpty
+        }
+        if requested { self.commit() }
+        return wrote
+    }
+
+    /// Writes what is queued; the caller holds `writeLock`, which this releases.
+    @discardableResult
+    private func writeHeld() -> Bool {
+        defer { self.writeLock.unlock() }
+        self.condition.lock()
+        let batch = self.queue
+        self.queue.removeAll()
+        let epoch = self.epoch
+        self.condition.unlock()
+        if batch.isEmpty { return false }
+        self.process(batch, epoch: epoch)
+        return true
+    }
+
+    private func process(_ batch: [Item], epoch: Int) {
+        // Appends are written together; a rotation ends a group.
+        var group: [(Int, @Sendable () -> [[UInt8]], @Sendable (Result<UInt64, StoreError>) -> Void)] = []
+        for item in batch {
+            switch item {
+            case .append(let count, let payloads, let completion, let itemEpoch):
+                if itemEpoch < epoch || self.brokenEpoch == itemEpoch {
+                    completion(.failure(self.failed ?? StoreError(.unavailable, "an earlier write failed; nothing was changed, retry")))
+                } else {
+                    group.append((count, payloads, completion))
+                }
+            case .rotate(let completion, let itemEpoch):
+                self.write(group)
+                group.removeAll()
+                if itemEpoch < self.currentEpoch || self.brokenEpoch == itemEpoch || self.failed != nil {
+                    completion(.failure(self.failed ?? StoreError(.unavailable, "a write before the snapshot point failed")))
+                } else {
+                    completion(self.startSegment())
+                }
+            }
+        }
+        self.write(group)
+    }
+
+    /// The epoch now (it moves when the owner calls `resume()` after a failure).
+    private var currentEpoch: Int { self.condition.withLock { self.epoch } }
 
     private func startSegment() -> Result<UInt64, StoreError> {
         guard self.length > JournalFormat.fileHeaderSize else { return .success(self.sequence) }  // nothing in it yet
@@ -346,12 +424,16 @@ public final class Journal: @unchecked Sendable {
         var bytes: [UInt8] = []
         var sequence = self.sequence
         var lasts: [UInt64] = []
-        for item in group {
+        let encoded = group.map { item in
             let payloads = item.payloads()
             precondition(payloads.count == item.count, "an append promised \(item.count) records and made \(payloads.count)")
+            return payloads
+        }
+        bytes.reserveCapacity(encoded.reduce(0) { $0 + $1.reduce(0) { $0 + JournalFormat.recordHeaderSize + $1.count } })
+        for payloads in encoded {
             for payload in payloads {
                 sequence += 1
-                bytes += JournalFormat.record(sequence: sequence, payload: payload)
+                JournalFormat.appendRecord(sequence: sequence, payload: payload, to: &bytes)
             }
             lasts.append(sequence)
         }

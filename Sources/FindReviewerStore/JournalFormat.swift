@@ -24,14 +24,20 @@ public enum JournalFormat {
     /// The bytes of one record.
     public static func record(sequence: UInt64, payload: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(self.recordHeaderSize + payload.count)
-        self.append(UInt32(payload.count), to: &bytes)
-        var sequenceBytes: [UInt8] = []
-        self.append64(sequence, to: &sequenceBytes)
-        bytes += sequenceBytes
-        self.append(CRC32C.checksum(payload, continuing: CRC32C.checksum(sequenceBytes)), to: &bytes)
-        bytes += payload
+        self.appendRecord(sequence: sequence, payload: payload, to: &bytes)
         return bytes
+    }
+
+    /// Appends one record to `bytes` (a batch is built in one array, without a temporary per
+    /// record; reserve the batch's size first).
+    public static func appendRecord(sequence: UInt64, payload: [UInt8], to bytes: inout [UInt8]) {
+        var header: (UInt32, UInt64, UInt32) = (UInt32(payload.count).bigEndian, sequence.bigEndian, 0)
+        let sequenceChecksum = withUnsafeBytes(of: &header.1) { CRC32C.checksum($0) }
+        header.2 = CRC32C.checksum(payload, continuing: sequenceChecksum).bigEndian
+        withUnsafeBytes(of: &header.0) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: &header.1) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: &header.2) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: payload)
     }
 
     static func append(_ value: UInt32, to bytes: inout [UInt8]) {

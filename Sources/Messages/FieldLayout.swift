@@ -36,6 +36,8 @@ public final class FieldLayout: @unchecked Sendable {
     let messageDescriptor: UnsafePointer<ProtobufCMessageDescriptor>?
     /// Descriptor of an `.enum` field's type.
     let enumDescriptor: UnsafePointer<ProtobufCEnumDescriptor>?
+    /// A repeated scalar field written packed (proto3's default).
+    let isPacked: Bool
 
     init(_ field: ProtobufCFieldDescriptor) {
         self.name = String(cString: field.name)
@@ -45,6 +47,7 @@ public final class FieldLayout: @unchecked Sendable {
         self.offset = Int(field.offset)
         self.quantifierOffset = Int(field.quantifier_offset)
         self.kind = FieldLayout.kind(of: field.type)
+        self.isPacked = field.flags & UInt32(PROTOBUF_C_FIELD_FLAG_PACKED.rawValue) != 0
         switch self.kind {
         case .message:
             let descriptor = field.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)

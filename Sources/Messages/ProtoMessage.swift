@@ -34,8 +34,23 @@ extension ProtoMessage {
     /// Full proto name of the type, e.g. `findreviewer.v1.InfoRequest`.
     public static var protoName: String { self.layout.name }
 
-    /// The protobuf wire encoding of this message.
+    /// The protobuf wire encoding of this message: written directly (``WireBuffer``), or
+    /// through protobuf-c for field types the direct writer leaves to it.
     public func serializedBytes() throws(MessageError) -> [UInt8] {
+        let wire = WireBuffer()
+        do {
+            try self.write(to: FieldWriter(layout: Self.layout, wire: wire))
+            return wire.bytes
+        } catch is WireFallback {
+            // Below.
+        } catch {
+            throw MessageError.wrap(error)
+        }
+        return try self.protobufCBytes()
+    }
+
+    /// The wire encoding packed by protobuf-c (tests compare the two writers).
+    func protobufCBytes() throws(MessageError) -> [UInt8] {
         let message = try CMessage.build(from: self)
         defer { CMessage.free(message) }
         return CMessage.pack(message)

@@ -1,42 +1,54 @@
+import CSystemShims
 import FindReviewerDomain
 import Foundation
+import Synchronization
 
 /// Sends undelivered outbox entries and marks them delivered, retrying failures with
 /// exponential backoff (1 s, 2 s, 4 s … capped at 5 minutes) per entry.
 ///
 /// The decisions are a pure step over (pending entries, now), testable with a manual clock;
-/// a dedicated thread runs the steps in production.
+/// a dedicated thread runs the steps in production, at the lowest CPU priority (nice 19): the
+/// outbox is durable, so while calls keep both cores busy emails wait, and they go out as soon
+/// as there is CPU to spare, in larger batches.
 public final class DeliveryWorker: @unchecked Sendable {
     /// Pending entries, oldest first.
     public typealias Source = @Sendable () -> [NotificationContext]
     /// Records an entry as delivered (durably, through the domain).
     public typealias MarkDelivered = @Sendable (String) -> Void
+    /// Records several entries as delivered at once (one lock, one journal batch).
+    public typealias MarkDeliveredBatch = @Sendable ([String]) -> Void
 
     private let renderer: EmailRenderer
     private let transport: EmailTransport
     private let pending: Source
     private let markDelivered: MarkDelivered
+    private let markDeliveredBatch: MarkDeliveredBatch?
     private let now: @Sendable () -> Int64
     private let log: @Sendable (String, String) -> Void
     private let condition = NSCondition()
     /// One step at a time (the thread's, or a final one at shutdown).
     private let stepLock = NSLock()
     private var running = false
-    private var wakeRequested = false
+    /// Set by ``wake()``; the condition is signalled only when this turns true, so a stream of
+    /// writes costs one atomic exchange each, not a futex wake each.
+    private let wakeRequested = Atomic<Bool>(false)
     /// Entry id → (failed attempts, earliest next attempt).
     private var backoff: [String: (attempts: Int, nextAttempt: Int64)] = [:]
     /// Entries delivered by this worker but perhaps not yet marked in the state.
     private var sent: Set<String> = []
 
     /// A worker; `now` is the clock backoff is measured with (monotonic seconds are fine).
+    /// `markDeliveredBatch`, if given, replaces one `markDelivered` call per entry of a pass.
     public init(
         renderer: EmailRenderer, transport: EmailTransport, pending: @escaping Source, markDelivered: @escaping MarkDelivered,
+        markDeliveredBatch: MarkDeliveredBatch? = nil,
         now: @escaping @Sendable () -> Int64, log: @escaping @Sendable (String, String) -> Void = { _, _ in }
     ) {
         self.renderer = renderer
         self.transport = transport
         self.pending = pending
         self.markDelivered = markDelivered
+        self.markDeliveredBatch = markDeliveredBatch
         self.now = now
         self.log = log
     }
@@ -49,19 +61,30 @@ public final class DeliveryWorker: @unchecked Sendable {
         min(300, Int64(1) << min(failures - 1, 20))
     }
 
+    /// A pass that handled at least this many entries is followed by the next one at once.
+    static let backlogPass = 64
+    /// Entries marked delivered per ``MarkDeliveredBatch`` call.
+    static let markGroup = 64
+    /// While new entries keep arriving, a pass waits for a quiet `batchWindow` at most this long.
+    public static let maxBatchDelay: TimeInterval = 1
+
     /// One pass: deliver every pending entry that is not backing off. Returns how many were sent.
     @discardableResult
-    public func step() -> Int {
+    public func step() -> Int { self.pass(countingMarked: false) }
+
+    /// A pass; returns the entries sent, plus (if `countingMarked`) those only marked again.
+    private func pass(countingMarked: Bool = true) -> Int {
         self.stepLock.lock()
         defer { self.stepLock.unlock() }
         let now = self.now()
         var delivered = 0
         var due: [RenderedEmail] = []
+        var toMark: [String] = []
         for context in self.pending() {
             let id = context.entry.id
             if self.sent.contains(id) {
                 // Sent earlier; marking it failed or is still on its way: mark again, never resend.
-                self.markDelivered(id)
+                toMark.append(id)
                 continue
             }
             if let state = self.backoff[id], now < state.nextAttempt { continue }
@@ -76,13 +99,24 @@ public final class DeliveryWorker: @unchecked Sendable {
             } else {
                 self.sent.insert(id)
                 self.backoff[id] = nil
-                self.markDelivered(id)
+                toMark.append(id)
                 delivered += 1
             }
         }
+        if let markDeliveredBatch, !toMark.isEmpty {
+            // In groups of at most a page: each takes the state lock once.
+            var start = 0
+            while start < toMark.count {
+                let end = min(toMark.count, start + Self.markGroup)
+                markDeliveredBatch(Array(toMark[start..<end]))
+                start = end
+            }
+        } else {
+            for id in toMark { self.markDelivered(id) }
+        }
         // Forget entries that are no longer pending.
         if self.sent.count > 10_000 { self.sent.removeAll() }
-        return delivered
+        return countingMarked ? toMark.count : delivered
     }
 
     /// Runs steps on a dedicated thread: at least every second, and at once after ``wake()``.
@@ -91,20 +125,37 @@ public final class DeliveryWorker: @unchecked Sendable {
         self.running = true
         self.condition.unlock()
         let thread = Thread { [self] in
+            // Lowest priority (SCHED_IDLE, else nice 19): rendering and writing emails must not
+            // take the CPU from calls; any thread that wakes up preempts this one. The state
+            // lock is held only briefly here (collecting a page of entries, marking a small
+            // group), so a call waiting for it is not stuck behind this thread for long.
+            _ = cshim_background_this_thread()
             while true {
-                self.step()
+                let handled = self.pass()
                 self.condition.lock()
                 if !self.running {
                     self.condition.unlock()
                     return
                 }
-                if !self.wakeRequested { _ = self.condition.wait(until: Date(timeIntervalSinceNow: 1)) }
-                if self.wakeRequested && self.running {
-                    // Let the emails of the next few milliseconds join this pass: one file-system
-                    // sync and one journal batch for all of them instead of one per email.
-                    _ = self.condition.wait(until: Date(timeIntervalSinceNow: Self.batchWindow))
+                if handled >= Self.backlogPass {
+                    // A backlog (e.g. after a burst of calls): the next page at once.
+                    self.wakeRequested.store(false, ordering: .releasing)
+                    self.condition.unlock()
+                    continue
                 }
-                self.wakeRequested = false
+                if !self.wakeRequested.load(ordering: .acquiring) { _ = self.condition.wait(until: Date(timeIntervalSinceNow: 1)) }
+                // Let the emails of the next few milliseconds join this pass: one file-system
+                // sync and one journal batch for all of them instead of one per email. While
+                // they keep coming (a burst of calls), keep waiting for a quiet window, up to
+                // maxBatchDelay: the outbox is durable, and the calls need the CPU more.
+                let firstWake = Date()
+                while self.wakeRequested.load(ordering: .acquiring) && self.running {
+                    self.wakeRequested.store(false, ordering: .releasing)
+                    let windowEnd = Date(timeIntervalSinceNow: Self.batchWindow)
+                    while self.running && self.condition.wait(until: windowEnd) {}
+                    if Date().timeIntervalSince(firstWake) >= Self.maxBatchDelay { break }
+                }
+                self.wakeRequested.store(false, ordering: .releasing)
                 self.condition.unlock()
             }
         }
@@ -114,8 +165,8 @@ public final class DeliveryWorker: @unchecked Sendable {
 
     /// Asks for a pass soon (new outbox entries).
     public func wake() {
+        guard !self.wakeRequested.exchange(true, ordering: .acquiringAndReleasing) else { return }
         self.condition.lock()
-        self.wakeRequested = true
         self.condition.signal()
         self.condition.unlock()
     }

@@ -36,6 +36,7 @@ public final class RPCServer: @unchecked Sendable {
     private let connectionCount = Atomic<Int>(0)
     private let callCount = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
+    private let nextLoop = Atomic<Int>(0)
     let startTime = Int64(Date().timeIntervalSince1970)
     private let lifecycle = Mutex(State.idle)
     private var connections: [ObjectIdentifier: ServerConnection] = [:]  // per loop thread; guarded by loop ownership
@@ -124,6 +125,19 @@ public final class RPCServer: @unchecked Sendable {
         self.lifecycle.withLock { $0 = .running }
         for loop in self.loops { loop.start() }
         return Socket.localAddress(self.listener) ?? address
+    }
+
+    /// Runs `task` on one of the event loops (its journal appends then join that loop's group
+    /// commit) and returns true; false, without running it, unless the server is running.
+    public func executeOnLoop(_ task: @escaping @Sendable () -> Void) -> Bool {
+        // Under the lifecycle lock: shutdown() marks the server stopped before it stops the
+        // loops, and a loop runs what is in its mailbox before its thread ends.
+        self.lifecycle.withLock { state -> Bool in
+            guard state == .running, !self.loops.isEmpty else { return false }
+            let index = self.nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue
+            self.loops[index % self.loops.count].execute(task)
+            return true
+        }
     }
 
     /// Whether shutdown has begun.

@@ -62,6 +62,9 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
                     case .done(let count):
                         total += count
                         self.decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                        // Less than asked for: the socket is drained, and another read would only
+                        // say EAGAIN (epoll is level-triggered, so anything arriving later wakes us).
+                        if count < chunk { return }
                     }
                 } catch {
                     failure = error

@@ -32,6 +32,8 @@ public final class EventLoop: @unchecked Sendable {
     private let running = Atomic<Bool>(false)
     private var thread: pthread_t?
     private let stopped = DispatchSemaphore(value: 0)
+    /// Tasks to run once the current iteration's events are handled (loop thread only).
+    private var beforeSleepTasks: [(token: ObjectIdentifier, task: () -> Void)] = []
     /// Called on the loop thread about every `tickMilliseconds`, for timeouts.
     private let onTick: (@Sendable (EventLoop) -> Void)?
     private let tickMilliseconds: Int32
@@ -61,6 +63,23 @@ public final class EventLoop: @unchecked Sendable {
         }
         thread.name = self.name
         thread.start()
+    }
+
+    /// The loop whose thread is calling, if the caller runs on an event loop.
+    public static var current: EventLoop? {
+        guard let pointer = cshim_current_loop() else { return nil }
+        return Unmanaged<EventLoop>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// Runs `task` on this loop's thread after the events of the current iteration are handled,
+    /// before the loop waits for more (Redis' "before sleep"); once per iteration per `token`,
+    /// however often it is asked for. Loop thread only.
+    ///
+    /// This is how work is batched per iteration: e.g. the journal writes and fsyncs every
+    /// record the iteration's calls produced, then their answers go out.
+    public func beforeSleep(token: ObjectIdentifier, _ task: @escaping () -> Void) {
+        if self.beforeSleepTasks.contains(where: { $0.token == token }) { return }
+        self.beforeSleepTasks.append((token, task))
     }
 
     /// Whether the caller runs on this loop's thread.
@@ -106,6 +125,8 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private func run() {
+        cshim_set_current_loop(Unmanaged.passUnretained(self).toOpaque())
+        defer { cshim_set_current_loop(nil) }
         var tags = [UInt64](repeating: 0, count: 256)
         var events = [UInt32](repeating: 0, count: 256)
         var lastTick = DispatchTime.now().uptimeNanoseconds
@@ -123,6 +144,7 @@ public final class EventLoop: @unchecked Sendable {
                 }
             }
             self.drainMailbox()
+            self.runBeforeSleep()
             let now = DispatchTime.now().uptimeNanoseconds
             if let onTick = self.onTick, now - lastTick >= UInt64(self.tickMilliseconds) * 1_000_000 {
                 lastTick = now
@@ -130,6 +152,17 @@ public final class EventLoop: @unchecked Sendable {
             }
         }
         self.drainMailbox()
+        self.runBeforeSleep()
+    }
+
+    private func runBeforeSleep() {
+        while !self.beforeSleepTasks.isEmpty {
+            let tasks = self.beforeSleepTasks
+            self.beforeSleepTasks.removeAll(keepingCapacity: true)
+            for (_, task) in tasks { task() }
+            // Their completions may have queued mailbox work for this loop.
+            self.drainMailbox()
+        }
     }
 
     private func drainMailbox() {

@@ -1,6 +1,6 @@
 // Durability figures for `make bench` (scripts/bench-durability.sh), release build only.
 //
-//   durability-bench writes ADDRESS KEY SECONDS        durable CreateInfoRequest/s, 1 and 50 clients
+//   durability-bench writes ADDRESS KEY SECONDS [N…]   durable CreateInfoRequest/s, 1 and 50 clients (or N…)
 //   durability-bench generate DIR REQUESTS             a data directory with that many requests, snapshotted
 //   durability-bench recover DIR                       recovery time and resident memory for DIR
 //   durability-bench snapshot-load ADDRESS KEY SECONDS read p99 without and during a snapshot
@@ -78,12 +78,15 @@ let arguments = CommandLine.arguments
 guard arguments.count >= 3 else { fail("usage: see the comment at the top of Sources/durability-bench/main.swift") }
 switch arguments[1] {
 case "writes":
-    guard arguments.count == 5, let duration = Double(arguments[4]) else { fail("writes ADDRESS KEY SECONDS") }
+    guard arguments.count >= 5, let duration = Double(arguments[4]) else { fail("writes ADDRESS KEY SECONDS [CLIENTS...]") }
     let (address, key) = (arguments[2], arguments[3])
-    for clients in [1, 50] {
+    let counts = arguments.count > 5 ? arguments[5...].compactMap { Int($0) } : [1, 50]
+    for clients in counts {
         let business = "bench-\(clients)-\(UInt32.random(in: 0...UInt32.max))"
         let seedStart = DispatchTime.now()
-        let reviews = try seed(address, key, business: business, reviews: clients == 1 ? 40_000 : 200_000)
+        // DURABILITY_BENCH_REVIEWS: fewer reviews, for a server run under valgrind.
+        let count = ProcessInfo.processInfo.environment["DURABILITY_BENCH_REVIEWS"].flatMap { Int($0) } ?? (clients == 1 ? 40_000 : 200_000)
+        let reviews = try seed(address, key, business: business, reviews: count)
         let seedRate = Double(reviews.count) / seconds(since: seedStart)
         // Requests encoded up front; one event-loop thread keeps `clients` connections busy (as redis-benchmark does).
         let payloads = try reviews.map { review in
@@ -93,6 +96,8 @@ case "writes":
             ).serializedBytes()
         }
         guard let socketAddress = try? SocketAddress(parsing: address) else { fail("bad address \(address)") }
+        // For profiling scripts: the measured window starts now.
+        FileHandle.standardError.write(Data("measuring \(clients) client(s) for \(duration) s\n".utf8))
         let result = eventLoopLoad(
             address: socketAddress, connections: clients, inFlight: 1, seconds: duration,
             method: "findreviewer.v1.FindReviewer/CreateInfoRequest", metadata: [MetadataEntry(key: "authorization", value: "Bearer \(key)")]

@@ -1,0 +1,112 @@
+import Foundation
+
+/// The protobuf wire encoding written directly from a generated message's `write(to:)`,
+/// without building a protobuf-c struct first (one `malloc` per string and submessage, a
+/// pack, a free): the encoding every response and journal record takes.
+///
+/// It covers the field types of `Protos/` (strings, bools, int32/int64/uint32/uint64, enums,
+/// messages, repeated strings, enums and messages) with proto3's rules, as protobuf-c packs
+/// them: fields in number order, singular fields at their default left out, present
+/// submessages written even when empty, repeated enums packed when the field is. Anything
+/// else raises ``WireFallback`` and the message is encoded through protobuf-c instead.
+final class WireBuffer {
+    // A plain malloc'd buffer: appending is a store and an increment, without the uniqueness
+    // and exclusivity checks of an Array held in a class.
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 512) {
+        self.capacity = capacity
+        self.storage = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        self.storage.deallocate()
+    }
+
+    /// What was written.
+    var bytes: [UInt8] { [UInt8](UnsafeBufferPointer(start: self.storage, count: self.count)) }
+
+    @inline(__always)
+    private func reserve(_ extra: Int) {
+        guard self.count + extra > self.capacity else { return }
+        var capacity = self.capacity * 2
+        while capacity < self.count + extra { capacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: self.storage, count: self.count)
+        self.storage.deallocate()
+        self.storage = grown
+        self.capacity = capacity
+    }
+
+    @inline(__always)
+    func varint(_ value: UInt64) {
+        self.reserve(10)
+        var value = value
+        var at = self.count
+        while value >= 0x80 {
+            self.storage[at] = UInt8(truncatingIfNeeded: value) | 0x80
+            value >>= 7
+            at += 1
+        }
+        self.storage[at] = UInt8(truncatingIfNeeded: value)
+        self.count = at + 1
+    }
+
+    @inline(__always)
+    func tag(_ number: UInt32, _ wireType: UInt64) {
+        self.varint(UInt64(number) << 3 | wireType)
+    }
+
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        self.reserve(bytes.count)
+        (self.storage + self.count).update(from: base, count: bytes.count)
+        self.count += bytes.count
+    }
+
+    /// A length-delimited field whose body `write` appends; the length is put in front after.
+    func delimited(_ number: UInt32, _ write: () throws -> Void) rethrows {
+        self.tag(number, 2)
+        let start = self.count
+        try write()
+        let length = self.count - start
+        var prefixLength = 1
+        while UInt64(length) >> (7 * prefixLength) != 0 { prefixLength += 1 }
+        self.reserve(prefixLength)
+        (self.storage + start + prefixLength).update(from: self.storage + start, count: length)  // memmove
+        var value = UInt64(length)
+        for index in 0..<prefixLength {
+            self.storage[start + index] = UInt8(truncatingIfNeeded: value) | (index < prefixLength - 1 ? 0x80 : 0)
+            value >>= 7
+        }
+        self.count += prefixLength
+    }
+
+    /// A string field (also an element of a repeated one); NUL is refused as protobuf-c must.
+    func string(_ value: String, field: FieldLayout, layout: MessageLayout) throws {
+        var value = value
+        try value.withUTF8 { utf8 in
+            if utf8.count > 0, memchr(utf8.baseAddress!, 0, utf8.count) != nil {
+                throw MessageError(.invalidValue, "\(layout.name).\(field.name) contains a NUL character", field: field.jsonName)
+            }
+            self.tag(field.number, 2)
+            self.varint(UInt64(utf8.count))
+            self.append(utf8)
+        }
+    }
+
+    /// An integer of a varint kind, as the field's kind encodes it.
+    @inline(__always)
+    func integer(_ value: Int64, field: FieldLayout) throws {
+        switch field.kind {
+        case .int32, .int64, .enum: self.varint(UInt64(bitPattern: value))
+        case .uint32, .uint64: self.varint(UInt64(bitPattern: value))
+        default: throw WireFallback()
+        }
+    }
+}
+
+/// A field the direct encoder does not write: encode the message through protobuf-c.
+struct WireFallback: Error {}
