@@ -229,17 +229,15 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
 
     /// Distinct, in declaration order.
     public var requestedFields: [RequestedField] {
-        get { RequestedField.allCases.enumerated().filter { self.fieldBits & (1 << $0.offset) != 0 }.map(\.element) }
+        get { RequestedField.allCases.filter(self.asks(for:)) }
         set {
             self.fieldBits = 0
-            for field in newValue { self.fieldBits |= 1 << RequestedField.allCases.firstIndex(of: field)! }
+            for field in newValue { self.fieldBits |= 1 << field.ordinal }
         }
     }
 
     /// Whether `field` is among the requested ones.
-    public func asks(for field: RequestedField) -> Bool {
-        self.fieldBits & (1 << RequestedField.allCases.firstIndex(of: field)!) != 0
-    }
+    public func asks(for field: RequestedField) -> Bool { self.fieldBits & (1 << field.ordinal) != 0 }
 
     /// The request's history, oldest first.
     public var timeline: [TimelineEntry] {

@@ -5,15 +5,70 @@ enum Validation {
     static func text(
         _ value: String, field: String, maximum: Int, required: Bool = false, multiLine: Bool = false
     ) throws(DomainError) {
+        if let ascii = Self.asciiText(value) {
+            // The same checks, in the same order, on bytes: no Unicode lookups for ASCII text.
+            if required && !ascii.hasNonSpace { throw .invalid(field, "must not be empty") }
+            if ascii.characters > maximum {
+                throw .invalid(field, "is \(ascii.characters) characters long; the maximum is \(maximum)")
+            }
+            if let control = multiLine ? ascii.firstControlOtherThanLineBreakOrTab : ascii.firstControl {
+                throw Self.controlCharacter(Unicode.Scalar(control), field: field, multiLine: multiLine)
+            }
+            return
+        }
+        try self.unicodeText(value, field: field, maximum: maximum, required: required, multiLine: multiLine)
+    }
+
+    /// ``text(_:field:maximum:required:multiLine:)`` by characters and scalars: for any text
+    /// (and the reference the ASCII path is tested against).
+    static func unicodeText(
+        _ value: String, field: String, maximum: Int, required: Bool = false, multiLine: Bool = false
+    ) throws(DomainError) {
         if required && value.trimmingWhitespace.isEmpty { throw .invalid(field, "must not be empty") }
         let count = value.count
         if count > maximum { throw .invalid(field, "is \(count) characters long; the maximum is \(maximum)") }
         for scalar in value.unicodeScalars where scalar.properties.generalCategory == .control {
             if multiLine && (scalar == "\n" || scalar == "\r" || scalar == "\t") { continue }
-            let code = String(scalar.value, radix: 16, uppercase: true)
-            throw .invalid(field, "contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code)"
-                + (multiLine ? "" : " (this field is a single line)"))
+            throw Self.controlCharacter(scalar, field: field, multiLine: multiLine)
         }
+    }
+
+    private static func controlCharacter(_ scalar: Unicode.Scalar, field: String, multiLine: Bool) -> DomainError {
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        return .invalid(field, "contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code)"
+            + (multiLine ? "" : " (this field is a single line)"))
+    }
+
+    /// What ``text(_:field:maximum:required:multiLine:)`` needs to know of ASCII text, in one
+    /// pass over its bytes; nil when the text is not ASCII.
+    private struct ASCIIText {
+        var characters = 0
+        var hasNonSpace = false
+        var firstControl: UInt8?
+        var firstControlOtherThanLineBreakOrTab: UInt8?
+    }
+
+    private static func asciiText(_ value: String) -> ASCIIText? {
+        let result = value.utf8.withContiguousStorageIfAvailable { bytes -> ASCIIText? in
+            var text = ASCIIText()
+            var previousWasCR = false
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                // "\r\n" is one Character, as `String.count` counts.
+                if !(previousWasCR && byte == 0x0A) { text.characters += 1 }
+                previousWasCR = byte == 0x0D
+                if !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { text.hasNonSpace = true }
+                if byte < 0x20 || byte == 0x7F {
+                    if text.firstControl == nil { text.firstControl = byte }
+                    if byte != 0x0A && byte != 0x0D && byte != 0x09 && text.firstControlOtherThanLineBreakOrTab == nil {
+                        text.firstControlOtherThanLineBreakOrTab = byte
+                    }
+                }
+            }
+            return text
+        }
+        // Not contiguous (never for native strings): the Unicode path.
+        return result ?? nil
     }
 
     /// An id: 1...64 of `[A-Za-z0-9._:-]`.

@@ -32,8 +32,16 @@ public enum RequestedField: String, Sendable, Codable, CaseIterable, Comparable 
     case email, referenceNumber, fullName, phone
 
     /// Declaration order, so field lists print the same way everywhere.
-    public static func < (lhs: RequestedField, rhs: RequestedField) -> Bool {
-        Self.allCases.firstIndex(of: lhs)! < Self.allCases.firstIndex(of: rhs)!
+    public static func < (lhs: RequestedField, rhs: RequestedField) -> Bool { lhs.ordinal < rhs.ordinal }
+
+    /// The position in declaration order.
+    public var ordinal: Int {
+        switch self {
+        case .email: return 0
+        case .referenceNumber: return 1
+        case .fullName: return 2
+        case .phone: return 3
+        }
     }
 }
 

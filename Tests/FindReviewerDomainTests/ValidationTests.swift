@@ -1,0 +1,48 @@
+@testable import FindReviewerDomain
+import Testing
+
+@Suite("Text validation: the ASCII path agrees with the Unicode one")
+struct ValidationTests {
+    static func outcome(_ check: () throws(DomainError) -> Void) -> DomainError? {
+        do {
+            try check()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("random ASCII texts (controls, CR LF, spaces, lengths around the maximum): same error or none")
+    func asciiMatchesUnicode() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x00, 0x07, 0x09, 0x0A, 0x0B, 0x0D, 0x1F, 0x20, 0x41, 0x7A, 0x7F, 0x2E, 0x0C]
+        var rejected = 0
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            let bytes = (0..<length).map { _ in
+                Bool.random(using: &generator) ? alphabet.randomElement(using: &generator)! : 0x61
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let maximum = Int.random(in: 0...12, using: &generator)
+            let required = Bool.random(using: &generator)
+            let multiLine = Bool.random(using: &generator)
+            let fast = Self.outcome { () throws(DomainError) in
+                try Validation.text(text, field: "f", maximum: maximum, required: required, multiLine: multiLine)
+            }
+            let reference = Self.outcome { () throws(DomainError) in
+                try Validation.unicodeText(text, field: "f", maximum: maximum, required: required, multiLine: multiLine)
+            }
+            #expect(fast == reference, "\(bytes) maximum \(maximum) required \(required) multiLine \(multiLine)")
+            if fast != nil { rejected += 1 }
+        }
+        #expect(rejected > 1_000)
+    }
+
+    @Test("CR LF counts as one character; non-ASCII text takes the Unicode path")
+    func characters() {
+        #expect(Self.outcome { () throws(DomainError) in try Validation.text("a\r\nb", field: "f", maximum: 3, multiLine: true) } == nil)
+        #expect(Self.outcome { () throws(DomainError) in try Validation.text("a\n\rb", field: "f", maximum: 3, multiLine: true) } != nil)
+        #expect(Self.outcome { () throws(DomainError) in try Validation.text("Ångström", field: "f", maximum: 8) } == nil)
+        #expect(Self.outcome { () throws(DomainError) in try Validation.text("Å\u{85}", field: "f", maximum: 8) }?.message.contains("U+0085") == true)
+    }
+}
