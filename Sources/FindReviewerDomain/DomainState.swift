@@ -172,16 +172,21 @@ public struct DomainState: Sendable {
                 request.reviewerId = self.reviews[row: reviewRow].reviewerId
             }
         }
+        // What the indexes need, taken before the request moves into the table (no copy of it).
+        let businessId = request.businessId
+        let tokenHash = RowIndex.hash(request.token)
+        let pending = request.status == .pending
+        let due = pending ? self.nextDue(request) : 0
         let (row, inserted) = self.requests.upsert(request)
         guard inserted else { return }
-        self.requestsByBusiness[request.businessId, default: []].append(row)
-        self.requestByToken.insert(RowIndex.hash(request.token), row: row)
+        self.requestsByBusiness[businessId, default: []].append(row)
+        self.requestByToken.insert(tokenHash, row: row)
         if let reviewRow {
             self.reviewLinks[Int(reviewRow)].add(row)
-            if request.status == .pending { self.reviewLinks[Int(reviewRow)].pending = row }
+            if pending { self.reviewLinks[Int(reviewRow)].pending = row }
         }
-        if request.status == .pending { self.scheduleNextDue(row) }
-        if let idempotencyKey { self.idempotency[Self.idempotencyIndex(request.businessId, idempotencyKey)] = row }
+        if pending { self.dueQueue.push(DueQueue.Entry(at: due, row: row)) }
+        if let idempotencyKey { self.idempotency[Self.idempotencyIndex(businessId, idempotencyKey)] = row }
     }
 
     mutating func insert(_ report: Report) {
