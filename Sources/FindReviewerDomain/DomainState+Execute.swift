@@ -120,8 +120,8 @@ extension DomainState {
             return [.requestDeclined(requestId: request.id, at: now, outboxId: self.nextOutboxId(0))]
 
         case .sendAutomaticReminder(let requestId, let dueAt):
-            guard let request = self.requests[requestId], request.status == .pending, request.automaticReminderAt == nil,
-                request.manualReminderAt == nil, dueAt == request.createdAt + Schedule.automaticReminderAfter, dueAt <= now
+            guard let request = self.requests[requestId], request.status == .pending,
+                Self.automaticReminderDue(request) == dueAt, dueAt <= now
             else { return [] }
             return [.automaticReminderSent(requestId: requestId, at: dueAt, outboxId: self.nextOutboxId(0))]
 

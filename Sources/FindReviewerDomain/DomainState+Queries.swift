@@ -125,15 +125,13 @@ extension DomainState {
     /// entries of the due queue; what it reports stays queued until applied.
     public mutating func dueTransitions(at now: UnixSeconds) -> [DueTransition] {
         var due: [DueTransition] = []
-        var current: [DueQueue.Entry] = []
+        var current: Set<DueQueue.Entry> = []
         while let entry = self.dueQueue.first, entry.at <= now {
             self.dueQueue.popFirst()
-            guard self.isCurrent(entry), !current.contains(entry) else { continue }
-            current.append(entry)
+            guard self.isCurrent(entry), current.insert(entry).inserted else { continue }
             let request = self.requests[row: entry.row]
             let id = request.id
-            let reminderAt = request.createdAt + Schedule.automaticReminderAfter
-            if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt <= now, reminderAt < request.deadline {
+            if let reminderAt = Self.automaticReminderDue(request), reminderAt <= now {
                 due.append(DueTransition(requestId: id, dueAt: reminderAt, command: .sendAutomaticReminder(requestId: id, dueAt: reminderAt)))
             }
             if request.deadline <= now {

@@ -222,9 +222,15 @@ public struct DomainState: Sendable {
     /// When the pending request in `row` has its next transition: the automatic reminder 72 h
     /// into the first window (unless sent, or a manual reminder reopened it), else the deadline.
     func nextDue(_ request: InfoRequest) -> UnixSeconds {
+        Self.automaticReminderDue(request) ?? request.deadline
+    }
+
+    /// When the automatic reminder of `request` is due, if it still gets one: 72 h into its
+    /// first window, unless sent already or a manual reminder reopened the request.
+    static func automaticReminderDue(_ request: InfoRequest) -> UnixSeconds? {
         let reminderAt = request.createdAt + Schedule.automaticReminderAfter
-        if request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt < request.deadline { return reminderAt }
-        return request.deadline
+        guard request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt < request.deadline else { return nil }
+        return reminderAt
     }
 
     /// Files the pending request in `row` under its next due time.

@@ -3,7 +3,7 @@
 ///
 /// Removed ids leave a hole that iteration skips; the holes are compacted away once they
 /// outnumber the live ids.
-public struct OrderedIDs: Sendable, Sequence, Codable, Equatable {
+public struct OrderedIDs: Sendable, Sequence, Equatable {
     private var slots: [String?] = []
     private var positions: [String: Int] = [:]
     /// Slots before this index are all holes.
@@ -48,14 +48,5 @@ public struct OrderedIDs: Sendable, Sequence, Codable, Equatable {
 
     public static func == (lhs: OrderedIDs, rhs: OrderedIDs) -> Bool {
         lhs.count == rhs.count && lhs.elementsEqual(rhs)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self.init()
-        for id in try [String](from: decoder) { self.append(id) }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try Array(self).encode(to: encoder)
     }
 }

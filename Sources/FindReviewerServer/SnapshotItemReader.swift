@@ -19,9 +19,9 @@ struct SnapshotItemReader {
     typealias ReviewerReply = FindReviewerDomain.ReviewerReply
     typealias OutboxEntry = FindReviewerDomain.OutboxEntry
 
-    private var timeline: [TimelineEntry] = []
-    private var rawFields: [Int32] = []
-    private var fields: [FindReviewerDomain.RequestedField] = []
+    private var scratchTimeline: [TimelineEntry] = []
+    private var scratchRawFields: [Int32] = []
+    private var scratchFields: [FindReviewerDomain.RequestedField] = []
 
     /// Decodes one item with a fresh reader.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
@@ -146,12 +146,13 @@ struct SnapshotItemReader {
     private mutating func request(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
         var id = "", businessId = "", reviewId = "", reviewerId = "", message = "", referenceLabel = "", token = ""
         var idempotencyKey = ""
-        var rawFields = self.rawFields
-        var timeline = self.timeline
+        // Taken out of self so that they are unshared while filled, and put back afterwards.
+        var rawFields = self.scratchRawFields
+        var timeline = self.scratchTimeline
         rawFields.removeAll(keepingCapacity: true)
         timeline.removeAll(keepingCapacity: true)
-        self.rawFields = []
-        self.timeline = []
+        self.scratchRawFields = []
+        self.scratchTimeline = []
         var status: Int32 = 0
         var createdAt: Int64 = 0, windowStart: Int64 = 0, deadline: Int64 = 0
         var automaticReminderAt: Int64 = 0, manualReminderAt: Int64 = 0, openedAt: Int64 = 0, closedAt: Int64 = 0
@@ -182,16 +183,16 @@ struct SnapshotItemReader {
             default: try reader.skip(type)
             }
         }
-        var fields = self.fields
-        self.fields = []
+        var fields = self.scratchFields
+        self.scratchFields = []
         fields.removeAll(keepingCapacity: true)
         for raw in rawFields { fields.append(try StorageMapping.field(try Self.enumValue(raw, "requested field"))) }
         // The request keeps none of these arrays (it stores bits and the timeline after its
         // first entry), so they come back unshared for the next request.
         defer {
-            self.rawFields = rawFields
-            self.timeline = timeline
-            self.fields = fields
+            self.scratchRawFields = rawFields
+            self.scratchTimeline = timeline
+            self.scratchFields = fields
         }
         let request = InfoRequest(
             id: id, businessId: businessId, reviewId: reviewId, reviewerId: reviewerId, message: message,
