@@ -49,10 +49,10 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     private func readAvailable() {
         guard !self.closed, !self.readingPaused else { return }
         var total = 0
-        let chunk = 65_536
+        let chunk = EventLoop.readBufferSize
         var peerClosed = false
         var failure: SystemError?
-        withUnsafeTemporaryAllocation(byteCount: chunk, alignment: 16) { buffer in
+        self.loop.withReadBuffer { buffer in
             // Bounded per wake-up so one busy connection cannot starve the others on the loop.
             while total < 8 * chunk {
                 do throws(SystemError) {

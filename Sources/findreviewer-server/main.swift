@@ -2,4 +2,6 @@
 import FindReviewerServer
 import Foundation
 
+// Once, before anything else: glibc's allocator reads its tunables only at process start.
+AllocatorTuning.reexecuteIfNeeded()
 exit(ServerApp.main(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

@@ -107,6 +107,9 @@ public final class ServerProcess: @unchecked Sendable {
     /// Whether the process still runs.
     public var isRunning: Bool { self.process.isRunning }
 
+    /// Its process id.
+    public var processIdentifier: Int32 { self.process.processIdentifier }
+
     /// Sends SIGTERM and waits for the exit; returns the exit status.
     @discardableResult
     public func stop() -> Int32 {
