@@ -45,6 +45,9 @@ extension DomainState {
 /// Rebuilds a state, indexes included, from the items of ``DomainState/forEachSnapshotItem(_:)``.
 public struct SnapshotRestorer: Sendable {
     private var state = DomainState()
+    /// Decoded strings replaced by equal ones the state already holds (a request's review id
+    /// by its review's id, …), kept for ``takeReplaced()``.
+    private var replaced: [String] = []
 
     /// An empty restorer.
     public init() {}
@@ -57,9 +60,9 @@ public struct SnapshotRestorer: Sendable {
         case .reviewer(let reviewer):
             self.state.reviewers.upsert(reviewer)
         case .review(let review):
-            self.state.insert(review)
+            self.state.insert(review).move(to: &self.replaced)
         case .request(let request, let key):
-            self.state.insert(request, idempotencyKey: key)
+            self.state.insert(request, idempotencyKey: key).move(to: &self.replaced)
         case .report(let report):
             self.state.insert(report)
         case .outbox(let entry):
@@ -79,6 +82,14 @@ public struct SnapshotRestorer: Sendable {
         self.state.requestByToken.reserveCapacity(requests)
         self.state.dueQueue.reserveCapacity(requests)
         self.state.outbox.reserveCapacity(requests)
+    }
+
+    /// The strings replaced since the last call. A restorer fed from another thread hands them
+    /// back to it: freed on the thread that allocated them, their memory goes to that thread's
+    /// cache for the next strings it decodes, instead of into another thread's arena under a lock.
+    public mutating func takeReplaced() -> [String] {
+        defer { self.replaced = [] }
+        return self.replaced
     }
 
     /// The rebuilt state.

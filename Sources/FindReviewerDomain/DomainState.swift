@@ -146,30 +146,35 @@ public struct DomainState: Sendable {
     /// Adds or replaces a review. Its business id shares the storage of the business's own id
     /// string (a business has many reviews; a reviewer has few, so that lookup would cost more
     /// time than it saves memory).
-    mutating func insert(_ review: consuming Review) {
+    @discardableResult
+    mutating func insert(_ review: consuming Review) -> ReplacedStrings {
         var review = review
+        var replaced = ReplacedStrings()
         if !Self.isInline(review.businessId), let business = self.businesses.row(of: review.businessId) {
-            review.businessId = self.businesses[row: business].id
+            replaced.keep(&review.businessId, self.businesses[row: business].id)
         }
         let (row, inserted) = self.reviews.upsert(review)
         if inserted {
             self.reviewsByBusiness[review.businessId, default: []].append(row)
             self.reviewLinks.append(ReviewLinks())
         }
+        return replaced
     }
 
     /// Adds a request (nothing when its id exists) with its index entries; its ids share the
     /// storage of its review's strings.
-    mutating func insert(_ request: consuming InfoRequest, idempotencyKey: String?) {
+    @discardableResult
+    mutating func insert(_ request: consuming InfoRequest, idempotencyKey: String?) -> ReplacedStrings {
         var request = request
+        var replaced = ReplacedStrings()
         let reviewRow = self.reviews.row(of: request.reviewId)
         if let reviewRow {
-            request.reviewId = self.reviews[row: reviewRow].id
+            replaced.keep(&request.reviewId, self.reviews[row: reviewRow].id)
             if !Self.isInline(request.businessId), self.reviews[row: reviewRow].businessId == request.businessId {
-                request.businessId = self.reviews[row: reviewRow].businessId
+                replaced.keep(&request.businessId, self.reviews[row: reviewRow].businessId)
             }
             if !Self.isInline(request.reviewerId), self.reviews[row: reviewRow].reviewerId == request.reviewerId {
-                request.reviewerId = self.reviews[row: reviewRow].reviewerId
+                replaced.keep(&request.reviewerId, self.reviews[row: reviewRow].reviewerId)
             }
         }
         // What the indexes need, taken before the request moves into the table (no copy of it).
@@ -178,7 +183,7 @@ public struct DomainState: Sendable {
         let pending = request.status == .pending
         let due = pending ? self.nextDue(request) : 0
         let (row, inserted) = self.requests.upsert(request)
-        guard inserted else { return }
+        guard inserted else { return replaced }
         self.requestsByBusiness[businessId, default: []].append(row)
         self.requestByToken.insert(tokenHash, row: row)
         if let reviewRow {
@@ -187,6 +192,7 @@ public struct DomainState: Sendable {
         }
         if pending { self.dueQueue.push(DueQueue.Entry(at: due, row: row)) }
         if let idempotencyKey { self.idempotency[Self.idempotencyIndex(businessId, idempotencyKey)] = row }
+        return replaced
     }
 
     mutating func insert(_ report: Report) {
@@ -218,6 +224,34 @@ public struct DomainState: Sendable {
 
     /// Whether a string is short enough to live inside its 16 bytes (nothing to share).
     static func isInline(_ string: String) -> Bool { string.utf8.count <= 15 }
+
+    /// The strings an insert replaced with equal ones the state already holds. The live state
+    /// lets them go at once; the snapshot restorer collects them so that the thread that
+    /// decoded (allocated) them frees them too (see ``SnapshotRestorer/takeReplaced()``).
+    struct ReplacedStrings {
+        private(set) var strings: (String?, String?, String?) = (nil, nil, nil)
+        private var count = 0
+
+        /// Puts `shared` in place of `string`, keeping the old value when it has storage of its own.
+        mutating func keep(_ string: inout String, _ shared: String) {
+            let old = string
+            string = shared
+            guard !DomainState.isInline(old) else { return }
+            switch self.count {
+            case 0: self.strings.0 = old
+            case 1: self.strings.1 = old
+            default: self.strings.2 = old
+            }
+            self.count += 1
+        }
+
+        /// Moves them to the end of `list`.
+        consuming func move(to list: inout [String]) {
+            if let string = self.strings.0 { list.append(string) }
+            if let string = self.strings.1 { list.append(string) }
+            if let string = self.strings.2 { list.append(string) }
+        }
+    }
 
     /// When the pending request in `row` has its next transition: the automatic reminder 72 h
     /// into the first window (unless sent, or a manual reminder reopened it), else the deadline.

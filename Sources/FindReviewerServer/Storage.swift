@@ -104,7 +104,7 @@ public final class Storage: EventLog, @unchecked Sendable {
                     // Taking moves each item out instead of copying it.
                     for index in chunk.indices { if let item = chunk[index].take() { restorer.add(item) } }
                     chunk.removeAll(keepingCapacity: true)
-                    pipe.giveBack(chunk)
+                    pipe.giveBack(chunk, replaced: restorer.takeReplaced())
                 }
             }
             pipe.finished()
@@ -311,6 +311,8 @@ final class ItemPipe: @unchecked Sendable {
     /// Emptied chunks back from the restoring thread: their buffers (about 800 KiB each) are
     /// reused instead of mapping and faulting in fresh memory for every chunk.
     private var spare: [[FindReviewerDomain.SnapshotItem?]] = []
+    /// Strings the restorer replaced, to be freed on the decoding thread that allocated them.
+    private var replaced: [[String]] = []
     private var closed = false
     private var done = false
 
@@ -324,16 +326,25 @@ final class ItemPipe: @unchecked Sendable {
     }
 
     /// An empty chunk with room for ``chunkSize`` items: a returned one when there is one.
+    /// Decoding thread only: also frees the strings handed back since the last call.
     func emptyChunk() -> [FindReviewerDomain.SnapshotItem?] {
-        if let chunk = self.condition.withLock({ self.spare.popLast() }) { return chunk }
+        let (reused, replaced) = self.condition.withLock { () -> ([FindReviewerDomain.SnapshotItem?]?, [[String]]) in
+            defer { self.replaced = [] }
+            return (self.spare.popLast(), self.replaced)
+        }
+        _ = consume replaced  // freed here, on the decoding thread
+        if let reused { return reused }
         var chunk: [FindReviewerDomain.SnapshotItem?] = []
         chunk.reserveCapacity(Self.chunkSize)
         return chunk
     }
 
-    /// Hands an emptied chunk back for reuse.
-    func giveBack(_ chunk: [FindReviewerDomain.SnapshotItem?]) {
-        self.condition.withLock { if self.spare.count < 10 { self.spare.append(chunk) } }
+    /// Hands an emptied chunk back for reuse, with the strings the restorer replaced meanwhile.
+    func giveBack(_ chunk: [FindReviewerDomain.SnapshotItem?], replaced: [String]) {
+        self.condition.withLock {
+            if self.spare.count < 10 { self.spare.append(chunk) }
+            self.replaced.append(replaced)
+        }
     }
 
     func close() {

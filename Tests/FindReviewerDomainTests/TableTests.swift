@@ -158,4 +158,34 @@ struct TableTests {
         #expect(request.timeline == odd)
         #expect(request != copy)
     }
+
+    @Test("the restorer gives a request its review's id strings and hands back the decoded copies it replaced, once")
+    func replacedStrings() {
+        let business = "business-with-a-long-id"
+        let reviewId = "a-review-id-longer-than-fifteen-bytes"
+        let reviewerId = "a-reviewer-id-longer-than-fifteen-bytes"
+        var restorer = SnapshotRestorer()
+        restorer.add(.business(Business(id: business, displayName: "B", notificationEmail: "b@example.com")))
+        restorer.add(.review(Review(
+            id: reviewId, businessId: String(business.utf8.map { Character(UnicodeScalar($0)) }), reviewerId: reviewerId,
+            rating: 2, title: "t", text: "x", createdAt: 1, source: .organic)))
+        // The business id the review was decoded with is replaced by the business's own.
+        #expect(restorer.takeReplaced() == [business])
+        #expect(restorer.takeReplaced().isEmpty)
+        // Copies, as a decoder makes them: equal strings with storage of their own.
+        func copy(_ string: String) -> String { String(decoding: Array(string.utf8), as: UTF8.self) }
+        let request = InfoRequest(
+            id: "req_00000001", businessId: copy(business), reviewId: copy(reviewId), reviewerId: copy(reviewerId),
+            message: "Hello", requestedFields: [.email], referenceLabel: "", status: .pending, createdAt: 10, windowStart: 10,
+            deadline: 20, token: String(repeating: "b", count: 48), timeline: [TimelineEntry(at: 10, kind: .created)])
+        restorer.add(.request(request, idempotencyKey: nil))
+        #expect(restorer.takeReplaced() == [reviewId, business, reviewerId])
+        #expect(restorer.takeReplaced().isEmpty)
+        // Short ids live inside the string itself: nothing to hand back.
+        restorer.add(.review(Review(id: "r2", businessId: business, reviewerId: "ann", rating: 2, title: "t", text: "x", createdAt: 1, source: .organic)))
+        #expect(restorer.takeReplaced() == [business])
+        let state = restorer.finish()
+        #expect(state.requests["req_00000001"]?.reviewId == reviewId)
+        #expect(state.requests["req_00000001"]?.reviewerId == reviewerId)
+    }
 }
