@@ -74,6 +74,8 @@ func seed(_ address: String, _ key: String, business: String, reviews: Int) thro
     return ids
 }
 
+// Recovery is measured in this process: with the allocator settings the server runs with.
+AllocatorTuning.reexecuteIfNeeded()
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else { fail("usage: see the comment at the top of Sources/durability-bench/main.swift") }
 switch arguments[1] {
