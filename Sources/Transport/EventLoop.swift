@@ -38,8 +38,8 @@ public final class EventLoop: @unchecked Sendable {
     private let onTick: (@Sendable (EventLoop) -> Void)?
     private let tickMilliseconds: Int32
     /// Scratch memory for reads, lent to one handler at a time (loop thread only). One buffer
-    /// per loop, allocated once: a fresh 64 KiB per read made glibc consolidate its small free
-    /// chunks on every call (a large request), which cost a tenth of a busy loop's time.
+    /// per loop, allocated once: a fresh 64 KiB per read is a large request, which glibc serves
+    /// from its arena (and consolidates its small free chunks for) on every read.
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: EventLoop.readBufferSize, alignment: 16)
     /// Size of the buffer ``withReadBuffer(_:)`` lends.
     public static let readBufferSize = 65_536
