@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Durable writes (release builds, loopback), beside Redis with appendfsync always in the same
-# run: durable CreateInfoRequest per second with 1 and 50 clients, then
-# `redis-benchmark -t set -c 50 -P 1` against `appendonly yes` + `appendfsync always`, and the
-# ratio of the two. `make bench-writes` runs only this; `make bench` runs it inside
-# scripts/bench-durability.sh. SECONDS per client count as $1 (default 5).
+# run: durable CreateInfoRequest per second with 1 client, then ROUNDS (default 3) alternating
+# rounds of 50 clients against us and `redis-benchmark -t set -c 50 -P 1` against
+# `appendonly yes` + `appendfsync always`; each round's ratio and their median (another VM's
+# load moves single runs by ±20 %). `make bench-writes` runs only this; `make bench` runs it
+# inside scripts/bench-durability.sh. SECONDS per measurement as $1 (default 5).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -18,24 +19,39 @@ server_pid=
 redis_pid=
 
 echo "machine: $(nproc) vCPU, $(uname -r); data directory on $(df --output=fstype "$data" | tail -1)"
-"$bin/findreviewer-server" --listen 127.0.0.1:0 --data-dir "$data/writes" --log-level warn > "$data/out" 2>"$data/err" &
-server_pid=$!
-for _ in $(seq 600); do grep -q "listening on" "$data/out" 2>/dev/null && break; sleep 0.1; done
-address=$(sed -n 's/^listening on //p' "$data/out")
-key=$(python3 -c 'import json,sys; print([k["key"] for k in json.load(open(sys.argv[1]))["keys"] if k["role"]=="admin"][0])' "$data/writes/keys.json")
-"$bin/durability-bench" writes "$address" "$key" "$seconds" | tee "$data/writes.txt"
-kill "$server_pid"; wait "$server_pid" || true
-server_pid=
+rounds=${ROUNDS:-3}
+# Each measurement of ours on a fresh server and data directory, stopped afterwards: its email
+# backlog must not deliver (and sync the file system) while Redis is measured.
+measure_ours() { # $1: clients, $2: output file
+  "$bin/findreviewer-server" --listen 127.0.0.1:0 --data-dir "$data/writes-$2" --log-level warn > "$data/out" 2>"$data/err" &
+  server_pid=$!
+  for _ in $(seq 600); do grep -q "listening on" "$data/out" 2>/dev/null && break; sleep 0.1; done
+  address=$(sed -n 's/^listening on //p' "$data/out")
+  key=$(python3 -c 'import json,sys; print([k["key"] for k in json.load(open(sys.argv[1]))["keys"] if k["role"]=="admin"][0])' "$data/writes-$2/keys.json")
+  "$bin/durability-bench" writes "$address" "$key" "$seconds" "$1" | tee "$data/$2"
+  kill "$server_pid"; wait "$server_pid" || true
+  server_pid=
+  rm -rf "$data/writes-$2"
+}
 
 redis_port=$((20000 + RANDOM % 20000))
 mkdir -p "$data/redis"
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data/redis" --save "" --appendonly yes --appendfsync always --daemonize no > "$data/redis.log" 2>&1 &
 redis_pid=$!
 for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-redis_line=$(redis-benchmark -p "$redis_port" -t set -c 50 -P 1 -n 200000 -q | tr '\r' '\n' | grep -E "^SET" | tail -1)
-echo "redis-benchmark -t set -c 50 -P 1 (appendonly yes, appendfsync always): $redis_line"
+
+measure_ours 1 one.txt
+ratios=()
+for round in $(seq "$rounds"); do
+  measure_ours 50 "round-$round.txt"
+  ours=$(awk '/RESULT_CREATE_50/ {print $2}' "$data/round-$round.txt")
+  redis_line=$(redis-benchmark -p "$redis_port" -t set -c 50 -P 1 -n 200000 -q | tr '\r' '\n' | grep -E "^SET" | tail -1)
+  theirs=$(echo "$redis_line" | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p')
+  ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')
+  ratios+=("$ratio")
+  echo "round $round: redis-benchmark -t set -c 50 -P 1 (appendonly yes, appendfsync always): $redis_line; ratio $ratio"
+done
 kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
 redis_pid=
-ours=$(awk '/RESULT_CREATE_50/ {print $2}' "$data/writes.txt")
-theirs=$(echo "$redis_line" | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p')
-awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "ratio durable creates/s (50 clients) / Redis SET/s (appendfsync always): %.2f\n", a / b }'
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+echo "ratio durable creates/s (50 clients) / Redis SET/s (appendfsync always): median $median of ${ratios[*]}"
