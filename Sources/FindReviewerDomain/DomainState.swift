@@ -13,16 +13,18 @@ public struct DomainState: Sendable {
 
     // Indexes, maintained by apply so commands and queries never scan everything. They hold
     // rows of the tables above (4 bytes) rather than id strings.
+    // In chunks, like the tables: the first write after a snapshot's copy copies one chunk of a
+    // large business's list, not all of it.
     /// Review rows of each business, in publication order.
-    var reviewsByBusiness: [String: [Row]] = [:]
+    var reviewsByBusiness: [String: ChunkedArray<Row>] = [:]
     /// Request rows of each business, in creation order.
-    var requestsByBusiness: [String: [Row]] = [:]
+    var requestsByBusiness: [String: ChunkedArray<Row>] = [:]
     /// Per review row: its requests and its pending one.
     var reviewLinks = ChunkedArray<ReviewLinks>()
     /// Request row by reply token.
     var requestByToken = RowIndex()
     /// Report rows of each business, in creation order.
-    var reportsByBusiness: [String: [Row]] = [:]
+    var reportsByBusiness: [String: ChunkedArray<Row>] = [:]
     /// Outbox entries not yet delivered, in creation order.
     public internal(set) var undelivered = OrderedIDs()
     /// Request row by (business id, idempotency key).

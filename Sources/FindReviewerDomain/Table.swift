@@ -1,7 +1,9 @@
 /// A growable array kept in chunks of 1,024 elements. A copy (the snapshot's copy of the state)
 /// shares every chunk; a later write copies only the chunk it touches, not the whole array.
-/// Unused capacity is never touched, so it costs address space, not resident memory.
-public struct ChunkedArray<Element: Sendable>: Sendable, RandomAccessCollection {
+/// The first chunk grows as an array does (a short list stays small); later ones are
+/// reserved whole. Unused capacity is never touched, so it costs address space, not resident
+/// memory.
+public struct ChunkedArray<Element: Sendable>: Sendable, RandomAccessCollection, ExpressibleByArrayLiteral {
     static var chunkShift: Int { 10 }
     static var chunkMask: Int { (1 << Self.chunkShift) - 1 }
 
@@ -10,6 +12,11 @@ public struct ChunkedArray<Element: Sendable>: Sendable, RandomAccessCollection 
 
     /// An empty array.
     public init() {}
+
+    /// An array of `elements`.
+    public init(arrayLiteral elements: Element...) {
+        for element in elements { self.append(element) }
+    }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { self.count }
@@ -23,11 +30,29 @@ public struct ChunkedArray<Element: Sendable>: Sendable, RandomAccessCollection 
     public mutating func append(_ element: consuming Element) {
         if self.count & Self.chunkMask == 0 {
             var chunk: [Element] = []
-            chunk.reserveCapacity(1 << Self.chunkShift)
+            if self.count > 0 { chunk.reserveCapacity(1 << Self.chunkShift) }
             self.chunks.append(chunk)
         }
         self.chunks[self.chunks.count - 1].append(element)
         self.count += 1
+    }
+
+    /// Removes and returns the last element (the array must not be empty).
+    @discardableResult
+    public mutating func removeLast() -> Element {
+        precondition(self.count > 0, "removeLast on an empty ChunkedArray")
+        let element = self.chunks[self.chunks.count - 1].removeLast()
+        if self.chunks[self.chunks.count - 1].isEmpty { self.chunks.removeLast() }
+        self.count -= 1
+        return element
+    }
+
+    /// Exchanges the elements at `i` and `j`.
+    public mutating func swapAt(_ i: Int, _ j: Int) {
+        guard i != j else { return }
+        let element = self[i]
+        self[i] = self[j]
+        self[j] = element
     }
 
     /// Room for `capacity` elements in the list of chunks (the chunks themselves come as needed).

@@ -188,4 +188,27 @@ struct TableTests {
         #expect(state.requests["req_00000001"]?.reviewId == reviewId)
         #expect(state.requests["req_00000001"]?.reviewerId == reviewerId)
     }
+
+    @Test("chunked array: removeLast across chunk ends, swaps, literals; a copy keeps its elements")
+    func chunkedArrayEdits() {
+        var array: ChunkedArray<Int> = [1, 2, 3]
+        #expect(Array(array) == [1, 2, 3])
+        for value in 4...2_100 { array.append(value) }
+        let copy = array
+        #expect(array.removeLast() == 2_100)
+        while array.count > 1_024 { array.removeLast() }
+        #expect(array.count == 1_024 && array.last == 1_024)
+        array.removeLast()
+        array.append(-1)  // starts the second chunk again
+        #expect(array.count == 1_024 && array[1_023] == -1 && array[1_022] == 1_023)
+        array.swapAt(0, 1_023)
+        #expect(array[0] == -1 && array[1_023] == 1)
+        array.swapAt(5, 5)
+        #expect(array[5] == 6)
+        #expect(copy.count == 2_100 && copy[0] == 1 && copy[1_023] == 1_024 && copy.last == 2_100)
+        while !array.isEmpty { array.removeLast() }
+        #expect(array.isEmpty && array.first == nil)
+        array.append(7)
+        #expect(Array(array) == [7])
+    }
 }
