@@ -15,6 +15,9 @@ public enum ServerApp {
     /// Runs until SIGTERM or SIGINT; returns the process exit status (0 clean, 1 failed start,
     /// 2 bad configuration).
     public static func main(arguments: [String], environment: [String: String]) -> Int32 {
+        // Before any thread exists (they inherit the mask): a stop signal sent at any moment,
+        // even while starting, stays pending until waitForSignal takes it; none is lost.
+        let stopSignals = Self.blockStopSignals()
         let configuration: ServerConfiguration
         do {
             guard let parsed = try ServerConfiguration.parse(arguments: arguments, environment: environment) else {
@@ -29,7 +32,7 @@ public enum ServerApp {
         let logger = Logger(level: configuration.logLevel, format: configuration.logFormat)
         do {
             let running = try self.start(configuration, logger: logger)
-            self.waitForSignal()
+            self.waitForSignal(stopSignals)
             logger.log(.info, "shutting down", ["drain_timeout_s": String(configuration.drainTimeoutSeconds)])
             running.stop()
             logger.log(.info, "stopped")
@@ -153,19 +156,25 @@ public enum ServerApp {
             log: { message, detail in logger.log(.warn, message, ["detail": detail]) })
     }
 
-    /// Blocks until SIGTERM or SIGINT arrives.
-    static func waitForSignal() {
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let received = DispatchSemaphore(value: 0)
-        let queue = DispatchQueue(label: "findreviewer.signals")
-        let sources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { received.signal() }
-            source.resume()
-            return source
-        }
-        received.wait()
-        for source in sources { source.cancel() }
+    /// Blocks SIGTERM and SIGINT in the calling thread (and so in every thread it starts later);
+    /// returns the set for ``waitForSignal(_:)``.
+    static func blockStopSignals() -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        return set
+    }
+
+    /// Blocks until SIGTERM or SIGINT is pending (sent before the call or after it).
+    ///
+    /// A signal handler installed only now would miss a signal sent while the server was
+    /// starting (it was ignored meanwhile): a test that stopped a freshly started server
+    /// right after it printed its address waited forever for it to exit.
+    static func waitForSignal(_ stopSignals: sigset_t) {
+        var set = stopSignals
+        var received: Int32 = 0
+        while sigwait(&set, &received) != 0 {}
     }
 }

@@ -1,7 +1,9 @@
+import Dispatch
 import FindReviewerTestSupport
 import Foundation
 import Messages
 import RPC
+import Synchronization
 import Testing
 
 @Suite("Starting the real binary", .serialized)
@@ -24,5 +26,27 @@ struct StartupTests {
         let health = try client.call("findreviewer.v1.Health/Check", HealthCheckRequest(), as: HealthCheckResponse.self)
         #expect(health.status == .serving)
         #expect(server.isRunning)
+    }
+
+    @Test("SIGTERM right after the server says it listens: a clean exit every time, within 10 s")
+    func immediateStop() throws {
+        for round in 0..<20 {
+            let server = try ServerProcess()
+            defer { server.cleanUp() }
+            let exited = DispatchSemaphore(value: 0)
+            let status = Mutex<Int32?>(nil)
+            Thread {
+                let code = server.stop()  // SIGTERM, then wait for the exit
+                status.withLock { $0 = code }
+                exited.signal()
+            }.start()
+            if exited.wait(timeout: .now() + 10) == .timedOut {
+                server.kill()  // SIGKILL, so that the test ends instead of hanging
+                exited.wait()
+                Issue.record("round \(round): the server did not exit within 10 s of SIGTERM")
+                return
+            }
+            #expect(status.withLock { $0 } == 0, "round \(round)")
+        }
     }
 }
