@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 
@@ -110,11 +111,20 @@ public final class ServerProcess: @unchecked Sendable {
     /// Its process id.
     public var processIdentifier: Int32 { self.process.processIdentifier }
 
-    /// Sends SIGTERM and waits for the exit; returns the exit status.
+    /// Sends SIGTERM and waits for the exit; returns the exit status. A server still running
+    /// `timeout` seconds later gets SIGKILL (the status then says so: it is not 0), so that a
+    /// server that ignores SIGTERM fails its test instead of hanging the run.
     @discardableResult
-    public func stop() -> Int32 {
+    public func stop(timeout: Double = 60) -> Int32 {
         if self.process.isRunning { self.process.terminate() }
+        let pid = self.process.processIdentifier
+        let exited = DispatchSemaphore(value: 0)
+        let watchdog = Thread {
+            if exited.wait(timeout: .now() + timeout) == .timedOut { Glibc.kill(pid, SIGKILL) }
+        }
+        watchdog.start()
         self.process.waitUntilExit()
+        exited.signal()
         return self.process.terminationStatus
     }
 
