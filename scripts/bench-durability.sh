@@ -15,13 +15,7 @@ data=$(mktemp -d)
 trap 'kill $server_pid 2>/dev/null || true; wait 2>/dev/null; rm -rf "$data"' EXIT
 server_pid=
 
-start_server() { # $1: data dir
-  "$bin/findreviewer-server" --listen 127.0.0.1:0 --data-dir "$1" --log-level warn > "$data/out" 2>"$data/err" &
-  server_pid=$!
-  for _ in $(seq 600); do grep -q "listening on" "$data/out" 2>/dev/null && break; sleep 0.1; done
-  address=$(sed -n 's/^listening on //p' "$data/out")
-  key=$(python3 -c 'import json,sys; print([k["key"] for k in json.load(open(sys.argv[1]))["keys"] if k["role"]=="admin"][0])' "$1/keys.json")
-}
+source scripts/bench-common.sh
 
 scripts/bench-writes.sh "$seconds"
 

@@ -12,15 +12,9 @@ bin=$(swift build -c release --show-bin-path)
 data=$(mktemp -d)
 trap 'kill $server_pid $redis_pid 2>/dev/null || true; rm -rf "$data"' EXIT
 
-"$bin/findreviewer-server" --listen 127.0.0.1:0 --data-dir "$data" --log-level warn > "$data/out" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$data/out" 2>/dev/null && break; sleep 0.1; done
-address=$(sed -n 's/^listening on //p' "$data/out")
-
-redis_port=$((20000 + RANDOM % 20000))
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no > "$data/redis.log" 2>&1 &
-redis_pid=$!
-for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+source scripts/bench-common.sh
+start_server "$data/server"
+start_redis --appendonly no
 redis-cli -p "$redis_port" set key:__rand_int__ xxx >/dev/null
 
 echo "machine: $(nproc) vCPU, $(uname -r); server: findreviewer-server (release) at $address"

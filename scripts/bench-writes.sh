@@ -20,25 +20,18 @@ redis_pid=
 
 echo "machine: $(nproc) vCPU, $(uname -r); data directory on $(df --output=fstype "$data" | tail -1)"
 rounds=${ROUNDS:-3}
+source scripts/bench-common.sh
 # Each measurement of ours on a fresh server and data directory, stopped afterwards: its email
 # backlog must not deliver (and sync the file system) while Redis is measured.
 measure_ours() { # $1: clients, $2: output file
-  "$bin/findreviewer-server" --listen 127.0.0.1:0 --data-dir "$data/writes-$2" --log-level warn > "$data/out" 2>"$data/err" &
-  server_pid=$!
-  for _ in $(seq 600); do grep -q "listening on" "$data/out" 2>/dev/null && break; sleep 0.1; done
-  address=$(sed -n 's/^listening on //p' "$data/out")
-  key=$(python3 -c 'import json,sys; print([k["key"] for k in json.load(open(sys.argv[1]))["keys"] if k["role"]=="admin"][0])' "$data/writes-$2/keys.json")
+  start_server "$data/writes-$2"
   "$bin/durability-bench" writes "$address" "$key" "$seconds" "$1" | tee "$data/$2"
   kill "$server_pid"; wait "$server_pid" || true
   server_pid=
   rm -rf "$data/writes-$2"
 }
 
-redis_port=$((20000 + RANDOM % 20000))
-mkdir -p "$data/redis"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data/redis" --save "" --appendonly yes --appendfsync always --daemonize no > "$data/redis.log" 2>&1 &
-redis_pid=$!
-for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+start_redis --appendonly yes --appendfsync always
 
 measure_ours 1 one.txt
 ratios=()
