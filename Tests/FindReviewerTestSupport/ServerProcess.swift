@@ -22,6 +22,8 @@ public final class ServerProcess: @unchecked Sendable {
 
     private let process = Process()
     private let lock = NSLock()
+    /// One thread at a time signals the process and waits for its exit.
+    private let exitLock = NSLock()
     private var outputText = ""
     private var errorText = ""
 
@@ -116,6 +118,8 @@ public final class ServerProcess: @unchecked Sendable {
     /// server that ignores SIGTERM fails its test instead of hanging the run.
     @discardableResult
     public func stop(timeout: Double = 60) -> Int32 {
+        self.exitLock.lock()
+        defer { self.exitLock.unlock() }
         if self.process.isRunning { self.process.terminate() }
         let pid = self.process.processIdentifier
         let exited = DispatchSemaphore(value: 0)
@@ -128,8 +132,12 @@ public final class ServerProcess: @unchecked Sendable {
         return self.process.terminationStatus
     }
 
-    /// Sends SIGKILL (a crash) and waits for the exit.
+    /// Sends SIGKILL (a crash) and waits for the exit. Safe from several threads at once (the
+    /// crash test's writers all may call it): Foundation's `waitUntilExit` is not, and two
+    /// concurrent waits on one process crashed the test process.
     public func kill() {
+        self.exitLock.lock()
+        defer { self.exitLock.unlock() }
         if self.process.isRunning { Glibc.kill(self.process.processIdentifier, SIGKILL) }
         self.process.waitUntilExit()
     }
