@@ -26,23 +26,30 @@ extension DomainState {
     }
 
     /// The business's requests, newest first, filtered, a page at a time; with counts by status
-    /// over all of the business's requests.
+    /// over all of the business's requests. Costs the page plus the requests its filter skips,
+    /// not the business's whole list: the counts are kept up to date by `apply`, and the page
+    /// token leads straight to where the previous page ended.
     public func listRequests(
         businessId: String, statuses: Set<RequestStatus> = [], reviewId: String = "", pageSize: Int = 0, pageToken: String = ""
     ) throws(DomainError) -> (page: Page<BusinessRequestView>, counts: [RequestStatus: Int]) {
         _ = try self.business(businessId)
-        let all = self.requestsByBusiness[businessId] ?? []
-        var counts: [RequestStatus: Int] = [:]
-        var matching: [String] = []
-        for row in all.reversed() {
-            let request = self.requests[row: row]
-            counts[request.status, default: 0] += 1
-            if !statuses.isEmpty && !statuses.contains(request.status) { continue }
-            if !reviewId.isEmpty && request.reviewId != reviewId { continue }
-            matching.append(request.id)
+        let counts = self.requestStatusCounts[businessId] ?? [:]
+        let wanted = { (row: Row) in statuses.isEmpty || statuses.contains(self.requests[row: row].status) }
+        let rows: RowList
+        let total: Int
+        if reviewId.isEmpty {
+            rows = RowList(self.requestsByBusiness[businessId] ?? [])
+            total = statuses.isEmpty ? rows.count : statuses.reduce(0) { $0 + counts[$1, default: 0] }
+        } else {
+            // The review's requests: a few, in creation order.
+            let ofReview = self.requestRows(ofReview: reviewId).filter { self.requests[row: $0].businessId == businessId }
+            rows = RowList(ofReview)
+            total = ofReview.count(where: wanted)
         }
-        let page = try Self.page(matching, pageSize: pageSize, pageToken: pageToken) { self.view(of: self.requests[$0]!) }
-        return (page, counts)
+        let (items, next) = try Self.pageRows(
+            rows, pageSize: pageSize, pageToken: pageToken, row: { self.requests.row(of: $0) }, id: { self.requests[row: $0].id },
+            matches: wanted, item: { self.view(of: self.requests[row: $0]) })
+        return (Page(items: items, nextPageToken: next, totalMatching: total), counts)
     }
 
     /// A request's timeline, oldest first.
@@ -55,26 +62,30 @@ extension DomainState {
         self.view(of: try self.review(reviewId, of: businessId))
     }
 
-    /// The business's reviews, newest first, filtered, a page at a time.
+    /// The business's reviews, newest first, filtered, a page at a time (the page plus the
+    /// reviews its filter skips; `totalMatching` is not counted: nil).
     public func listReviews(
         businessId: String, filter: ReviewFilter = ReviewFilter(), pageSize: Int = 0, pageToken: String = ""
     ) throws(DomainError) -> Page<BusinessReviewView> {
         _ = try self.business(businessId)
-        let matching = (self.reviewsByBusiness[businessId] ?? []).reversed().compactMap { row -> String? in
-            let review = self.reviews[row: row]
-            let latest = self.reviewLinks[Int(row)].latest.map { self.requests[row: $0] }
-            if filter.eligibleOnly && !review.source.isEligibleForFindReviewer { return nil }
+        let matches = { (row: Row) -> Bool in
+            if filter.eligibleOnly && !self.reviews[row: row].source.isEligibleForFindReviewer { return false }
+            let latest = self.reviewLinks[Int(row)].latest
             switch filter.contact {
             case .any: break
-            case .contacted: if latest == nil { return nil }
-            case .notContacted: if latest != nil { return nil }
+            case .contacted: if latest == nil { return false }
+            case .notContacted: if latest != nil { return false }
             }
             if !filter.statuses.isEmpty {
-                guard let latest, filter.statuses.contains(latest.status) else { return nil }
+                guard let latest, filter.statuses.contains(self.requests[row: latest].status) else { return false }
             }
-            return review.id
+            return true
         }
-        return try Self.page(Array(matching), pageSize: pageSize, pageToken: pageToken) { self.view(of: self.reviews[$0]!) }
+        let (items, next) = try Self.pageRows(
+            RowList(self.reviewsByBusiness[businessId] ?? []), pageSize: pageSize, pageToken: pageToken,
+            row: { self.reviews.row(of: $0) }, id: { self.reviews[row: $0].id }, matches: matches,
+            item: { self.view(of: self.reviews[row: $0]) })
+        return Page(items: items, nextPageToken: next, totalMatching: nil)
     }
 
     /// The business's reports, newest first, optionally of one review.
@@ -82,9 +93,12 @@ extension DomainState {
         throws(DomainError) -> Page<Report>
     {
         _ = try self.business(businessId)
-        let ids = (self.reportsByBusiness[businessId] ?? []).reversed().map { self.reports[row: $0] }
-            .filter { reviewId.isEmpty || $0.reviewId == reviewId }.map(\.id)
-        return try Self.page(Array(ids), pageSize: pageSize, pageToken: pageToken) { self.reports[$0]! }
+        let rows = RowList(self.reportsByBusiness[businessId] ?? [])
+        let matches = { (row: Row) in reviewId.isEmpty || self.reports[row: row].reviewId == reviewId }
+        let (items, next) = try Self.pageRows(
+            rows, pageSize: pageSize, pageToken: pageToken, row: { self.reports.row(of: $0) }, id: { self.reports[row: $0].id },
+            matches: matches, item: { self.reports[row: $0] })
+        return Page(items: items, nextPageToken: next, totalMatching: reviewId.isEmpty ? rows.count : nil)
     }
 
     /// The public page of a review: never an email, a token or reply content.
@@ -203,14 +217,11 @@ extension DomainState {
     static func page<Item>(
         _ ids: [String], pageSize: Int, pageToken: String, _ item: (String) -> Item
     ) throws(DomainError) -> Page<Item> {
-        guard pageSize >= 0, pageSize <= Limits.pageSize else {
-            throw .invalid("pageSize", "must be 0 to \(Limits.pageSize)")
-        }
-        let size = pageSize == 0 ? Limits.defaultPageSize : pageSize
+        let size = try Self.checkedPageSize(pageSize)
         var start = 0
         if !pageToken.isEmpty {
             guard let last = Self.decodePageToken(pageToken), let index = ids.firstIndex(of: last) else {
-                throw .invalid("pageToken", "is not a token from the previous page of this list")
+                throw Self.badPageToken
             }
             start = index + 1
         }
@@ -219,6 +230,75 @@ extension DomainState {
         let next = end < ids.count ? Self.encodePageToken(ids[end - 1]) : ""
         return Page(items: items, nextPageToken: next, totalMatching: ids.count)
     }
+
+    /// The rows of one business's list (reviews, requests, reports), oldest first.
+    struct RowList {
+        let count: Int
+        let at: (Int) -> Row
+
+        init(_ rows: ChunkedArray<Row>) {
+            self.count = rows.count
+            self.at = { rows[$0] }
+        }
+
+        init(_ rows: [Row]) {
+            self.count = rows.count
+            self.at = { rows[$0] }
+        }
+
+        /// Where `row` is: rows are appended as their entities are created, so the list is
+        /// ascending and a binary search finds it; a linear search is the fallback.
+        func position(of row: Row) -> Int? {
+            var (low, high) = (0, self.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if self.at(middle) < row { low = middle + 1 } else { high = middle }
+            }
+            if low < self.count && self.at(low) == row { return low }
+            return (0..<self.count).first { self.at($0) == row }
+        }
+    }
+
+    /// Cursor paging over `rows`, newest first: walks back from just before the row the token
+    /// names, keeps the rows that match, and stops one match after the page is full (so the
+    /// token is empty exactly on the last page). A token whose item no longer matches the
+    /// filter still marks the place.
+    static func pageRows<Item>(
+        _ rows: RowList, pageSize: Int, pageToken: String, row: (String) -> Row?, id: (Row) -> String,
+        matches: (Row) -> Bool, item: (Row) -> Item
+    ) throws(DomainError) -> (items: [Item], next: String) {
+        let size = try Self.checkedPageSize(pageSize)
+        var index = rows.count - 1
+        if !pageToken.isEmpty {
+            guard let last = Self.decodePageToken(pageToken), let lastRow = row(last), let position = rows.position(of: lastRow) else {
+                throw Self.badPageToken
+            }
+            index = position - 1
+        }
+        var picked: [Row] = []
+        var more = false
+        while index >= 0 {
+            let candidate = rows.at(index)
+            index -= 1
+            guard matches(candidate) else { continue }
+            if picked.count == size {
+                more = true
+                break
+            }
+            picked.append(candidate)
+        }
+        let next = more ? Self.encodePageToken(id(picked[picked.count - 1])) : ""
+        return (picked.map(item), next)
+    }
+
+    static func checkedPageSize(_ pageSize: Int) throws(DomainError) -> Int {
+        guard pageSize >= 0, pageSize <= Limits.pageSize else {
+            throw .invalid("pageSize", "must be 0 to \(Limits.pageSize)")
+        }
+        return pageSize == 0 ? Limits.defaultPageSize : pageSize
+    }
+
+    static let badPageToken = DomainError.invalid("pageToken", "is not a token from the previous page of this list")
 
     static func encodePageToken(_ id: String) -> String { "after:" + id }
 

@@ -19,6 +19,8 @@ public struct DomainState: Sendable {
     var reviewsByBusiness: [String: ChunkedArray<Row>] = [:]
     /// Request rows of each business, in creation order.
     var requestsByBusiness: [String: ChunkedArray<Row>] = [:]
+    /// How many of each business's requests are in each status (no zero entries).
+    var requestStatusCounts: [String: [RequestStatus: Int]] = [:]
     /// Per review row: its requests and its pending one.
     var reviewLinks = ChunkedArray<ReviewLinks>()
     /// Request row by reply token.
@@ -83,7 +85,7 @@ public struct DomainState: Sendable {
             guard let row = self.requests.row(of: requestId), self.requests[row: row].status == .expired,
                 self.requests[row: row].manualReminderAt == nil
             else { return }
-            self.requests[row: row].status = .pending
+            self.setStatus(row, .pending)
             self.requests[row: row].manualReminderAt = at
             self.requests[row: row].windowStart = at
             self.requests[row: row].deadline = deadline
@@ -187,6 +189,7 @@ public struct DomainState: Sendable {
         let (row, inserted) = self.requests.upsert(request)
         guard inserted else { return replaced }
         self.requestsByBusiness[businessId, default: []].append(row)
+        self.countStatus(of: businessId, self.requests[row: row].status, by: 1)
         self.requestByToken.insert(tokenHash, row: row)
         if let reviewRow {
             self.reviewLinks[Int(reviewRow)].add(row)
@@ -209,13 +212,26 @@ public struct DomainState: Sendable {
     /// Moves a pending request to a final status; its row, or nil when it is not pending (nothing changes).
     private mutating func close(_ requestId: String, as status: RequestStatus, at: UnixSeconds, kind: TimelineKind) -> Row? {
         guard let row = self.requests.row(of: requestId), self.requests[row: row].status == .pending else { return nil }
-        self.requests[row: row].status = status
+        self.setStatus(row, status)
         self.requests[row: row].closedAt = at
         self.requests[row: row].record(TimelineEntry(at: at, kind: kind))
         if let review = self.reviews.row(of: self.requests[row: row].reviewId), self.reviewLinks[Int(review)].pending == row {
             self.reviewLinks[Int(review)].pending = ReviewLinks.none
         }
         return row
+    }
+
+    /// Changes a request's status, keeping its business's counts.
+    private mutating func setStatus(_ row: Row, _ status: RequestStatus) {
+        let (businessId, old) = (self.requests[row: row].businessId, self.requests[row: row].status)
+        self.requests[row: row].status = status
+        self.countStatus(of: businessId, old, by: -1)
+        self.countStatus(of: businessId, status, by: 1)
+    }
+
+    private mutating func countStatus(of businessId: String, _ status: RequestStatus, by delta: Int) {
+        let count = self.requestStatusCounts[businessId]?[status] ?? 0
+        self.requestStatusCounts[businessId, default: [:]][status] = count + delta == 0 ? nil : count + delta
     }
 
     private mutating func addOutbox(_ id: String, _ kind: NotificationKind, requestId: String, at: UnixSeconds) {
@@ -321,6 +337,7 @@ extension DomainState: Equatable {
         lhs.businesses == rhs.businesses && lhs.reviewers == rhs.reviewers && lhs.reviews == rhs.reviews
             && lhs.requests == rhs.requests && lhs.reports == rhs.reports && lhs.outbox == rhs.outbox
             && lhs.reviewsByBusiness == rhs.reviewsByBusiness && lhs.requestsByBusiness == rhs.requestsByBusiness
+            && lhs.requestStatusCounts == rhs.requestStatusCounts
             && lhs.reviewLinks == rhs.reviewLinks && lhs.requestByToken == rhs.requestByToken
             && lhs.reportsByBusiness == rhs.reportsByBusiness && lhs.undelivered == rhs.undelivered
             && lhs.idempotency == rhs.idempotency && lhs.requestCount == rhs.requestCount

@@ -72,8 +72,9 @@ public struct Page<Item: Sendable & Equatable>: Sendable, Equatable {
     public var items: [Item]
     /// Empty on the last page.
     public var nextPageToken: String
-    /// Items matching the filters on all pages.
-    public var totalMatching: Int
+    /// Items matching the filters on all pages; nil where the list does not count them
+    /// (reviews, whose response has no total).
+    public var totalMatching: Int?
 }
 
 /// Which reviews `listReviews` returns.

@@ -200,7 +200,7 @@ extension FindReviewerService {
                     counts: FindReviewerDomain.RequestStatus.allCases.map {
                         StatusCount(status: WireMapping.status($0), count: UInt64(counts[$0] ?? 0))
                     },
-                    totalMatching: UInt64(page.totalMatching))
+                    totalMatching: UInt64(page.totalMatching ?? 0))
             }
         }
         self.serve(server, "GetTimeline", GetTimelineRequest.self) { request, caller, _, responder in
