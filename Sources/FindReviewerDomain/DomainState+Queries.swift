@@ -35,21 +35,21 @@ extension DomainState {
         _ = try self.business(businessId)
         let counts = self.requestStatusCounts[businessId] ?? [:]
         let wanted = { (row: Row) in statuses.isEmpty || statuses.contains(self.requests[row: row].status) }
-        let rows: RowList
-        let total: Int
-        if reviewId.isEmpty {
-            rows = RowList(self.requestsByBusiness[businessId] ?? [])
-            total = statuses.isEmpty ? rows.count : statuses.reduce(0) { $0 + counts[$1, default: 0] }
-        } else {
-            // The review's requests: a few, in creation order.
-            let ofReview = self.requestRows(ofReview: reviewId).filter { self.requests[row: $0].businessId == businessId }
-            rows = RowList(ofReview)
-            total = ofReview.count(where: wanted)
+        func page<Rows: RandomAccessCollection<Row>>(_ rows: Rows, _ total: Int) throws(DomainError) -> Page<BusinessRequestView>
+        where Rows.Index == Int {
+            let (items, next) = try Self.pageRows(
+                rows, pageSize: pageSize, pageToken: pageToken, row: { self.requests.row(of: $0) }, id: { self.requests[row: $0].id },
+                matches: wanted, item: { self.view(of: self.requests[row: $0]) })
+            return Page(items: items, nextPageToken: next, totalMatching: total)
         }
-        let (items, next) = try Self.pageRows(
-            rows, pageSize: pageSize, pageToken: pageToken, row: { self.requests.row(of: $0) }, id: { self.requests[row: $0].id },
-            matches: wanted, item: { self.view(of: self.requests[row: $0]) })
-        return (Page(items: items, nextPageToken: next, totalMatching: total), counts)
+        if reviewId.isEmpty {
+            let rows = self.requestsByBusiness[businessId] ?? []
+            let total = statuses.isEmpty ? rows.count : statuses.reduce(0) { $0 + counts[$1, default: 0] }
+            return (try page(rows, total), counts)
+        }
+        // The review's requests: a few, in creation order.
+        let ofReview = self.requestRows(ofReview: reviewId).filter { self.requests[row: $0].businessId == businessId }
+        return (try page(ofReview, ofReview.count(where: wanted)), counts)
     }
 
     /// A request's timeline, oldest first.
@@ -82,7 +82,7 @@ extension DomainState {
             return true
         }
         let (items, next) = try Self.pageRows(
-            RowList(self.reviewsByBusiness[businessId] ?? []), pageSize: pageSize, pageToken: pageToken,
+            self.reviewsByBusiness[businessId] ?? [], pageSize: pageSize, pageToken: pageToken,
             row: { self.reviews.row(of: $0) }, id: { self.reviews[row: $0].id }, matches: matches,
             item: { self.view(of: self.reviews[row: $0]) })
         return Page(items: items, nextPageToken: next, totalMatching: nil)
@@ -93,12 +93,11 @@ extension DomainState {
         throws(DomainError) -> Page<Report>
     {
         _ = try self.business(businessId)
-        let rows = RowList(self.reportsByBusiness[businessId] ?? [])
         let matches = { (row: Row) in reviewId.isEmpty || self.reports[row: row].reviewId == reviewId }
         let (items, next) = try Self.pageRows(
-            rows, pageSize: pageSize, pageToken: pageToken, row: { self.reports.row(of: $0) }, id: { self.reports[row: $0].id },
+            self.reportsByBusiness[businessId] ?? [], pageSize: pageSize, pageToken: pageToken, row: { self.reports.row(of: $0) }, id: { self.reports[row: $0].id },
             matches: matches, item: { self.reports[row: $0] })
-        return Page(items: items, nextPageToken: next, totalMatching: reviewId.isEmpty ? rows.count : nil)
+        return Page(items: items, nextPageToken: next, totalMatching: nil)
     }
 
     /// The public page of a review: never an email, a token or reply content.
@@ -231,46 +230,30 @@ extension DomainState {
         return Page(items: items, nextPageToken: next, totalMatching: ids.count)
     }
 
-    /// The rows of one business's list (reviews, requests, reports), oldest first.
-    struct RowList {
-        let count: Int
-        let at: (Int) -> Row
-
-        init(_ rows: ChunkedArray<Row>) {
-            self.count = rows.count
-            self.at = { rows[$0] }
+    /// Where `row` is in `rows`: rows are appended as their entities are created, so a list is
+    /// ascending and a binary search finds it; a linear search is the fallback.
+    static func position<Rows: RandomAccessCollection<Row>>(of row: Row, in rows: Rows) -> Int? where Rows.Index == Int {
+        var (low, high) = (0, rows.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if rows[middle] < row { low = middle + 1 } else { high = middle }
         }
-
-        init(_ rows: [Row]) {
-            self.count = rows.count
-            self.at = { rows[$0] }
-        }
-
-        /// Where `row` is: rows are appended as their entities are created, so the list is
-        /// ascending and a binary search finds it; a linear search is the fallback.
-        func position(of row: Row) -> Int? {
-            var (low, high) = (0, self.count)
-            while low < high {
-                let middle = (low + high) / 2
-                if self.at(middle) < row { low = middle + 1 } else { high = middle }
-            }
-            if low < self.count && self.at(low) == row { return low }
-            return (0..<self.count).first { self.at($0) == row }
-        }
+        if low < rows.count && rows[low] == row { return low }
+        return rows.firstIndex(of: row)
     }
 
     /// Cursor paging over `rows`, newest first: walks back from just before the row the token
     /// names, keeps the rows that match, and stops one match after the page is full (so the
     /// token is empty exactly on the last page). A token whose item no longer matches the
     /// filter still marks the place.
-    static func pageRows<Item>(
-        _ rows: RowList, pageSize: Int, pageToken: String, row: (String) -> Row?, id: (Row) -> String,
+    static func pageRows<Item, Rows: RandomAccessCollection<Row>>(
+        _ rows: Rows, pageSize: Int, pageToken: String, row: (String) -> Row?, id: (Row) -> String,
         matches: (Row) -> Bool, item: (Row) -> Item
-    ) throws(DomainError) -> (items: [Item], next: String) {
+    ) throws(DomainError) -> (items: [Item], next: String) where Rows.Index == Int {
         let size = try Self.checkedPageSize(pageSize)
         var index = rows.count - 1
         if !pageToken.isEmpty {
-            guard let last = Self.decodePageToken(pageToken), let lastRow = row(last), let position = rows.position(of: lastRow) else {
+            guard let last = Self.decodePageToken(pageToken), let lastRow = row(last), let position = Self.position(of: lastRow, in: rows) else {
                 throw Self.badPageToken
             }
             index = position - 1
@@ -278,7 +261,7 @@ extension DomainState {
         var picked: [Row] = []
         var more = false
         while index >= 0 {
-            let candidate = rows.at(index)
+            let candidate = rows[index]
             index -= 1
             guard matches(candidate) else { continue }
             if picked.count == size {
