@@ -39,7 +39,8 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// The metrics port: `/metrics` of `registry`, `/healthz`, `/readyz` from `readiness`
-    /// (see ``MetricsEndpoint``). Also registers the port's own metrics in `registry`.
+    /// (see ``MetricsEndpoint``). Also registers the port's own metrics in `registry`, so one
+    /// registry serves one such port.
     public convenience init(metrics registry: MetricsRegistry, readiness: ServiceReadiness, options: HTTPServerOptions = HTTPServerOptions()) {
         let endpoint = MetricsEndpoint(registry: registry, readiness: readiness)
         self.init(options: options) { endpoint.respond(to: $0) }
@@ -69,7 +70,8 @@ public final class HTTPServer: @unchecked Sendable {
         return Socket.localAddress(listener) ?? address
     }
 
-    /// Closes every connection and the listener, and stops the thread.
+    /// Closes every connection and the listener, and stops the thread. A started server stays
+    /// alive (its thread holds it) until this is called.
     public func stop() {
         guard let loop = self.loop, self.lifecycle.withLock({ state -> Bool in
             defer { state = .stopped }
@@ -164,9 +166,11 @@ public final class HTTPServer: @unchecked Sendable {
     }
 }
 
-/// Accepts connections for the server.
+/// Accepts connections for the server. It holds the server strongly: a running server lives
+/// until ``HTTPServer/stop()`` deregisters the listener, so its connections' unowned
+/// references never outlive it.
 private final class Acceptor: EventHandler {
-    unowned let server: HTTPServer
+    let server: HTTPServer
 
     init(server: HTTPServer) { self.server = server }
 

@@ -109,6 +109,11 @@ if arguments.first == "loop", let count = arguments.dropFirst().first.flatMap({ 
     line("the same, latencies in one bucket (steady reads)", steady - baseline)
     line("the same as the first, ConcurrentMetricsShard (lock xadd)", atomic - baseline)
     print(String(format: "ratio concurrent / single-writer: %.2f", (atomic - baseline) / (single - baseline)))
+    // A scrape of these two families (the bulk of phase B's exposition) summed over two shards.
+    let text = registry.exposition()
+    let lines = text.split(separator: "\n").count
+    let scrape = measure(200) { count in for _ in 0..<count { sink &+= UInt64(registry.exposition().utf8.count) } }
+    print(String(format: "scrape: %d lines, %d bytes, %.0f µs per exposition", lines, text.utf8.count, scrape / 1_000))
     let total = registry.snapshot().family("findreviewer_rpc_calls_total")?.series.compactMap(\.number).reduce(0, +) ?? 0
     print("(calls counted: \(Int(total)), checksum \(sink))")
 }
