@@ -67,6 +67,22 @@ struct HTTPServerTests {
         try fixture.expectStillServing()
     }
 
+    @Test("one request per connection: a half-closed client gets its answer, a pipelined second request gets none")
+    func oneRequestPerConnection() throws {
+        let fixture = try Fixture()
+        let halfClosed = try TestConnection(port: fixture.port)
+        halfClosed.send("GET /healthz HTTP/1.0\r\n\r\n")
+        halfClosed.finishSending()
+        let (answer, closed) = halfClosed.readUntilClosed()
+        #expect(closed)
+        #expect(answer.statusCode == 200)
+        #expect(answer.body == "ok\n")
+        let pipelined = try HTTPTestClient.exchange(
+            port: fixture.port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(pipelined.text.components(separatedBy: "HTTP/1.1 ").count == 2)  // one status line
+        #expect(pipelined.body == "ok\n")
+    }
+
     @Test("HEAD has the headers of GET and no body")
     func head() throws {
         let fixture = try Fixture()
