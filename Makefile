@@ -5,6 +5,8 @@ SWIFT ?= swift
 # Build: libprotobuf-c and pkg-config. Protos: protoc-c. Tests: protoc (wire cross-checks),
 # python3-aiosmtpd (a real SMTP server).
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config python3-aiosmtpd
+# Metrics tests: promtool (check metrics) and a real Prometheus server scraping the metrics port.
+APT_PACKAGES += prometheus
 GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 # Seconds of fuzzing inside `make test`.
 FUZZ_SECONDS ?= 60
@@ -76,6 +78,11 @@ crash-test: deps
 bench-messages: deps
 	$(SWIFT) build -c release --product messages-bench
 	$$($(SWIFT) build -c release --show-bin-path)/messages-bench
+
+## bench-metrics: cost of a metrics update on the hot path, ns (release) and instructions/allocations (valgrind)
+.PHONY: bench-metrics
+bench-metrics: deps
+	scripts/bench-metrics.sh
 
 clean:
 	rm -rf .build
