@@ -65,6 +65,9 @@ class Connection:
         self._out: list[bytes] = []
         self._out_lock = threading.Lock()
         self._writing = False
+        # True while the reader completes calls: writes from their callbacks (calls started
+        # in done-callbacks) are queued and sent together once the batch is done.
+        self._dispatching = False
         self._timers: list[tuple[float, int, CallRecord]] = []  # (deadline, sequence, call)
         self._timer_seq = 0
         self._wake_at: float | None = None
@@ -178,7 +181,20 @@ class Connection:
             self._out.append(data)
             if self._writing:
                 return  # the thread writing now takes ours too
+            if self._dispatching and threading.get_ident() == self._reader.ident:
+                return  # a callback on the reader started a call: sent with the others after the batch
             self._writing = True
+        self._send_queued()
+
+    def _flush_after_dispatch(self) -> None:
+        with self._out_lock:
+            self._dispatching = False
+            if self._writing or not self._out:
+                return
+            self._writing = True
+        self._send_queued()
+
+    def _send_queued(self) -> None:
         while True:
             with self._out_lock:
                 if not self._out:
@@ -274,7 +290,11 @@ class Connection:
             if drained:
                 # Everything the server still owed us has arrived: close our side.
                 actions += self._core.fail(RpcError(StatusCode.UNAVAILABLE, "connection drained after GOAWAY"))
-        self._perform(actions)
+        self._dispatching = True
+        try:
+            self._perform(actions)
+        finally:
+            self._flush_after_dispatch()
 
     def _poll_timeout(self) -> float | None:
         with self._lock:
