@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from findreviewer._wire import DEFAULT_MAX_PAYLOAD_BYTES
 from findreviewer.errors import RpcError, StatusCode
 
 #: Where the server listens unless told otherwise (the server's own default).
