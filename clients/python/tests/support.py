@@ -19,6 +19,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from findreviewer import RpcError, StatusCode
 from findreviewer._wire import FIXED, PREFACE, FrameType, encode_frame
 from findreviewer.v1 import rpc_pb2
 
@@ -108,6 +111,14 @@ class ServerProcess:
         self.log.close()
         if self.owns_data:
             shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def expect(code: StatusCode, call: Callable[..., object], *args: object, **kwargs: object) -> RpcError:
+    """Calls ``call`` and returns the RpcError it must raise with ``code``."""
+    with pytest.raises(RpcError) as caught:
+        call(*args, **kwargs)
+    assert caught.value.code == code, caught.value
+    return caught.value
 
 
 def reply_token(data_dir: Path, to: str, *, after: int = 0, timeout: float = WAIT) -> str:

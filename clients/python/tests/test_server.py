@@ -9,20 +9,13 @@ import threading
 from dataclasses import dataclass
 
 import pytest
-from support import WAIT, ServerProcess
+from support import expect, WAIT, ServerProcess
 
 import findreviewer
 from findreviewer import NO_RETRIES, aio, RpcError, StatusCode
 from findreviewer import v1
 
 GET_BUSINESS = "findreviewer.v1.FindReviewer/GetBusiness"
-
-
-def expect(code: StatusCode, call, *args, **kwargs) -> RpcError:
-    with pytest.raises(RpcError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value
-    return caught.value
 
 
 def seed_businesses(server: ServerProcess, prefix: str, count: int) -> list[str]:

@@ -5,7 +5,7 @@ reports; then time passes on the test clock: reminder, expiry, manual reminder, 
 from __future__ import annotations
 
 import pytest
-from support import ServerProcess, reply_token
+from support import expect, ServerProcess, reply_token
 
 import findreviewer
 from findreviewer import RpcError, StatusCode
@@ -13,13 +13,6 @@ from findreviewer import v1
 
 HOUR = 3600
 ANN = "ann@mail.example"
-
-
-def expect(code: StatusCode, call, *args, **kwargs) -> RpcError:
-    with pytest.raises(RpcError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value
-    return caught.value
 
 
 @pytest.fixture(scope="module")

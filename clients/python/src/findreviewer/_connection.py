@@ -22,6 +22,7 @@ from findreviewer._core import (
     CallRecord,
     Closed,
     ConnectionCore,
+    ConnectionView,
     GoAwayReceived,
     NotAccepting,
     Outcome,
@@ -31,7 +32,6 @@ from findreviewer._core import (
 from findreviewer._options import Settings
 from findreviewer._wire import MAX_PING_PAYLOAD_BYTES, PREFACE, FrameType, encode_frame
 from findreviewer.errors import RpcError, StatusCode
-from findreviewer.v1 import rpc_pb2
 
 #: Bytes asked of the kernel per read.
 READ_SIZE = 256 * 1024
@@ -45,7 +45,7 @@ class CallSink(Protocol):
     def on_deadline(self) -> None: ...
 
 
-class Connection:
+class Connection(ConnectionView):
     """A connection to one server; thread-safe."""
 
     def __init__(self, settings: Settings, on_goaway: Callable[[Connection], None], on_closed: Callable[[Connection], None]) -> None:
@@ -95,30 +95,6 @@ class Connection:
 
     # -- what callers do
 
-    @property
-    def accepting(self) -> bool:
-        """Whether new calls may start here (no GOAWAY, not closed)."""
-        return self._core.accepting
-
-    @property
-    def goaway(self) -> rpc_pb2.GoAway | None:
-        """The GOAWAY the server sent, if any."""
-        return self._core.goaway
-
-    @property
-    def pending_at_goaway(self) -> int:
-        """Calls the server still had to answer when its GOAWAY came."""
-        return self._core.pending_at_goaway
-
-    @property
-    def in_flight(self) -> int:
-        """Calls sent and not yet answered."""
-        return len(self._core.pending)
-
-    @property
-    def queued(self) -> int:
-        """Calls waiting for a free slot (``max_calls_per_connection`` are in flight)."""
-        return len(self._core.waiting)
 
     def start(
         self, record: CallRecord, header: bytes, payload: bytes, fresh_header: Callable[[], bytes],

@@ -295,6 +295,37 @@ class ConnectionCore:
             raise ProtocolViolation(StatusCode.INVALID_ARGUMENT, f"unreadable {what} header ({len(data)} bytes)") from None
 
 
+class ConnectionView:
+    """What the blocking and the asyncio connections show of their :class:`ConnectionCore`."""
+
+    _core: ConnectionCore
+
+    @property
+    def accepting(self) -> bool:
+        """Whether new calls may start here (no GOAWAY, not closed)."""
+        return self._core.accepting
+
+    @property
+    def goaway(self) -> rpc_pb2.GoAway | None:
+        """The GOAWAY the server sent, if any."""
+        return self._core.goaway
+
+    @property
+    def pending_at_goaway(self) -> int:
+        """Calls the server still had to answer when its GOAWAY came."""
+        return self._core.pending_at_goaway
+
+    @property
+    def in_flight(self) -> int:
+        """Calls sent and not yet answered."""
+        return len(self._core.pending)
+
+    @property
+    def queued(self) -> int:
+        """Calls waiting for a free slot (``max_calls_per_connection`` are in flight)."""
+        return len(self._core.waiting)
+
+
 def request_header(method: str, timeout_ms: int, metadata: Sequence[tuple[str, str]]) -> bytes:
     """A REQUEST frame's header; raises :class:`RpcError` when it is over 8 KiB."""
     header = rpc_pb2.RequestHeader(

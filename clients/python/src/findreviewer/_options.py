@@ -7,10 +7,13 @@ import math
 import os
 import random
 import re
+import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
+from findreviewer._wire import DEFAULT_MAX_PAYLOAD_BYTES
 from findreviewer.errors import RpcError, StatusCode
 
 #: Where the server listens unless told otherwise (the server's own default).
@@ -110,6 +113,75 @@ def make_settings(
         idempotent_methods=frozenset(idempotent_methods) if idempotent_methods is not None else None)
 
 
+ConnectionT = TypeVar("ConnectionT")
+
+
+class ChannelBase(Generic[ConnectionT]):
+    """Arguments and bookkeeping :class:`findreviewer.Channel` and
+    :class:`findreviewer.AsyncChannel` share.
+
+    ``address`` is ``HOST:PORT`` (default: ``$FINDREVIEWER_SERVER``, else ``127.0.0.1:7450``);
+    ``key`` is the API key sent as ``authorization: Bearer <key>`` (default:
+    ``$FINDREVIEWER_KEY``; ``Health/Check`` needs none). ``timeout`` is the deadline of each
+    call in seconds unless the call gives its own (``None``: no deadline). ``metadata`` goes
+    with every call. ``max_payload_bytes`` bounds what is sent and what is accepted (the
+    server's default is 4 MiB). At most ``max_calls_per_connection`` calls are in flight on a
+    connection (the server's default limit); more wait in the client for a free slot. A
+    started frame from the server must complete within ``frame_timeout`` seconds, and a
+    connection (TCP and the server's preface) within ``connect_timeout``. ``retry`` says when
+    ``UNAVAILABLE`` is retried; idempotent methods are learned from ``GetServerInfo`` the
+    first time it matters, unless ``idempotent_methods`` (full names) are given.
+    """
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        key: str | None = None,
+        timeout: float | None = 30.0,
+        metadata: Metadata | None = None,
+        max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES,
+        max_calls_per_connection: int = 256,
+        connect_timeout: float = 5.0,
+        frame_timeout: float = 10.0,
+        retry: RetryPolicy | None = None,
+        idempotent_methods: Iterable[str] | None = None,
+    ) -> None:
+        self.settings: Settings = make_settings(
+            address, key, default_timeout=timeout, metadata=metadata, max_payload_bytes=max_payload_bytes,
+            max_calls_per_connection=max_calls_per_connection, connect_timeout=connect_timeout,
+            frame_timeout=frame_timeout, retry=retry, idempotent_methods=idempotent_methods)
+        # Re-entrant: a connection that fails while it is being opened reports its end from
+        # inside the blocking channel's _connection(). (The asyncio channel needs no lock.)
+        self._lock = threading.RLock()
+        self._current: ConnectionT | None = None
+        self._live: set[ConnectionT] = set()
+        self._closed = False
+        self._idempotent = self.settings.idempotent_methods
+        #: Connections this channel opened so far.
+        self.connections_opened = 0
+
+    @property
+    def connection(self) -> ConnectionT | None:
+        """The connection new calls go to, if one is open."""
+        return self._current
+
+    def _went_away(self, connection: ConnectionT) -> None:
+        with self._lock:
+            if self._current is connection:
+                self._current = None
+
+    def _ended(self, connection: ConnectionT) -> None:
+        with self._lock:
+            self._live.discard(connection)
+            if self._current is connection:
+                self._current = None
+
+    def _learn(self, info: Any) -> None:
+        if self.settings.idempotent_methods is None:
+            self._idempotent = idempotent_methods(info)
+
+
 def parse_address(text: str) -> tuple[str, int]:
     """``HOST:PORT`` or ``[IPV6]:PORT`` into host and port; ValueError says what is wrong."""
     host, colon, port_text = text.strip().rpartition(":")
@@ -195,15 +267,42 @@ def too_large_error(method: str, size: int, limit: int) -> RpcError:
         method=method)
 
 
-def may_retry(
-    error: RpcError, *, unprocessed: bool, method: str, has_idempotency_key: bool, idempotent: frozenset[str] | None
-) -> bool:
-    """Whether an UNAVAILABLE may be retried (see :class:`RetryPolicy`)."""
-    if error.code != StatusCode.UNAVAILABLE:
-        return False
-    if unprocessed or has_idempotency_key or method in ALWAYS_IDEMPOTENT:
-        return True
-    return idempotent is not None and method in idempotent
+class RetryBudget:
+    """The retry decisions of one call (see :class:`RetryPolicy`), for both clients.
+
+    ``needs_idempotency(unprocessed)`` says whether the decision needs the server's idempotent
+    methods (the caller fetches them, blocking or awaited); ``next_delay`` says how long to
+    wait before the next attempt, or None to give up and raise the outcome's error.
+    """
+
+    def __init__(self, policy: RetryPolicy, method: str, has_idempotency_key: bool) -> None:
+        self.policy = policy
+        self.method = method
+        self.has_idempotency_key = has_idempotency_key
+        self.attempts = 1  # the first attempt
+        self._free_retry = True
+
+    def needs_idempotency(self, unprocessed: bool) -> bool:
+        return not (unprocessed or self.has_idempotency_key or self.method in ALWAYS_IDEMPOTENT)
+
+    def next_delay(self, error: RpcError, unprocessed: bool, idempotent: frozenset[str] | None,
+                   time_left: float | None) -> float | None:
+        if error.code != StatusCode.UNAVAILABLE:
+            return None
+        allowed = (unprocessed or self.has_idempotency_key or self.method in ALWAYS_IDEMPOTENT
+                   or (idempotent is not None and self.method in idempotent))
+        # Refused after GOAWAY or never connected: tried again at once, once, uncounted.
+        free = unprocessed and self._free_retry
+        if not allowed or (not free and self.attempts >= self.policy.max_attempts):
+            return None
+        delay = 0.0 if free else self.policy.backoff(self.attempts + 1)
+        if time_left is not None and delay >= time_left:
+            return None
+        if free:
+            self._free_retry = False
+        else:
+            self.attempts += 1
+        return delay
 
 
 def idempotent_methods(info: object) -> frozenset[str]:

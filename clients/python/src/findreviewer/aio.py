@@ -12,7 +12,7 @@ import asyncio
 import os
 import socket
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from google.protobuf.message import DecodeError, Message
 
@@ -22,6 +22,7 @@ from findreviewer._core import (
     CallRecord,
     Closed,
     ConnectionCore,
+    ConnectionView,
     GoAwayReceived,
     NotAccepting,
     Outcome,
@@ -29,11 +30,11 @@ from findreviewer._core import (
     SendBytes,
     request_header,
 )
-from findreviewer._options import Metadata, RetryPolicy, Settings
-from findreviewer._wire import DEFAULT_MAX_PAYLOAD_BYTES, MAX_PING_PAYLOAD_BYTES, PREFACE, FrameType, encode_frame
+from findreviewer._options import Metadata, Settings
+from findreviewer._wire import MAX_PING_PAYLOAD_BYTES, PREFACE, FrameType, encode_frame
 from findreviewer.channel import DEFAULT_TIMEOUT
 from findreviewer.errors import RpcError, StatusCode
-from findreviewer.v1 import info_pb2, rpc_pb2
+from findreviewer.v1 import info_pb2
 
 __all__ = ["AsyncChannel", "AsyncUnaryMethod", "AsyncConnection"]
 
@@ -41,7 +42,7 @@ RequestT = TypeVar("RequestT", bound=Message)
 ResponseT = TypeVar("ResponseT", bound=Message)
 
 
-class AsyncConnection(asyncio.Protocol):
+class AsyncConnection(ConnectionView, asyncio.Protocol):
     """One connection on the running loop."""
 
     def __init__(self, settings: Settings, on_goaway: Callable[[AsyncConnection], None],
@@ -84,30 +85,6 @@ class AsyncConnection(asyncio.Protocol):
 
     # -- what callers do
 
-    @property
-    def accepting(self) -> bool:
-        """Whether new calls may start here (no GOAWAY, not closed)."""
-        return self._core.accepting
-
-    @property
-    def goaway(self) -> rpc_pb2.GoAway | None:
-        """The GOAWAY the server sent, if any."""
-        return self._core.goaway
-
-    @property
-    def pending_at_goaway(self) -> int:
-        """Calls the server still had to answer when its GOAWAY came."""
-        return self._core.pending_at_goaway
-
-    @property
-    def in_flight(self) -> int:
-        """Calls sent and not yet answered."""
-        return len(self._core.pending)
-
-    @property
-    def queued(self) -> int:
-        """Calls waiting for a free slot (``max_calls_per_connection`` are in flight)."""
-        return len(self._core.waiting)
 
     async def writable(self) -> None:
         """Waits while the transport's buffer is over its high-water mark."""
@@ -256,38 +233,14 @@ class AsyncConnection(asyncio.Protocol):
             self._on_closed(self)
 
 
-class AsyncChannel:
+class AsyncChannel(_options.ChannelBase[AsyncConnection]):
     """The asyncio twin of :class:`findreviewer.Channel`: same arguments, same behaviour.
 
     Create and use it inside a running loop; ``async with AsyncChannel(...) as channel``
     or ``await channel.close()``.
     """
 
-    def __init__(
-        self,
-        address: str | None = None,
-        *,
-        key: str | None = None,
-        timeout: float | None = 30.0,
-        metadata: Metadata | None = None,
-        max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES,
-        max_calls_per_connection: int = 256,
-        connect_timeout: float = 5.0,
-        frame_timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        idempotent_methods: Any = None,
-    ) -> None:
-        self.settings: Settings = _options.make_settings(
-            address, key, default_timeout=timeout, metadata=metadata, max_payload_bytes=max_payload_bytes,
-            max_calls_per_connection=max_calls_per_connection, connect_timeout=connect_timeout, frame_timeout=frame_timeout, retry=retry,
-            idempotent_methods=idempotent_methods)
-        self._current: AsyncConnection | None = None
-        self._live: set[AsyncConnection] = set()
-        self._connecting: asyncio.Lock | None = None
-        self._closed = False
-        self._idempotent = self.settings.idempotent_methods
-        #: Connections this channel opened so far.
-        self.connections_opened = 0
+    _connecting: asyncio.Lock | None = None
 
     async def call(
         self,
@@ -326,14 +279,8 @@ class AsyncChannel:
     async def server_info(self) -> info_pb2.ServerInfo:
         """``ServerInfoService/GetServerInfo``; also learns the idempotent methods."""
         info = await self.call(_options.SERVER_INFO, info_pb2.GetServerInfoRequest(), info_pb2.ServerInfo)
-        if self.settings.idempotent_methods is None:
-            self._idempotent = _options.idempotent_methods(info)
+        self._learn(info)
         return info
-
-    @property
-    def connection(self) -> AsyncConnection | None:
-        """The connection new calls go to, if one is open."""
-        return self._current
 
     async def close(self) -> None:
         """Closes every connection; calls still in flight end with CANCELLED."""
@@ -359,32 +306,18 @@ class AsyncChannel:
         loop = asyncio.get_running_loop()
         pairs, request_id = _options.call_metadata(self.settings, method, metadata, idempotency_key)
         deadline = None if timeout is None else loop.time() + timeout
-        policy = self.settings.retry
-        attempts = 0
-        free_retry = True
+        retries = _options.RetryBudget(self.settings.retry, method, idempotency_key is not None)
         while True:
-            attempts += 1
             outcome = await self._attempt(method, request_id, pairs, payload, deadline, timeout)
             error = outcome.error
             if error is None:
                 return outcome.payload or b""
-            if error.code != StatusCode.UNAVAILABLE:
-                raise error
             idempotent = None
-            if not (outcome.unprocessed or idempotency_key is not None or method in _options.ALWAYS_IDEMPOTENT):
+            if error.code == StatusCode.UNAVAILABLE and retries.needs_idempotency(outcome.unprocessed):
                 idempotent = await self._idempotent_methods()
-            allowed = _options.may_retry(error, unprocessed=outcome.unprocessed, method=method,
-                                         has_idempotency_key=idempotency_key is not None, idempotent=idempotent)
-            free = outcome.unprocessed and free_retry
-            if not allowed or (not free and attempts >= policy.max_attempts):
-                raise error
-            if free:
-                free_retry = False
-                attempts -= 1
-                delay = 0.0
-            else:
-                delay = policy.backoff(attempts + 1)
-            if deadline is not None and loop.time() + delay >= deadline:
+            time_left = None if deadline is None else deadline - loop.time()
+            delay = retries.next_delay(error, outcome.unprocessed, idempotent, time_left)
+            if delay is None:
                 raise error
             if delay:
                 await asyncio.sleep(delay)
@@ -453,15 +386,6 @@ class AsyncChannel:
                 self._live.add(connection)
                 self.connections_opened += 1
             return connection
-
-    def _went_away(self, connection: AsyncConnection) -> None:
-        if self._current is connection:
-            self._current = None
-
-    def _ended(self, connection: AsyncConnection) -> None:
-        self._live.discard(connection)
-        if self._current is connection:
-            self._current = None
 
     async def _idempotent_methods(self) -> frozenset[str] | None:
         if self._idempotent is None:

@@ -18,8 +18,7 @@ from google.protobuf.message import DecodeError, Message
 from findreviewer import _options
 from findreviewer._connection import Connection
 from findreviewer._core import CallRecord, NotAccepting, Outcome, request_header
-from findreviewer._options import Metadata, RetryPolicy, Settings
-from findreviewer._wire import DEFAULT_MAX_PAYLOAD_BYTES
+from findreviewer._options import Metadata
 from findreviewer.errors import RpcError, StatusCode
 from findreviewer.v1 import info_pb2
 
@@ -38,50 +37,15 @@ class _DefaultTimeout:
 DEFAULT_TIMEOUT: Any = _DefaultTimeout()
 
 
-class Channel:
-    """Calls to one FindReviewer server over one multiplexed connection at a time.
+class Channel(_options.ChannelBase[Connection]):
+    """Calls to one FindReviewer server over one multiplexed connection at a time; thread-safe.
 
-    ``address`` is ``HOST:PORT`` (default: ``$FINDREVIEWER_SERVER``, else ``127.0.0.1:7450``);
-    ``key`` is the API key sent as ``authorization: Bearer <key>`` (default:
-    ``$FINDREVIEWER_KEY``; ``Health/Check`` needs none). ``timeout`` is the deadline of each
-    call in seconds unless the call gives its own (``None``: no deadline). ``metadata`` goes
-    with every call. ``max_payload_bytes`` bounds what is sent and what is accepted (the
-    server's default is 4 MiB). At most ``max_calls_per_connection`` calls are in flight on
-    a connection (the server's default limit); more wait in the client for a free slot. A started frame from the server must complete within
-    ``frame_timeout`` seconds. ``retry`` says when ``UNAVAILABLE`` is retried; idempotent
-    methods are learned from ``GetServerInfo`` the first time it matters, unless
-    ``idempotent_methods`` (full names) are given.
-
-    Use as a context manager, or call :meth:`close`. Nothing is connected until the first call.
+    ``Channel(address=None, *, key=None, timeout=30.0, metadata=None,
+    max_payload_bytes=4 MiB, max_calls_per_connection=256, connect_timeout=5.0,
+    frame_timeout=10.0, retry=None, idempotent_methods=None)``: see
+    :class:`findreviewer._options.ChannelBase` for each. Use as a context manager, or call
+    :meth:`close`. Nothing is connected until the first call.
     """
-
-    def __init__(
-        self,
-        address: str | None = None,
-        *,
-        key: str | None = None,
-        timeout: float | None = 30.0,
-        metadata: Metadata | None = None,
-        max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES,
-        max_calls_per_connection: int = 256,
-        connect_timeout: float = 5.0,
-        frame_timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        idempotent_methods: Any = None,
-    ) -> None:
-        self.settings: Settings = _options.make_settings(
-            address, key, default_timeout=timeout, metadata=metadata, max_payload_bytes=max_payload_bytes,
-            max_calls_per_connection=max_calls_per_connection, connect_timeout=connect_timeout, frame_timeout=frame_timeout, retry=retry,
-            idempotent_methods=idempotent_methods)
-        # Re-entrant: a connection that fails while it is being opened reports its end
-        # from inside _connection().
-        self._lock = threading.RLock()
-        self._current: Connection | None = None
-        self._live: set[Connection] = set()
-        self._closed = False
-        self._idempotent = self.settings.idempotent_methods
-        #: Connections this channel opened so far.
-        self.connections_opened = 0
 
     # -- calls
 
@@ -132,14 +96,8 @@ class Channel:
     def server_info(self, *, refresh: bool = False) -> info_pb2.ServerInfo:
         """``ServerInfoService/GetServerInfo`` (needs any valid key); also learns idempotent methods."""
         info = self.call(_options.SERVER_INFO, info_pb2.GetServerInfoRequest(), info_pb2.ServerInfo)
-        if self.settings.idempotent_methods is None:
-            self._idempotent = _options.idempotent_methods(info)
+        self._learn(info)
         return info
-
-    @property
-    def connection(self) -> Connection | None:
-        """The connection new calls go to, if one is open."""
-        return self._current
 
     def close(self) -> None:
         """Closes every connection; calls still in flight end with CANCELLED."""
@@ -189,17 +147,6 @@ class Channel:
                 self.connections_opened += 1
             return connection
 
-    def _went_away(self, connection: Connection) -> None:
-        with self._lock:
-            if self._current is connection:
-                self._current = None
-
-    def _ended(self, connection: Connection) -> None:
-        with self._lock:
-            self._live.discard(connection)
-            if self._current is connection:
-                self._current = None
-
     def _idempotent_methods(self) -> frozenset[str] | None:
         if self._idempotent is None:
             try:
@@ -234,15 +181,13 @@ class CallFuture(Generic[ResponseT]):
         self._timeout = timeout
         self._deadline = None if timeout is None else time.monotonic() + timeout
         self._metadata, self.request_id = _options.call_metadata(channel.settings, method, metadata, idempotency_key)
-        self._has_idempotency_key = idempotency_key is not None
         self._watch = watch
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._callbacks: list[Callable[[CallFuture[ResponseT]], None]] = []
         self._record: CallRecord | None = None
         self._connection: Connection | None = None
-        self._attempts = 0
-        self._free_retry = True
+        self._retries = _options.RetryBudget(channel.settings.retry, method, idempotency_key is not None)
         self._answer: bytes | None = None
         self._response: ResponseT | None = None
         self._error: RpcError | None = None
@@ -326,7 +271,6 @@ class CallFuture(Generic[ResponseT]):
     # -- internals
 
     def _attempt(self) -> None:
-        self._attempts += 1
         while not self._done.is_set():
             remaining = None if self._deadline is None else self._deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
@@ -369,25 +313,10 @@ class CallFuture(Generic[ResponseT]):
 
     def _retry(self, outcome: Outcome) -> None:
         assert outcome.error is not None
-        policy = self._channel.settings.retry
-        idempotent = None
-        if not (outcome.unprocessed or self._has_idempotency_key or self.method in _options.ALWAYS_IDEMPOTENT):
-            idempotent = self._channel._idempotent_methods()
-        allowed = _options.may_retry(
-            outcome.error, unprocessed=outcome.unprocessed, method=self.method,
-            has_idempotency_key=self._has_idempotency_key, idempotent=idempotent)
-        free = outcome.unprocessed and self._free_retry
-        if not allowed or (not free and self._attempts >= policy.max_attempts):
-            self._finish(None, outcome.error, outcome.metadata)
-            return
-        if free:
-            # Refused after GOAWAY or never connected: try again at once, once, uncounted.
-            self._free_retry = False
-            self._attempts -= 1
-            delay = 0.0
-        else:
-            delay = policy.backoff(self._attempts + 1)
-        if self._deadline is not None and time.monotonic() + delay >= self._deadline:
+        idempotent = self._channel._idempotent_methods() if self._retries.needs_idempotency(outcome.unprocessed) else None
+        time_left = None if self._deadline is None else self._deadline - time.monotonic()
+        delay = self._retries.next_delay(outcome.error, outcome.unprocessed, idempotent, time_left)
+        if delay is None:
             self._finish(None, outcome.error, outcome.metadata)
             return
         if delay and self._done.wait(delay):
