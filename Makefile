@@ -5,13 +5,13 @@ SWIFT ?= swift
 # Build: libprotobuf-c and pkg-config. Protos: protoc-c. Tests: protoc (wire cross-checks),
 # python3-aiosmtpd (a real SMTP server).
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config python3-aiosmtpd
-# The Python client (clients/python): its tests, its generated code, its offline install.
-PYTHON_APT_PACKAGES := python3-pytest python3-protobuf python3-venv python3-setuptools python3-wheel
-# Debian's Python, which has python3-protobuf and python3-pytest (not a pyenv one on PATH).
-PYTHON ?= /usr/bin/python3
 GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 # Seconds of fuzzing inside `make test`.
 FUZZ_SECONDS ?= 60
+# The Python client (clients/python): its tests, its generated code, its offline install.
+APT_PACKAGES += python3-pytest python3-protobuf python3-venv python3-setuptools python3-wheel
+# Debian's Python, which has python3-protobuf and python3-pytest (not a pyenv one on PATH).
+PYTHON ?= /usr/bin/python3
 
 .PHONY: all deps build protos check-protos test run cli load bench bench-writes crash-test bench-messages fuzz clean
 
@@ -19,7 +19,7 @@ all: build
 
 ## deps: install the Debian packages that are missing
 deps:
-	@scripts/install-deps.sh $(APT_PACKAGES) $(PYTHON_APT_PACKAGES)
+	@scripts/install-deps.sh $(APT_PACKAGES)
 
 ## build: debug build of everything
 build: deps
@@ -79,16 +79,16 @@ crash-test: deps
 	$(SWIFT) build --build-tests
 	FINDREVIEWER_CRASH_ROUNDS=$(or $(ROUNDS),200) $(SWIFT) test --skip-build --filter crashLoop
 
-## bench-messages: encode/decode cost per message, release build
-bench-messages: deps
-	$(SWIFT) build -c release --product messages-bench
-	$$($(SWIFT) build -c release --show-bin-path)/messages-bench
-
 ## bench-python: calls/s from one Python process (1 and 50 in flight) against a release server
 .PHONY: bench-python
 bench-python: deps
 	$(SWIFT) build -c release --product findreviewer-server
 	PYTHON=$(PYTHON) scripts/bench-python-client.sh $(SECONDS)
+
+## bench-messages: encode/decode cost per message, release build
+bench-messages: deps
+	$(SWIFT) build -c release --product messages-bench
+	$$($(SWIFT) build -c release --show-bin-path)/messages-bench
 
 clean:
 	rm -rf .build
