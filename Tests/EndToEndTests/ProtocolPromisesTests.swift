@@ -105,7 +105,7 @@ struct ProtocolPromisesTests {
                     default: status = try world.site.declineRequest(DeclineRequestRequest(token: token)).request?.status
                     }
                 } catch {
-                    failure = error as? RPCError
+                    failure = error
                 }
                 let error = failure
                 let what = "\(row[0]) / \(call): \(String(describing: error)) \(String(describing: status))"
@@ -270,7 +270,7 @@ struct ProtocolPromisesTests {
 
     @Test("§5.2: ListBusinesses ascending by id; requested fields sorted; counts hold every status; duplicate statuses count once")
     func listShapes() throws {
-        var world = try World()
+        let world = try World()
         defer { world.server.stop(); world.server.cleanUp() }
         let admin = world.admin
         for id in ["zeta", "B-1", "mid", "a"] {
