@@ -121,21 +121,14 @@ struct ProtocolPromisesTests {
 
     @Test("§4.1: of several faults, the documented check wins")
     func orderOfChecks() throws {
-        let directory = ServerProcess.makeDataDirectory()
-        let keys = """
-            {"keys":[{"name":"admin","role":"admin","key":"frk_admin_000000000000000000"},
-            {"name":"site","role":"consumer-site","key":"frk_site_0000000000000000000"},
-            {"name":"acme-portal","role":"business-portal","key":"frk_acme_0000000000000000000","businesses":["acme"]}]}
-            """
-        try Data(keys.utf8).write(to: directory.appendingPathComponent("keys.json"))
-        let server = try ServerProcess(arguments: ["--test-clock"], dataDirectory: directory)
+        let server = try KnownKeys.server(arguments: ["--test-clock"])
         defer { server.stop(); server.cleanUp() }
         let address = "127.0.0.1:\(server.port)"
-        let admin = try RPCClient(address: address, key: "frk_admin_000000000000000000")
-        let site = try RPCClient(address: address, key: "frk_site_0000000000000000000")
-        let portal = try RPCClient(address: address, key: "frk_acme_0000000000000000000")
+        let admin = try RPCClient(address: address, key: KnownKeys.admin)
+        let site = try RPCClient(address: address, key: KnownKeys.site)
+        let portal = try RPCClient(address: address, key: KnownKeys.acmePortal)
         let anonymous = try RPCClient(address: address)
-        let typed = try FindReviewerClient(address: address, key: "frk_admin_000000000000000000")
+        let typed = try FindReviewerClient(address: address, key: KnownKeys.admin)
         _ = try typed.upsertBusiness(UpsertBusinessRequest(business: Business(id: "acme", displayName: "Acme", notificationEmail: "a@acme.example")))
         _ = try typed.upsertBusiness(UpsertBusinessRequest(business: Business(id: "other", displayName: "Other", notificationEmail: "o@other.example")))
         _ = try typed.acknowledgeIntroduction(AcknowledgeIntroductionRequest(businessId: "acme"))
@@ -333,17 +326,11 @@ struct ProtocolPromisesTests {
 
     @Test("README keys file: a limited key is refused for any business outside its list; bad files stop the start with status 1")
     func keysFile() throws {
-        let directory = ServerProcess.makeDataDirectory()
-        let keys = """
-            {"keys":[{"name":"admin","role":"admin","key":"frk_admin_000000000000000000"},
-            {"name":"acme-portal","role":"business-portal","key":"frk_acme_0000000000000000000","businesses":["acme"]}]}
-            """
-        try Data(keys.utf8).write(to: directory.appendingPathComponent("keys.json"))
-        let server = try ServerProcess(dataDirectory: directory)
+        let server = try KnownKeys.server()
         defer { server.stop(); server.cleanUp() }
         let address = "127.0.0.1:\(server.port)"
-        let admin = try FindReviewerClient(address: address, key: "frk_admin_000000000000000000")
-        let portal = try FindReviewerClient(address: address, key: "frk_acme_0000000000000000000")
+        let admin = try FindReviewerClient(address: address, key: KnownKeys.admin)
+        let portal = try FindReviewerClient(address: address, key: KnownKeys.acmePortal)
         _ = try admin.upsertBusiness(UpsertBusinessRequest(business: Business(id: "acme", displayName: "Acme", notificationEmail: "a@acme.example")))
         _ = try admin.upsertBusiness(UpsertBusinessRequest(business: Business(id: "other", displayName: "Other", notificationEmail: "o@other.example")))
         _ = try admin.upsertReviewer(UpsertReviewerRequest(reviewer: Reviewer(id: "ann", displayName: "Ann", email: "ann@mail.example")))

@@ -47,15 +47,7 @@ struct ConnectionRulesTests {
     func cancelInFlight() throws {
         let release = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
-        let server = try TestServer(register: { server in
-            server.registerDeferred("test.Echo/Hold", HealthCheckRequest.self) { request, _, responder in
-                DispatchQueue.global().async {
-                    release.wait()
-                    responder.respond(request)
-                    finished.signal()
-                }
-            }
-        })
+        let server = try TestServer(register: { $0.registerHold(release: release, answered: finished) })
         let peer = try RawPeer(port: server.port)
         try peer.send(RawPeer.request(5, "test.Echo/Hold"))
         try peer.send(Frame(type: .cancel, callId: 5))
@@ -92,12 +84,7 @@ struct ConnectionRulesTests {
     @Test("a deadline counts from when the frame's last byte was read, not its first")
     func deadlineFromCompletion() throws {
         let ran = Counter()
-        let server = try TestServer(configure: { $0.eventLoops = 1 }, register: { server in
-            server.register("test.Echo/Count") { (request: HealthCheckRequest, _) throws(RPCError) -> HealthCheckRequest in
-                ran.increment()
-                return request
-            }
-        })
+        let server = try TestServer(configure: { $0.eventLoops = 1 }, register: { $0.registerCount(ran) })
         let peer = try RawPeer(port: server.port)
         let counted = RawPeer.request(2, "test.Echo/Count", [], timeoutMs: 100).bytes
         // A 300 ms spin with the first half of a 100 ms call behind it, in one write...
