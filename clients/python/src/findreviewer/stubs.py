@@ -62,16 +62,16 @@ class AdminStub:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        #: TriggerSnapshot
+        #: TriggerSnapshot: Roles: admin.
         self.trigger_snapshot: UnaryMethod[admin_pb2.TriggerSnapshotRequest, admin_pb2.TriggerSnapshotResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/TriggerSnapshot", admin_pb2.TriggerSnapshotRequest, admin_pb2.TriggerSnapshotResponse)
-        #: GetClock
+        #: GetClock: Roles: admin.
         self.get_clock: UnaryMethod[admin_pb2.GetClockRequest, admin_pb2.ClockResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/GetClock", admin_pb2.GetClockRequest, admin_pb2.ClockResponse)
-        #: SetClock: FAILED_PRECONDITION unless the server runs with --test-clock.
+        #: SetClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
         self.set_clock: UnaryMethod[admin_pb2.SetClockRequest, admin_pb2.ClockResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/SetClock", admin_pb2.SetClockRequest, admin_pb2.ClockResponse)
-        #: AdvanceClock: FAILED_PRECONDITION unless the server runs with --test-clock.
+        #: AdvanceClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
         self.advance_clock: UnaryMethod[admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/AdvanceClock", admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse)
 
@@ -83,16 +83,16 @@ class AsyncAdminStub:
 
     def __init__(self, channel: AsyncChannel) -> None:
         self.channel = channel
-        #: TriggerSnapshot
+        #: TriggerSnapshot: Roles: admin.
         self.trigger_snapshot: AsyncUnaryMethod[admin_pb2.TriggerSnapshotRequest, admin_pb2.TriggerSnapshotResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/TriggerSnapshot", admin_pb2.TriggerSnapshotRequest, admin_pb2.TriggerSnapshotResponse)
-        #: GetClock
+        #: GetClock: Roles: admin.
         self.get_clock: AsyncUnaryMethod[admin_pb2.GetClockRequest, admin_pb2.ClockResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/GetClock", admin_pb2.GetClockRequest, admin_pb2.ClockResponse)
-        #: SetClock: FAILED_PRECONDITION unless the server runs with --test-clock.
+        #: SetClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
         self.set_clock: AsyncUnaryMethod[admin_pb2.SetClockRequest, admin_pb2.ClockResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/SetClock", admin_pb2.SetClockRequest, admin_pb2.ClockResponse)
-        #: AdvanceClock: FAILED_PRECONDITION unless the server runs with --test-clock.
+        #: AdvanceClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
         self.advance_clock: AsyncUnaryMethod[admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/AdvanceClock", admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse)
 
@@ -104,79 +104,79 @@ class FindReviewerStub:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        #: UpsertBusiness: reviews-ingest, admin.
+        #: UpsertBusiness: Roles: reviews-ingest, admin.
         self.upsert_business: UnaryMethod[findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UpsertBusiness", findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse)
-        #: GetBusiness: business-portal, reviews-ingest, admin.
+        #: GetBusiness: Roles: business-portal, reviews-ingest, admin.
         self.get_business: UnaryMethod[findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetBusiness", findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse)
-        #: ListBusinesses: reviews-ingest, admin.
+        #: ListBusinesses: Roles: reviews-ingest, admin.
         self.list_businesses: UnaryMethod[findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListBusinesses", findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse)
-        #: UpsertReviewer: reviews-ingest, admin.
+        #: UpsertReviewer: Roles: reviews-ingest, admin.
         self.upsert_reviewer: UnaryMethod[findreviewer_pb2.UpsertReviewerRequest, findreviewer_pb2.UpsertReviewerResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UpsertReviewer", findreviewer_pb2.UpsertReviewerRequest, findreviewer_pb2.UpsertReviewerResponse)
-        #: GetReviewer: reviews-ingest, admin.
+        #: GetReviewer: Roles: reviews-ingest, admin.
         self.get_reviewer: UnaryMethod[findreviewer_pb2.GetReviewerRequest, findreviewer_pb2.GetReviewerResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetReviewer", findreviewer_pb2.GetReviewerRequest, findreviewer_pb2.GetReviewerResponse)
-        #: PublishReview: reviews-ingest, admin.
+        #: PublishReview: Roles: reviews-ingest, admin.
         self.publish_review: UnaryMethod[findreviewer_pb2.PublishReviewRequest, findreviewer_pb2.PublishReviewResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/PublishReview", findreviewer_pb2.PublishReviewRequest, findreviewer_pb2.PublishReviewResponse)
-        #: GetReview: business-portal, admin.
+        #: GetReview: Roles: business-portal, admin.
         self.get_review: UnaryMethod[findreviewer_pb2.GetReviewRequest, findreviewer_pb2.GetReviewResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetReview", findreviewer_pb2.GetReviewRequest, findreviewer_pb2.GetReviewResponse)
-        #: ListReviews
+        #: ListReviews: Roles: business-portal, admin.
         self.list_reviews: UnaryMethod[findreviewer_pb2.ListReviewsRequest, findreviewer_pb2.ListReviewsResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReviews", findreviewer_pb2.ListReviewsRequest, findreviewer_pb2.ListReviewsResponse)
-        #: GetIntroduction
+        #: GetIntroduction: Roles: business-portal, admin.
         self.get_introduction: UnaryMethod[findreviewer_pb2.GetIntroductionRequest, findreviewer_pb2.GetIntroductionResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetIntroduction", findreviewer_pb2.GetIntroductionRequest, findreviewer_pb2.GetIntroductionResponse)
-        #: AcknowledgeIntroduction
+        #: AcknowledgeIntroduction: Roles: business-portal, admin.
         self.acknowledge_introduction: UnaryMethod[findreviewer_pb2.AcknowledgeIntroductionRequest, findreviewer_pb2.AcknowledgeIntroductionResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/AcknowledgeIntroduction", findreviewer_pb2.AcknowledgeIntroductionRequest, findreviewer_pb2.AcknowledgeIntroductionResponse)
-        #: CreateInfoRequest
+        #: CreateInfoRequest: Roles: business-portal, admin.
         self.create_info_request: UnaryMethod[findreviewer_pb2.CreateInfoRequestRequest, findreviewer_pb2.CreateInfoRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/CreateInfoRequest", findreviewer_pb2.CreateInfoRequestRequest, findreviewer_pb2.CreateInfoRequestResponse)
-        #: GetInfoRequest
+        #: GetInfoRequest: Roles: business-portal, admin.
         self.get_info_request: UnaryMethod[findreviewer_pb2.GetInfoRequestRequest, findreviewer_pb2.GetInfoRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetInfoRequest", findreviewer_pb2.GetInfoRequestRequest, findreviewer_pb2.GetInfoRequestResponse)
-        #: ListInfoRequests
+        #: ListInfoRequests: Roles: business-portal, admin.
         self.list_info_requests: UnaryMethod[findreviewer_pb2.ListInfoRequestsRequest, findreviewer_pb2.ListInfoRequestsResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListInfoRequests", findreviewer_pb2.ListInfoRequestsRequest, findreviewer_pb2.ListInfoRequestsResponse)
-        #: GetTimeline
+        #: GetTimeline: Roles: business-portal, admin.
         self.get_timeline: UnaryMethod[findreviewer_pb2.GetTimelineRequest, findreviewer_pb2.GetTimelineResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetTimeline", findreviewer_pb2.GetTimelineRequest, findreviewer_pb2.GetTimelineResponse)
-        #: SendManualReminder
+        #: SendManualReminder: Roles: business-portal, admin.
         self.send_manual_reminder: UnaryMethod[findreviewer_pb2.SendManualReminderRequest, findreviewer_pb2.SendManualReminderResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/SendManualReminder", findreviewer_pb2.SendManualReminderRequest, findreviewer_pb2.SendManualReminderResponse)
-        #: WithdrawInfoRequest
+        #: WithdrawInfoRequest: Roles: business-portal, admin.
         self.withdraw_info_request: UnaryMethod[findreviewer_pb2.WithdrawInfoRequestRequest, findreviewer_pb2.WithdrawInfoRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/WithdrawInfoRequest", findreviewer_pb2.WithdrawInfoRequestRequest, findreviewer_pb2.WithdrawInfoRequestResponse)
-        #: OpenReply
+        #: OpenReply: Roles: business-portal, admin.
         self.open_reply: UnaryMethod[findreviewer_pb2.OpenReplyRequest, findreviewer_pb2.OpenReplyResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/OpenReply", findreviewer_pb2.OpenReplyRequest, findreviewer_pb2.OpenReplyResponse)
-        #: SetPublicReply
+        #: SetPublicReply: Roles: business-portal, admin.
         self.set_public_reply: UnaryMethod[findreviewer_pb2.SetPublicReplyRequest, findreviewer_pb2.SetPublicReplyResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/SetPublicReply", findreviewer_pb2.SetPublicReplyRequest, findreviewer_pb2.SetPublicReplyResponse)
-        #: DeletePublicReply
+        #: DeletePublicReply: Roles: business-portal, admin.
         self.delete_public_reply: UnaryMethod[findreviewer_pb2.DeletePublicReplyRequest, findreviewer_pb2.DeletePublicReplyResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeletePublicReply", findreviewer_pb2.DeletePublicReplyRequest, findreviewer_pb2.DeletePublicReplyResponse)
-        #: CreateReport
+        #: CreateReport: Roles: business-portal, admin.
         self.create_report: UnaryMethod[findreviewer_pb2.CreateReportRequest, findreviewer_pb2.CreateReportResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/CreateReport", findreviewer_pb2.CreateReportRequest, findreviewer_pb2.CreateReportResponse)
-        #: ListReports
+        #: ListReports: Roles: business-portal, admin.
         self.list_reports: UnaryMethod[findreviewer_pb2.ListReportsRequest, findreviewer_pb2.ListReportsResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReports", findreviewer_pb2.ListReportsRequest, findreviewer_pb2.ListReportsResponse)
-        #: ViewRequestByToken: consumer-site, admin.
+        #: ViewRequestByToken: Roles: consumer-site, admin.
         self.view_request_by_token: UnaryMethod[findreviewer_pb2.ViewRequestByTokenRequest, findreviewer_pb2.ViewRequestByTokenResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ViewRequestByToken", findreviewer_pb2.ViewRequestByTokenRequest, findreviewer_pb2.ViewRequestByTokenResponse)
-        #: ReplyToRequest
+        #: ReplyToRequest: Roles: consumer-site, admin.
         self.reply_to_request: UnaryMethod[findreviewer_pb2.ReplyToRequestRequest, findreviewer_pb2.ReplyToRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ReplyToRequest", findreviewer_pb2.ReplyToRequestRequest, findreviewer_pb2.ReplyToRequestResponse)
-        #: DeclineRequest
+        #: DeclineRequest: Roles: consumer-site, admin.
         self.decline_request: UnaryMethod[findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeclineRequest", findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse)
-        #: GetPublicReview
+        #: GetPublicReview: A public page: nothing in it is private, so any key may read it. Roles: admin, business-portal, consumer-site, reviews-ingest.
         self.get_public_review: UnaryMethod[findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetPublicReview", findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse)
 
@@ -188,79 +188,79 @@ class AsyncFindReviewerStub:
 
     def __init__(self, channel: AsyncChannel) -> None:
         self.channel = channel
-        #: UpsertBusiness: reviews-ingest, admin.
+        #: UpsertBusiness: Roles: reviews-ingest, admin.
         self.upsert_business: AsyncUnaryMethod[findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UpsertBusiness", findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse)
-        #: GetBusiness: business-portal, reviews-ingest, admin.
+        #: GetBusiness: Roles: business-portal, reviews-ingest, admin.
         self.get_business: AsyncUnaryMethod[findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetBusiness", findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse)
-        #: ListBusinesses: reviews-ingest, admin.
+        #: ListBusinesses: Roles: reviews-ingest, admin.
         self.list_businesses: AsyncUnaryMethod[findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListBusinesses", findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse)
-        #: UpsertReviewer: reviews-ingest, admin.
+        #: UpsertReviewer: Roles: reviews-ingest, admin.
         self.upsert_reviewer: AsyncUnaryMethod[findreviewer_pb2.UpsertReviewerRequest, findreviewer_pb2.UpsertReviewerResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UpsertReviewer", findreviewer_pb2.UpsertReviewerRequest, findreviewer_pb2.UpsertReviewerResponse)
-        #: GetReviewer: reviews-ingest, admin.
+        #: GetReviewer: Roles: reviews-ingest, admin.
         self.get_reviewer: AsyncUnaryMethod[findreviewer_pb2.GetReviewerRequest, findreviewer_pb2.GetReviewerResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetReviewer", findreviewer_pb2.GetReviewerRequest, findreviewer_pb2.GetReviewerResponse)
-        #: PublishReview: reviews-ingest, admin.
+        #: PublishReview: Roles: reviews-ingest, admin.
         self.publish_review: AsyncUnaryMethod[findreviewer_pb2.PublishReviewRequest, findreviewer_pb2.PublishReviewResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/PublishReview", findreviewer_pb2.PublishReviewRequest, findreviewer_pb2.PublishReviewResponse)
-        #: GetReview: business-portal, admin.
+        #: GetReview: Roles: business-portal, admin.
         self.get_review: AsyncUnaryMethod[findreviewer_pb2.GetReviewRequest, findreviewer_pb2.GetReviewResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetReview", findreviewer_pb2.GetReviewRequest, findreviewer_pb2.GetReviewResponse)
-        #: ListReviews
+        #: ListReviews: Roles: business-portal, admin.
         self.list_reviews: AsyncUnaryMethod[findreviewer_pb2.ListReviewsRequest, findreviewer_pb2.ListReviewsResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReviews", findreviewer_pb2.ListReviewsRequest, findreviewer_pb2.ListReviewsResponse)
-        #: GetIntroduction
+        #: GetIntroduction: Roles: business-portal, admin.
         self.get_introduction: AsyncUnaryMethod[findreviewer_pb2.GetIntroductionRequest, findreviewer_pb2.GetIntroductionResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetIntroduction", findreviewer_pb2.GetIntroductionRequest, findreviewer_pb2.GetIntroductionResponse)
-        #: AcknowledgeIntroduction
+        #: AcknowledgeIntroduction: Roles: business-portal, admin.
         self.acknowledge_introduction: AsyncUnaryMethod[findreviewer_pb2.AcknowledgeIntroductionRequest, findreviewer_pb2.AcknowledgeIntroductionResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/AcknowledgeIntroduction", findreviewer_pb2.AcknowledgeIntroductionRequest, findreviewer_pb2.AcknowledgeIntroductionResponse)
-        #: CreateInfoRequest
+        #: CreateInfoRequest: Roles: business-portal, admin.
         self.create_info_request: AsyncUnaryMethod[findreviewer_pb2.CreateInfoRequestRequest, findreviewer_pb2.CreateInfoRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/CreateInfoRequest", findreviewer_pb2.CreateInfoRequestRequest, findreviewer_pb2.CreateInfoRequestResponse)
-        #: GetInfoRequest
+        #: GetInfoRequest: Roles: business-portal, admin.
         self.get_info_request: AsyncUnaryMethod[findreviewer_pb2.GetInfoRequestRequest, findreviewer_pb2.GetInfoRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetInfoRequest", findreviewer_pb2.GetInfoRequestRequest, findreviewer_pb2.GetInfoRequestResponse)
-        #: ListInfoRequests
+        #: ListInfoRequests: Roles: business-portal, admin.
         self.list_info_requests: AsyncUnaryMethod[findreviewer_pb2.ListInfoRequestsRequest, findreviewer_pb2.ListInfoRequestsResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListInfoRequests", findreviewer_pb2.ListInfoRequestsRequest, findreviewer_pb2.ListInfoRequestsResponse)
-        #: GetTimeline
+        #: GetTimeline: Roles: business-portal, admin.
         self.get_timeline: AsyncUnaryMethod[findreviewer_pb2.GetTimelineRequest, findreviewer_pb2.GetTimelineResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetTimeline", findreviewer_pb2.GetTimelineRequest, findreviewer_pb2.GetTimelineResponse)
-        #: SendManualReminder
+        #: SendManualReminder: Roles: business-portal, admin.
         self.send_manual_reminder: AsyncUnaryMethod[findreviewer_pb2.SendManualReminderRequest, findreviewer_pb2.SendManualReminderResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/SendManualReminder", findreviewer_pb2.SendManualReminderRequest, findreviewer_pb2.SendManualReminderResponse)
-        #: WithdrawInfoRequest
+        #: WithdrawInfoRequest: Roles: business-portal, admin.
         self.withdraw_info_request: AsyncUnaryMethod[findreviewer_pb2.WithdrawInfoRequestRequest, findreviewer_pb2.WithdrawInfoRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/WithdrawInfoRequest", findreviewer_pb2.WithdrawInfoRequestRequest, findreviewer_pb2.WithdrawInfoRequestResponse)
-        #: OpenReply
+        #: OpenReply: Roles: business-portal, admin.
         self.open_reply: AsyncUnaryMethod[findreviewer_pb2.OpenReplyRequest, findreviewer_pb2.OpenReplyResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/OpenReply", findreviewer_pb2.OpenReplyRequest, findreviewer_pb2.OpenReplyResponse)
-        #: SetPublicReply
+        #: SetPublicReply: Roles: business-portal, admin.
         self.set_public_reply: AsyncUnaryMethod[findreviewer_pb2.SetPublicReplyRequest, findreviewer_pb2.SetPublicReplyResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/SetPublicReply", findreviewer_pb2.SetPublicReplyRequest, findreviewer_pb2.SetPublicReplyResponse)
-        #: DeletePublicReply
+        #: DeletePublicReply: Roles: business-portal, admin.
         self.delete_public_reply: AsyncUnaryMethod[findreviewer_pb2.DeletePublicReplyRequest, findreviewer_pb2.DeletePublicReplyResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeletePublicReply", findreviewer_pb2.DeletePublicReplyRequest, findreviewer_pb2.DeletePublicReplyResponse)
-        #: CreateReport
+        #: CreateReport: Roles: business-portal, admin.
         self.create_report: AsyncUnaryMethod[findreviewer_pb2.CreateReportRequest, findreviewer_pb2.CreateReportResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/CreateReport", findreviewer_pb2.CreateReportRequest, findreviewer_pb2.CreateReportResponse)
-        #: ListReports
+        #: ListReports: Roles: business-portal, admin.
         self.list_reports: AsyncUnaryMethod[findreviewer_pb2.ListReportsRequest, findreviewer_pb2.ListReportsResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReports", findreviewer_pb2.ListReportsRequest, findreviewer_pb2.ListReportsResponse)
-        #: ViewRequestByToken: consumer-site, admin.
+        #: ViewRequestByToken: Roles: consumer-site, admin.
         self.view_request_by_token: AsyncUnaryMethod[findreviewer_pb2.ViewRequestByTokenRequest, findreviewer_pb2.ViewRequestByTokenResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ViewRequestByToken", findreviewer_pb2.ViewRequestByTokenRequest, findreviewer_pb2.ViewRequestByTokenResponse)
-        #: ReplyToRequest
+        #: ReplyToRequest: Roles: consumer-site, admin.
         self.reply_to_request: AsyncUnaryMethod[findreviewer_pb2.ReplyToRequestRequest, findreviewer_pb2.ReplyToRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ReplyToRequest", findreviewer_pb2.ReplyToRequestRequest, findreviewer_pb2.ReplyToRequestResponse)
-        #: DeclineRequest
+        #: DeclineRequest: Roles: consumer-site, admin.
         self.decline_request: AsyncUnaryMethod[findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeclineRequest", findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse)
-        #: GetPublicReview
+        #: GetPublicReview: A public page: nothing in it is private, so any key may read it. Roles: admin, business-portal, consumer-site, reviews-ingest.
         self.get_public_review: AsyncUnaryMethod[findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetPublicReview", findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse)
 
@@ -275,7 +275,7 @@ class HealthStub:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        #: Check
+        #: Check: Roles: none (no key needed).
         self.check: UnaryMethod[health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse] = UnaryMethod(
             channel, "findreviewer.v1.Health/Check", health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse)
 
@@ -290,7 +290,7 @@ class AsyncHealthStub:
 
     def __init__(self, channel: AsyncChannel) -> None:
         self.channel = channel
-        #: Check
+        #: Check: Roles: none (no key needed).
         self.check: AsyncUnaryMethod[health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Health/Check", health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse)
 
@@ -305,10 +305,10 @@ class ServerInfoServiceStub:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        #: GetServerInfo
+        #: GetServerInfo: Roles: admin, business-portal, consumer-site, reviews-ingest.
         self.get_server_info: UnaryMethod[info_pb2.GetServerInfoRequest, info_pb2.ServerInfo] = UnaryMethod(
             channel, "findreviewer.v1.ServerInfoService/GetServerInfo", info_pb2.GetServerInfoRequest, info_pb2.ServerInfo)
-        #: DescribeType
+        #: DescribeType: Roles: admin, business-portal, consumer-site, reviews-ingest.
         self.describe_type: UnaryMethod[info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse] = UnaryMethod(
             channel, "findreviewer.v1.ServerInfoService/DescribeType", info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse)
 
@@ -323,10 +323,10 @@ class AsyncServerInfoServiceStub:
 
     def __init__(self, channel: AsyncChannel) -> None:
         self.channel = channel
-        #: GetServerInfo
+        #: GetServerInfo: Roles: admin, business-portal, consumer-site, reviews-ingest.
         self.get_server_info: AsyncUnaryMethod[info_pb2.GetServerInfoRequest, info_pb2.ServerInfo] = AsyncUnaryMethod(
             channel, "findreviewer.v1.ServerInfoService/GetServerInfo", info_pb2.GetServerInfoRequest, info_pb2.ServerInfo)
-        #: DescribeType
+        #: DescribeType: Roles: admin, business-portal, consumer-site, reviews-ingest.
         self.describe_type: AsyncUnaryMethod[info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.ServerInfoService/DescribeType", info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse)
 
