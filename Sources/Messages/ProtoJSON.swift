@@ -21,10 +21,10 @@ public enum ProtoJSON {
         let layout = try self.layout(named: typeName)
         do {
             return try wireBytes.withUnsafeBytes { buffer in
-                try EmbeddedNULCheck.check(buffer, layout)
-                return try CMessage.withUnpacked(layout, buffer, budget: MessageLimits.defaultBudget(forInputSize: buffer.count)) {
+                try CMessage.withUnpacked(layout, buffer, budget: MessageLimits.defaultBudget(forInputSize: buffer.count)) {
                     (pointer) throws(MessageError) in
-                    self.value(of: pointer, layout: layout, emitDefaults: emitDefaults).serialized(pretty: pretty)
+                    try EmbeddedNULCheck.check(buffer, layout)
+                    return self.value(of: pointer, layout: layout, emitDefaults: emitDefaults).serialized(pretty: pretty)
                 }
             }
         } catch {

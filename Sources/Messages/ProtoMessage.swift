@@ -60,10 +60,12 @@ extension ProtoMessage {
     /// (by default ``MessageLimits/defaultBudget(forInputSize:)``). A string holding a NUL is
     /// refused (``MessageError/Code/invalidValue``, naming the field), never cut at the NUL.
     public init(serializedBytes bytes: UnsafeRawBufferPointer, budget: Int? = nil) throws(MessageError) {
-        try EmbeddedNULCheck.check(bytes, Self.layout)
         let budget = budget ?? MessageLimits.defaultBudget(forInputSize: bytes.count)
         self = try CMessage.withUnpacked(Self.layout, bytes, budget: budget) { (pointer) throws(MessageError) in
-            try CMessage.decode(Self.self, from: pointer)
+            // After protobuf-c accepted the bytes within the budget: the walk then costs no more
+            // than the unpack did, and bytes protobuf-c refuses are never walked.
+            try EmbeddedNULCheck.check(bytes, Self.layout)
+            return try CMessage.decode(Self.self, from: pointer)
         }
     }
 
