@@ -18,6 +18,10 @@ extension DomainState {
             try Validation.text(reviewer.displayName, field: "reviewer.displayName", maximum: Limits.displayName, required: true)
             try Validation.email(reviewer.email, field: "reviewer.email")
             try Validation.text(reviewer.locale, field: "reviewer.locale", maximum: Limits.locale)
+            if let erasedAt = self.reviewers[reviewer.id]?.erasedAt { throw Self.erased(reviewer.id, at: erasedAt) }
+            // Erasure belongs to the admin, not to the pipeline.
+            var reviewer = reviewer
+            reviewer.erasedAt = nil
             return self.reviewers[reviewer.id] == reviewer ? [] : [.reviewerUpserted(reviewer)]
 
         case .publishReview(var review):
@@ -27,11 +31,16 @@ extension DomainState {
             guard self.businesses[review.businessId] != nil else {
                 throw .invalid("review.businessId", "no business \"\(review.businessId)\": upsert the business first")
             }
-            guard self.reviewers[review.reviewerId] != nil else {
+            guard let reviewer = self.reviewers[review.reviewerId] else {
                 throw .invalid("review.reviewerId", "no reviewer \"\(review.reviewerId)\": upsert the reviewer first")
             }
+            if let erasedAt = reviewer.erasedAt { throw Self.erased(reviewer.id, at: erasedAt) }
             if let existing = self.reviews[review.id], existing.businessId != review.businessId {
                 throw .invalid("review.businessId", "review \"\(review.id)\" belongs to another business; a review cannot move")
+            }
+            // Requests, blocks and erasure follow a review's reviewer: it cannot change either.
+            if let existing = self.reviews[review.id], existing.reviewerId != review.reviewerId {
+                throw .invalid("review.reviewerId", "review \"\(review.id)\" was written by another reviewer; its author cannot change")
             }
             guard (1...5).contains(review.rating) else { throw .invalid("review.rating", "must be 1 to 5, not \(review.rating)") }
             try Validation.text(review.title, field: "review.title", maximum: Limits.reviewTitle)
@@ -62,6 +71,7 @@ extension DomainState {
                 throw .precondition(
                     .requestAlreadyOpen, "review \(request.reviewId) has a newer open request (\(open.id)); it cannot be reopened now")
             }
+            guard self.isContactable(businessId: businessId, reviewerId: request.reviewerId) else { throw .notContactable }
             return [
                 .manualReminderSent(
                     requestId: requestId, at: now, deadline: now + Schedule.replyWindow, outboxId: self.nextOutboxId(0))
@@ -79,7 +89,14 @@ extension DomainState {
             guard request.status == .answered else {
                 throw .precondition(.replyNotAvailable, "request \(requestId) is \(request.status.rawValue); there is no reply to open")
             }
-            return request.openedAt == nil ? [.replyOpened(requestId: requestId, at: now)] : []
+            guard request.openedAt == nil else { return [] }
+            // At the end of retention the details are gone, even before the timer erased them.
+            if let erasedAt = request.replyErasedAt ?? self.replyErasureDue(request).flatMap({ $0 <= now ? $0 : nil }) {
+                throw .precondition(
+                    .replyNotAvailable,
+                    "the details of request \(requestId)'s reply were removed on \(CivilTime.iso8601(erasedAt)); only its time remains")
+            }
+            return [.replyOpened(requestId: requestId, at: now)]
 
         case .setPublicReply(let businessId, let reviewId, let text):
             _ = try self.review(reviewId, of: businessId)
@@ -113,11 +130,58 @@ extension DomainState {
             let request = try self.pendingRequest(token: token, now: now)
             try Self.validateReply(reply, for: request)
             reply.repliedAt = now
-            return [.requestAnswered(requestId: request.id, reply: reply, outboxId: self.nextOutboxId(0))]
+            return [.requestAnswered(requestId: request.id, reply: reply, outboxId: self.businessOutboxId(request, 0))]
 
         case .decline(let token):
             let request = try self.pendingRequest(token: token, now: now)
-            return [.requestDeclined(requestId: request.id, at: now, outboxId: self.nextOutboxId(0))]
+            return [.requestDeclined(requestId: request.id, at: now, outboxId: self.businessOutboxId(request, 0))]
+
+        case .blockBusiness(let token):
+            let request = try self.linkedRequest(token: token)
+            guard self.block(businessId: request.businessId, reviewerId: request.reviewerId) == nil else { return [] }
+            var events = self.closePending(businessId: request.businessId, reviewerId: request.reviewerId, now: now)
+            let block = ReviewerBlock(reviewerId: request.reviewerId, businessId: request.businessId, blockedAt: now, requestId: request.id)
+            events.append(.businessBlocked(block, outboxId: self.nextOutboxId(Self.emailCount(events))))
+            return events
+
+        case .unblockBusiness(let token):
+            let request = try self.linkedRequest(token: token)
+            guard self.block(businessId: request.businessId, reviewerId: request.reviewerId) != nil else { return [] }
+            return [
+                .businessUnblocked(
+                    reviewerId: request.reviewerId, businessId: request.businessId, at: now, requestId: request.id,
+                    outboxId: self.nextOutboxId(0))
+            ]
+
+        case .unblockBusinessForReviewer(let businessId, let reviewerId):
+            _ = try self.business(businessId)
+            _ = try self.getReviewer(reviewerId)
+            guard let block = self.block(businessId: businessId, reviewerId: reviewerId) else { return [] }
+            return [
+                .businessUnblocked(
+                    reviewerId: reviewerId, businessId: businessId, at: now, requestId: block.requestId, outboxId: self.nextOutboxId(0))
+            ]
+
+        case .eraseReviewer(let reviewerId):
+            let reviewer = try self.getReviewer(reviewerId)
+            guard reviewer.erasedAt == nil else { return [] }
+            // One pass over the reviews (no index by reviewer: it would cost memory on every
+            // review for a rare admin call); the event carries what it found.
+            var reviewIds: [String] = []
+            for row in 0..<self.reviews.count where self.reviews[row: Row(row)].reviewerId == reviewerId {
+                reviewIds.append(self.reviews[row: Row(row)].id)
+            }
+            // Requests whose window closed expire first, at their deadline, as the timer would
+            // have done; the others run to their deadline without reminders.
+            var events: [DomainEvent] = []
+            for reviewId in reviewIds {
+                guard let pending = self.pendingRequest(ofReview: reviewId), !pending.acceptsReply(at: now) else { continue }
+                events.append(
+                    .requestExpired(
+                        requestId: pending.id, at: pending.deadline, outboxId: self.businessOutboxId(pending, Self.emailCount(events))))
+            }
+            events.append(.reviewerErased(reviewerId: reviewerId, at: now, reviewIds: reviewIds))
+            return events
 
         case .sendAutomaticReminder(let requestId, let dueAt):
             guard let request = self.requests[requestId], request.status == .pending,
@@ -128,12 +192,71 @@ extension DomainState {
         case .expire(let requestId, let dueAt):
             guard let request = self.requests[requestId], request.status == .pending, dueAt == request.deadline, dueAt <= now
             else { return [] }
-            return [.requestExpired(requestId: requestId, at: dueAt, outboxId: self.nextOutboxId(0))]
+            return [.requestExpired(requestId: requestId, at: dueAt, outboxId: self.businessOutboxId(request, 0))]
+
+        case .eraseReplyDetails(let requestId, let dueAt):
+            guard let request = self.requests[requestId], self.replyErasureDue(request) == dueAt, dueAt <= now else { return [] }
+            return [.replyDetailsErased(requestId: requestId, at: dueAt)]
 
         case .markDelivered(let outboxId):
             guard let entry = self.outbox[outboxId] else { throw .notFound("outbox entry", outboxId) }
-            return entry.deliveredAt == nil ? [.outboxDelivered(outboxId: outboxId, at: now)] : []
+            // A cancelled entry stays cancelled (a delivery racing the erasure is not recorded).
+            return entry.isPending ? [.outboxDelivered(outboxId: outboxId, at: now)] : []
         }
+    }
+
+    /// Ends the business's pending requests to the reviewer, oldest first: declined at `now`, or
+    /// expired at its deadline when its window has already closed (the timer has not got to it).
+    private func closePending(businessId: String, reviewerId: String, now: UnixSeconds) -> [DomainEvent] {
+        var events: [DomainEvent] = []
+        for row in self.pendingRequests(businessId: businessId, reviewerId: reviewerId) {
+            let request = self.requests[row: row]
+            let outboxId = self.businessOutboxId(request, Self.emailCount(events))
+            events.append(
+                request.acceptsReply(at: now)
+                    ? .requestDeclined(requestId: request.id, at: now, outboxId: outboxId)
+                    : .requestExpired(requestId: request.id, at: request.deadline, outboxId: outboxId))
+        }
+        return events
+    }
+
+    /// How many outbox entries `events` write (for the ids of the ones after them).
+    static func emailCount(_ events: [DomainEvent]) -> Int {
+        events.count { event in
+            switch event {
+            case .requestCreated(let created): return !created.outboxId.isEmpty
+            case .automaticReminderSent(_, _, let id), .manualReminderSent(_, _, _, let id), .requestAnswered(_, _, let id),
+                .requestDeclined(_, _, let id), .requestExpired(_, _, let id), .businessBlocked(_, let id),
+                .businessUnblocked(_, _, _, _, let id):
+                return !id.isEmpty
+            default: return false
+            }
+        }
+    }
+
+    /// The outbox id of an email to the business about `request`, or empty when it skips them.
+    func businessOutboxId(_ request: InfoRequest, _ offset: Int) -> String {
+        request.skipBusinessEmails ? "" : self.nextOutboxId(offset)
+    }
+
+    /// The fair-use rule (DESIGN.md §9): at most the plan's number of requests created in any
+    /// 24 hours. Rows are in creation order, so the request `limit` places back from the newest
+    /// decides: O(1), whatever the business's history.
+    private func checkRequestLimit(_ business: Business, now: UnixSeconds) throws(DomainError) {
+        let limit = self.settings.maxRequestsPerDay(business.plan)
+        guard let rows = self.requestsByBusiness[business.id], rows.count >= limit else { return }
+        let oldestCounted = self.requests[row: rows[rows.count - limit]].createdAt
+        guard oldestCounted > now - Schedule.fairUseWindow else { return }
+        let retryAt = oldestCounted + Schedule.fairUseWindow
+        throw DomainError(
+            .resourceExhausted,
+            "business \(business.id) has created \(limit) requests in the last 24 hours, the fair-use limit of its "
+                + "\(business.plan.rawValue) plan; the next request is possible at \(CivilTime.iso8601(retryAt))",
+            reason: .requestLimitReached, detail: String(retryAt), retryAt: retryAt)
+    }
+
+    static func erased(_ reviewerId: String, at: UnixSeconds) -> DomainError {
+        .precondition(.reviewerErased, "reviewer \(reviewerId) was erased on \(CivilTime.iso8601(at)); the id cannot be used again")
     }
 
     private func executeCreate(_ create: DomainCommand.CreateRequest, now: UnixSeconds) throws(DomainError) -> [DomainEvent] {
@@ -142,6 +265,7 @@ extension DomainState {
             try Validation.text(key, field: "idempotencyKey", maximum: Limits.idempotencyKey, required: true)
             if self.idempotency[Self.idempotencyIndex(create.businessId, key)] != nil { return [] }
         }
+        try self.checkRequestLimit(business, now: now)
         let review = try self.review(create.reviewId, of: create.businessId)
         guard review.source.isEligibleForFindReviewer else {
             throw .precondition(
@@ -158,6 +282,7 @@ extension DomainState {
         if let open = self.pendingRequest(ofReview: review.id) {
             throw .precondition(.requestAlreadyOpen, "review \(review.id) already has an open request (\(open.id)); wait for it or withdraw it")
         }
+        guard self.isContactable(businessId: create.businessId, reviewerId: review.reviewerId) else { throw .notContactable }
         try Validation.text(create.message, field: "message", maximum: Limits.requestMessage, required: true, multiLine: true)
         guard !create.requestedFields.isEmpty else { throw .invalid("requestedFields", "ask for at least one detail") }
         guard Set(create.requestedFields).count == create.requestedFields.count else {
@@ -176,7 +301,8 @@ extension DomainState {
             reviewerId: review.reviewerId, message: create.message, requestedFields: create.requestedFields.sorted(),
             referenceLabel: create.referenceLabel, token: create.token, at: now,
             acknowledgesIntroduction: create.acknowledgeIntroduction && business.introAcknowledgedAt == nil,
-            idempotencyKey: create.idempotencyKey, outboxId: self.nextOutboxId(0))
+            idempotencyKey: create.idempotencyKey, outboxId: self.nextOutboxId(0),
+            skipBusinessEmails: create.skipBusinessNotificationEmail)
         return [.requestCreated(created)]
     }
 
@@ -228,6 +354,16 @@ extension DomainState {
         }
         return request
     }
+
+    /// The request behind a link that still works: any status but withdrawn (NOT_FOUND, as for
+    /// viewing it).
+    func linkedRequest(token: String) throws(DomainError) -> InfoRequest {
+        let request = try self.request(token: token)
+        guard request.status != .withdrawn else { throw Self.withdrawnLink }
+        return request
+    }
+
+    static let withdrawnLink = DomainError(.notFound, "no information request for this link; it may have been withdrawn")
 
     /// The request bound to `token`; an unknown token is NOT_FOUND. The final comparison is
     /// constant-time so response timing does not help guess a token.

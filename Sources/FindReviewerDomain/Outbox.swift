@@ -12,11 +12,15 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
     case declined
     /// To the business: the window closed without an answer.
     case expired
+    /// To the reviewer: confirms they will not be contacted by the business again, with the link to lift it.
+    case businessBlocked
+    /// To the reviewer: the business may contact them again.
+    case businessUnblocked
 
     /// Whether the reviewer (rather than the business) receives it.
     public var isForReviewer: Bool {
         switch self {
-        case .requestToReviewer, .automaticReminder, .manualReminder: return true
+        case .requestToReviewer, .automaticReminder, .manualReminder, .businessBlocked, .businessUnblocked: return true
         case .replyReceived, .declined, .expired: return false
         }
     }
@@ -31,13 +35,23 @@ public struct OutboxEntry: Sendable, Equatable, TableRow {
     public var createdAt: UnixSeconds
     /// Set once a transport accepted the email.
     public var deliveredAt: UnixSeconds?
+    /// Set when the email was dropped before delivery (its recipient, a reviewer, was erased);
+    /// it is then never sent.
+    public var cancelledAt: UnixSeconds?
 
     /// Creates an entry.
-    public init(id: String, kind: NotificationKind, requestId: String, createdAt: UnixSeconds, deliveredAt: UnixSeconds? = nil) {
+    public init(
+        id: String, kind: NotificationKind, requestId: String, createdAt: UnixSeconds, deliveredAt: UnixSeconds? = nil,
+        cancelledAt: UnixSeconds? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.requestId = requestId
         self.createdAt = createdAt
         self.deliveredAt = deliveredAt
+        self.cancelledAt = cancelledAt
     }
+
+    /// Still to be sent: neither delivered nor cancelled.
+    public var isPending: Bool { self.deliveredAt == nil && self.cancelledAt == nil }
 }

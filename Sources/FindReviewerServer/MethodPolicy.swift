@@ -62,6 +62,12 @@ public struct MethodPolicy: Sendable, Equatable {
             ("ReplyToRequest", write(consumer)),
             ("DeclineRequest", write(consumer)),
             ("GetPublicReview", read([.consumerSite, .businessPortal, .admin])),
+            // Repeating a block, an unblock or an erasure changes nothing more.
+            ("BlockBusiness", write(consumer, idempotent: true)),
+            ("UnblockBusiness", write(consumer, idempotent: true)),
+            ("UnblockBusinessForReviewer", write([.admin], idempotent: true)),
+            ("ListReviewerBlocks", read([.admin])),
+            ("EraseReviewer", write([.admin], idempotent: true)),
         ]
         for (name, policy) in methods { table[service + name] = policy }
         return table
