@@ -199,7 +199,7 @@ struct SnapshotItemReader {
             case 18:
                 timeline.append(try Self.timelineEntry(try reader.message(type)))
             case 19: idempotencyKey = try reader.string(type)
-            case 20: skipBusinessEmails = try reader.uint64(type) != 0
+            case 20: skipBusinessEmails = UInt32(truncatingIfNeeded: try reader.uint64(type)) & StorageMapping.skipBusinessEmailsFlag != 0
             case 21: replyErasedAt = try reader.int64(type)
             case 22: replyErasure = try reader.int32(type)
             case 23: reviewerErasedAt = try reader.int64(type)

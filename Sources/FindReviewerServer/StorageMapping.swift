@@ -228,6 +228,9 @@ enum StorageMapping {
             note: stored.note, repliedAt: stored.repliedAt)
     }
 
+    /// `StoredRequest.flags` bit 0.
+    static let skipBusinessEmailsFlag: UInt32 = 1
+
     static func request(_ request: FindReviewerDomain.InfoRequest, idempotencyKey: String?) -> StoredRequest {
         StoredRequest(
             id: request.id, businessId: request.businessId, reviewId: request.reviewId, reviewerId: request.reviewerId,
@@ -238,7 +241,7 @@ enum StorageMapping {
             reply: request.reply.map(self.reply), openedAt: request.openedAt ?? 0, closedAt: request.closedAt ?? 0,
             token: request.token,
             timeline: request.timeline.map { StoredTimelineEntry(at: $0.at, kind: WireMapping.timelineKind($0.kind)) },
-            idempotencyKey: idempotencyKey ?? "", skipBusinessEmails: request.skipBusinessEmails,
+            idempotencyKey: idempotencyKey ?? "", flags: request.skipBusinessEmails ? Self.skipBusinessEmailsFlag : 0,
             replyErasedAt: request.replyErasedAt ?? 0, replyErasure: request.replyErasure.map(self.erasure) ?? .unspecified,
             reviewerErasedAt: request.reviewerErasedAt ?? 0)
     }
@@ -253,7 +256,7 @@ enum StorageMapping {
             manualReminderAt: self.optional(stored.manualReminderAt), reply: stored.reply.map(self.reply),
             openedAt: self.optional(stored.openedAt), closedAt: self.optional(stored.closedAt), token: stored.token,
             timeline: try stored.timeline.map { FindReviewerDomain.TimelineEntry(at: $0.at, kind: try self.timelineKind($0.kind)) },
-            skipBusinessEmails: stored.skipBusinessEmails, replyErasedAt: self.optional(stored.replyErasedAt),
+            skipBusinessEmails: stored.flags & Self.skipBusinessEmailsFlag != 0, replyErasedAt: self.optional(stored.replyErasedAt),
             replyErasure: self.erasure(stored.replyErasure), reviewerErasedAt: self.optional(stored.reviewerErasedAt))
         return .request(request, idempotencyKey: stored.idempotencyKey.isEmpty ? nil : stored.idempotencyKey)
     }

@@ -4522,8 +4522,8 @@ public struct StoredRequest: ProtoMessage {
     public var timeline: [StoredTimelineEntry]
     /// `string idempotency_key = 19`
     public var idempotencyKey: String
-    /// `bool skip_business_emails = 20`
-    public var skipBusinessEmails: Bool
+    /// `uint32 flags = 20`
+    public var flags: UInt32
     /// `int64 reply_erased_at = 21`
     public var replyErasedAt: Int64
     /// `findreviewer.v1.ReplyErasureReason reply_erasure = 22`
@@ -4552,7 +4552,7 @@ public struct StoredRequest: ProtoMessage {
         token: String = "",
         timeline: [StoredTimelineEntry] = [],
         idempotencyKey: String = "",
-        skipBusinessEmails: Bool = false,
+        flags: UInt32 = 0,
         replyErasedAt: Int64 = 0,
         replyErasure: ReplyErasureReason = .unspecified,
         reviewerErasedAt: Int64 = 0
@@ -4576,7 +4576,7 @@ public struct StoredRequest: ProtoMessage {
         self.token = token
         self.timeline = timeline
         self.idempotencyKey = idempotencyKey
-        self.skipBusinessEmails = skipBusinessEmails
+        self.flags = flags
         self.replyErasedAt = replyErasedAt
         self.replyErasure = replyErasure
         self.reviewerErasedAt = reviewerErasedAt
@@ -4603,7 +4603,7 @@ public struct StoredRequest: ProtoMessage {
         self.token = try reader(17)
         self.timeline = try reader(18)
         self.idempotencyKey = try reader(19)
-        self.skipBusinessEmails = try reader(20)
+        self.flags = try reader(20)
         self.replyErasedAt = try reader(21)
         self.replyErasure = try reader(22)
         self.reviewerErasedAt = try reader(23)
@@ -4630,7 +4630,7 @@ public struct StoredRequest: ProtoMessage {
         try writer(17, self.token)
         try writer(18, self.timeline)
         try writer(19, self.idempotencyKey)
-        try writer(20, self.skipBusinessEmails)
+        try writer(20, self.flags)
         try writer(21, self.replyErasedAt)
         try writer(22, self.replyErasure)
         try writer(23, self.reviewerErasedAt)
@@ -4657,7 +4657,7 @@ public struct StoredRequest: ProtoMessage {
         case token = 17
         case timeline = 18
         case idempotencyKey = 19
-        case skipBusinessEmails = 20
+        case flags = 20
         case replyErasedAt = 21
         case replyErasure = 22
         case reviewerErasedAt = 23

@@ -1951,12 +1951,12 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_request__field_de
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "skip_business_emails",
+    "flags",
     20,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_BOOL,
+    PROTOBUF_C_TYPE_UINT32,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredRequest, skip_business_emails),
+    offsetof(Findreviewer__V1__StoredRequest, flags),
     NULL,
     NULL,
     0,             /* flags */
@@ -2005,6 +2005,7 @@ static const unsigned findreviewer__v1__stored_request__field_indices_by_name[] 
   15,   /* field[15] = closed_at */
   8,   /* field[8] = created_at */
   10,   /* field[10] = deadline */
+  19,   /* field[19] = flags */
   0,   /* field[0] = id */
   18,   /* field[18] = idempotency_key */
   12,   /* field[12] = manual_reminder_at */
@@ -2018,7 +2019,6 @@ static const unsigned findreviewer__v1__stored_request__field_indices_by_name[] 
   2,   /* field[2] = review_id */
   22,   /* field[22] = reviewer_erased_at */
   3,   /* field[3] = reviewer_id */
-  19,   /* field[19] = skip_business_emails */
   7,   /* field[7] = status */
   17,   /* field[17] = timeline */
   16,   /* field[16] = token */

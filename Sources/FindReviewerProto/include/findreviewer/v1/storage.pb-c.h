@@ -484,7 +484,11 @@ struct  Findreviewer__V1__StoredRequest
    * Max 128 bytes; empty: none.
    */
   char *idempotency_key;
-  protobuf_c_boolean skip_business_emails;
+  /*
+   * Bit 0 (value 1): no emails to the business about this request. Other bits are 0.
+   * (Not a bool: the snapshot reader and protobuf-c agree on integers whatever the wire type.)
+   */
+  uint32_t flags;
   /*
    * 0: the reply's details are kept (or there is no reply).
    */
