@@ -381,9 +381,12 @@ public struct DomainState: Sendable {
 
     /// When the details of an answered request's reply are erased, while they are still kept:
     /// ``DomainSettings/replyRetention`` after the answer (answering ends a request for good).
+    /// Never before the reply was opened: opening is refused from the due time on, so that only
+    /// matters when a shorter setting came into force after the opening, and it keeps the timeline
+    /// in order.
     func replyErasureDue(_ request: InfoRequest) -> UnixSeconds? {
         guard request.status == .answered, request.hasRetainedReply, let reply = request.reply else { return nil }
-        return reply.repliedAt + self.settings.replyRetention
+        return max(reply.repliedAt + self.settings.replyRetention, request.openedAt ?? reply.repliedAt)
     }
 
     /// Files the request in `row` under its next due time, if it has one.

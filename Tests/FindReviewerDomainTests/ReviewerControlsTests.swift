@@ -240,6 +240,30 @@ struct RetentionTests {
         #expect(try world.state.businessView(requestId: id, businessId: "acme").notice.contains("7 dagar"))
     }
 
+    @Test("a shorter retention at the next start erases what is overdue on the first pass, never before the reply was opened")
+    func shorterSettingAtRestart() throws {
+        var world = makeWorld()
+        let (opened, openedToken) = world.create()
+        let (kept, keptToken) = world.create(review: "r-invited")
+        world.must(.reply(token: openedToken, ReviewerReply(note: "x")))
+        world.must(.reply(token: keptToken, ReviewerReply(note: "y")))
+        world.now = World.t0 + 10 * World.day
+        world.must(.openReply(businessId: "acme", requestId: opened))
+        // Restarted with 7 days instead of 90, on day 20.
+        var restorer = SnapshotRestorer(settings: DomainSettings(replyRetention: 7 * World.day))
+        world.state.forEachSnapshotItem { restorer.add($0) }
+        var restarted = World(settings: DomainSettings(replyRetention: 7 * World.day))
+        restarted.state = restorer.finish()
+        let events = restarted.advance(to: World.t0 + 20 * World.day)
+        // Each at its due time under the new setting, in time order; the opened one not before its opening.
+        #expect(events == [
+            .replyDetailsErased(requestId: kept, at: World.t0 + 7 * World.day),
+            .replyDetailsErased(requestId: opened, at: World.t0 + 10 * World.day),
+        ])
+        let timeline = try #require(restarted.state.request(id: opened)).timeline
+        #expect(timeline.map(\.at) == timeline.map(\.at).sorted())
+    }
+
     @Test("opening a reply after its retention ended is refused, even before the timer erased it")
     func openAfterRetention() throws {
         var world = makeWorld()
