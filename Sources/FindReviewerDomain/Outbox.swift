@@ -31,27 +31,46 @@ public struct OutboxEntry: Sendable, Equatable, TableRow {
     /// Stable id (also the email's Message-ID), assigned when the transition happens.
     public var id: String
     public var kind: NotificationKind
+    /// Whether `closedAt` is a cancellation rather than a delivery (a flag in the padding after
+    /// `kind`: an entry stays 64 bytes).
+    private var cancelled: Bool
     public var requestId: String
     public var createdAt: UnixSeconds
-    /// Set once a transport accepted the email.
-    public var deliveredAt: UnixSeconds?
-    /// Set when the email was dropped before delivery (its recipient, a reviewer, was erased);
-    /// it is then never sent.
-    public var cancelledAt: UnixSeconds?
+    /// When the entry was delivered or cancelled.
+    private var closedAt: UnixSeconds?
 
-    /// Creates an entry.
+    /// Creates an entry (a cancellation wins over a delivery: an entry is one or the other).
     public init(
         id: String, kind: NotificationKind, requestId: String, createdAt: UnixSeconds, deliveredAt: UnixSeconds? = nil,
         cancelledAt: UnixSeconds? = nil
     ) {
         self.id = id
         self.kind = kind
+        self.cancelled = cancelledAt != nil
         self.requestId = requestId
         self.createdAt = createdAt
-        self.deliveredAt = deliveredAt
-        self.cancelledAt = cancelledAt
+        self.closedAt = cancelledAt ?? deliveredAt
+    }
+
+    /// Set once a transport accepted the email.
+    public var deliveredAt: UnixSeconds? {
+        get { self.cancelled ? nil : self.closedAt }
+        set {
+            self.closedAt = newValue
+            self.cancelled = false
+        }
+    }
+
+    /// Set when the email was dropped before delivery (its recipient, a reviewer, was erased);
+    /// it is then never sent.
+    public var cancelledAt: UnixSeconds? {
+        get { self.cancelled ? self.closedAt : nil }
+        set {
+            self.closedAt = newValue
+            self.cancelled = newValue != nil
+        }
     }
 
     /// Still to be sent: neither delivered nor cancelled.
-    public var isPending: Bool { self.deliveredAt == nil && self.cancelledAt == nil }
+    public var isPending: Bool { self.closedAt == nil }
 }

@@ -543,3 +543,24 @@ struct ViewTextTests {
         #expect(CivilTime.iso8601(951_782_405) == "2000-02-29T00:00:05Z")
     }
 }
+
+@Suite("What the reviewer's controls cost per entity")
+struct LayoutTests {
+    @Test("a request and an email are as large as before issue 22 (168 and 64 bytes); a reviewer grows by 8 bytes")
+    func strides() {
+        #expect(MemoryLayout<InfoRequest>.stride == 168)
+        #expect(MemoryLayout<OutboxEntry>.stride == 64)
+        #expect(MemoryLayout<Reviewer>.stride == 72)
+    }
+
+    @Test("an email is delivered or cancelled, never both")
+    func deliveredOrCancelled() {
+        var entry = OutboxEntry(id: "out_00000001", kind: .requestToReviewer, requestId: "req_00000001", createdAt: 1)
+        #expect(entry.isPending)
+        entry.cancelledAt = 5
+        #expect(entry.cancelledAt == 5 && entry.deliveredAt == nil && !entry.isPending)
+        entry.deliveredAt = 6
+        #expect(entry.deliveredAt == 6 && entry.cancelledAt == nil)
+        #expect(OutboxEntry(id: "x", kind: .declined, requestId: "r", createdAt: 1, deliveredAt: 2, cancelledAt: 3).cancelledAt == 3)
+    }
+}
