@@ -31,7 +31,10 @@ public enum DomainCommand: Sendable, Equatable {
     case unblockBusinessForReviewer(businessId: String, reviewerId: String)
     /// Erases the reviewer's personal data: name, email, locale, their reviews' title and text,
     /// the details of their replies, their reply tokens and the emails not yet sent to them.
-    case eraseReviewer(reviewerId: String)
+    /// `found`: their reviews as ``DomainState/reviewsOfReviewer(_:)`` found them on a copy of the
+    /// state, off the lock; the command then looks only at the reviews published since (without
+    /// it, it scans every review).
+    case eraseReviewer(reviewerId: String, found: ReviewsOfReviewer? = nil)
 
     // Time and delivery, applied by the server's timer and delivery threads.
     /// Due 72 h into the first window; `dueAt` becomes the event's time.
@@ -75,4 +78,13 @@ public enum DomainCommand: Sendable, Equatable {
             self.skipBusinessNotificationEmail = skipBusinessNotificationEmail
         }
     }
+}
+
+/// A reviewer's reviews as one pass over a state's reviews found them. Review rows are only ever
+/// appended and a review's author never changes, so these stay right for any later state; only
+/// the reviews from `scannedCount` on are left to look at.
+public struct ReviewsOfReviewer: Sendable, Equatable {
+    public let reviewerId: String
+    let rows: [DomainState.Row]
+    let scannedCount: Int
 }

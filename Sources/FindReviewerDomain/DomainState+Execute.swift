@@ -162,15 +162,15 @@ extension DomainState {
                     reviewerId: reviewerId, businessId: businessId, at: now, requestId: block.requestId, outboxId: self.nextOutboxId(0))
             ]
 
-        case .eraseReviewer(let reviewerId):
+        case .eraseReviewer(let reviewerId, let found):
             let reviewer = try self.getReviewer(reviewerId)
             guard reviewer.erasedAt == nil else { return [] }
             // One pass over the reviews (no index by reviewer: it would cost memory on every
-            // review for a rare admin call); the event carries what it found.
-            var reviewIds: [String] = []
-            for row in 0..<self.reviews.count where self.reviews[row: Row(row)].reviewerId == reviewerId {
-                reviewIds.append(self.reviews[row: Row(row)].id)
-            }
+            // review for a rare admin call), best made off the lock; the event carries what it found.
+            let known = found.flatMap { $0.reviewerId == reviewerId && $0.scannedCount <= self.reviews.count ? $0 : nil }
+                ?? ReviewsOfReviewer(reviewerId: reviewerId, rows: [], scannedCount: 0)
+            let rows = known.rows + self.reviews.rows(from: known.scannedCount) { $0.reviewerId == reviewerId }
+            let reviewIds = rows.map { self.reviews[row: $0].id }
             // Requests whose window closed expire first, at their deadline, as the timer would
             // have done; the others run to their deadline without reminders.
             var events: [DomainEvent] = []

@@ -104,7 +104,9 @@ struct RandomizedTests {
             case 42..<44:
                 command = .unblockBusinessForReviewer(businessId: ["acme", "other"].randomElement(using: &random)!, reviewerId: reviewers.randomElement(using: &random)!)
             case 44:
-                command = .eraseReviewer(reviewerId: reviewers.randomElement(using: &random)!)
+                // Half the time with the reviews found on a copy (as the server does off its lock).
+                let id = reviewers.randomElement(using: &random)!
+                command = .eraseReviewer(reviewerId: id, found: Bool.random(using: &random) ? world.state.reviewsOfReviewer(id) : nil)
             case 45..<47:
                 // The pipeline keeps feeding reviewers and reviews, so erasures do not empty the world.
                 let id = "rv\(step)"
@@ -154,7 +156,7 @@ struct RandomizedTests {
                 ledger.seen[error.reason?.rawValue ?? error.code.rawValue, default: 0] += 1
                 try Self.checkRefusal(error, of: command, in: world.state, now: world.now)
             }
-            if case .eraseReviewer(let id) = command { ledger.erased.insert(id) }
+            if case .eraseReviewer(let id, _) = command { ledger.erased.insert(id) }
             try Self.checkInvariants(world.state, ledger: ledger)
             if step % 100 == 99 || (roll == 44 && !ledger.erased.isEmpty) {
                 try Self.checkErasedLeaveNoTrace(world.state, ledger: ledger)

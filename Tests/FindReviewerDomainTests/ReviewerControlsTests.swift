@@ -360,6 +360,24 @@ struct ErasureTests {
         #expect(World.restored(world.state) == world.state)
     }
 
+    @Test("the reviews found on an older copy, off the lock, plus those published since: the same erasure as a full scan")
+    func foundOffTheLock() throws {
+        var world = makeWorld()
+        let copy = world.state
+        let found = copy.reviewsOfReviewer("ann")
+        world.must(.publishReview(World.makeReview(id: "r-late", source: .organic)))
+        var scanned = world
+        let events = world.must(.eraseReviewer(reviewerId: "ann", found: found))
+        #expect(events == scanned.must(.eraseReviewer(reviewerId: "ann")))
+        guard case .reviewerErased(_, _, let reviewIds) = events.last else { Issue.record("no erasure"); return }
+        #expect(reviewIds == ["r-organic", "r-platform", "r-other", "r-second", "r-late"])
+        // Found for someone else: ignored, the command scans everything itself.
+        var other = makeWorld()
+        var full = other
+        let wrong = other.state.reviewsOfReviewer("bo")
+        #expect(other.must(.eraseReviewer(reviewerId: "ann", found: wrong)) == full.must(.eraseReviewer(reviewerId: "ann")))
+    }
+
     @Test("pending emails: those to the reviewer are dropped for good, the business's still go out without the reviewer's data")
     func pendingEmails() throws {
         var world = makeWorld()
