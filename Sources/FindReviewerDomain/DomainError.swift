@@ -16,7 +16,7 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Machine-readable reasons for `failedPrecondition`.
-    public enum Reason: String, Sendable, Equatable {
+    public enum Reason: String, Sendable, Equatable, CaseIterable {
         case platformInvitedReview = "PLATFORM_INVITED_REVIEW"
         case introductionNotAcknowledged = "INTRODUCTION_NOT_ACKNOWLEDGED"
         case requestAlreadyOpen = "REQUEST_ALREADY_OPEN"
@@ -25,7 +25,6 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case replyWindowClosed = "REPLY_WINDOW_CLOSED"
         case manualReminderUsed = "MANUAL_REMINDER_ALREADY_USED"
         case replyNotAvailable = "REPLY_NOT_AVAILABLE"
-        case noPublicReply = "NO_PUBLIC_REPLY"
         /// The reviewer does not want to be contacted by this business, or their data was erased.
         /// Deliberately one reason for both, and nothing more is said.
         case reviewerNotContactable = "REVIEWER_NOT_CONTACTABLE"

@@ -61,7 +61,8 @@ public struct MethodPolicy: Sendable, Equatable {
             ("ViewRequestByToken", read(consumer)),
             ("ReplyToRequest", write(consumer)),
             ("DeclineRequest", write(consumer)),
-            ("GetPublicReview", read([.consumerSite, .businessPortal, .admin])),
+            // A public page: nothing in it is private, so any key may read it.
+            ("GetPublicReview", read(anyKey)),
             // Repeating a block, an unblock or an erasure changes nothing more.
             ("BlockBusiness", write(consumer, idempotent: true)),
             ("UnblockBusiness", write(consumer, idempotent: true)),

@@ -10,4 +10,13 @@ public enum NotYetServed {
         "findreviewer.v1.FindReviewer/ListReviewerBlocks",
         "findreviewer.v1.FindReviewer/EraseReviewer",
     ]
+
+    /// Documented (PROTOCOL.md §4.2) "method reason" pairs that only those methods can bring
+    /// about over the wire: a block or an erasure must happen first.
+    public static let reasons: Set<String> = [
+        "CreateInfoRequest REVIEWER_NOT_CONTACTABLE",
+        "SendManualReminder REVIEWER_NOT_CONTACTABLE",
+        "UpsertReviewer REVIEWER_ERASED",
+        "PublishReview REVIEWER_ERASED",
+    ]
 }
