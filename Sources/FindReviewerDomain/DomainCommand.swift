@@ -19,12 +19,30 @@ public enum DomainCommand: Sendable, Equatable {
     // Consumer site: the token from the email link is the reviewer's identity.
     case reply(token: String, ReviewerReply)
     case decline(token: String)
+    /// Not to be contacted by the request's business again: declines the business's pending
+    /// requests to the reviewer (this one included) and refuses its later ones. Works from the
+    /// link of any of the business's requests to the reviewer, except a withdrawn one.
+    case blockBusiness(token: String)
+    /// Lifts the block of the token's business; from the same links as ``blockBusiness(token:)``.
+    case unblockBusiness(token: String)
+
+    // Admin.
+    /// Lifts a block for the reviewer (support acting on their behalf).
+    case unblockBusinessForReviewer(businessId: String, reviewerId: String)
+    /// Erases the reviewer's personal data: name, email, locale, their reviews' title and text,
+    /// the details of their replies, their reply tokens and the emails not yet sent to them.
+    /// `found`: their reviews as ``DomainState/reviewsOfReviewer(_:)`` found them on a copy of the
+    /// state, off the lock; the command then looks only at the reviews published since (without
+    /// it, it scans every review).
+    case eraseReviewer(reviewerId: String, found: ReviewsOfReviewer? = nil)
 
     // Time and delivery, applied by the server's timer and delivery threads.
     /// Due 72 h into the first window; `dueAt` becomes the event's time.
     case sendAutomaticReminder(requestId: String, dueAt: UnixSeconds)
     /// Due at the deadline; `dueAt` becomes the event's time.
     case expire(requestId: String, dueAt: UnixSeconds)
+    /// Due ``DomainSettings/replyRetention`` after the answer; `dueAt` becomes the event's time.
+    case eraseReplyDetails(requestId: String, dueAt: UnixSeconds)
     case markDelivered(outboxId: String)
 
     /// A business's new information request.
@@ -40,12 +58,14 @@ public enum DomainCommand: Sendable, Equatable {
         public var idempotencyKey: String?
         /// From ``ReplyToken/generate()``: generated outside so replay stays deterministic.
         public var token: String
+        /// No emails to the business about this request; the timeline and views are unchanged.
+        public var skipBusinessNotificationEmail: Bool
 
         /// Creates the command.
         public init(
             businessId: String, reviewId: String, message: String, requestedFields: [RequestedField],
             referenceLabel: String = "", acknowledgeIntroduction: Bool = false, idempotencyKey: String? = nil,
-            token: String
+            token: String, skipBusinessNotificationEmail: Bool = false
         ) {
             self.businessId = businessId
             self.reviewId = reviewId
@@ -55,6 +75,16 @@ public enum DomainCommand: Sendable, Equatable {
             self.acknowledgeIntroduction = acknowledgeIntroduction
             self.idempotencyKey = idempotencyKey
             self.token = token
+            self.skipBusinessNotificationEmail = skipBusinessNotificationEmail
         }
     }
+}
+
+/// A reviewer's reviews as one pass over a state's reviews found them. Review rows are only ever
+/// appended and a review's author never changes, so these stay right for any later state; only
+/// the reviews from `scannedCount` on are left to look at.
+public struct ReviewsOfReviewer: Sendable, Equatable {
+    public let reviewerId: String
+    let rows: [DomainState.Row]
+    let scannedCount: Int
 }

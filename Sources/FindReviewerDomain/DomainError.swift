@@ -10,6 +10,9 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case failedPrecondition
         /// It exists already (ALREADY_EXISTS).
         case alreadyExists
+        /// A quota is used up for now (RESOURCE_EXHAUSTED); `reason` says which, `retryAt` when
+        /// the call can succeed again.
+        case resourceExhausted
     }
 
     /// Machine-readable reasons for `failedPrecondition`.
@@ -22,6 +25,13 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case replyWindowClosed = "REPLY_WINDOW_CLOSED"
         case manualReminderUsed = "MANUAL_REMINDER_ALREADY_USED"
         case replyNotAvailable = "REPLY_NOT_AVAILABLE"
+        /// The reviewer does not want to be contacted by this business, or their data was erased.
+        /// Deliberately one reason for both, and nothing more is said.
+        case reviewerNotContactable = "REVIEWER_NOT_CONTACTABLE"
+        /// The reviewer was erased: the pipeline cannot bring the id (or its reviews) back.
+        case reviewerErased = "REVIEWER_ERASED"
+        /// For `resourceExhausted`: the business's fair-use limit of requests per 24 hours.
+        case requestLimitReached = "REQUEST_LIMIT_REACHED"
     }
 
     public var code: Code
@@ -31,16 +41,22 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     public var field: String?
     /// Why, for `failedPrecondition`.
     public var reason: Reason?
-    /// Longer text for the caller to show, e.g. the introduction to acknowledge.
+    /// Longer text for the caller to show, e.g. the introduction to acknowledge. For
+    /// `REQUEST_LIMIT_REACHED`, exactly `retryAt` in decimal Unix seconds (a program reads it).
     public var detail: String?
+    /// When the refused call can succeed again (`resourceExhausted`).
+    public var retryAt: UnixSeconds?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, field: String? = nil, reason: Reason? = nil, detail: String? = nil) {
+    public init(
+        _ code: Code, _ message: String, field: String? = nil, reason: Reason? = nil, detail: String? = nil, retryAt: UnixSeconds? = nil
+    ) {
         self.code = code
         self.message = message
         self.field = field
         self.reason = reason
         self.detail = detail
+        self.retryAt = retryAt
     }
 
     /// `code: message`.
@@ -57,4 +73,9 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     static func precondition(_ reason: Reason, _ message: String, detail: String? = nil) -> DomainError {
         DomainError(.failedPrecondition, message, reason: reason, detail: detail)
     }
+
+    /// REVIEWER_NOT_CONTACTABLE: the same words whether the reviewer blocked the business or was
+    /// erased, so the business learns nothing more.
+    static let notContactable = DomainError.precondition(
+        .reviewerNotContactable, "the author of this review cannot be contacted through Find Reviewer")
 }

@@ -12,7 +12,8 @@ public enum DomainEvent: Sendable, Equatable {
     case automaticReminderSent(requestId: String, at: UnixSeconds, outboxId: String)
     /// Reopens an expired request for a new window; writes the reviewer's `manualReminder` entry.
     case manualReminderSent(requestId: String, at: UnixSeconds, deadline: UnixSeconds, outboxId: String)
-    /// Writes the business's `replyReceived` entry.
+    /// Writes the business's `replyReceived` entry (none when `outboxId` is empty: the request
+    /// skips business emails; the same for the business's entries below).
     case requestAnswered(requestId: String, reply: ReviewerReply, outboxId: String)
     case replyOpened(requestId: String, at: UnixSeconds)
     /// Writes the business's `declined` entry.
@@ -20,6 +21,17 @@ public enum DomainEvent: Sendable, Equatable {
     case requestWithdrawn(requestId: String, at: UnixSeconds)
     /// Writes the business's `expired` entry.
     case requestExpired(requestId: String, at: UnixSeconds, outboxId: String)
+    /// The reviewer blocked the business (after the `requestDeclined` events of its pending
+    /// requests); writes the reviewer's `businessBlocked` entry. Not on any timeline: the
+    /// business sees only the declines.
+    case businessBlocked(ReviewerBlock, outboxId: String)
+    /// The block is lifted; writes the reviewer's `businessUnblocked` entry about `requestId`
+    /// (empty `outboxId`: no email).
+    case businessUnblocked(reviewerId: String, businessId: String, at: UnixSeconds, requestId: String, outboxId: String)
+    /// The retention period ended: the reply keeps its time only.
+    case replyDetailsErased(requestId: String, at: UnixSeconds)
+    /// The reviewer's personal data is erased; `reviewIds` are their reviews (found by the command).
+    case reviewerErased(reviewerId: String, at: UnixSeconds, reviewIds: [String])
     case publicReplySet(reviewId: String, text: String, at: UnixSeconds)
     case publicReplyDeleted(reviewId: String)
     case reportCreated(Report)
@@ -40,12 +52,14 @@ public enum DomainEvent: Sendable, Equatable {
         public var acknowledgesIntroduction: Bool
         public var idempotencyKey: String?
         public var outboxId: String
+        /// No emails to the business about this request.
+        public var skipBusinessEmails: Bool
 
         /// A creation with every field given.
         public init(
             requestId: String, businessId: String, reviewId: String, reviewerId: String, message: String,
             requestedFields: [RequestedField], referenceLabel: String, token: String, at: UnixSeconds,
-            acknowledgesIntroduction: Bool, idempotencyKey: String?, outboxId: String
+            acknowledgesIntroduction: Bool, idempotencyKey: String?, outboxId: String, skipBusinessEmails: Bool = false
         ) {
             self.requestId = requestId
             self.businessId = businessId
@@ -59,6 +73,7 @@ public enum DomainEvent: Sendable, Equatable {
             self.acknowledgesIntroduction = acknowledgesIntroduction
             self.idempotencyKey = idempotencyKey
             self.outboxId = outboxId
+            self.skipBusinessEmails = skipBusinessEmails
         }
     }
 }

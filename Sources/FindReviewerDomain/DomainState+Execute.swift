@@ -23,6 +23,10 @@ extension DomainState {
             try Validation.text(reviewer.displayName, field: "reviewer.displayName", maximum: Limits.displayName, required: true)
             try Validation.email(reviewer.email, field: "reviewer.email")
             try Validation.text(reviewer.locale, field: "reviewer.locale", maximum: Limits.locale)
+            if let erasedAt = self.reviewers[reviewer.id]?.erasedAt { throw Self.erased(reviewer.id, at: erasedAt) }
+            // Erasure belongs to the admin, not to the pipeline.
+            var reviewer = reviewer
+            reviewer.erasedAt = nil
             return self.reviewers[reviewer.id] == reviewer ? [] : [.reviewerUpserted(reviewer)]
 
         case .publishReview(var review):
@@ -36,11 +40,16 @@ extension DomainState {
             guard self.businesses[review.businessId] != nil else {
                 throw .invalid("review.businessId", "no business \"\(review.businessId)\": upsert the business first")
             }
-            guard self.reviewers[review.reviewerId] != nil else {
+            guard let reviewer = self.reviewers[review.reviewerId] else {
                 throw .invalid("review.reviewerId", "no reviewer \"\(review.reviewerId)\": upsert the reviewer first")
             }
+            if let erasedAt = reviewer.erasedAt { throw Self.erased(reviewer.id, at: erasedAt) }
             if let existing = self.reviews[review.id], existing.businessId != review.businessId {
                 throw .invalid("review.businessId", "review \"\(review.id)\" belongs to another business; a review cannot move")
+            }
+            // Requests, blocks and erasure follow a review's reviewer: it cannot change either.
+            if let existing = self.reviews[review.id], existing.reviewerId != review.reviewerId {
+                throw .invalid("review.reviewerId", "review \"\(review.id)\" was written by another reviewer; its author cannot change")
             }
             if review.createdAt == 0 { review.createdAt = self.reviews[review.id]?.createdAt ?? now }
             review.publicReply = self.reviews[review.id]?.publicReply
@@ -69,6 +78,7 @@ extension DomainState {
                 throw .precondition(
                     .requestAlreadyOpen, "review \(request.reviewId) has a newer open request (\(open.id)); it cannot be reopened now")
             }
+            guard self.isContactable(businessId: businessId, reviewerId: request.reviewerId) else { throw .notContactable }
             return [
                 .manualReminderSent(
                     requestId: requestId, at: now, deadline: now + Schedule.replyWindow, outboxId: self.nextOutboxId(0))
@@ -88,7 +98,14 @@ extension DomainState {
             guard request.status == .answered else {
                 throw .precondition(.replyNotAvailable, "request \(requestId) is \(request.status.rawValue); there is no reply to open")
             }
-            return request.openedAt == nil ? [.replyOpened(requestId: requestId, at: now)] : []
+            guard request.openedAt == nil else { return [] }
+            // At the end of retention the details are gone, even before the timer erased them.
+            if let erasedAt = request.replyErasedAt ?? self.replyErasureDue(request).flatMap({ $0 <= now ? $0 : nil }) {
+                throw .precondition(
+                    .replyNotAvailable,
+                    "the details of request \(requestId)'s reply were removed on \(CivilTime.iso8601(erasedAt)); only its time remains")
+            }
+            return [.replyOpened(requestId: requestId, at: now)]
 
         case .setPublicReply(let businessId, let reviewId, let text):
             try Self.validateIds(businessId: businessId, reviewId: reviewId)
@@ -129,11 +146,60 @@ extension DomainState {
                 throw .invalid(field.rawValue, "was not asked for; share only the requested details")
             }
             reply.repliedAt = now
-            return [.requestAnswered(requestId: request.id, reply: reply, outboxId: self.nextOutboxId(0))]
+            return [.requestAnswered(requestId: request.id, reply: reply, outboxId: self.businessOutboxId(request, 0))]
 
         case .decline(let token):
             let request = try self.pendingRequest(token: token, now: now)
-            return [.requestDeclined(requestId: request.id, at: now, outboxId: self.nextOutboxId(0))]
+            return [.requestDeclined(requestId: request.id, at: now, outboxId: self.businessOutboxId(request, 0))]
+
+        case .blockBusiness(let token):
+            let request = try self.linkedRequest(token: token)
+            guard self.block(businessId: request.businessId, reviewerId: request.reviewerId) == nil else { return [] }
+            var events = self.closePending(businessId: request.businessId, reviewerId: request.reviewerId, now: now)
+            let block = ReviewerBlock(reviewerId: request.reviewerId, businessId: request.businessId, blockedAt: now, requestId: request.id)
+            events.append(.businessBlocked(block, outboxId: self.nextOutboxId(Self.emailCount(events))))
+            return events
+
+        case .unblockBusiness(let token):
+            let request = try self.linkedRequest(token: token)
+            guard self.block(businessId: request.businessId, reviewerId: request.reviewerId) != nil else { return [] }
+            return [
+                .businessUnblocked(
+                    reviewerId: request.reviewerId, businessId: request.businessId, at: now, requestId: request.id,
+                    outboxId: self.nextOutboxId(0))
+            ]
+
+        case .unblockBusinessForReviewer(let businessId, let reviewerId):
+            try Validation.id(businessId, field: "businessId")
+            try Validation.id(reviewerId, field: "reviewerId")
+            _ = try self.business(businessId)
+            _ = try self.getReviewer(reviewerId)
+            guard let block = self.block(businessId: businessId, reviewerId: reviewerId) else { return [] }
+            return [
+                .businessUnblocked(
+                    reviewerId: reviewerId, businessId: businessId, at: now, requestId: block.requestId, outboxId: self.nextOutboxId(0))
+            ]
+
+        case .eraseReviewer(let reviewerId, let found):
+            let reviewer = try self.getReviewer(reviewerId)
+            guard reviewer.erasedAt == nil else { return [] }
+            // One pass over the reviews (no index by reviewer: it would cost memory on every
+            // review for a rare admin call), best made off the lock; the event carries what it found.
+            let known = found.flatMap { $0.reviewerId == reviewerId && $0.scannedCount <= self.reviews.count ? $0 : nil }
+                ?? ReviewsOfReviewer(reviewerId: reviewerId, rows: [], scannedCount: 0)
+            let rows = known.rows + self.reviews.rows(from: known.scannedCount) { $0.reviewerId == reviewerId }
+            let reviewIds = rows.map { self.reviews[row: $0].id }
+            // Requests whose window closed expire first, at their deadline, as the timer would
+            // have done; the others run to their deadline without reminders.
+            var events: [DomainEvent] = []
+            for reviewId in reviewIds {
+                guard let pending = self.pendingRequest(ofReview: reviewId), !pending.acceptsReply(at: now) else { continue }
+                events.append(
+                    .requestExpired(
+                        requestId: pending.id, at: pending.deadline, outboxId: self.businessOutboxId(pending, Self.emailCount(events))))
+            }
+            events.append(.reviewerErased(reviewerId: reviewerId, at: now, reviewIds: reviewIds))
+            return events
 
         case .sendAutomaticReminder(let requestId, let dueAt):
             guard let request = self.requests[requestId], request.status == .pending,
@@ -144,12 +210,71 @@ extension DomainState {
         case .expire(let requestId, let dueAt):
             guard let request = self.requests[requestId], request.status == .pending, dueAt == request.deadline, dueAt <= now
             else { return [] }
-            return [.requestExpired(requestId: requestId, at: dueAt, outboxId: self.nextOutboxId(0))]
+            return [.requestExpired(requestId: requestId, at: dueAt, outboxId: self.businessOutboxId(request, 0))]
+
+        case .eraseReplyDetails(let requestId, let dueAt):
+            guard let request = self.requests[requestId], self.replyErasureDue(request) == dueAt, dueAt <= now else { return [] }
+            return [.replyDetailsErased(requestId: requestId, at: dueAt)]
 
         case .markDelivered(let outboxId):
             guard let entry = self.outbox[outboxId] else { throw .notFound("outbox entry", outboxId) }
-            return entry.deliveredAt == nil ? [.outboxDelivered(outboxId: outboxId, at: now)] : []
+            // A cancelled entry stays cancelled (a delivery racing the erasure is not recorded).
+            return entry.isPending ? [.outboxDelivered(outboxId: outboxId, at: now)] : []
         }
+    }
+
+    /// Ends the business's pending requests to the reviewer, oldest first: declined at `now`, or
+    /// expired at its deadline when its window has already closed (the timer has not got to it).
+    private func closePending(businessId: String, reviewerId: String, now: UnixSeconds) -> [DomainEvent] {
+        var events: [DomainEvent] = []
+        for row in self.pendingRequests(businessId: businessId, reviewerId: reviewerId) {
+            let request = self.requests[row: row]
+            let outboxId = self.businessOutboxId(request, Self.emailCount(events))
+            events.append(
+                request.acceptsReply(at: now)
+                    ? .requestDeclined(requestId: request.id, at: now, outboxId: outboxId)
+                    : .requestExpired(requestId: request.id, at: request.deadline, outboxId: outboxId))
+        }
+        return events
+    }
+
+    /// How many outbox entries `events` write (for the ids of the ones after them).
+    static func emailCount(_ events: [DomainEvent]) -> Int {
+        events.count { event in
+            switch event {
+            case .requestCreated(let created): return !created.outboxId.isEmpty
+            case .automaticReminderSent(_, _, let id), .manualReminderSent(_, _, _, let id), .requestAnswered(_, _, let id),
+                .requestDeclined(_, _, let id), .requestExpired(_, _, let id), .businessBlocked(_, let id),
+                .businessUnblocked(_, _, _, _, let id):
+                return !id.isEmpty
+            default: return false
+            }
+        }
+    }
+
+    /// The outbox id of an email to the business about `request`, or empty when it skips them.
+    func businessOutboxId(_ request: InfoRequest, _ offset: Int) -> String {
+        request.skipBusinessEmails ? "" : self.nextOutboxId(offset)
+    }
+
+    /// The fair-use rule (DESIGN.md §9): at most the plan's number of requests created in any
+    /// 24 hours. Rows are in creation order, so the request `limit` places back from the newest
+    /// decides: O(1), whatever the business's history.
+    private func checkRequestLimit(_ business: Business, now: UnixSeconds) throws(DomainError) {
+        let limit = self.settings.maxRequestsPerDay(business.plan)
+        guard let rows = self.requestsByBusiness[business.id], rows.count >= limit else { return }
+        let oldestCounted = self.requests[row: rows[rows.count - limit]].createdAt
+        guard oldestCounted > now - Schedule.fairUseWindow else { return }
+        let retryAt = oldestCounted + Schedule.fairUseWindow
+        throw DomainError(
+            .resourceExhausted,
+            "business \(business.id) has created \(limit) requests in the last 24 hours, the fair-use limit of its "
+                + "\(business.plan.rawValue) plan; the next request is possible at \(CivilTime.iso8601(retryAt))",
+            reason: .requestLimitReached, detail: String(retryAt), retryAt: retryAt)
+    }
+
+    static func erased(_ reviewerId: String, at: UnixSeconds) -> DomainError {
+        .precondition(.reviewerErased, "reviewer \(reviewerId) was erased on \(CivilTime.iso8601(at)); the id cannot be used again")
     }
 
     private func executeCreate(_ create: DomainCommand.CreateRequest, now: UnixSeconds) throws(DomainError) -> [DomainEvent] {
@@ -169,6 +294,8 @@ extension DomainState {
         let business = try self.business(create.businessId)
         if let key = create.idempotencyKey, self.idempotency[Self.idempotencyIndex(create.businessId, key)] != nil { return [] }
         let review = try self.review(create.reviewId, of: create.businessId)
+        // The first of the rules, after the lookups (PROTOCOL.md §4.1).
+        try self.checkRequestLimit(business, now: now)
         guard review.source.isEligibleForFindReviewer else {
             throw .precondition(
                 .platformInvitedReview,
@@ -184,6 +311,7 @@ extension DomainState {
         if let open = self.pendingRequest(ofReview: review.id) {
             throw .precondition(.requestAlreadyOpen, "review \(review.id) already has an open request (\(open.id)); wait for it or withdraw it")
         }
+        guard self.isContactable(businessId: create.businessId, reviewerId: review.reviewerId) else { throw .notContactable }
         guard create.token.utf8.count >= 32, create.token.utf8.count <= Limits.token, self.requestRow(token: create.token) == nil else {
             throw .invalid("token", "must be a fresh token of 32 to \(Limits.token) characters from ReplyToken.generate()")
         }
@@ -193,7 +321,8 @@ extension DomainState {
             reviewerId: review.reviewerId, message: create.message, requestedFields: create.requestedFields.sorted(),
             referenceLabel: create.referenceLabel, token: create.token, at: now,
             acknowledgesIntroduction: create.acknowledgeIntroduction && business.introAcknowledgedAt == nil,
-            idempotencyKey: create.idempotencyKey, outboxId: self.nextOutboxId(0))
+            idempotencyKey: create.idempotencyKey, outboxId: self.nextOutboxId(0),
+            skipBusinessEmails: create.skipBusinessNotificationEmail)
         return [.requestCreated(created)]
     }
 
@@ -242,14 +371,21 @@ extension DomainState {
     /// The request a token opens, if it still accepts a reply at `now`. A withdrawn request's
     /// link no longer works at all: NOT_FOUND, as for viewing it.
     func pendingRequest(token: String, now: UnixSeconds) throws(DomainError) -> InfoRequest {
-        let request = try self.request(token: token)
-        guard request.status != .withdrawn else { throw Self.withdrawnLink }
+        let request = try self.linkedRequest(token: token)
         guard request.status == .pending else {
             throw .precondition(.wrongStatus, "this request is \(request.status.rawValue) and no longer takes answers")
         }
         guard request.acceptsReply(at: now) else {
             throw .precondition(.replyWindowClosed, "the 5-day window to answer this request has closed")
         }
+        return request
+    }
+
+    /// The request behind a link that still works: any status but withdrawn (NOT_FOUND, as for
+    /// viewing it).
+    func linkedRequest(token: String) throws(DomainError) -> InfoRequest {
+        let request = try self.request(token: token)
+        guard request.status != .withdrawn else { throw Self.withdrawnLink }
         return request
     }
 

@@ -11,6 +11,8 @@ public enum SnapshotItem: Sendable, Equatable {
     case report(Report)
     /// In creation order, delivered or not.
     case outbox(OutboxEntry)
+    /// Each reviewer's blocks in the order they were made (after the requests they name).
+    case block(ReviewerBlock)
     /// The numbers new ids are made from.
     case counters(requests: Int, reports: Int, outbox: Int)
 }
@@ -19,7 +21,7 @@ extension DomainState {
     /// How many items ``forEachSnapshotItem(_:)`` produces.
     public var snapshotItemCount: Int {
         self.businesses.count + self.reviewers.count + self.reviews.count + self.requests.count + self.reports.count
-            + self.outbox.count + 1
+            + self.outbox.count + self.blocks.values.reduce(0) { $0 + $1.count } + 1
     }
 
     /// Every entity as a snapshot item, each table in row order, so that ``SnapshotRestorer``
@@ -38,19 +40,23 @@ extension DomainState {
         }
         for report in self.reports.values { try body(.report(report)) }
         for entry in self.outbox.values { try body(.outbox(entry)) }
+        for blocks in self.blocks.values {
+            for block in blocks { try body(.block(block)) }
+        }
         try body(.counters(requests: self.requestCount, reports: self.reportCount, outbox: self.outboxCount))
     }
 }
 
 /// Rebuilds a state, indexes included, from the items of ``DomainState/forEachSnapshotItem(_:)``.
 public struct SnapshotRestorer: Sendable {
-    private var state = DomainState()
+    private var state: DomainState
     /// Decoded strings replaced by equal ones the state already holds (a request's review id
     /// by its review's id, …), kept for ``takeReplaced()``.
     private var replaced: [String] = []
 
-    /// An empty restorer.
-    public init() {}
+    /// An empty restorer of a state under `settings` (the server's, not the snapshot's: settings
+    /// are configuration, not data).
+    public init(settings: DomainSettings = DomainSettings()) { self.state = DomainState(settings: settings) }
 
     /// Adds one item.
     public mutating func add(_ item: consuming SnapshotItem) {
@@ -67,6 +73,8 @@ public struct SnapshotRestorer: Sendable {
             self.state.insert(report)
         case .outbox(let entry):
             self.state.insert(entry)
+        case .block(let block):
+            self.state.insert(block)
         case .counters(let requests, let reports, let outbox):
             self.state.requestCount = requests
             self.state.reportCount = reports

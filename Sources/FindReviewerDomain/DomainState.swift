@@ -4,6 +4,10 @@
 public struct DomainState: Sendable {
     public typealias Row = Int32
 
+    /// The operator's settings (retention, fair-use limits). Fixed for the life of the state:
+    /// the due queue is ordered by times computed from them.
+    public let settings: DomainSettings
+
     public internal(set) var businesses = Table<Business>()
     public internal(set) var reviewers = Table<Reviewer>()
     public internal(set) var reviews = Table<Review>()
@@ -23,8 +27,13 @@ public struct DomainState: Sendable {
     var requestStatusCounts: [String: [RequestStatus: Int]] = [:]
     /// Per review row: its requests and its pending one.
     var reviewLinks = ChunkedArray<ReviewLinks>()
-    /// Request row by reply token.
+    /// Request row by reply token (erased tokens are unfiled).
     var requestByToken = RowIndex()
+    /// Pending request rows by (business id, reviewer id): what a block declines, without a
+    /// look at the reviewer's other reviews. Holds only pending requests, so it is small.
+    var pendingByPair = RowIndex()
+    /// Businesses each reviewer blocked, by reviewer id (few reviewers block, few businesses each).
+    var blocks: [String: [ReviewerBlock]] = [:]
     /// Report rows of each business, in creation order.
     var reportsByBusiness: [String: ChunkedArray<Row>] = [:]
     /// Outbox entries not yet delivered, in creation order.
@@ -54,8 +63,8 @@ public struct DomainState: Sendable {
         }
     }
 
-    /// An empty state.
-    public init() {}
+    /// An empty state under `settings`.
+    public init(settings: DomainSettings = DomainSettings()) { self.settings = settings }
 
     /// Applies one event. Events that no longer fit the state (applied twice) change nothing.
     public mutating func apply(_ event: DomainEvent) {
@@ -63,6 +72,7 @@ public struct DomainState: Sendable {
         case .businessUpserted(let business):
             self.businesses.upsert(business)
         case .reviewerUpserted(let reviewer):
+            guard self.reviewers[reviewer.id]?.erasedAt == nil else { return }
             self.reviewers.upsert(reviewer)
         case .reviewPublished(var review):
             if let row = self.reviews.row(of: review.id) {
@@ -97,6 +107,7 @@ public struct DomainState: Sendable {
             guard let row = self.close(requestId, as: .answered, at: reply.repliedAt, kind: .answered) else { return }
             self.requests[row: row].reply = reply
             self.requests[row: row].closedAt = nil
+            self.scheduleNextDue(row)
             self.addOutbox(outboxId, .replyReceived, requestId: requestId, at: reply.repliedAt)
         case .replyOpened(let requestId, let at):
             guard let row = self.requests.row(of: requestId), self.requests[row: row].status == .answered,
@@ -123,10 +134,74 @@ public struct DomainState: Sendable {
             self.insert(report)
             self.reportCount += 1
         case .outboxDelivered(let outboxId, let at):
-            guard let row = self.outbox.row(of: outboxId), self.outbox[row: row].deliveredAt == nil else { return }
+            guard let row = self.outbox.row(of: outboxId), self.outbox[row: row].isPending else { return }
             self.outbox[row: row].deliveredAt = at
             self.undelivered.remove(outboxId)
+        case .businessBlocked(let block, let outboxId):
+            guard self.reviewers[block.reviewerId].map({ $0.erasedAt == nil }) == true,
+                self.block(businessId: block.businessId, reviewerId: block.reviewerId) == nil
+            else { return }
+            self.blocks[block.reviewerId, default: []].append(block)
+            self.addOutbox(outboxId, .businessBlocked, requestId: block.requestId, at: block.blockedAt)
+        case .businessUnblocked(let reviewerId, let businessId, let at, let requestId, let outboxId):
+            guard let index = self.blocks[reviewerId]?.firstIndex(where: { $0.businessId == businessId }) else { return }
+            self.blocks[reviewerId]!.remove(at: index)
+            if self.blocks[reviewerId]!.isEmpty { self.blocks[reviewerId] = nil }
+            self.addOutbox(outboxId, .businessUnblocked, requestId: requestId, at: at)
+        case .replyDetailsErased(let requestId, let at):
+            guard let row = self.requests.row(of: requestId), self.requests[row: row].status == .answered,
+                self.requests[row: row].hasRetainedReply
+            else { return }
+            self.eraseReply(row, at: at, because: .retentionPeriod)
+            self.requests[row: row].record(TimelineEntry(at: at, kind: .replyDetailsErased))
+        case .reviewerErased(let reviewerId, let at, let reviewIds):
+            self.applyErasure(reviewerId: reviewerId, at: at, reviewIds: reviewIds)
         }
+    }
+
+    /// Erases a reviewer: see ``DomainCommand/eraseReviewer(reviewerId:)`` and the domain README.
+    private mutating func applyErasure(reviewerId: String, at: UnixSeconds, reviewIds: [String]) {
+        guard let reviewerRow = self.reviewers.row(of: reviewerId), self.reviewers[row: reviewerRow].erasedAt == nil else { return }
+        self.reviewers[row: reviewerRow] = Reviewer(id: reviewerId, displayName: "", email: "", locale: "", erasedAt: at)
+        var requestRows: [Row] = []
+        for reviewId in reviewIds {
+            guard let reviewRow = self.reviews.row(of: reviewId), self.reviews[row: reviewRow].reviewerId == reviewerId else { continue }
+            self.reviews[row: reviewRow].title = ""
+            self.reviews[row: reviewRow].text = ""
+            self.reviews[row: reviewRow].experienceDate = ""
+            requestRows += self.reviewLinks[Int(reviewRow)].requests.filter { self.requests[row: $0].reviewerId == reviewerId }
+        }
+        var requestIds = Set<String>()
+        for row in requestRows {
+            requestIds.insert(self.requests[row: row].id)
+            let token = self.requests[row: row].token
+            if !token.isEmpty {
+                self.requestByToken.remove(RowIndex.hash(token), row: row)
+                self.requests[row: row].token = ""
+            }
+            if self.requests[row: row].hasRetainedReply { self.eraseReply(row, at: at, because: .reviewerErased) }
+            self.requests[row: row].reviewerErasedAt = at
+            self.requests[row: row].record(TimelineEntry(at: at, kind: .reviewerErased))
+            // A pending request runs to its deadline without the automatic reminder.
+            if self.requests[row: row].status == .pending { self.scheduleNextDue(row) }
+        }
+        // Emails not yet sent to the reviewer are dropped; the business's still go out, rendered
+        // from the erased state.
+        let cancelled = self.undelivered.filter { id in
+            guard let entry = self.outbox[id] else { return false }
+            return entry.kind.isForReviewer && requestIds.contains(entry.requestId)
+        }
+        for id in cancelled {
+            self.outbox.update(id) { $0.cancelledAt = at }
+            self.undelivered.remove(id)
+        }
+        self.blocks[reviewerId] = nil
+    }
+
+    private mutating func eraseReply(_ row: Row, at: UnixSeconds, because reason: ReplyErasure) {
+        self.requests[row: row].reply = self.requests[row: row].reply?.erased
+        self.requests[row: row].replyErasedAt = at
+        self.requests[row: row].replyErasure = reason
     }
 
     private mutating func applyCreated(_ created: DomainEvent.RequestCreated) {
@@ -136,7 +211,7 @@ public struct DomainState: Sendable {
             reviewerId: created.reviewerId, message: created.message, requestedFields: created.requestedFields,
             referenceLabel: created.referenceLabel, status: .pending, createdAt: created.at, windowStart: created.at,
             deadline: created.at + Schedule.replyWindow, token: created.token,
-            timeline: [TimelineEntry(at: created.at, kind: .created)])
+            timeline: [TimelineEntry(at: created.at, kind: .created)], skipBusinessEmails: created.skipBusinessEmails)
         self.insert(request, idempotencyKey: created.idempotencyKey)
         self.requestCount += 1
         if created.acknowledgesIntroduction {
@@ -183,19 +258,21 @@ public struct DomainState: Sendable {
         }
         // What the indexes need, taken before the request moves into the table (no copy of it).
         let businessId = request.businessId
-        let tokenHash = RowIndex.hash(request.token)
+        let tokenHash = request.token.isEmpty ? nil : RowIndex.hash(request.token)
         let pending = request.status == .pending
-        let due = pending ? self.nextDue(request) : 0
+        let pairHash = pending ? RowIndex.hash(request.businessId, request.reviewerId) : 0
+        let due = self.nextDue(request)
         let (row, inserted) = self.requests.upsert(request)
         guard inserted else { return replaced }
         self.requestsByBusiness[businessId, default: []].append(row)
         self.countStatus(of: businessId, self.requests[row: row].status, by: 1)
-        self.requestByToken.insert(tokenHash, row: row)
+        if let tokenHash { self.requestByToken.insert(tokenHash, row: row) }
         if let reviewRow {
             self.reviewLinks[Int(reviewRow)].add(row)
             if pending { self.reviewLinks[Int(reviewRow)].pending = row }
         }
-        if pending { self.dueQueue.push(DueQueue.Entry(at: due, row: row)) }
+        if pending { self.pendingByPair.insert(pairHash, row: row) }
+        if let due { self.dueQueue.push(DueQueue.Entry(at: due, row: row)) }
         if let idempotencyKey { self.idempotency[Self.idempotencyIndex(businessId, idempotencyKey)] = row }
         return replaced
     }
@@ -206,7 +283,11 @@ public struct DomainState: Sendable {
     }
 
     mutating func insert(_ entry: OutboxEntry) {
-        if self.outbox.upsert(entry).inserted, entry.deliveredAt == nil { self.undelivered.append(entry.id) }
+        if self.outbox.upsert(entry).inserted, entry.isPending { self.undelivered.append(entry.id) }
+    }
+
+    mutating func insert(_ block: ReviewerBlock) {
+        if self.block(businessId: block.businessId, reviewerId: block.reviewerId) == nil { self.blocks[block.reviewerId, default: []].append(block) }
     }
 
     /// Moves a pending request to a final status; its row, or nil when it is not pending (nothing changes).
@@ -221,12 +302,16 @@ public struct DomainState: Sendable {
         return row
     }
 
-    /// Changes a request's status, keeping its business's counts.
+    /// Changes a request's status, keeping its business's counts and the pending index.
     private mutating func setStatus(_ row: Row, _ status: RequestStatus) {
         let (businessId, old) = (self.requests[row: row].businessId, self.requests[row: row].status)
         self.requests[row: row].status = status
         self.countStatus(of: businessId, old, by: -1)
         self.countStatus(of: businessId, status, by: 1)
+        if (old == .pending) != (status == .pending) {
+            let pairHash = RowIndex.hash(businessId, self.requests[row: row].reviewerId)
+            if status == .pending { self.pendingByPair.insert(pairHash, row: row) } else { self.pendingByPair.remove(pairHash, row: row) }
+        }
     }
 
     private mutating func countStatus(of businessId: String, _ status: RequestStatus, by delta: Int) {
@@ -234,8 +319,9 @@ public struct DomainState: Sendable {
         self.requestStatusCounts[businessId, default: [:]][status] = count + delta == 0 ? nil : count + delta
     }
 
+    /// Writes an outbox entry; none for an empty id (the command chose no email).
     private mutating func addOutbox(_ id: String, _ kind: NotificationKind, requestId: String, at: UnixSeconds) {
-        guard self.outbox.row(of: id) == nil else { return }
+        guard !id.isEmpty, self.outbox.row(of: id) == nil else { return }
         self.insert(OutboxEntry(id: id, kind: kind, requestId: requestId, createdAt: at))
         self.outboxCount += 1
     }
@@ -271,29 +357,47 @@ public struct DomainState: Sendable {
         }
     }
 
-    /// When the pending request in `row` has its next transition: the automatic reminder 72 h
-    /// into the first window (unless sent, or a manual reminder reopened it), else the deadline.
-    func nextDue(_ request: InfoRequest) -> UnixSeconds {
-        Self.automaticReminderDue(request) ?? request.deadline
+    /// When `request` has its next time-driven transition, if any: while pending, the automatic
+    /// reminder 72 h into the first window (unless sent, or a manual reminder reopened it), else
+    /// the deadline; once answered, the erasure of the reply's details at the end of retention.
+    func nextDue(_ request: InfoRequest) -> UnixSeconds? {
+        switch request.status {
+        case .pending: return Self.automaticReminderDue(request) ?? request.deadline
+        case .answered: return self.replyErasureDue(request)
+        case .declined, .withdrawn, .expired: return nil
+        }
     }
 
     /// When the automatic reminder of `request` is due, if it still gets one: 72 h into its
-    /// first window, unless sent already or a manual reminder reopened the request.
+    /// first window, unless sent already, a manual reminder reopened the request, or the reviewer
+    /// was erased.
     static func automaticReminderDue(_ request: InfoRequest) -> UnixSeconds? {
         let reminderAt = request.createdAt + Schedule.automaticReminderAfter
-        guard request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt < request.deadline else { return nil }
+        guard request.automaticReminderAt == nil, request.manualReminderAt == nil, reminderAt < request.deadline,
+            request.reviewerErasedAt == nil
+        else { return nil }
         return reminderAt
     }
 
-    /// Files the pending request in `row` under its next due time.
-    private mutating func scheduleNextDue(_ row: Row) {
-        self.dueQueue.push(DueQueue.Entry(at: self.nextDue(self.requests[row: row]), row: row))
+    /// When the details of an answered request's reply are erased, while they are still kept:
+    /// ``DomainSettings/replyRetention`` after the answer (answering ends a request for good).
+    /// Never before the reply was opened: opening is refused from the due time on, so that only
+    /// matters when a shorter setting came into force after the opening, and it keeps the timeline
+    /// in order.
+    func replyErasureDue(_ request: InfoRequest) -> UnixSeconds? {
+        guard request.status == .answered, request.hasRetainedReply, let reply = request.reply else { return nil }
+        return max(reply.repliedAt + self.settings.replyRetention, request.openedAt ?? reply.repliedAt)
     }
 
-    /// Whether a due-queue entry still stands: its request is pending and due at that time.
+    /// Files the request in `row` under its next due time, if it has one.
+    private mutating func scheduleNextDue(_ row: Row) {
+        guard let due = self.nextDue(self.requests[row: row]) else { return }
+        self.dueQueue.push(DueQueue.Entry(at: due, row: row))
+    }
+
+    /// Whether a due-queue entry still stands: its request is still due at that time.
     func isCurrent(_ entry: DueQueue.Entry) -> Bool {
-        let request = self.requests[row: entry.row]
-        return request.status == .pending && self.nextDue(request) == entry.at
+        self.nextDue(self.requests[row: entry.row]) == entry.at
     }
 
     // MARK: index lookups
@@ -307,6 +411,26 @@ public struct DomainState: Sendable {
     /// The row of the request with this reply token, if any.
     func requestRow(token: String) -> Row? {
         self.requestByToken.find(RowIndex.hash(token)) { self.requests[row: $0].token == token }
+    }
+
+    /// The block of `businessId` by `reviewerId`, if the reviewer blocked it.
+    func block(businessId: String, reviewerId: String) -> ReviewerBlock? {
+        self.blocks[reviewerId]?.first { $0.businessId == businessId }
+    }
+
+    /// Whether the business may contact the reviewer: not blocked by them, and not erased.
+    func isContactable(businessId: String, reviewerId: String) -> Bool {
+        self.reviewers[reviewerId]?.erasedAt == nil && self.block(businessId: businessId, reviewerId: reviewerId) == nil
+    }
+
+    /// The business's pending requests to the reviewer, oldest first.
+    func pendingRequests(businessId: String, reviewerId: String) -> [Row] {
+        var rows: [Row] = []
+        self.pendingByPair.forEach(RowIndex.hash(businessId, reviewerId)) { row in
+            let request = self.requests[row: row]
+            if request.status == .pending, request.businessId == businessId, request.reviewerId == reviewerId { rows.append(row) }
+        }
+        return rows.sorted()
     }
 
     /// The pending request of a review, if any.
@@ -339,6 +463,7 @@ extension DomainState: Equatable {
             && lhs.reviewsByBusiness == rhs.reviewsByBusiness && lhs.requestsByBusiness == rhs.requestsByBusiness
             && lhs.requestStatusCounts == rhs.requestStatusCounts
             && lhs.reviewLinks == rhs.reviewLinks && lhs.requestByToken == rhs.requestByToken
+            && lhs.settings == rhs.settings && lhs.pendingByPair == rhs.pendingByPair && lhs.blocks == rhs.blocks
             && lhs.reportsByBusiness == rhs.reportsByBusiness && lhs.undelivered == rhs.undelivered
             && lhs.idempotency == rhs.idempotency && lhs.requestCount == rhs.requestCount
             && lhs.reportCount == rhs.reportCount && lhs.outboxCount == rhs.outboxCount

@@ -34,13 +34,24 @@ public struct Reviewer: Sendable, Equatable, TableRow {
     public var displayName: String
     public var email: String
     public var locale: String
+    /// The erasure time, 0 when not erased (the clock never reads 0): 8 bytes a reviewer
+    /// instead of an optional's 16.
+    private var erasedTime: UnixSeconds
+
+    /// When an admin erased the reviewer's personal data (EraseReviewer); then the name, email
+    /// and locale are empty and only the id remains, so that the erasure sticks.
+    public var erasedAt: UnixSeconds? {
+        get { self.erasedTime == 0 ? nil : self.erasedTime }
+        set { self.erasedTime = newValue ?? 0 }
+    }
 
     /// Creates a reviewer.
-    public init(id: String, displayName: String, email: String, locale: String = "en") {
+    public init(id: String, displayName: String, email: String, locale: String = "en", erasedAt: UnixSeconds? = nil) {
         self.id = id
         self.displayName = displayName
         self.email = email
         self.locale = locale
+        self.erasedTime = erasedAt ?? 0
     }
 
     /// The language of the reviewer's emails.
@@ -136,6 +147,9 @@ public struct ReviewerReply: Sendable, Equatable {
         self.repliedAt = repliedAt
     }
 
+    /// The same reply with every shared detail and the note removed; only the time stays.
+    public var erased: ReviewerReply { ReviewerReply(repliedAt: self.repliedAt) }
+
     /// The value given for `field` (empty when not shared).
     public func value(of field: RequestedField) -> String {
         switch field {
@@ -187,6 +201,9 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
     private var fieldBits: UInt8
     /// Whether the timeline starts with the implied "created at createdAt" entry.
     private var impliedCreation: Bool
+    /// The business asked for no emails about this request (`skip_business_notification_email`);
+    /// the timeline and the views still show everything.
+    public var skipBusinessEmails: Bool
 
     /// The parts set by later steps.
     private struct Later: Sendable, Equatable {
@@ -194,6 +211,9 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
         var reply: ReviewerReply?
         var openedAt: UnixSeconds?
         var closedAt: UnixSeconds?
+        var replyErasedAt: UnixSeconds?
+        var replyErasure: ReplyErasure?
+        var reviewerErasedAt: UnixSeconds?
     }
 
     /// A request with every field given (e.g. read back from a snapshot).
@@ -202,7 +222,8 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
         requestedFields: [RequestedField], referenceLabel: String, status: RequestStatus, createdAt: UnixSeconds,
         windowStart: UnixSeconds, deadline: UnixSeconds, automaticReminderAt: UnixSeconds? = nil,
         manualReminderAt: UnixSeconds? = nil, reply: ReviewerReply? = nil, openedAt: UnixSeconds? = nil,
-        closedAt: UnixSeconds? = nil, token: String, timeline: [TimelineEntry]
+        closedAt: UnixSeconds? = nil, token: String, timeline: [TimelineEntry], skipBusinessEmails: Bool = false,
+        replyErasedAt: UnixSeconds? = nil, replyErasure: ReplyErasure? = nil, reviewerErasedAt: UnixSeconds? = nil
     ) {
         self.id = id
         self.businessId = businessId
@@ -220,10 +241,13 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
         self.status = status
         self.fieldBits = 0
         self.impliedCreation = false
+        self.skipBusinessEmails = skipBusinessEmails
         self.requestedFields = requestedFields
         self.timeline = timeline
         self.changeLater {
-            $0 = Later(manualReminderAt: manualReminderAt, reply: reply, openedAt: openedAt, closedAt: closedAt)
+            $0 = Later(
+                manualReminderAt: manualReminderAt, reply: reply, openedAt: openedAt, closedAt: closedAt, replyErasedAt: replyErasedAt,
+                replyErasure: replyErasure, reviewerErasedAt: reviewerErasedAt)
         }
     }
 
@@ -272,6 +296,26 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
         set { self.changeLater { $0.closedAt = newValue } }
     }
 
+    /// When the reply's details were erased (the reply keeps only its time), and why.
+    public var replyErasedAt: UnixSeconds? {
+        get { self.laterBox?.value.replyErasedAt }
+        set { self.changeLater { $0.replyErasedAt = newValue } }
+    }
+
+    public var replyErasure: ReplyErasure? {
+        get { self.laterBox?.value.replyErasure }
+        set { self.changeLater { $0.replyErasure = newValue } }
+    }
+
+    /// When the reviewer's personal data was erased: the token is gone and no email reaches them.
+    public var reviewerErasedAt: UnixSeconds? {
+        get { self.laterBox?.value.reviewerErasedAt }
+        set { self.changeLater { $0.reviewerErasedAt = newValue } }
+    }
+
+    /// Whether a reply arrived whose details are still kept.
+    public var hasRetainedReply: Bool { self.reply != nil && self.replyErasedAt == nil }
+
     private mutating func changeLater(_ body: (inout Later) -> Void) {
         var later = self.laterBox?.value ?? Later()
         body(&later)
@@ -289,6 +333,25 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
             && lhs.createdAt == rhs.createdAt && lhs.windowStart == rhs.windowStart && lhs.deadline == rhs.deadline
             && lhs.laterBox?.value == rhs.laterBox?.value && lhs.timeline == rhs.timeline
             && lhs.automaticReminderAt == rhs.automaticReminderAt && lhs.status == rhs.status && lhs.fieldBits == rhs.fieldBits
+            && lhs.skipBusinessEmails == rhs.skipBusinessEmails
+    }
+}
+
+/// A reviewer's wish not to be contacted by one business again (BlockBusiness). While it stands,
+/// the business cannot create requests for the reviewer's reviews or send manual reminders.
+public struct ReviewerBlock: Sendable, Equatable {
+    public var reviewerId: String
+    public var businessId: String
+    public var blockedAt: UnixSeconds
+    /// The request whose link the reviewer used; its emails and link serve to lift the block.
+    public var requestId: String
+
+    /// Creates a block.
+    public init(reviewerId: String, businessId: String, blockedAt: UnixSeconds, requestId: String) {
+        self.reviewerId = reviewerId
+        self.businessId = businessId
+        self.blockedAt = blockedAt
+        self.requestId = requestId
     }
 }
 

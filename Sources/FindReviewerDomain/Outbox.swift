@@ -12,11 +12,15 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
     case declined
     /// To the business: the window closed without an answer.
     case expired
+    /// To the reviewer: confirms they will not be contacted by the business again, with the link to lift it.
+    case businessBlocked
+    /// To the reviewer: the business may contact them again.
+    case businessUnblocked
 
     /// Whether the reviewer (rather than the business) receives it.
     public var isForReviewer: Bool {
         switch self {
-        case .requestToReviewer, .automaticReminder, .manualReminder: return true
+        case .requestToReviewer, .automaticReminder, .manualReminder, .businessBlocked, .businessUnblocked: return true
         case .replyReceived, .declined, .expired: return false
         }
     }
@@ -27,17 +31,46 @@ public struct OutboxEntry: Sendable, Equatable, TableRow {
     /// Stable id (also the email's Message-ID), assigned when the transition happens.
     public var id: String
     public var kind: NotificationKind
+    /// Whether `closedAt` is a cancellation rather than a delivery (a flag in the padding after
+    /// `kind`: an entry stays 64 bytes).
+    private var cancelled: Bool
     public var requestId: String
     public var createdAt: UnixSeconds
-    /// Set once a transport accepted the email.
-    public var deliveredAt: UnixSeconds?
+    /// When the entry was delivered or cancelled.
+    private var closedAt: UnixSeconds?
 
-    /// Creates an entry.
-    public init(id: String, kind: NotificationKind, requestId: String, createdAt: UnixSeconds, deliveredAt: UnixSeconds? = nil) {
+    /// Creates an entry (a cancellation wins over a delivery: an entry is one or the other).
+    public init(
+        id: String, kind: NotificationKind, requestId: String, createdAt: UnixSeconds, deliveredAt: UnixSeconds? = nil,
+        cancelledAt: UnixSeconds? = nil
+    ) {
         self.id = id
         self.kind = kind
+        self.cancelled = cancelledAt != nil
         self.requestId = requestId
         self.createdAt = createdAt
-        self.deliveredAt = deliveredAt
+        self.closedAt = cancelledAt ?? deliveredAt
     }
+
+    /// Set once a transport accepted the email.
+    public var deliveredAt: UnixSeconds? {
+        get { self.cancelled ? nil : self.closedAt }
+        set {
+            self.closedAt = newValue
+            self.cancelled = false
+        }
+    }
+
+    /// Set when the email was dropped before delivery (its recipient, a reviewer, was erased);
+    /// it is then never sent.
+    public var cancelledAt: UnixSeconds? {
+        get { self.cancelled ? self.closedAt : nil }
+        set {
+            self.closedAt = newValue
+            self.cancelled = newValue != nil
+        }
+    }
+
+    /// Still to be sent: neither delivered nor cancelled.
+    public var isPending: Bool { self.closedAt == nil }
 }

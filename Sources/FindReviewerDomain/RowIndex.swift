@@ -17,6 +17,14 @@ struct RowIndex: Sendable {
     /// The hash a key is filed under.
     static func hash(_ key: String) -> UInt64 { UInt64(bitPattern: Int64(key.hashValue)) }
 
+    /// The hash a pair of keys is filed under (no joined string is built).
+    static func hash(_ first: String, _ second: String) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(first)
+        hasher.combine(second)
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+
     /// The row filed under `hash` for which `matches` is true (it checks the key in that row).
     func find(_ hash: UInt64, where matches: (Row) -> Bool) -> Row? {
         let shard = Int(hash >> (64 - UInt64(Self.shardBits)))
@@ -35,6 +43,56 @@ struct RowIndex: Sendable {
                 position = (position + 1) & mask
             }
         }
+    }
+
+    /// Every row filed under `hash`, and perhaps rows of other keys whose hash shares its upper
+    /// bits: the caller checks the key in each (the index then serves as a multimap).
+    func forEach(_ hash: UInt64, _ body: (Row) -> Void) {
+        let shard = Int(hash >> (64 - UInt64(Self.shardBits)))
+        let slots = self.shards[shard]
+        guard !slots.isEmpty else { return }
+        let tag = hash >> 32
+        let mask = slots.count - 1
+        var position = Int(truncatingIfNeeded: tag) & mask
+        while slots[position] != 0 {
+            if slots[position] >> 32 == tag { body(Row(truncatingIfNeeded: slots[position] & 0xFFFF_FFFF) - 1) }
+            position = (position + 1) & mask
+        }
+    }
+
+    /// Unfiles `row` from `hash`; false when it was not filed there. The entries after it in its
+    /// probe run move back into the hole (backward-shift deletion), so lookups still stop at the
+    /// first empty slot and the index looks as if the row had never been filed.
+    @discardableResult
+    mutating func remove(_ hash: UInt64, row: Row) -> Bool {
+        let shard = Int(hash >> (64 - UInt64(Self.shardBits)))
+        guard !self.shards[shard].isEmpty else { return false }
+        let wanted = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: row) &+ 1)
+        let removed = self.shards[shard].withUnsafeMutableBufferPointer { slots -> Bool in
+            let mask = slots.count - 1
+            var hole = Int(truncatingIfNeeded: hash >> 32) & mask
+            while slots[hole] != wanted {
+                if slots[hole] == 0 { return false }
+                hole = (hole + 1) & mask
+            }
+            var next = (hole + 1) & mask
+            while slots[next] != 0 {
+                let home = Int(truncatingIfNeeded: slots[next] >> 32) & mask
+                // The entry at `next` stays reachable from its home in the hole only if the hole
+                // lies on its probe path.
+                if (hole - home) & mask < (next - home) & mask {
+                    slots[hole] = slots[next]
+                    hole = next
+                }
+                next = (next + 1) & mask
+            }
+            slots[hole] = 0
+            return true
+        }
+        guard removed else { return false }
+        self.shardCounts[shard] -= 1
+        self.count -= 1
+        return true
     }
 
     /// Files `row` under `hash` (the caller has checked that its key is not filed yet).

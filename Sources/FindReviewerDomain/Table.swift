@@ -55,6 +55,16 @@ public struct ChunkedArray<Element: Sendable>: Sendable, RandomAccessCollection,
         self[j] = element
     }
 
+    /// Calls `body` with each chunk's elements in place and the index of its first element: a
+    /// scan that reads a field of each element without copying the element.
+    public func forEachChunk(_ body: (UnsafeBufferPointer<Element>, Int) throws -> Void) rethrows {
+        var start = 0
+        for chunk in self.chunks {
+            try chunk.withUnsafeBufferPointer { try body($0, start) }
+            start += chunk.count
+        }
+    }
+
     /// Room for `capacity` elements in the list of chunks (the chunks themselves come as needed).
     public mutating func reserveCapacity(_ capacity: Int) {
         self.chunks.reserveCapacity((capacity >> Self.chunkShift) + 1)
@@ -138,6 +148,17 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
 
     private func hashedRow(of id: String, hash: UInt64) -> Row? {
         self.index.find(hash) { self.values[Int($0)].id == id }
+    }
+
+    /// The rows from `first` on whose values satisfy `predicate`, in row order: one pass over
+    /// that part of the table, each value read in place.
+    public func rows(from first: Int = 0, where predicate: (Value) -> Bool) -> [Row] {
+        var rows: [Row] = []
+        self.values.forEachChunk { values, start in
+            guard start + values.count > first else { return }
+            for index in max(0, first - start)..<values.count where predicate(values[index]) { rows.append(Row(start + index)) }
+        }
+        return rows
     }
 
     /// Changes the value with `id` in place; false (and nothing happens) when there is none.

@@ -17,9 +17,18 @@ public struct BusinessRequestView: Sendable, Equatable {
     public var closedAt: UnixSeconds?
     /// A reply arrived (its content shows once opened).
     public var replyAvailable: Bool
-    /// Set only after the business opened the reply.
+    /// Set only after the business opened the reply, and only while its details are kept.
     public var reply: ReviewerReply?
     public var timeline: [TimelineEntry]
+    /// The business asked for no emails about this request.
+    public var skipBusinessNotificationEmail: Bool
+    /// Until when the reply's details are kept (answered and not yet erased).
+    public var replyRetainedUntil: UnixSeconds?
+    /// When the reply's details were erased, and why.
+    public var replyErasedAt: UnixSeconds?
+    public var replyErasure: ReplyErasure?
+    /// What the business should know (retention, erasure), in its language; empty if nothing.
+    public var notice: String
 }
 
 /// Find Reviewer status of one review, for its business.
@@ -29,8 +38,11 @@ public struct FindReviewerSummary: Sendable, Equatable {
     public var latestRequestId: String?
     public var latestStatus: RequestStatus?
     public var canReportNotGenuine: Bool
-    /// The opened reply of the newest answered request.
+    /// The opened reply of the newest answered request, while its details are kept.
     public var reply: ReviewerReply?
+    /// When and why that reply's details were erased.
+    public var replyErasedAt: UnixSeconds?
+    public var replyErasure: ReplyErasure?
 }
 
 /// A review as its business sees it.
@@ -38,6 +50,8 @@ public struct BusinessReviewView: Sendable, Equatable {
     public var review: Review
     public var reviewerDisplayName: String
     public var findReviewer: FindReviewerSummary
+    /// The reviewer's personal data was erased: the review is a stub (no title or text).
+    public var reviewerErased: Bool
 }
 
 /// A review as anyone sees it: no private data, just whether the reviewer was contacted.
@@ -65,6 +79,21 @@ public struct ReviewerRequestView: Sendable, Equatable {
     public var deadline: UnixSeconds
     public var status: RequestStatus
     public var reviewTitle: String
+    /// The reviewer blocked this business (its link lifts the block).
+    public var businessBlocked: Bool
+    /// Until when the business can see what the reviewer shared.
+    public var replyRetainedUntil: UnixSeconds?
+    /// When what the reviewer shared was erased.
+    public var replyErasedAt: UnixSeconds?
+    /// What the reviewer should know (the block, retention), in their language; empty if nothing.
+    public var notice: String
+}
+
+/// A business a reviewer blocked, for an admin acting for them.
+public struct BlockedBusinessView: Sendable, Equatable {
+    public var businessId: String
+    public var businessDisplayName: String
+    public var blockedAt: UnixSeconds
 }
 
 /// One page of a list.

@@ -11,6 +11,7 @@ enum ErrorMapping {
         case .notFound: code = .notFound
         case .failedPrecondition: code = .failedPrecondition
         case .alreadyExists: code = .alreadyExists
+        case .resourceExhausted: code = .resourceExhausted
         }
         var details: [ErrorDetail] = []
         if error.field != nil || error.reason != nil || error.detail != nil {

@@ -63,6 +63,12 @@ public struct MethodPolicy: Sendable, Equatable {
             ("DeclineRequest", write(consumer)),
             // A public page: nothing in it is private, so any key may read it.
             ("GetPublicReview", read(anyKey)),
+            // Repeating a block, an unblock or an erasure changes nothing more.
+            ("BlockBusiness", write(consumer, idempotent: true)),
+            ("UnblockBusiness", write(consumer, idempotent: true)),
+            ("UnblockBusinessForReviewer", write([.admin], idempotent: true)),
+            ("ListReviewerBlocks", read([.admin])),
+            ("EraseReviewer", write([.admin], idempotent: true)),
         ]
         for (name, policy) in methods { table[service + name] = policy }
         return table

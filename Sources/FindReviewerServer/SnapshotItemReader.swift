@@ -34,7 +34,7 @@ struct SnapshotItemReader {
         var reader = WireReader(bytes)
         var item: FindReviewerDomain.SnapshotItem?
         while let (number, type) = try reader.nextField() {
-            guard (1...7).contains(number) else {
+            guard (1...8).contains(number) else {
                 try reader.skip(type)
                 continue
             }
@@ -46,7 +46,8 @@ struct SnapshotItemReader {
             case 4: item = try self.request(body)
             case 5: item = .report(try Self.report(body))
             case 6: item = .outbox(try Self.outbox(body))
-            default: item = try Self.counters(body)
+            case 7: item = try Self.counters(body)
+            default: item = .block(try Self.block(body))
             }
         }
         guard let item else { throw Invalid("a snapshot item with no field set") }
@@ -85,10 +86,25 @@ struct SnapshotItemReader {
             case 2: reviewer.displayName = try reader.string(type)
             case 3: reviewer.email = try reader.string(type)
             case 4: reviewer.locale = try reader.string(type)
+            case 5: reviewer.erasedAt = StorageMapping.optional(try reader.int64(type))
             default: try reader.skip(type)
             }
         }
         return reviewer
+    }
+
+    private static func block(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.ReviewerBlock {
+        var block = FindReviewerDomain.ReviewerBlock(reviewerId: "", businessId: "", blockedAt: 0, requestId: "")
+        try Self.fields(bytes) { number, type, reader in
+            switch number {
+            case 1: block.reviewerId = try reader.string(type)
+            case 2: block.businessId = try reader.string(type)
+            case 3: block.blockedAt = try reader.int64(type)
+            case 4: block.requestId = try reader.string(type)
+            default: try reader.skip(type)
+            }
+        }
+        return block
     }
 
     private static func review(_ bytes: UnsafeRawBufferPointer) throws -> Review {
@@ -157,6 +173,9 @@ struct SnapshotItemReader {
         var createdAt: Int64 = 0, windowStart: Int64 = 0, deadline: Int64 = 0
         var automaticReminderAt: Int64 = 0, manualReminderAt: Int64 = 0, openedAt: Int64 = 0, closedAt: Int64 = 0
         var reply: ReviewerReply?
+        var skipBusinessEmails = false
+        var replyErasedAt: Int64 = 0, reviewerErasedAt: Int64 = 0
+        var replyErasure: Int32 = 0
         try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: id = try reader.string(type)
@@ -180,6 +199,10 @@ struct SnapshotItemReader {
             case 18:
                 timeline.append(try Self.timelineEntry(try reader.message(type)))
             case 19: idempotencyKey = try reader.string(type)
+            case 20: skipBusinessEmails = UInt32(truncatingIfNeeded: try reader.uint64(type)) & StorageMapping.skipBusinessEmailsFlag != 0
+            case 21: replyErasedAt = try reader.int64(type)
+            case 22: replyErasure = try reader.int32(type)
+            case 23: reviewerErasedAt = try reader.int64(type)
             default: try reader.skip(type)
             }
         }
@@ -201,7 +224,9 @@ struct SnapshotItemReader {
             createdAt: createdAt, windowStart: windowStart, deadline: deadline,
             automaticReminderAt: StorageMapping.optional(automaticReminderAt), manualReminderAt: StorageMapping.optional(manualReminderAt),
             reply: reply, openedAt: StorageMapping.optional(openedAt), closedAt: StorageMapping.optional(closedAt), token: token,
-            timeline: timeline)
+            timeline: timeline, skipBusinessEmails: skipBusinessEmails, replyErasedAt: StorageMapping.optional(replyErasedAt),
+            replyErasure: StorageMapping.erasure(try Self.enumValue(replyErasure, "reply erasure")),
+            reviewerErasedAt: StorageMapping.optional(reviewerErasedAt))
         return .request(request, idempotencyKey: idempotencyKey.isEmpty ? nil : idempotencyKey)
     }
 
@@ -242,7 +267,7 @@ struct SnapshotItemReader {
     private static func outbox(_ bytes: UnsafeRawBufferPointer) throws -> OutboxEntry {
         var id = "", requestId = ""
         var kind: Int32 = 0
-        var createdAt: Int64 = 0, deliveredAt: Int64 = 0
+        var createdAt: Int64 = 0, deliveredAt: Int64 = 0, cancelledAt: Int64 = 0
         try Self.fields(bytes) { number, type, reader in
             switch number {
             case 1: id = try reader.string(type)
@@ -250,12 +275,14 @@ struct SnapshotItemReader {
             case 3: requestId = try reader.string(type)
             case 4: createdAt = try reader.int64(type)
             case 5: deliveredAt = try reader.int64(type)
+            case 6: cancelledAt = try reader.int64(type)
             default: try reader.skip(type)
             }
         }
         return OutboxEntry(
             id: id, kind: try StorageMapping.kind(try Self.enumValue(kind, "notification kind") as StoredNotificationKind),
-            requestId: requestId, createdAt: createdAt, deliveredAt: StorageMapping.optional(deliveredAt))
+            requestId: requestId, createdAt: createdAt, deliveredAt: StorageMapping.optional(deliveredAt),
+            cancelledAt: StorageMapping.optional(cancelledAt))
     }
 
     private static func counters(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {

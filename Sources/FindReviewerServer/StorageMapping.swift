@@ -44,7 +44,7 @@ enum StorageMapping {
                 reviewerId: created.reviewerId, message: created.message,
                 requestedFields: created.requestedFields.map(WireMapping.field), referenceLabel: created.referenceLabel,
                 token: created.token, at: created.at, acknowledgesIntroduction: created.acknowledgesIntroduction,
-                idempotencyKey: created.idempotencyKey ?? "", outboxId: created.outboxId)
+                idempotencyKey: created.idempotencyKey ?? "", outboxId: created.outboxId, skipBusinessEmails: created.skipBusinessEmails)
         case .automaticReminderSent(let requestId, let at, let outboxId):
             stored = StoredEvent(kind: .automaticReminderSent, requestId: requestId, outboxId: outboxId, at: at)
         case .manualReminderSent(let requestId, let at, let deadline, let outboxId):
@@ -67,6 +67,15 @@ enum StorageMapping {
             stored = StoredEvent(kind: .reportCreated, report: self.report(report))
         case .outboxDelivered(let outboxId, let at):
             stored = StoredEvent(kind: .outboxDelivered, outboxId: outboxId, at: at)
+        case .businessBlocked(let block, let outboxId):
+            stored = StoredEvent(kind: .businessBlocked, outboxId: outboxId, block: self.block(block))
+        case .businessUnblocked(let reviewerId, let businessId, let at, let requestId, let outboxId):
+            stored = StoredEvent(
+                kind: .businessUnblocked, businessId: businessId, requestId: requestId, outboxId: outboxId, at: at, reviewerId: reviewerId)
+        case .replyDetailsErased(let requestId, let at):
+            stored = StoredEvent(kind: .replyDetailsErased, requestId: requestId, at: at)
+        case .reviewerErased(let reviewerId, let at, let reviewIds):
+            stored = StoredEvent(kind: .reviewerErased, at: at, reviewerId: reviewerId, reviewIds: reviewIds)
         }
         return stored
     }
@@ -89,7 +98,8 @@ enum StorageMapping {
                     reviewerId: created.reviewerId, message: created.message,
                     requestedFields: try created.requestedFields.map(self.field), referenceLabel: created.referenceLabel,
                     token: created.token, at: created.at, acknowledgesIntroduction: created.acknowledgesIntroduction,
-                    idempotencyKey: created.idempotencyKey.isEmpty ? nil : created.idempotencyKey, outboxId: created.outboxId))
+                    idempotencyKey: created.idempotencyKey.isEmpty ? nil : created.idempotencyKey, outboxId: created.outboxId,
+                    skipBusinessEmails: created.skipBusinessEmails))
         case .automaticReminderSent:
             return .automaticReminderSent(requestId: stored.requestId, at: stored.at, outboxId: stored.outboxId)
         case .manualReminderSent:
@@ -104,6 +114,13 @@ enum StorageMapping {
         case .publicReplyDeleted: return .publicReplyDeleted(reviewId: stored.reviewId)
         case .reportCreated: return .reportCreated(try self.report(try required(stored.report, "report")))
         case .outboxDelivered: return .outboxDelivered(outboxId: stored.outboxId, at: stored.at)
+        case .businessBlocked: return .businessBlocked(self.block(try required(stored.block, "block")), outboxId: stored.outboxId)
+        case .businessUnblocked:
+            return .businessUnblocked(
+                reviewerId: stored.reviewerId, businessId: stored.businessId, at: stored.at, requestId: stored.requestId,
+                outboxId: stored.outboxId)
+        case .replyDetailsErased: return .replyDetailsErased(requestId: stored.requestId, at: stored.at)
+        case .reviewerErased: return .reviewerErased(reviewerId: stored.reviewerId, at: stored.at, reviewIds: stored.reviewIds)
         case .unspecified: throw Invalid("an event without a kind")
         }
     }
@@ -121,7 +138,8 @@ enum StorageMapping {
         case .outbox(let entry):
             stored.outbox = StoredOutboxEntry(
                 id: entry.id, kind: self.kind(entry.kind), requestId: entry.requestId, createdAt: entry.createdAt,
-                deliveredAt: entry.deliveredAt ?? 0)
+                deliveredAt: entry.deliveredAt ?? 0, cancelledAt: entry.cancelledAt ?? 0)
+        case .block(let block): stored.block = self.block(block)
         case .counters(let requests, let reports, let outbox):
             stored.counters = SnapshotCounters(requests: UInt64(requests), reports: UInt64(reports), outbox: UInt64(outbox))
         }
@@ -139,8 +157,9 @@ enum StorageMapping {
             return .outbox(
                 OutboxEntry(
                     id: entry.id, kind: try self.kind(entry.kind), requestId: entry.requestId, createdAt: entry.createdAt,
-                    deliveredAt: self.optional(entry.deliveredAt)))
+                    deliveredAt: self.optional(entry.deliveredAt), cancelledAt: self.optional(entry.cancelledAt)))
         }
+        if let block = stored.block { return .block(self.block(block)) }
         if let counters = stored.counters {
             return .counters(requests: Int(counters.requests), reports: Int(counters.reports), outbox: Int(counters.outbox))
         }
@@ -162,11 +181,23 @@ enum StorageMapping {
     }
 
     static func reviewer(_ reviewer: FindReviewerDomain.Reviewer) -> StoredReviewer {
-        StoredReviewer(id: reviewer.id, displayName: reviewer.displayName, email: reviewer.email, locale: reviewer.locale)
+        StoredReviewer(
+            id: reviewer.id, displayName: reviewer.displayName, email: reviewer.email, locale: reviewer.locale,
+            erasedAt: reviewer.erasedAt ?? 0)
     }
 
     static func reviewer(_ stored: StoredReviewer) -> FindReviewerDomain.Reviewer {
-        FindReviewerDomain.Reviewer(id: stored.id, displayName: stored.displayName, email: stored.email, locale: stored.locale)
+        FindReviewerDomain.Reviewer(
+            id: stored.id, displayName: stored.displayName, email: stored.email, locale: stored.locale,
+            erasedAt: self.optional(stored.erasedAt))
+    }
+
+    static func block(_ block: ReviewerBlock) -> StoredBlock {
+        StoredBlock(reviewerId: block.reviewerId, businessId: block.businessId, blockedAt: block.blockedAt, requestId: block.requestId)
+    }
+
+    static func block(_ stored: StoredBlock) -> ReviewerBlock {
+        ReviewerBlock(reviewerId: stored.reviewerId, businessId: stored.businessId, blockedAt: stored.blockedAt, requestId: stored.requestId)
     }
 
     static func review(_ review: FindReviewerDomain.Review) -> StoredReview {
@@ -197,6 +228,9 @@ enum StorageMapping {
             note: stored.note, repliedAt: stored.repliedAt)
     }
 
+    /// `StoredRequest.flags` bit 0.
+    static let skipBusinessEmailsFlag: UInt32 = 1
+
     static func request(_ request: FindReviewerDomain.InfoRequest, idempotencyKey: String?) -> StoredRequest {
         StoredRequest(
             id: request.id, businessId: request.businessId, reviewId: request.reviewId, reviewerId: request.reviewerId,
@@ -207,7 +241,9 @@ enum StorageMapping {
             reply: request.reply.map(self.reply), openedAt: request.openedAt ?? 0, closedAt: request.closedAt ?? 0,
             token: request.token,
             timeline: request.timeline.map { StoredTimelineEntry(at: $0.at, kind: WireMapping.timelineKind($0.kind)) },
-            idempotencyKey: idempotencyKey ?? "")
+            idempotencyKey: idempotencyKey ?? "", flags: request.skipBusinessEmails ? Self.skipBusinessEmailsFlag : 0,
+            replyErasedAt: request.replyErasedAt ?? 0, replyErasure: request.replyErasure.map(self.erasure) ?? .unspecified,
+            reviewerErasedAt: request.reviewerErasedAt ?? 0)
     }
 
     static func request(_ stored: StoredRequest) throws -> FindReviewerDomain.SnapshotItem {
@@ -219,7 +255,9 @@ enum StorageMapping {
             automaticReminderAt: self.optional(stored.automaticReminderAt),
             manualReminderAt: self.optional(stored.manualReminderAt), reply: stored.reply.map(self.reply),
             openedAt: self.optional(stored.openedAt), closedAt: self.optional(stored.closedAt), token: stored.token,
-            timeline: try stored.timeline.map { FindReviewerDomain.TimelineEntry(at: $0.at, kind: try self.timelineKind($0.kind)) })
+            timeline: try stored.timeline.map { FindReviewerDomain.TimelineEntry(at: $0.at, kind: try self.timelineKind($0.kind)) },
+            skipBusinessEmails: stored.flags & Self.skipBusinessEmailsFlag != 0, replyErasedAt: self.optional(stored.replyErasedAt),
+            replyErasure: self.erasure(stored.replyErasure), reviewerErasedAt: self.optional(stored.reviewerErasedAt))
         return .request(request, idempotencyKey: stored.idempotencyKey.isEmpty ? nil : stored.idempotencyKey)
     }
 
@@ -252,7 +290,25 @@ enum StorageMapping {
         case .withdrawn: return .withdrawn
         case .expired: return .expired
         case .manualReminderSent: return .manualReminderSent
+        case .replyDetailsErased: return .replyDetailsErased
+        case .reviewerErased: return .reviewerErased
         case .unspecified: throw Invalid("a timeline entry without a kind")
+        }
+    }
+
+    static func erasure(_ erasure: ReplyErasure) -> ReplyErasureReason {
+        switch erasure {
+        case .retentionPeriod: return .retentionPeriod
+        case .reviewerErased: return .reviewerErased
+        }
+    }
+
+    /// `UNSPECIFIED` is "not erased".
+    static func erasure(_ reason: ReplyErasureReason) -> ReplyErasure? {
+        switch reason {
+        case .retentionPeriod: return .retentionPeriod
+        case .reviewerErased: return .reviewerErased
+        case .unspecified: return nil
         }
     }
 
@@ -264,6 +320,8 @@ enum StorageMapping {
         case .replyReceived: return .replyReceived
         case .declined: return .declined
         case .expired: return .expired
+        case .businessBlocked: return .businessBlocked
+        case .businessUnblocked: return .businessUnblocked
         }
     }
 
@@ -275,6 +333,8 @@ enum StorageMapping {
         case .replyReceived: return .replyReceived
         case .declined: return .declined
         case .expired: return .expired
+        case .businessBlocked: return .businessBlocked
+        case .businessUnblocked: return .businessUnblocked
         case .unspecified: throw Invalid("an outbox entry without a kind")
         }
     }

@@ -100,6 +100,8 @@ enum WireMapping {
         case .withdrawn: return .withdrawn
         case .expired: return .expired
         case .manualReminderSent: return .manualReminderSent
+        case .replyDetailsErased: return .replyDetailsErased
+        case .reviewerErased: return .reviewerErased
         }
     }
 
@@ -159,18 +161,7 @@ enum WireMapping {
         entries.map { Messages.TimelineEntry(at: $0.at, kind: self.timelineKind($0.kind), detail: self.describe($0.kind)) }
     }
 
-    static func describe(_ kind: FindReviewerDomain.TimelineKind) -> String {
-        switch kind {
-        case .created: return "Request sent to the reviewer"
-        case .automaticReminderSent: return "Automatic reminder sent to the reviewer"
-        case .answered: return "The reviewer answered"
-        case .replyOpened: return "The business opened the reply"
-        case .declined: return "The reviewer declined to share details"
-        case .withdrawn: return "The business withdrew the request"
-        case .expired: return "No answer within 5 days"
-        case .manualReminderSent: return "Reminder sent by the business; 5 more days to answer"
-        }
-    }
+    static func describe(_ kind: FindReviewerDomain.TimelineKind) -> String { ViewTexts.timeline(kind, .en) }
 
     static func request(_ view: BusinessRequestView) -> Messages.InfoRequest {
         Messages.InfoRequest(

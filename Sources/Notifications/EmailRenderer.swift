@@ -58,47 +58,16 @@ public struct EmailRenderer: Sendable {
 
     // MARK: formats
 
-    static let months: [Language: [String]] = [
-        .en: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
-        .sv: ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"],
-        .de: ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
-    ]
-
     /// The deadline in the reader's language, in UTC: `29 November 2026, 14:00 UTC`.
-    static func formatDate(_ time: UnixSeconds, _ language: Language) -> String {
-        let parts = self.utcParts(time)
-        let month = self.months[language]![parts.month - 1]
-        let clock = String(format: "%02d:%02d", parts.hour, parts.minute)
-        switch language {
-        case .en: return "\(parts.day) \(month) \(parts.year), \(clock) UTC"
-        case .sv: return "\(parts.day) \(month) \(parts.year) kl. \(clock) UTC"
-        case .de: return "\(parts.day). \(month) \(parts.year), \(clock) Uhr UTC"
-        }
-    }
+    static func formatDate(_ time: UnixSeconds, _ language: Language) -> String { CivilTime.format(time, language) }
 
     /// `Tue, 24 Nov 2026 14:00:00 +0000`.
     static func rfc5322Date(_ time: UnixSeconds) -> String {
-        let parts = self.utcParts(time)
+        let parts = CivilTime.parts(time)
         let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
         let weekday = days[Int(((time / 86_400) % 7 + 7) % 7)]
         let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][parts.month - 1]
         return String(format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", weekday, parts.day, month, parts.year, parts.hour, parts.minute, parts.second)
-    }
-
-    /// Civil date from Unix seconds (UTC), by Howard Hinnant's days-from-civil inverse.
-    static func utcParts(_ time: UnixSeconds) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let days = Int((time >= 0 ? time : time - 86_399) / 86_400)
-        let secondsOfDay = Int(time - Int64(days) * 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day, secondsOfDay / 3_600, secondsOfDay % 3_600 / 60, secondsOfDay % 60)
     }
 
     /// `Name <address>`, the name encoded when it is not plain ASCII.

@@ -221,6 +221,72 @@ enum EmailTemplates {
 
                     der Verfasser der Bewertung\(review) hat innerhalb von 5 Tagen nicht auf Anfrage \(context.entry.requestId) geantwortet. Sie können eine Erinnerung senden, die weitere 5 Tage gibt, öffentlich antworten oder die Bewertung melden.
                     """)
+        case (.businessBlocked, .en):
+            return Text(
+                subject: "You will not hear from \(business) again through Find Reviewer",
+                body: """
+                    Hello \(context.recipientName),
+
+                    As you asked, \(business) can no longer contact you through Find Reviewer about any of your reviews. If a request from them was still open, it was declined; they are told only that you declined. Your reviews stay online.
+
+                    Changed your mind? You can allow \(business) to contact you again here:
+                    \(replyLink)
+                    """)
+        case (.businessBlocked, .sv):
+            return Text(
+                subject: "\(business) kommer inte att kontakta dig igen via Hitta recensent",
+                body: """
+                    Hej \(context.recipientName),
+
+                    Som du bad om kan \(business) inte längre kontakta dig via Hitta recensent om något av dina omdömen. Om en förfrågan från dem fortfarande var öppen har den avböjts; de får bara veta att du avböjde. Dina omdömen ligger kvar.
+
+                    Har du ändrat dig? Här kan du låta \(business) kontakta dig igen:
+                    \(replyLink)
+                    """)
+        case (.businessBlocked, .de):
+            return Text(
+                subject: "\(business) wird Sie über „Bewerter finden“ nicht mehr kontaktieren",
+                body: """
+                    Hallo \(context.recipientName),
+
+                    wie gewünscht kann \(business) Sie über „Bewerter finden“ zu keiner Ihrer Bewertungen mehr kontaktieren. War noch eine Anfrage des Unternehmens offen, wurde sie abgelehnt; das Unternehmen erfährt nur, dass Sie abgelehnt haben. Ihre Bewertungen bleiben online.
+
+                    Haben Sie es sich anders überlegt? Hier können Sie \(business) wieder erlauben, Sie zu kontaktieren:
+                    \(replyLink)
+                    """)
+        case (.businessUnblocked, .en):
+            return Text(
+                subject: "\(business) may contact you again through Find Reviewer",
+                body: """
+                    Hello \(context.recipientName),
+
+                    \(business) can again ask you about your reviews through Find Reviewer. You decide each time whether to answer.
+
+                    If you did not ask for this, or want to stop it again, use this link:
+                    \(replyLink)
+                    """)
+        case (.businessUnblocked, .sv):
+            return Text(
+                subject: "\(business) kan kontakta dig igen via Hitta recensent",
+                body: """
+                    Hej \(context.recipientName),
+
+                    \(business) kan återigen fråga dig om dina omdömen via Hitta recensent. Du bestämmer själv varje gång om du vill svara.
+
+                    Om du inte bad om detta, eller vill stoppa det igen, använd den här länken:
+                    \(replyLink)
+                    """)
+        case (.businessUnblocked, .de):
+            return Text(
+                subject: "\(business) kann Sie wieder über „Bewerter finden“ kontaktieren",
+                body: """
+                    Hallo \(context.recipientName),
+
+                    \(business) kann Sie wieder über „Bewerter finden“ zu Ihren Bewertungen befragen. Sie entscheiden jedes Mal selbst, ob Sie antworten.
+
+                    Falls Sie das nicht veranlasst haben oder es wieder beenden möchten, nutzen Sie diesen Link:
+                    \(replyLink)
+                    """)
         }
     }
 }

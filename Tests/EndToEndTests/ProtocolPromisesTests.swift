@@ -258,7 +258,9 @@ struct ProtocolPromisesTests {
         // REPLY_WINDOW_CLOSED lasts until the timer applies the expiry (under a second; the test
         // clock applies it at once): LifecycleTests holds it in the domain.
         let racy: Set<String> = ["ReplyToRequest REPLY_WINDOW_CLOSED", "DeclineRequest REPLY_WINDOW_CLOSED"]
-        #expect(seen == documented.subtracting(racy), "seen only: \(seen.subtracting(documented).sorted()); documented only: \(documented.subtracting(seen).sorted())")
+        // Reasons only the methods not wired yet can bring about; seeing one means it is wired.
+        #expect(seen.isDisjoint(with: NotYetServed.reasons), "take these off NotYetServed.reasons: \(seen.intersection(NotYetServed.reasons).sorted())")
+        #expect(seen == documented.subtracting(racy).subtracting(NotYetServed.reasons), "seen only: \(seen.subtracting(documented).sorted()); documented only: \(documented.subtracting(seen).sorted())")
     }
 
     @Test("§5.2: ListBusinesses ascending by id; requested fields sorted; counts hold every status; duplicate statuses count once")

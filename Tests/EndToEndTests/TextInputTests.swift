@@ -36,7 +36,7 @@ struct TextInputTests {
         let comments = try ProtoDocument.comments()
         let samples = Dictionary(uniqueKeysWithValues: RequestSamples.all.map { ($0.method, $0.json) })
         for service in ProtoSchema.services {
-            for method in service.methods {
+            for method in service.methods where !NotYetServed.methods.contains(method.fullName) {
                 let fields = RequestSamples.stringFields(of: method.inputType, comments: comments)
                 guard !fields.isEmpty else { continue }
                 let json = try #require(samples[method.fullName], "no sample request for \(method.fullName)")

@@ -10,9 +10,12 @@ struct World {
     var now: UnixSeconds = World.t0
     var tokens: [String] = []
 
+    /// An empty world under `settings`.
+    init(settings: DomainSettings = DomainSettings()) { self.state = DomainState(settings: settings) }
+
     /// Builds the world through commands, as the pipeline would.
-    static func make(acknowledged: Bool = true) -> World {
-        var world = World()
+    static func make(acknowledged: Bool = true, settings: DomainSettings = DomainSettings()) -> World {
+        var world = World(settings: settings)
         world.must(.upsertBusiness(Business(id: "acme", displayName: "Acme Travel", notificationEmail: "fr@acme.example", locale: "sv-SE")))
         world.must(.upsertBusiness(Business(id: "other", displayName: "Other Shop", notificationEmail: "ops@other.example", locale: "de")))
         world.must(.upsertReviewer(Reviewer(id: "ann", displayName: "Ann", email: "ann@mail.example", locale: "en")))
@@ -38,13 +41,14 @@ struct World {
 
     static func makeCreate(
         business: String = "acme", review: String = "r-organic", fields: [RequestedField] = [.referenceNumber, .fullName],
-        label: String = "Booking number", acknowledge: Bool = false, key: String? = nil, token: String? = nil
+        label: String = "Booking number", acknowledge: Bool = false, key: String? = nil, token: String? = nil,
+        skipBusinessEmails: Bool = false
     ) -> DomainCommand {
         .createRequest(
             .init(
                 businessId: business, reviewId: review, message: "Hello! Could you share your booking number?",
                 requestedFields: fields, referenceLabel: label, acknowledgeIntroduction: acknowledge, idempotencyKey: key,
-                token: token ?? ReplyToken.generate()))
+                token: token ?? ReplyToken.generate(), skipBusinessNotificationEmail: skipBusinessEmails))
     }
 
     /// Executes and applies; returns the events.
@@ -66,9 +70,9 @@ struct World {
     }
 
     /// Creates a request and returns (id, token).
-    mutating func create(review: String = "r-organic", business: String = "acme") -> (id: String, token: String) {
+    mutating func create(review: String = "r-organic", business: String = "acme", skipBusinessEmails: Bool = false) -> (id: String, token: String) {
         let token = ReplyToken.generate()
-        let events = self.must(Self.makeCreate(business: business, review: review, token: token))
+        let events = self.must(Self.makeCreate(business: business, review: review, token: token, skipBusinessEmails: skipBusinessEmails))
         guard case .requestCreated(let created) = events.last! else { fatalError("no requestCreated") }
         return (created.requestId, token)
     }
@@ -94,9 +98,21 @@ struct World {
     }
 
     /// Replays every event of `log` into a fresh state.
-    static func replay(_ log: [DomainEvent]) -> DomainState {
-        var state = DomainState()
+    static func replay(_ log: [DomainEvent], settings: DomainSettings = DomainSettings()) -> DomainState {
+        var state = DomainState(settings: settings)
         state.apply(log)
         return state
+    }
+
+    /// The state rebuilt from its snapshot items, in the order they are written (a restart).
+    static func restored(_ state: DomainState) -> DomainState {
+        var restorer = SnapshotRestorer(settings: state.settings)
+        state.forEachSnapshotItem { restorer.add($0) }
+        return restorer.finish()
+    }
+
+    /// The kinds of the outbox entries about one request, oldest first.
+    func emailKinds(of requestId: String) -> [NotificationKind] {
+        self.state.outbox.values.filter { $0.requestId == requestId }.map(\.kind)
     }
 }

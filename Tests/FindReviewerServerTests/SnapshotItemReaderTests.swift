@@ -29,6 +29,16 @@ struct SnapshotItemReaderTests {
             id: "req_00000002", businessId: "acme", reviewId: "r2", reviewerId: "bo", message: "Who are you?",
             requestedFields: [.phone], referenceLabel: "", status: .pending, createdAt: 1_700_000_000, windowStart: 1_700_000_000,
             deadline: 1_700_432_000, token: String(repeating: "0f", count: 24), timeline: [timeline[0]])
+        let erased = FindReviewerDomain.InfoRequest(
+            id: "req_00000003", businessId: "acme", reviewId: "r1", reviewerId: "cy", message: "Hi", requestedFields: [.fullName],
+            referenceLabel: "", status: .answered, createdAt: 1_700_000_000, windowStart: 1_700_000_000, deadline: 1_700_432_000,
+            reply: FindReviewerDomain.ReviewerReply(repliedAt: 1_700_000_400), token: "",
+            timeline: [
+                timeline[0], FindReviewerDomain.TimelineEntry(at: 1_700_000_400, kind: .answered),
+                FindReviewerDomain.TimelineEntry(at: 1_700_000_800, kind: .replyDetailsErased),
+                FindReviewerDomain.TimelineEntry(at: 1_700_001_000, kind: .reviewerErased),
+            ],
+            skipBusinessEmails: true, replyErasedAt: 1_700_000_800, replyErasure: .retentionPeriod, reviewerErasedAt: 1_700_001_000)
         return [
             .business(FindReviewerDomain.Business(
                 id: "acme", displayName: "Acme Resor", notificationEmail: "team@acme.example", locale: "sv-SE", plan: .paid,
@@ -50,6 +60,14 @@ struct SnapshotItemReaderTests {
             .outbox(FindReviewerDomain.OutboxEntry(
                 id: "out_00000002", kind: .expired, requestId: "req_00000001", createdAt: 6, deliveredAt: 7)),
             .counters(requests: 2, reports: 1, outbox: 2),
+            // Issue 22: an erased reviewer, a request with erased details that skips business
+            // emails, a cancelled email, a block.
+            .reviewer(FindReviewerDomain.Reviewer(id: "cy", displayName: "", email: "", locale: "", erasedAt: 1_700_001_000)),
+            .request(erased, idempotencyKey: nil),
+            .outbox(FindReviewerDomain.OutboxEntry(
+                id: "out_00000003", kind: .businessBlocked, requestId: "req_00000003", createdAt: 8, cancelledAt: 9)),
+            .outbox(FindReviewerDomain.OutboxEntry(id: "out_00000004", kind: .businessUnblocked, requestId: "req_00000003", createdAt: 10)),
+            .block(FindReviewerDomain.ReviewerBlock(reviewerId: "ann", businessId: "acme", blockedAt: 1_700_000_300, requestId: "req_00000001")),
         ]
     }()
 

@@ -19,6 +19,7 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__business_review_view__descriptor,
   &findreviewer__v1__public_review_view__descriptor,
   &findreviewer__v1__reviewer_request_view__descriptor,
+  &findreviewer__v1__blocked_business__descriptor,
   &findreviewer__v1__report__descriptor,
   &findreviewer__v1__status_count__descriptor,
   &findreviewer__v1__upsert_business_request__descriptor,
@@ -69,6 +70,16 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__reply_to_request_response__descriptor,
   &findreviewer__v1__decline_request_request__descriptor,
   &findreviewer__v1__decline_request_response__descriptor,
+  &findreviewer__v1__block_business_request__descriptor,
+  &findreviewer__v1__block_business_response__descriptor,
+  &findreviewer__v1__unblock_business_request__descriptor,
+  &findreviewer__v1__unblock_business_response__descriptor,
+  &findreviewer__v1__unblock_business_for_reviewer_request__descriptor,
+  &findreviewer__v1__unblock_business_for_reviewer_response__descriptor,
+  &findreviewer__v1__list_reviewer_blocks_request__descriptor,
+  &findreviewer__v1__list_reviewer_blocks_response__descriptor,
+  &findreviewer__v1__erase_reviewer_request__descriptor,
+  &findreviewer__v1__erase_reviewer_response__descriptor,
   &findreviewer__v1__get_public_review_request__descriptor,
   &findreviewer__v1__get_public_review_response__descriptor,
   &findreviewer__v1__health_check_request__descriptor,
@@ -94,6 +105,7 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__stored_reply__descriptor,
   &findreviewer__v1__stored_timeline_entry__descriptor,
   &findreviewer__v1__stored_request_created__descriptor,
+  &findreviewer__v1__stored_block__descriptor,
   &findreviewer__v1__stored_event__descriptor,
   &findreviewer__v1__stored_request__descriptor,
   &findreviewer__v1__stored_report__descriptor,
@@ -101,7 +113,7 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__snapshot_counters__descriptor,
   &findreviewer__v1__snapshot_item__descriptor,
 };
-const size_t findreviewer_message_descriptor_count = 98;
+const size_t findreviewer_message_descriptor_count = 110;
 const ProtobufCMessageDescriptor *findreviewer_message_descriptor_at(size_t index) {
   return index < findreviewer_message_descriptor_count ? findreviewer_message_descriptors[index] : NULL;
 }
@@ -112,6 +124,7 @@ static const ProtobufCEnumDescriptor *const findreviewer_enum_descriptors[] = {
   &findreviewer__v1__requested_field__descriptor,
   &findreviewer__v1__request_status__descriptor,
   &findreviewer__v1__timeline_event_kind__descriptor,
+  &findreviewer__v1__reply_erasure_reason__descriptor,
   &findreviewer__v1__report_reason__descriptor,
   &findreviewer__v1__report_status__descriptor,
   &findreviewer__v1__contact_filter__descriptor,
@@ -119,7 +132,7 @@ static const ProtobufCEnumDescriptor *const findreviewer_enum_descriptors[] = {
   &findreviewer__v1__stored_event_kind__descriptor,
   &findreviewer__v1__stored_notification_kind__descriptor,
 };
-const size_t findreviewer_enum_descriptor_count = 11;
+const size_t findreviewer_enum_descriptor_count = 12;
 const ProtobufCEnumDescriptor *findreviewer_enum_descriptor_at(size_t index) {
   return index < findreviewer_enum_descriptor_count ? findreviewer_enum_descriptors[index] : NULL;
 }

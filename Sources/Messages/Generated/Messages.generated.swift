@@ -30,6 +30,19 @@ public enum Plan: Int32, ProtoEnum {
     public static let protoName = "findreviewer.v1.Plan"
 }
 
+/// `findreviewer.v1.ReplyErasureReason`.
+public enum ReplyErasureReason: Int32, ProtoEnum {
+    /// `REPLY_ERASURE_REASON_UNSPECIFIED = 0`
+    case unspecified = 0
+    /// `REPLY_ERASURE_REASON_RETENTION_PERIOD = 1`
+    case retentionPeriod = 1
+    /// `REPLY_ERASURE_REASON_REVIEWER_ERASED = 2`
+    case reviewerErased = 2
+
+    /// The full proto name of this enum type.
+    public static let protoName = "findreviewer.v1.ReplyErasureReason"
+}
+
 /// `findreviewer.v1.ReportReason`.
 public enum ReportReason: Int32, ProtoEnum {
     /// `REPORT_REASON_UNSPECIFIED = 0`
@@ -162,6 +175,14 @@ public enum StoredEventKind: Int32, ProtoEnum {
     case reportCreated = 15
     /// `STORED_EVENT_KIND_OUTBOX_DELIVERED = 16`
     case outboxDelivered = 16
+    /// `STORED_EVENT_KIND_BUSINESS_BLOCKED = 17`
+    case businessBlocked = 17
+    /// `STORED_EVENT_KIND_BUSINESS_UNBLOCKED = 18`
+    case businessUnblocked = 18
+    /// `STORED_EVENT_KIND_REPLY_DETAILS_ERASED = 19`
+    case replyDetailsErased = 19
+    /// `STORED_EVENT_KIND_REVIEWER_ERASED = 20`
+    case reviewerErased = 20
 
     /// The full proto name of this enum type.
     public static let protoName = "findreviewer.v1.StoredEventKind"
@@ -183,6 +204,10 @@ public enum StoredNotificationKind: Int32, ProtoEnum {
     case declined = 5
     /// `STORED_NOTIFICATION_KIND_EXPIRED = 6`
     case expired = 6
+    /// `STORED_NOTIFICATION_KIND_BUSINESS_BLOCKED = 7`
+    case businessBlocked = 7
+    /// `STORED_NOTIFICATION_KIND_BUSINESS_UNBLOCKED = 8`
+    case businessUnblocked = 8
 
     /// The full proto name of this enum type.
     public static let protoName = "findreviewer.v1.StoredNotificationKind"
@@ -208,6 +233,10 @@ public enum TimelineEventKind: Int32, ProtoEnum {
     case expired = 7
     /// `TIMELINE_EVENT_KIND_MANUAL_REMINDER_SENT = 8`
     case manualReminderSent = 8
+    /// `TIMELINE_EVENT_KIND_REPLY_DETAILS_ERASED = 9`
+    case replyDetailsErased = 9
+    /// `TIMELINE_EVENT_KIND_REVIEWER_ERASED = 10`
+    case reviewerErased = 10
 
     /// The full proto name of this enum type.
     public static let protoName = "findreviewer.v1.TimelineEventKind"
@@ -303,6 +332,110 @@ public struct AdvanceClockRequest: ProtoMessage {
     }
 }
 
+/// `findreviewer.v1.BlockBusinessRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct BlockBusinessRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.BlockBusinessRequest")
+    /// `string token = 1`
+    public var token: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        token: String = ""
+    ) {
+        self.token = token
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.token = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.token)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case token = 1
+    }
+}
+
+/// `findreviewer.v1.BlockBusinessResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct BlockBusinessResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.BlockBusinessResponse")
+    /// `findreviewer.v1.ReviewerRequestView request = 1`
+    public var request: ReviewerRequestView?
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        request: ReviewerRequestView? = nil
+    ) {
+        self.request = request
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case request = 1
+    }
+}
+
+/// `findreviewer.v1.BlockedBusiness`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct BlockedBusiness: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.BlockedBusiness")
+    /// `string business_id = 1`
+    public var businessId: String
+    /// `string business_display_name = 2`
+    public var businessDisplayName: String
+    /// `int64 blocked_at = 3`
+    public var blockedAt: Int64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        businessId: String = "",
+        businessDisplayName: String = "",
+        blockedAt: Int64 = 0
+    ) {
+        self.businessId = businessId
+        self.businessDisplayName = businessDisplayName
+        self.blockedAt = blockedAt
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.businessDisplayName = try reader(2)
+        self.blockedAt = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.businessDisplayName)
+        try writer(3, self.blockedAt)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case businessId = 1
+        case businessDisplayName = 2
+        case blockedAt = 3
+    }
+}
+
 /// `findreviewer.v1.Business`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct Business: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
@@ -385,16 +518,20 @@ public struct BusinessReviewView: ProtoMessage {
     public var reviewerDisplayName: String
     /// `findreviewer.v1.FindReviewerSummary find_reviewer = 3`
     public var findReviewer: FindReviewerSummary?
+    /// `bool reviewer_erased = 4`
+    public var reviewerErased: Bool
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
         review: Review? = nil,
         reviewerDisplayName: String = "",
-        findReviewer: FindReviewerSummary? = nil
+        findReviewer: FindReviewerSummary? = nil,
+        reviewerErased: Bool = false
     ) {
         self.review = review
         self.reviewerDisplayName = reviewerDisplayName
         self.findReviewer = findReviewer
+        self.reviewerErased = reviewerErased
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -402,6 +539,7 @@ public struct BusinessReviewView: ProtoMessage {
         self.review = try reader.message(1)
         self.reviewerDisplayName = try reader(2)
         self.findReviewer = try reader.message(3)
+        self.reviewerErased = try reader(4)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -409,6 +547,7 @@ public struct BusinessReviewView: ProtoMessage {
         try writer.message(1, self.review)
         try writer(2, self.reviewerDisplayName)
         try writer.message(3, self.findReviewer)
+        try writer(4, self.reviewerErased)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -416,6 +555,7 @@ public struct BusinessReviewView: ProtoMessage {
         case review = 1
         case reviewerDisplayName = 2
         case findReviewer = 3
+        case reviewerErased = 4
     }
 }
 
@@ -516,6 +656,8 @@ public struct CreateInfoRequestRequest: ProtoMessage {
     public var referenceLabel: String
     /// `bool acknowledge_intro = 6`
     public var acknowledgeIntro: Bool
+    /// `bool skip_business_notification_email = 7`
+    public var skipBusinessNotificationEmail: Bool
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -524,7 +666,8 @@ public struct CreateInfoRequestRequest: ProtoMessage {
         message: String = "",
         requestedFields: [RequestedField] = [],
         referenceLabel: String = "",
-        acknowledgeIntro: Bool = false
+        acknowledgeIntro: Bool = false,
+        skipBusinessNotificationEmail: Bool = false
     ) {
         self.businessId = businessId
         self.reviewId = reviewId
@@ -532,6 +675,7 @@ public struct CreateInfoRequestRequest: ProtoMessage {
         self.requestedFields = requestedFields
         self.referenceLabel = referenceLabel
         self.acknowledgeIntro = acknowledgeIntro
+        self.skipBusinessNotificationEmail = skipBusinessNotificationEmail
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -542,6 +686,7 @@ public struct CreateInfoRequestRequest: ProtoMessage {
         self.requestedFields = try reader(4)
         self.referenceLabel = try reader(5)
         self.acknowledgeIntro = try reader(6)
+        self.skipBusinessNotificationEmail = try reader(7)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -552,6 +697,7 @@ public struct CreateInfoRequestRequest: ProtoMessage {
         try writer(4, self.requestedFields)
         try writer(5, self.referenceLabel)
         try writer(6, self.acknowledgeIntro)
+        try writer(7, self.skipBusinessNotificationEmail)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -562,6 +708,7 @@ public struct CreateInfoRequestRequest: ProtoMessage {
         case requestedFields = 4
         case referenceLabel = 5
         case acknowledgeIntro = 6
+        case skipBusinessNotificationEmail = 7
     }
 }
 
@@ -928,6 +1075,87 @@ public struct EnumValueInfo: ProtoMessage {
     }
 }
 
+/// `findreviewer.v1.EraseReviewerRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct EraseReviewerRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.EraseReviewerRequest")
+    /// `string reviewer_id = 1`
+    public var reviewerId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        reviewerId: String = ""
+    ) {
+        self.reviewerId = reviewerId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewerId = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewerId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case reviewerId = 1
+    }
+}
+
+/// `findreviewer.v1.EraseReviewerResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct EraseReviewerResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.EraseReviewerResponse")
+    /// `findreviewer.v1.Reviewer reviewer = 1`
+    public var reviewer: Reviewer?
+    /// `uint32 reviews = 2`
+    public var reviews: UInt32
+    /// `uint32 requests = 3`
+    public var requests: UInt32
+    /// `uint32 emails_cancelled = 4`
+    public var emailsCancelled: UInt32
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        reviewer: Reviewer? = nil,
+        reviews: UInt32 = 0,
+        requests: UInt32 = 0,
+        emailsCancelled: UInt32 = 0
+    ) {
+        self.reviewer = reviewer
+        self.reviews = reviews
+        self.requests = requests
+        self.emailsCancelled = emailsCancelled
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewer = try reader.message(1)
+        self.reviews = try reader(2)
+        self.requests = try reader(3)
+        self.emailsCancelled = try reader(4)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.reviewer)
+        try writer(2, self.reviews)
+        try writer(3, self.requests)
+        try writer(4, self.emailsCancelled)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case reviewer = 1
+        case reviews = 2
+        case requests = 3
+        case emailsCancelled = 4
+    }
+}
+
 /// `findreviewer.v1.ErrorDetail`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct ErrorDetail: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
@@ -1053,6 +1281,10 @@ public struct FindReviewerSummary: ProtoMessage {
     public var canReportNotGenuine: Bool
     /// `findreviewer.v1.ReviewerReply reply = 6`
     public var reply: ReviewerReply?
+    /// `int64 reply_erased_at = 7`
+    public var replyErasedAt: Int64
+    /// `findreviewer.v1.ReplyErasureReason reply_erasure_reason = 8`
+    public var replyErasureReason: ReplyErasureReason
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -1061,7 +1293,9 @@ public struct FindReviewerSummary: ProtoMessage {
         latestRequestId: String = "",
         latestStatus: RequestStatus = .unspecified,
         canReportNotGenuine: Bool = false,
-        reply: ReviewerReply? = nil
+        reply: ReviewerReply? = nil,
+        replyErasedAt: Int64 = 0,
+        replyErasureReason: ReplyErasureReason = .unspecified
     ) {
         self.eligible = eligible
         self.contacted = contacted
@@ -1069,6 +1303,8 @@ public struct FindReviewerSummary: ProtoMessage {
         self.latestStatus = latestStatus
         self.canReportNotGenuine = canReportNotGenuine
         self.reply = reply
+        self.replyErasedAt = replyErasedAt
+        self.replyErasureReason = replyErasureReason
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -1079,6 +1315,8 @@ public struct FindReviewerSummary: ProtoMessage {
         self.latestStatus = try reader(4)
         self.canReportNotGenuine = try reader(5)
         self.reply = try reader.message(6)
+        self.replyErasedAt = try reader(7)
+        self.replyErasureReason = try reader(8)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -1089,6 +1327,8 @@ public struct FindReviewerSummary: ProtoMessage {
         try writer(4, self.latestStatus)
         try writer(5, self.canReportNotGenuine)
         try writer.message(6, self.reply)
+        try writer(7, self.replyErasedAt)
+        try writer(8, self.replyErasureReason)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1099,6 +1339,8 @@ public struct FindReviewerSummary: ProtoMessage {
         case latestStatus = 4
         case canReportNotGenuine = 5
         case reply = 6
+        case replyErasedAt = 7
+        case replyErasureReason = 8
     }
 }
 
@@ -1731,6 +1973,16 @@ public struct InfoRequest: ProtoMessage {
     public var timeline: [TimelineEntry]
     /// `string reviewer_display_name = 18`
     public var reviewerDisplayName: String
+    /// `bool skip_business_notification_email = 19`
+    public var skipBusinessNotificationEmail: Bool
+    /// `int64 reply_retained_until = 20`
+    public var replyRetainedUntil: Int64
+    /// `int64 reply_erased_at = 21`
+    public var replyErasedAt: Int64
+    /// `findreviewer.v1.ReplyErasureReason reply_erasure_reason = 22`
+    public var replyErasureReason: ReplyErasureReason
+    /// `string notice = 23`
+    public var notice: String
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -1751,7 +2003,12 @@ public struct InfoRequest: ProtoMessage {
         replyAvailable: Bool = false,
         reply: ReviewerReply? = nil,
         timeline: [TimelineEntry] = [],
-        reviewerDisplayName: String = ""
+        reviewerDisplayName: String = "",
+        skipBusinessNotificationEmail: Bool = false,
+        replyRetainedUntil: Int64 = 0,
+        replyErasedAt: Int64 = 0,
+        replyErasureReason: ReplyErasureReason = .unspecified,
+        notice: String = ""
     ) {
         self.id = id
         self.businessId = businessId
@@ -1771,6 +2028,11 @@ public struct InfoRequest: ProtoMessage {
         self.reply = reply
         self.timeline = timeline
         self.reviewerDisplayName = reviewerDisplayName
+        self.skipBusinessNotificationEmail = skipBusinessNotificationEmail
+        self.replyRetainedUntil = replyRetainedUntil
+        self.replyErasedAt = replyErasedAt
+        self.replyErasureReason = replyErasureReason
+        self.notice = notice
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -1793,6 +2055,11 @@ public struct InfoRequest: ProtoMessage {
         self.reply = try reader.message(16)
         self.timeline = try reader(17)
         self.reviewerDisplayName = try reader(18)
+        self.skipBusinessNotificationEmail = try reader(19)
+        self.replyRetainedUntil = try reader(20)
+        self.replyErasedAt = try reader(21)
+        self.replyErasureReason = try reader(22)
+        self.notice = try reader(23)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -1815,6 +2082,11 @@ public struct InfoRequest: ProtoMessage {
         try writer.message(16, self.reply)
         try writer(17, self.timeline)
         try writer(18, self.reviewerDisplayName)
+        try writer(19, self.skipBusinessNotificationEmail)
+        try writer(20, self.replyRetainedUntil)
+        try writer(21, self.replyErasedAt)
+        try writer(22, self.replyErasureReason)
+        try writer(23, self.notice)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -1837,6 +2109,11 @@ public struct InfoRequest: ProtoMessage {
         case reply = 16
         case timeline = 17
         case reviewerDisplayName = 18
+        case skipBusinessNotificationEmail = 19
+        case replyRetainedUntil = 20
+        case replyErasedAt = 21
+        case replyErasureReason = 22
+        case notice = 23
     }
 }
 
@@ -2107,6 +2384,87 @@ public struct ListReportsResponse: ProtoMessage {
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case reports = 1
+        case nextPageToken = 2
+    }
+}
+
+/// `findreviewer.v1.ListReviewerBlocksRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct ListReviewerBlocksRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.ListReviewerBlocksRequest")
+    /// `string reviewer_id = 1`
+    public var reviewerId: String
+    /// `uint32 page_size = 2`
+    public var pageSize: UInt32
+    /// `string page_token = 3`
+    public var pageToken: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        reviewerId: String = "",
+        pageSize: UInt32 = 0,
+        pageToken: String = ""
+    ) {
+        self.reviewerId = reviewerId
+        self.pageSize = pageSize
+        self.pageToken = pageToken
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewerId = try reader(1)
+        self.pageSize = try reader(2)
+        self.pageToken = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewerId)
+        try writer(2, self.pageSize)
+        try writer(3, self.pageToken)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case reviewerId = 1
+        case pageSize = 2
+        case pageToken = 3
+    }
+}
+
+/// `findreviewer.v1.ListReviewerBlocksResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct ListReviewerBlocksResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.ListReviewerBlocksResponse")
+    /// `repeated findreviewer.v1.BlockedBusiness blocks = 1`
+    public var blocks: [BlockedBusiness]
+    /// `string next_page_token = 2`
+    public var nextPageToken: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        blocks: [BlockedBusiness] = [],
+        nextPageToken: String = ""
+    ) {
+        self.blocks = blocks
+        self.nextPageToken = nextPageToken
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.blocks = try reader(1)
+        self.nextPageToken = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.blocks)
+        try writer(2, self.nextPageToken)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case blocks = 1
         case nextPageToken = 2
     }
 }
@@ -2960,18 +3318,22 @@ public struct Reviewer: ProtoMessage {
     public var email: String
     /// `string locale = 4`
     public var locale: String
+    /// `int64 erased_at = 5`
+    public var erasedAt: Int64
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
         id: String = "",
         displayName: String = "",
         email: String = "",
-        locale: String = ""
+        locale: String = "",
+        erasedAt: Int64 = 0
     ) {
         self.id = id
         self.displayName = displayName
         self.email = email
         self.locale = locale
+        self.erasedAt = erasedAt
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -2980,6 +3342,7 @@ public struct Reviewer: ProtoMessage {
         self.displayName = try reader(2)
         self.email = try reader(3)
         self.locale = try reader(4)
+        self.erasedAt = try reader(5)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -2988,6 +3351,7 @@ public struct Reviewer: ProtoMessage {
         try writer(2, self.displayName)
         try writer(3, self.email)
         try writer(4, self.locale)
+        try writer(5, self.erasedAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -2996,6 +3360,7 @@ public struct Reviewer: ProtoMessage {
         case displayName = 2
         case email = 3
         case locale = 4
+        case erasedAt = 5
     }
 }
 
@@ -3084,6 +3449,14 @@ public struct ReviewerRequestView: ProtoMessage {
     public var status: RequestStatus
     /// `string review_title = 8`
     public var reviewTitle: String
+    /// `bool business_blocked = 9`
+    public var businessBlocked: Bool
+    /// `int64 reply_retained_until = 10`
+    public var replyRetainedUntil: Int64
+    /// `int64 reply_erased_at = 11`
+    public var replyErasedAt: Int64
+    /// `string notice = 12`
+    public var notice: String
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -3094,7 +3467,11 @@ public struct ReviewerRequestView: ProtoMessage {
         referenceLabel: String = "",
         deadlineAt: Int64 = 0,
         status: RequestStatus = .unspecified,
-        reviewTitle: String = ""
+        reviewTitle: String = "",
+        businessBlocked: Bool = false,
+        replyRetainedUntil: Int64 = 0,
+        replyErasedAt: Int64 = 0,
+        notice: String = ""
     ) {
         self.requestId = requestId
         self.businessDisplayName = businessDisplayName
@@ -3104,6 +3481,10 @@ public struct ReviewerRequestView: ProtoMessage {
         self.deadlineAt = deadlineAt
         self.status = status
         self.reviewTitle = reviewTitle
+        self.businessBlocked = businessBlocked
+        self.replyRetainedUntil = replyRetainedUntil
+        self.replyErasedAt = replyErasedAt
+        self.notice = notice
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -3116,6 +3497,10 @@ public struct ReviewerRequestView: ProtoMessage {
         self.deadlineAt = try reader(6)
         self.status = try reader(7)
         self.reviewTitle = try reader(8)
+        self.businessBlocked = try reader(9)
+        self.replyRetainedUntil = try reader(10)
+        self.replyErasedAt = try reader(11)
+        self.notice = try reader(12)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -3128,6 +3513,10 @@ public struct ReviewerRequestView: ProtoMessage {
         try writer(6, self.deadlineAt)
         try writer(7, self.status)
         try writer(8, self.reviewTitle)
+        try writer(9, self.businessBlocked)
+        try writer(10, self.replyRetainedUntil)
+        try writer(11, self.replyErasedAt)
+        try writer(12, self.notice)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3140,6 +3529,10 @@ public struct ReviewerRequestView: ProtoMessage {
         case deadlineAt = 6
         case status = 7
         case reviewTitle = 8
+        case businessBlocked = 9
+        case replyRetainedUntil = 10
+        case replyErasedAt = 11
+        case notice = 12
     }
 }
 
@@ -3492,6 +3885,8 @@ public struct SnapshotItem: ProtoMessage {
     public var outbox: StoredOutboxEntry?
     /// `findreviewer.v1.SnapshotCounters counters = 7`
     public var counters: SnapshotCounters?
+    /// `findreviewer.v1.StoredBlock block = 8`
+    public var block: StoredBlock?
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -3501,7 +3896,8 @@ public struct SnapshotItem: ProtoMessage {
         request: StoredRequest? = nil,
         report: StoredReport? = nil,
         outbox: StoredOutboxEntry? = nil,
-        counters: SnapshotCounters? = nil
+        counters: SnapshotCounters? = nil,
+        block: StoredBlock? = nil
     ) {
         self.business = business
         self.reviewer = reviewer
@@ -3510,6 +3906,7 @@ public struct SnapshotItem: ProtoMessage {
         self.report = report
         self.outbox = outbox
         self.counters = counters
+        self.block = block
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -3521,6 +3918,7 @@ public struct SnapshotItem: ProtoMessage {
         self.report = try reader.message(5)
         self.outbox = try reader.message(6)
         self.counters = try reader.message(7)
+        self.block = try reader.message(8)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -3532,6 +3930,7 @@ public struct SnapshotItem: ProtoMessage {
         try writer.message(5, self.report)
         try writer.message(6, self.outbox)
         try writer.message(7, self.counters)
+        try writer.message(8, self.block)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3543,6 +3942,7 @@ public struct SnapshotItem: ProtoMessage {
         case report = 5
         case outbox = 6
         case counters = 7
+        case block = 8
     }
 }
 
@@ -3580,6 +3980,57 @@ public struct StatusCount: ProtoMessage {
     enum CodingKeys: Int, CodingKey {
         case status = 1
         case count = 2
+    }
+}
+
+/// `findreviewer.v1.StoredBlock`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredBlock: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredBlock")
+    /// `string reviewer_id = 1`
+    public var reviewerId: String
+    /// `string business_id = 2`
+    public var businessId: String
+    /// `int64 blocked_at = 3`
+    public var blockedAt: Int64
+    /// `string request_id = 4`
+    public var requestId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        reviewerId: String = "",
+        businessId: String = "",
+        blockedAt: Int64 = 0,
+        requestId: String = ""
+    ) {
+        self.reviewerId = reviewerId
+        self.businessId = businessId
+        self.blockedAt = blockedAt
+        self.requestId = requestId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewerId = try reader(1)
+        self.businessId = try reader(2)
+        self.blockedAt = try reader(3)
+        self.requestId = try reader(4)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewerId)
+        try writer(2, self.businessId)
+        try writer(3, self.blockedAt)
+        try writer(4, self.requestId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case reviewerId = 1
+        case businessId = 2
+        case blockedAt = 3
+        case requestId = 4
     }
 }
 
@@ -3680,6 +4131,12 @@ public struct StoredEvent: ProtoMessage {
     public var deadline: Int64
     /// `string text = 14`
     public var text: String
+    /// `findreviewer.v1.StoredBlock block = 15`
+    public var block: StoredBlock?
+    /// `string reviewer_id = 16`
+    public var reviewerId: String
+    /// `repeated string review_ids = 17`
+    public var reviewIds: [String]
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -3696,7 +4153,10 @@ public struct StoredEvent: ProtoMessage {
         outboxId: String = "",
         at: Int64 = 0,
         deadline: Int64 = 0,
-        text: String = ""
+        text: String = "",
+        block: StoredBlock? = nil,
+        reviewerId: String = "",
+        reviewIds: [String] = []
     ) {
         self.kind = kind
         self.business = business
@@ -3712,6 +4172,9 @@ public struct StoredEvent: ProtoMessage {
         self.at = at
         self.deadline = deadline
         self.text = text
+        self.block = block
+        self.reviewerId = reviewerId
+        self.reviewIds = reviewIds
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -3730,6 +4193,9 @@ public struct StoredEvent: ProtoMessage {
         self.at = try reader(12)
         self.deadline = try reader(13)
         self.text = try reader(14)
+        self.block = try reader.message(15)
+        self.reviewerId = try reader(16)
+        self.reviewIds = try reader(17)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -3748,6 +4214,9 @@ public struct StoredEvent: ProtoMessage {
         try writer(12, self.at)
         try writer(13, self.deadline)
         try writer(14, self.text)
+        try writer.message(15, self.block)
+        try writer(16, self.reviewerId)
+        try writer(17, self.reviewIds)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3766,6 +4235,9 @@ public struct StoredEvent: ProtoMessage {
         case at = 12
         case deadline = 13
         case text = 14
+        case block = 15
+        case reviewerId = 16
+        case reviewIds = 17
     }
 }
 
@@ -3783,6 +4255,8 @@ public struct StoredOutboxEntry: ProtoMessage {
     public var createdAt: Int64
     /// `int64 delivered_at = 5`
     public var deliveredAt: Int64
+    /// `int64 cancelled_at = 6`
+    public var cancelledAt: Int64
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -3790,13 +4264,15 @@ public struct StoredOutboxEntry: ProtoMessage {
         kind: StoredNotificationKind = .unspecified,
         requestId: String = "",
         createdAt: Int64 = 0,
-        deliveredAt: Int64 = 0
+        deliveredAt: Int64 = 0,
+        cancelledAt: Int64 = 0
     ) {
         self.id = id
         self.kind = kind
         self.requestId = requestId
         self.createdAt = createdAt
         self.deliveredAt = deliveredAt
+        self.cancelledAt = cancelledAt
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -3806,6 +4282,7 @@ public struct StoredOutboxEntry: ProtoMessage {
         self.requestId = try reader(3)
         self.createdAt = try reader(4)
         self.deliveredAt = try reader(5)
+        self.cancelledAt = try reader(6)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -3815,6 +4292,7 @@ public struct StoredOutboxEntry: ProtoMessage {
         try writer(3, self.requestId)
         try writer(4, self.createdAt)
         try writer(5, self.deliveredAt)
+        try writer(6, self.cancelledAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -3824,6 +4302,7 @@ public struct StoredOutboxEntry: ProtoMessage {
         case requestId = 3
         case createdAt = 4
         case deliveredAt = 5
+        case cancelledAt = 6
     }
 }
 
@@ -4043,6 +4522,14 @@ public struct StoredRequest: ProtoMessage {
     public var timeline: [StoredTimelineEntry]
     /// `string idempotency_key = 19`
     public var idempotencyKey: String
+    /// `uint32 flags = 20`
+    public var flags: UInt32
+    /// `int64 reply_erased_at = 21`
+    public var replyErasedAt: Int64
+    /// `findreviewer.v1.ReplyErasureReason reply_erasure = 22`
+    public var replyErasure: ReplyErasureReason
+    /// `int64 reviewer_erased_at = 23`
+    public var reviewerErasedAt: Int64
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -4064,7 +4551,11 @@ public struct StoredRequest: ProtoMessage {
         closedAt: Int64 = 0,
         token: String = "",
         timeline: [StoredTimelineEntry] = [],
-        idempotencyKey: String = ""
+        idempotencyKey: String = "",
+        flags: UInt32 = 0,
+        replyErasedAt: Int64 = 0,
+        replyErasure: ReplyErasureReason = .unspecified,
+        reviewerErasedAt: Int64 = 0
     ) {
         self.id = id
         self.businessId = businessId
@@ -4085,6 +4576,10 @@ public struct StoredRequest: ProtoMessage {
         self.token = token
         self.timeline = timeline
         self.idempotencyKey = idempotencyKey
+        self.flags = flags
+        self.replyErasedAt = replyErasedAt
+        self.replyErasure = replyErasure
+        self.reviewerErasedAt = reviewerErasedAt
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -4108,6 +4603,10 @@ public struct StoredRequest: ProtoMessage {
         self.token = try reader(17)
         self.timeline = try reader(18)
         self.idempotencyKey = try reader(19)
+        self.flags = try reader(20)
+        self.replyErasedAt = try reader(21)
+        self.replyErasure = try reader(22)
+        self.reviewerErasedAt = try reader(23)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -4131,6 +4630,10 @@ public struct StoredRequest: ProtoMessage {
         try writer(17, self.token)
         try writer(18, self.timeline)
         try writer(19, self.idempotencyKey)
+        try writer(20, self.flags)
+        try writer(21, self.replyErasedAt)
+        try writer(22, self.replyErasure)
+        try writer(23, self.reviewerErasedAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -4154,6 +4657,10 @@ public struct StoredRequest: ProtoMessage {
         case token = 17
         case timeline = 18
         case idempotencyKey = 19
+        case flags = 20
+        case replyErasedAt = 21
+        case replyErasure = 22
+        case reviewerErasedAt = 23
     }
 }
 
@@ -4185,6 +4692,8 @@ public struct StoredRequestCreated: ProtoMessage {
     public var idempotencyKey: String
     /// `string outbox_id = 12`
     public var outboxId: String
+    /// `bool skip_business_emails = 13`
+    public var skipBusinessEmails: Bool
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -4199,7 +4708,8 @@ public struct StoredRequestCreated: ProtoMessage {
         at: Int64 = 0,
         acknowledgesIntroduction: Bool = false,
         idempotencyKey: String = "",
-        outboxId: String = ""
+        outboxId: String = "",
+        skipBusinessEmails: Bool = false
     ) {
         self.requestId = requestId
         self.businessId = businessId
@@ -4213,6 +4723,7 @@ public struct StoredRequestCreated: ProtoMessage {
         self.acknowledgesIntroduction = acknowledgesIntroduction
         self.idempotencyKey = idempotencyKey
         self.outboxId = outboxId
+        self.skipBusinessEmails = skipBusinessEmails
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -4229,6 +4740,7 @@ public struct StoredRequestCreated: ProtoMessage {
         self.acknowledgesIntroduction = try reader(10)
         self.idempotencyKey = try reader(11)
         self.outboxId = try reader(12)
+        self.skipBusinessEmails = try reader(13)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -4245,6 +4757,7 @@ public struct StoredRequestCreated: ProtoMessage {
         try writer(10, self.acknowledgesIntroduction)
         try writer(11, self.idempotencyKey)
         try writer(12, self.outboxId)
+        try writer(13, self.skipBusinessEmails)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -4261,6 +4774,7 @@ public struct StoredRequestCreated: ProtoMessage {
         case acknowledgesIntroduction = 10
         case idempotencyKey = 11
         case outboxId = 12
+        case skipBusinessEmails = 13
     }
 }
 
@@ -4369,18 +4883,22 @@ public struct StoredReviewer: ProtoMessage {
     public var email: String
     /// `string locale = 4`
     public var locale: String
+    /// `int64 erased_at = 5`
+    public var erasedAt: Int64
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
         id: String = "",
         displayName: String = "",
         email: String = "",
-        locale: String = ""
+        locale: String = "",
+        erasedAt: Int64 = 0
     ) {
         self.id = id
         self.displayName = displayName
         self.email = email
         self.locale = locale
+        self.erasedAt = erasedAt
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -4389,6 +4907,7 @@ public struct StoredReviewer: ProtoMessage {
         self.displayName = try reader(2)
         self.email = try reader(3)
         self.locale = try reader(4)
+        self.erasedAt = try reader(5)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -4397,6 +4916,7 @@ public struct StoredReviewer: ProtoMessage {
         try writer(2, self.displayName)
         try writer(3, self.email)
         try writer(4, self.locale)
+        try writer(5, self.erasedAt)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -4405,6 +4925,7 @@ public struct StoredReviewer: ProtoMessage {
         case displayName = 2
         case email = 3
         case locale = 4
+        case erasedAt = 5
     }
 }
 
@@ -4545,6 +5066,133 @@ public struct TriggerSnapshotResponse: ProtoMessage {
         case sequence = 1
         case path = 2
         case sizeBytes = 3
+    }
+}
+
+/// `findreviewer.v1.UnblockBusinessForReviewerRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct UnblockBusinessForReviewerRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.UnblockBusinessForReviewerRequest")
+    /// `string business_id = 1`
+    public var businessId: String
+    /// `string reviewer_id = 2`
+    public var reviewerId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        businessId: String = "",
+        reviewerId: String = ""
+    ) {
+        self.businessId = businessId
+        self.reviewerId = reviewerId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.reviewerId = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.reviewerId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case businessId = 1
+        case reviewerId = 2
+    }
+}
+
+/// `findreviewer.v1.UnblockBusinessForReviewerResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct UnblockBusinessForReviewerResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.UnblockBusinessForReviewerResponse")
+    /// `bool was_blocked = 1`
+    public var wasBlocked: Bool
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        wasBlocked: Bool = false
+    ) {
+        self.wasBlocked = wasBlocked
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.wasBlocked = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.wasBlocked)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case wasBlocked = 1
+    }
+}
+
+/// `findreviewer.v1.UnblockBusinessRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct UnblockBusinessRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.UnblockBusinessRequest")
+    /// `string token = 1`
+    public var token: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        token: String = ""
+    ) {
+        self.token = token
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.token = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.token)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case token = 1
+    }
+}
+
+/// `findreviewer.v1.UnblockBusinessResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct UnblockBusinessResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.UnblockBusinessResponse")
+    /// `findreviewer.v1.ReviewerRequestView request = 1`
+    public var request: ReviewerRequestView?
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        request: ReviewerRequestView? = nil
+    ) {
+        self.request = request
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.request = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.request)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case request = 1
     }
 }
 
@@ -4816,6 +5464,9 @@ public enum ProtoMessages {
         AcknowledgeIntroductionRequest.self,
         AcknowledgeIntroductionResponse.self,
         AdvanceClockRequest.self,
+        BlockBusinessRequest.self,
+        BlockBusinessResponse.self,
+        BlockedBusiness.self,
         Business.self,
         BusinessReviewView.self,
         ClockResponse.self,
@@ -4831,6 +5482,8 @@ public enum ProtoMessages {
         DescribeTypeRequest.self,
         DescribeTypeResponse.self,
         EnumValueInfo.self,
+        EraseReviewerRequest.self,
+        EraseReviewerResponse.self,
         ErrorDetail.self,
         FieldInfo.self,
         FindReviewerSummary.self,
@@ -4860,6 +5513,8 @@ public enum ProtoMessages {
         ListInfoRequestsResponse.self,
         ListReportsRequest.self,
         ListReportsResponse.self,
+        ListReviewerBlocksRequest.self,
+        ListReviewerBlocksResponse.self,
         ListReviewsRequest.self,
         ListReviewsResponse.self,
         MetadataEntry.self,
@@ -4889,6 +5544,7 @@ public enum ProtoMessages {
         SnapshotCounters.self,
         SnapshotItem.self,
         StatusCount.self,
+        StoredBlock.self,
         StoredBusiness.self,
         StoredEvent.self,
         StoredOutboxEntry.self,
@@ -4903,6 +5559,10 @@ public enum ProtoMessages {
         TimelineEntry.self,
         TriggerSnapshotRequest.self,
         TriggerSnapshotResponse.self,
+        UnblockBusinessForReviewerRequest.self,
+        UnblockBusinessForReviewerResponse.self,
+        UnblockBusinessRequest.self,
+        UnblockBusinessResponse.self,
         UpsertBusinessRequest.self,
         UpsertBusinessResponse.self,
         UpsertReviewerRequest.self,

@@ -48,7 +48,12 @@ METHODS = {
     "findreviewer.v1.FindReviewer/ViewRequestByToken": (findreviewer_pb2.ViewRequestByTokenRequest, findreviewer_pb2.ViewRequestByTokenResponse),
     "findreviewer.v1.FindReviewer/ReplyToRequest": (findreviewer_pb2.ReplyToRequestRequest, findreviewer_pb2.ReplyToRequestResponse),
     "findreviewer.v1.FindReviewer/DeclineRequest": (findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse),
+    "findreviewer.v1.FindReviewer/BlockBusiness": (findreviewer_pb2.BlockBusinessRequest, findreviewer_pb2.BlockBusinessResponse),
+    "findreviewer.v1.FindReviewer/UnblockBusiness": (findreviewer_pb2.UnblockBusinessRequest, findreviewer_pb2.UnblockBusinessResponse),
     "findreviewer.v1.FindReviewer/GetPublicReview": (findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse),
+    "findreviewer.v1.FindReviewer/UnblockBusinessForReviewer": (findreviewer_pb2.UnblockBusinessForReviewerRequest, findreviewer_pb2.UnblockBusinessForReviewerResponse),
+    "findreviewer.v1.FindReviewer/ListReviewerBlocks": (findreviewer_pb2.ListReviewerBlocksRequest, findreviewer_pb2.ListReviewerBlocksResponse),
+    "findreviewer.v1.FindReviewer/EraseReviewer": (findreviewer_pb2.EraseReviewerRequest, findreviewer_pb2.EraseReviewerResponse),
     "findreviewer.v1.Health/Check": (health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse),
     "findreviewer.v1.ServerInfoService/GetServerInfo": (info_pb2.GetServerInfoRequest, info_pb2.ServerInfo),
     "findreviewer.v1.ServerInfoService/DescribeType": (info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse),
@@ -176,9 +181,24 @@ class FindReviewerStub:
         #: DeclineRequest: Roles: consumer-site, admin.
         self.decline_request: UnaryMethod[findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeclineRequest", findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse)
+        #: BlockBusiness: Roles: consumer-site, admin.
+        self.block_business: UnaryMethod[findreviewer_pb2.BlockBusinessRequest, findreviewer_pb2.BlockBusinessResponse] = UnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/BlockBusiness", findreviewer_pb2.BlockBusinessRequest, findreviewer_pb2.BlockBusinessResponse)
+        #: UnblockBusiness: Roles: consumer-site, admin.
+        self.unblock_business: UnaryMethod[findreviewer_pb2.UnblockBusinessRequest, findreviewer_pb2.UnblockBusinessResponse] = UnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/UnblockBusiness", findreviewer_pb2.UnblockBusinessRequest, findreviewer_pb2.UnblockBusinessResponse)
         #: GetPublicReview: A public page: nothing in it is private, so any key may read it. Roles: admin, business-portal, consumer-site, reviews-ingest.
         self.get_public_review: UnaryMethod[findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetPublicReview", findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse)
+        #: UnblockBusinessForReviewer: Roles: admin.
+        self.unblock_business_for_reviewer: UnaryMethod[findreviewer_pb2.UnblockBusinessForReviewerRequest, findreviewer_pb2.UnblockBusinessForReviewerResponse] = UnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/UnblockBusinessForReviewer", findreviewer_pb2.UnblockBusinessForReviewerRequest, findreviewer_pb2.UnblockBusinessForReviewerResponse)
+        #: ListReviewerBlocks: Roles: admin.
+        self.list_reviewer_blocks: UnaryMethod[findreviewer_pb2.ListReviewerBlocksRequest, findreviewer_pb2.ListReviewerBlocksResponse] = UnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/ListReviewerBlocks", findreviewer_pb2.ListReviewerBlocksRequest, findreviewer_pb2.ListReviewerBlocksResponse)
+        #: EraseReviewer: Roles: admin.
+        self.erase_reviewer: UnaryMethod[findreviewer_pb2.EraseReviewerRequest, findreviewer_pb2.EraseReviewerResponse] = UnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/EraseReviewer", findreviewer_pb2.EraseReviewerRequest, findreviewer_pb2.EraseReviewerResponse)
 
 
 class AsyncFindReviewerStub:
@@ -260,9 +280,24 @@ class AsyncFindReviewerStub:
         #: DeclineRequest: Roles: consumer-site, admin.
         self.decline_request: AsyncUnaryMethod[findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeclineRequest", findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse)
+        #: BlockBusiness: Roles: consumer-site, admin.
+        self.block_business: AsyncUnaryMethod[findreviewer_pb2.BlockBusinessRequest, findreviewer_pb2.BlockBusinessResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/BlockBusiness", findreviewer_pb2.BlockBusinessRequest, findreviewer_pb2.BlockBusinessResponse)
+        #: UnblockBusiness: Roles: consumer-site, admin.
+        self.unblock_business: AsyncUnaryMethod[findreviewer_pb2.UnblockBusinessRequest, findreviewer_pb2.UnblockBusinessResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/UnblockBusiness", findreviewer_pb2.UnblockBusinessRequest, findreviewer_pb2.UnblockBusinessResponse)
         #: GetPublicReview: A public page: nothing in it is private, so any key may read it. Roles: admin, business-portal, consumer-site, reviews-ingest.
         self.get_public_review: AsyncUnaryMethod[findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetPublicReview", findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse)
+        #: UnblockBusinessForReviewer: Roles: admin.
+        self.unblock_business_for_reviewer: AsyncUnaryMethod[findreviewer_pb2.UnblockBusinessForReviewerRequest, findreviewer_pb2.UnblockBusinessForReviewerResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/UnblockBusinessForReviewer", findreviewer_pb2.UnblockBusinessForReviewerRequest, findreviewer_pb2.UnblockBusinessForReviewerResponse)
+        #: ListReviewerBlocks: Roles: admin.
+        self.list_reviewer_blocks: AsyncUnaryMethod[findreviewer_pb2.ListReviewerBlocksRequest, findreviewer_pb2.ListReviewerBlocksResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/ListReviewerBlocks", findreviewer_pb2.ListReviewerBlocksRequest, findreviewer_pb2.ListReviewerBlocksResponse)
+        #: EraseReviewer: Roles: admin.
+        self.erase_reviewer: AsyncUnaryMethod[findreviewer_pb2.EraseReviewerRequest, findreviewer_pb2.EraseReviewerResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.FindReviewer/EraseReviewer", findreviewer_pb2.EraseReviewerRequest, findreviewer_pb2.EraseReviewerResponse)
 
 
 class HealthStub:

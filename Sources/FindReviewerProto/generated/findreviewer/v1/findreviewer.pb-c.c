@@ -502,6 +502,51 @@ void   findreviewer__v1__reviewer_request_view__free_unpacked
   assert(message->base.descriptor == &findreviewer__v1__reviewer_request_view__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   findreviewer__v1__blocked_business__init
+                     (Findreviewer__V1__BlockedBusiness         *message)
+{
+  static const Findreviewer__V1__BlockedBusiness init_value = FINDREVIEWER__V1__BLOCKED_BUSINESS__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__blocked_business__get_packed_size
+                     (const Findreviewer__V1__BlockedBusiness *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__blocked_business__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__blocked_business__pack
+                     (const Findreviewer__V1__BlockedBusiness *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__blocked_business__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__blocked_business__pack_to_buffer
+                     (const Findreviewer__V1__BlockedBusiness *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__blocked_business__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__BlockedBusiness *
+       findreviewer__v1__blocked_business__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__BlockedBusiness *)
+     protobuf_c_message_unpack (&findreviewer__v1__blocked_business__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__blocked_business__free_unpacked
+                     (Findreviewer__V1__BlockedBusiness *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__blocked_business__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   findreviewer__v1__report__init
                      (Findreviewer__V1__Report         *message)
 {
@@ -2752,6 +2797,456 @@ void   findreviewer__v1__decline_request_response__free_unpacked
   assert(message->base.descriptor == &findreviewer__v1__decline_request_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   findreviewer__v1__block_business_request__init
+                     (Findreviewer__V1__BlockBusinessRequest         *message)
+{
+  static const Findreviewer__V1__BlockBusinessRequest init_value = FINDREVIEWER__V1__BLOCK_BUSINESS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__block_business_request__get_packed_size
+                     (const Findreviewer__V1__BlockBusinessRequest *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__block_business_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__block_business_request__pack
+                     (const Findreviewer__V1__BlockBusinessRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__block_business_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__block_business_request__pack_to_buffer
+                     (const Findreviewer__V1__BlockBusinessRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__block_business_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__BlockBusinessRequest *
+       findreviewer__v1__block_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__BlockBusinessRequest *)
+     protobuf_c_message_unpack (&findreviewer__v1__block_business_request__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__block_business_request__free_unpacked
+                     (Findreviewer__V1__BlockBusinessRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__block_business_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__block_business_response__init
+                     (Findreviewer__V1__BlockBusinessResponse         *message)
+{
+  static const Findreviewer__V1__BlockBusinessResponse init_value = FINDREVIEWER__V1__BLOCK_BUSINESS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__block_business_response__get_packed_size
+                     (const Findreviewer__V1__BlockBusinessResponse *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__block_business_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__block_business_response__pack
+                     (const Findreviewer__V1__BlockBusinessResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__block_business_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__block_business_response__pack_to_buffer
+                     (const Findreviewer__V1__BlockBusinessResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__block_business_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__BlockBusinessResponse *
+       findreviewer__v1__block_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__BlockBusinessResponse *)
+     protobuf_c_message_unpack (&findreviewer__v1__block_business_response__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__block_business_response__free_unpacked
+                     (Findreviewer__V1__BlockBusinessResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__block_business_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__unblock_business_request__init
+                     (Findreviewer__V1__UnblockBusinessRequest         *message)
+{
+  static const Findreviewer__V1__UnblockBusinessRequest init_value = FINDREVIEWER__V1__UNBLOCK_BUSINESS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__unblock_business_request__get_packed_size
+                     (const Findreviewer__V1__UnblockBusinessRequest *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__unblock_business_request__pack
+                     (const Findreviewer__V1__UnblockBusinessRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__unblock_business_request__pack_to_buffer
+                     (const Findreviewer__V1__UnblockBusinessRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__UnblockBusinessRequest *
+       findreviewer__v1__unblock_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__UnblockBusinessRequest *)
+     protobuf_c_message_unpack (&findreviewer__v1__unblock_business_request__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__unblock_business_request__free_unpacked
+                     (Findreviewer__V1__UnblockBusinessRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__unblock_business_response__init
+                     (Findreviewer__V1__UnblockBusinessResponse         *message)
+{
+  static const Findreviewer__V1__UnblockBusinessResponse init_value = FINDREVIEWER__V1__UNBLOCK_BUSINESS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__unblock_business_response__get_packed_size
+                     (const Findreviewer__V1__UnblockBusinessResponse *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__unblock_business_response__pack
+                     (const Findreviewer__V1__UnblockBusinessResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__unblock_business_response__pack_to_buffer
+                     (const Findreviewer__V1__UnblockBusinessResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__UnblockBusinessResponse *
+       findreviewer__v1__unblock_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__UnblockBusinessResponse *)
+     protobuf_c_message_unpack (&findreviewer__v1__unblock_business_response__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__unblock_business_response__free_unpacked
+                     (Findreviewer__V1__UnblockBusinessResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__unblock_business_for_reviewer_request__init
+                     (Findreviewer__V1__UnblockBusinessForReviewerRequest         *message)
+{
+  static const Findreviewer__V1__UnblockBusinessForReviewerRequest init_value = FINDREVIEWER__V1__UNBLOCK_BUSINESS_FOR_REVIEWER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__unblock_business_for_reviewer_request__get_packed_size
+                     (const Findreviewer__V1__UnblockBusinessForReviewerRequest *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_for_reviewer_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__unblock_business_for_reviewer_request__pack
+                     (const Findreviewer__V1__UnblockBusinessForReviewerRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_for_reviewer_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__unblock_business_for_reviewer_request__pack_to_buffer
+                     (const Findreviewer__V1__UnblockBusinessForReviewerRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_for_reviewer_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__UnblockBusinessForReviewerRequest *
+       findreviewer__v1__unblock_business_for_reviewer_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__UnblockBusinessForReviewerRequest *)
+     protobuf_c_message_unpack (&findreviewer__v1__unblock_business_for_reviewer_request__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__unblock_business_for_reviewer_request__free_unpacked
+                     (Findreviewer__V1__UnblockBusinessForReviewerRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_for_reviewer_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__unblock_business_for_reviewer_response__init
+                     (Findreviewer__V1__UnblockBusinessForReviewerResponse         *message)
+{
+  static const Findreviewer__V1__UnblockBusinessForReviewerResponse init_value = FINDREVIEWER__V1__UNBLOCK_BUSINESS_FOR_REVIEWER_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__unblock_business_for_reviewer_response__get_packed_size
+                     (const Findreviewer__V1__UnblockBusinessForReviewerResponse *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_for_reviewer_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__unblock_business_for_reviewer_response__pack
+                     (const Findreviewer__V1__UnblockBusinessForReviewerResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_for_reviewer_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__unblock_business_for_reviewer_response__pack_to_buffer
+                     (const Findreviewer__V1__UnblockBusinessForReviewerResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_for_reviewer_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__UnblockBusinessForReviewerResponse *
+       findreviewer__v1__unblock_business_for_reviewer_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__UnblockBusinessForReviewerResponse *)
+     protobuf_c_message_unpack (&findreviewer__v1__unblock_business_for_reviewer_response__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__unblock_business_for_reviewer_response__free_unpacked
+                     (Findreviewer__V1__UnblockBusinessForReviewerResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__unblock_business_for_reviewer_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__list_reviewer_blocks_request__init
+                     (Findreviewer__V1__ListReviewerBlocksRequest         *message)
+{
+  static const Findreviewer__V1__ListReviewerBlocksRequest init_value = FINDREVIEWER__V1__LIST_REVIEWER_BLOCKS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__list_reviewer_blocks_request__get_packed_size
+                     (const Findreviewer__V1__ListReviewerBlocksRequest *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__list_reviewer_blocks_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__list_reviewer_blocks_request__pack
+                     (const Findreviewer__V1__ListReviewerBlocksRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__list_reviewer_blocks_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__list_reviewer_blocks_request__pack_to_buffer
+                     (const Findreviewer__V1__ListReviewerBlocksRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__list_reviewer_blocks_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__ListReviewerBlocksRequest *
+       findreviewer__v1__list_reviewer_blocks_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__ListReviewerBlocksRequest *)
+     protobuf_c_message_unpack (&findreviewer__v1__list_reviewer_blocks_request__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__list_reviewer_blocks_request__free_unpacked
+                     (Findreviewer__V1__ListReviewerBlocksRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__list_reviewer_blocks_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__list_reviewer_blocks_response__init
+                     (Findreviewer__V1__ListReviewerBlocksResponse         *message)
+{
+  static const Findreviewer__V1__ListReviewerBlocksResponse init_value = FINDREVIEWER__V1__LIST_REVIEWER_BLOCKS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__list_reviewer_blocks_response__get_packed_size
+                     (const Findreviewer__V1__ListReviewerBlocksResponse *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__list_reviewer_blocks_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__list_reviewer_blocks_response__pack
+                     (const Findreviewer__V1__ListReviewerBlocksResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__list_reviewer_blocks_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__list_reviewer_blocks_response__pack_to_buffer
+                     (const Findreviewer__V1__ListReviewerBlocksResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__list_reviewer_blocks_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__ListReviewerBlocksResponse *
+       findreviewer__v1__list_reviewer_blocks_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__ListReviewerBlocksResponse *)
+     protobuf_c_message_unpack (&findreviewer__v1__list_reviewer_blocks_response__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__list_reviewer_blocks_response__free_unpacked
+                     (Findreviewer__V1__ListReviewerBlocksResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__list_reviewer_blocks_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__erase_reviewer_request__init
+                     (Findreviewer__V1__EraseReviewerRequest         *message)
+{
+  static const Findreviewer__V1__EraseReviewerRequest init_value = FINDREVIEWER__V1__ERASE_REVIEWER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__erase_reviewer_request__get_packed_size
+                     (const Findreviewer__V1__EraseReviewerRequest *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__erase_reviewer_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__erase_reviewer_request__pack
+                     (const Findreviewer__V1__EraseReviewerRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__erase_reviewer_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__erase_reviewer_request__pack_to_buffer
+                     (const Findreviewer__V1__EraseReviewerRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__erase_reviewer_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__EraseReviewerRequest *
+       findreviewer__v1__erase_reviewer_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__EraseReviewerRequest *)
+     protobuf_c_message_unpack (&findreviewer__v1__erase_reviewer_request__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__erase_reviewer_request__free_unpacked
+                     (Findreviewer__V1__EraseReviewerRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__erase_reviewer_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__erase_reviewer_response__init
+                     (Findreviewer__V1__EraseReviewerResponse         *message)
+{
+  static const Findreviewer__V1__EraseReviewerResponse init_value = FINDREVIEWER__V1__ERASE_REVIEWER_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__erase_reviewer_response__get_packed_size
+                     (const Findreviewer__V1__EraseReviewerResponse *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__erase_reviewer_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__erase_reviewer_response__pack
+                     (const Findreviewer__V1__EraseReviewerResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__erase_reviewer_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__erase_reviewer_response__pack_to_buffer
+                     (const Findreviewer__V1__EraseReviewerResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__erase_reviewer_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__EraseReviewerResponse *
+       findreviewer__v1__erase_reviewer_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__EraseReviewerResponse *)
+     protobuf_c_message_unpack (&findreviewer__v1__erase_reviewer_response__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__erase_reviewer_response__free_unpacked
+                     (Findreviewer__V1__EraseReviewerResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__erase_reviewer_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   findreviewer__v1__get_public_review_request__init
                      (Findreviewer__V1__GetPublicReviewRequest         *message)
 {
@@ -2958,7 +3453,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__business__descriptor =
   (ProtobufCMessageInit) findreviewer__v1__business__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__reviewer__field_descriptors[4] =
+static const ProtobufCFieldDescriptor findreviewer__v1__reviewer__field_descriptors[5] =
 {
   {
     "id",
@@ -3008,17 +3503,30 @@ static const ProtobufCFieldDescriptor findreviewer__v1__reviewer__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "erased_at",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__Reviewer, erased_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__reviewer__field_indices_by_name[] = {
   1,   /* field[1] = display_name */
   2,   /* field[2] = email */
+  4,   /* field[4] = erased_at */
   0,   /* field[0] = id */
   3,   /* field[3] = locale */
 };
 static const ProtobufCIntRange findreviewer__v1__reviewer__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__reviewer__descriptor =
 {
@@ -3028,7 +3536,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__reviewer__descriptor =
   "Findreviewer__V1__Reviewer",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__Reviewer),
-  4,
+  5,
   findreviewer__v1__reviewer__field_descriptors,
   findreviewer__v1__reviewer__field_indices_by_name,
   1,  findreviewer__v1__reviewer__number_ranges,
@@ -3421,7 +3929,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__timeline_entry__descriptor =
   (ProtobufCMessageInit) findreviewer__v1__timeline_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__info_request__field_descriptors[18] =
+static const ProtobufCFieldDescriptor findreviewer__v1__info_request__field_descriptors[23] =
 {
   {
     "id",
@@ -3639,6 +4147,66 @@ static const ProtobufCFieldDescriptor findreviewer__v1__info_request__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "skip_business_notification_email",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__InfoRequest, skip_business_notification_email),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_retained_until",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__InfoRequest, reply_retained_until),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_erased_at",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__InfoRequest, reply_erased_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_erasure_reason",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__InfoRequest, reply_erasure_reason),
+    &findreviewer__v1__reply_erasure_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "notice",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__InfoRequest, notice),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__info_request__field_indices_by_name[] = {
   11,   /* field[11] = answered_at */
@@ -3649,21 +4217,26 @@ static const unsigned findreviewer__v1__info_request__field_indices_by_name[] = 
   0,   /* field[0] = id */
   10,   /* field[10] = manual_reminder_sent_at */
   3,   /* field[3] = message */
+  22,   /* field[22] = notice */
   12,   /* field[12] = opened_at */
   5,   /* field[5] = reference_label */
   9,   /* field[9] = reminder_sent_at */
   15,   /* field[15] = reply */
   14,   /* field[14] = reply_available */
+  20,   /* field[20] = reply_erased_at */
+  21,   /* field[21] = reply_erasure_reason */
+  19,   /* field[19] = reply_retained_until */
   4,   /* field[4] = requested_fields */
   2,   /* field[2] = review_id */
   17,   /* field[17] = reviewer_display_name */
+  18,   /* field[18] = skip_business_notification_email */
   6,   /* field[6] = status */
   16,   /* field[16] = timeline */
 };
 static const ProtobufCIntRange findreviewer__v1__info_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 18 }
+  { 0, 23 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__info_request__descriptor =
 {
@@ -3673,14 +4246,14 @@ const ProtobufCMessageDescriptor findreviewer__v1__info_request__descriptor =
   "Findreviewer__V1__InfoRequest",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__InfoRequest),
-  18,
+  23,
   findreviewer__v1__info_request__field_descriptors,
   findreviewer__v1__info_request__field_indices_by_name,
   1,  findreviewer__v1__info_request__number_ranges,
   (ProtobufCMessageInit) findreviewer__v1__info_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__find_reviewer_summary__field_descriptors[6] =
+static const ProtobufCFieldDescriptor findreviewer__v1__find_reviewer_summary__field_descriptors[8] =
 {
   {
     "eligible",
@@ -3754,6 +4327,30 @@ static const ProtobufCFieldDescriptor findreviewer__v1__find_reviewer_summary__f
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reply_erased_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__FindReviewerSummary, reply_erased_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_erasure_reason",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__FindReviewerSummary, reply_erasure_reason),
+    &findreviewer__v1__reply_erasure_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__find_reviewer_summary__field_indices_by_name[] = {
   4,   /* field[4] = can_report_not_genuine */
@@ -3762,11 +4359,13 @@ static const unsigned findreviewer__v1__find_reviewer_summary__field_indices_by_
   2,   /* field[2] = latest_request_id */
   3,   /* field[3] = latest_status */
   5,   /* field[5] = reply */
+  6,   /* field[6] = reply_erased_at */
+  7,   /* field[7] = reply_erasure_reason */
 };
 static const ProtobufCIntRange findreviewer__v1__find_reviewer_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__find_reviewer_summary__descriptor =
 {
@@ -3776,14 +4375,14 @@ const ProtobufCMessageDescriptor findreviewer__v1__find_reviewer_summary__descri
   "Findreviewer__V1__FindReviewerSummary",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__FindReviewerSummary),
-  6,
+  8,
   findreviewer__v1__find_reviewer_summary__field_descriptors,
   findreviewer__v1__find_reviewer_summary__field_indices_by_name,
   1,  findreviewer__v1__find_reviewer_summary__number_ranges,
   (ProtobufCMessageInit) findreviewer__v1__find_reviewer_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__business_review_view__field_descriptors[3] =
+static const ProtobufCFieldDescriptor findreviewer__v1__business_review_view__field_descriptors[4] =
 {
   {
     "review",
@@ -3821,16 +4420,29 @@ static const ProtobufCFieldDescriptor findreviewer__v1__business_review_view__fi
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reviewer_erased",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessReviewView, reviewer_erased),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__business_review_view__field_indices_by_name[] = {
   2,   /* field[2] = find_reviewer */
   0,   /* field[0] = review */
   1,   /* field[1] = reviewer_display_name */
+  3,   /* field[3] = reviewer_erased */
 };
 static const ProtobufCIntRange findreviewer__v1__business_review_view__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__business_review_view__descriptor =
 {
@@ -3840,7 +4452,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__business_review_view__descrip
   "Findreviewer__V1__BusinessReviewView",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__BusinessReviewView),
-  3,
+  4,
   findreviewer__v1__business_review_view__field_descriptors,
   findreviewer__v1__business_review_view__field_indices_by_name,
   1,  findreviewer__v1__business_review_view__number_ranges,
@@ -4015,7 +4627,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__public_review_view__descripto
   (ProtobufCMessageInit) findreviewer__v1__public_review_view__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__reviewer_request_view__field_descriptors[8] =
+static const ProtobufCFieldDescriptor findreviewer__v1__reviewer_request_view__field_descriptors[12] =
 {
   {
     "request_id",
@@ -4113,12 +4725,64 @@ static const ProtobufCFieldDescriptor findreviewer__v1__reviewer_request_view__f
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "business_blocked",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ReviewerRequestView, business_blocked),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_retained_until",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ReviewerRequestView, reply_retained_until),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_erased_at",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ReviewerRequestView, reply_erased_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "notice",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ReviewerRequestView, notice),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__reviewer_request_view__field_indices_by_name[] = {
+  8,   /* field[8] = business_blocked */
   1,   /* field[1] = business_display_name */
   5,   /* field[5] = deadline_at */
   2,   /* field[2] = message */
+  11,   /* field[11] = notice */
   4,   /* field[4] = reference_label */
+  10,   /* field[10] = reply_erased_at */
+  9,   /* field[9] = reply_retained_until */
   0,   /* field[0] = request_id */
   3,   /* field[3] = requested_fields */
   7,   /* field[7] = review_title */
@@ -4127,7 +4791,7 @@ static const unsigned findreviewer__v1__reviewer_request_view__field_indices_by_
 static const ProtobufCIntRange findreviewer__v1__reviewer_request_view__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__reviewer_request_view__descriptor =
 {
@@ -4137,11 +4801,75 @@ const ProtobufCMessageDescriptor findreviewer__v1__reviewer_request_view__descri
   "Findreviewer__V1__ReviewerRequestView",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__ReviewerRequestView),
-  8,
+  12,
   findreviewer__v1__reviewer_request_view__field_descriptors,
   findreviewer__v1__reviewer_request_view__field_indices_by_name,
   1,  findreviewer__v1__reviewer_request_view__number_ranges,
   (ProtobufCMessageInit) findreviewer__v1__reviewer_request_view__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__blocked_business__field_descriptors[3] =
+{
+  {
+    "business_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BlockedBusiness, business_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_display_name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BlockedBusiness, business_display_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "blocked_at",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BlockedBusiness, blocked_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__blocked_business__field_indices_by_name[] = {
+  2,   /* field[2] = blocked_at */
+  1,   /* field[1] = business_display_name */
+  0,   /* field[0] = business_id */
+};
+static const ProtobufCIntRange findreviewer__v1__blocked_business__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__blocked_business__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.BlockedBusiness",
+  "BlockedBusiness",
+  "Findreviewer__V1__BlockedBusiness",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__BlockedBusiness),
+  3,
+  findreviewer__v1__blocked_business__field_descriptors,
+  findreviewer__v1__blocked_business__field_indices_by_name,
+  1,  findreviewer__v1__blocked_business__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__blocked_business__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor findreviewer__v1__report__field_descriptors[7] =
@@ -5253,7 +5981,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__acknowledge_introduction_resp
   (ProtobufCMessageInit) findreviewer__v1__acknowledge_introduction_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__create_info_request_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor findreviewer__v1__create_info_request_request__field_descriptors[7] =
 {
   {
     "business_id",
@@ -5327,6 +6055,18 @@ static const ProtobufCFieldDescriptor findreviewer__v1__create_info_request_requ
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "skip_business_notification_email",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__CreateInfoRequestRequest, skip_business_notification_email),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__create_info_request_request__field_indices_by_name[] = {
   5,   /* field[5] = acknowledge_intro */
@@ -5335,11 +6075,12 @@ static const unsigned findreviewer__v1__create_info_request_request__field_indic
   4,   /* field[4] = reference_label */
   3,   /* field[3] = requested_fields */
   1,   /* field[1] = review_id */
+  6,   /* field[6] = skip_business_notification_email */
 };
 static const ProtobufCIntRange findreviewer__v1__create_info_request_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__create_info_request_request__descriptor =
 {
@@ -5349,7 +6090,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__create_info_request_request__
   "Findreviewer__V1__CreateInfoRequestRequest",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__CreateInfoRequestRequest),
-  6,
+  7,
   findreviewer__v1__create_info_request_request__field_descriptors,
   findreviewer__v1__create_info_request_request__field_indices_by_name,
   1,  findreviewer__v1__create_info_request_request__number_ranges,
@@ -6746,6 +7487,477 @@ const ProtobufCMessageDescriptor findreviewer__v1__decline_request_response__des
   (ProtobufCMessageInit) findreviewer__v1__decline_request_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor findreviewer__v1__block_business_request__field_descriptors[1] =
+{
+  {
+    "token",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BlockBusinessRequest, token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__block_business_request__field_indices_by_name[] = {
+  0,   /* field[0] = token */
+};
+static const ProtobufCIntRange findreviewer__v1__block_business_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__block_business_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.BlockBusinessRequest",
+  "BlockBusinessRequest",
+  "Findreviewer__V1__BlockBusinessRequest",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__BlockBusinessRequest),
+  1,
+  findreviewer__v1__block_business_request__field_descriptors,
+  findreviewer__v1__block_business_request__field_indices_by_name,
+  1,  findreviewer__v1__block_business_request__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__block_business_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__block_business_response__field_descriptors[1] =
+{
+  {
+    "request",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BlockBusinessResponse, request),
+    &findreviewer__v1__reviewer_request_view__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__block_business_response__field_indices_by_name[] = {
+  0,   /* field[0] = request */
+};
+static const ProtobufCIntRange findreviewer__v1__block_business_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__block_business_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.BlockBusinessResponse",
+  "BlockBusinessResponse",
+  "Findreviewer__V1__BlockBusinessResponse",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__BlockBusinessResponse),
+  1,
+  findreviewer__v1__block_business_response__field_descriptors,
+  findreviewer__v1__block_business_response__field_indices_by_name,
+  1,  findreviewer__v1__block_business_response__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__block_business_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__unblock_business_request__field_descriptors[1] =
+{
+  {
+    "token",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__UnblockBusinessRequest, token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__unblock_business_request__field_indices_by_name[] = {
+  0,   /* field[0] = token */
+};
+static const ProtobufCIntRange findreviewer__v1__unblock_business_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__unblock_business_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.UnblockBusinessRequest",
+  "UnblockBusinessRequest",
+  "Findreviewer__V1__UnblockBusinessRequest",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__UnblockBusinessRequest),
+  1,
+  findreviewer__v1__unblock_business_request__field_descriptors,
+  findreviewer__v1__unblock_business_request__field_indices_by_name,
+  1,  findreviewer__v1__unblock_business_request__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__unblock_business_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__unblock_business_response__field_descriptors[1] =
+{
+  {
+    "request",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__UnblockBusinessResponse, request),
+    &findreviewer__v1__reviewer_request_view__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__unblock_business_response__field_indices_by_name[] = {
+  0,   /* field[0] = request */
+};
+static const ProtobufCIntRange findreviewer__v1__unblock_business_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__unblock_business_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.UnblockBusinessResponse",
+  "UnblockBusinessResponse",
+  "Findreviewer__V1__UnblockBusinessResponse",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__UnblockBusinessResponse),
+  1,
+  findreviewer__v1__unblock_business_response__field_descriptors,
+  findreviewer__v1__unblock_business_response__field_indices_by_name,
+  1,  findreviewer__v1__unblock_business_response__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__unblock_business_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__unblock_business_for_reviewer_request__field_descriptors[2] =
+{
+  {
+    "business_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__UnblockBusinessForReviewerRequest, business_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviewer_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__UnblockBusinessForReviewerRequest, reviewer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__unblock_business_for_reviewer_request__field_indices_by_name[] = {
+  0,   /* field[0] = business_id */
+  1,   /* field[1] = reviewer_id */
+};
+static const ProtobufCIntRange findreviewer__v1__unblock_business_for_reviewer_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__unblock_business_for_reviewer_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.UnblockBusinessForReviewerRequest",
+  "UnblockBusinessForReviewerRequest",
+  "Findreviewer__V1__UnblockBusinessForReviewerRequest",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__UnblockBusinessForReviewerRequest),
+  2,
+  findreviewer__v1__unblock_business_for_reviewer_request__field_descriptors,
+  findreviewer__v1__unblock_business_for_reviewer_request__field_indices_by_name,
+  1,  findreviewer__v1__unblock_business_for_reviewer_request__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__unblock_business_for_reviewer_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__unblock_business_for_reviewer_response__field_descriptors[1] =
+{
+  {
+    "was_blocked",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__UnblockBusinessForReviewerResponse, was_blocked),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__unblock_business_for_reviewer_response__field_indices_by_name[] = {
+  0,   /* field[0] = was_blocked */
+};
+static const ProtobufCIntRange findreviewer__v1__unblock_business_for_reviewer_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__unblock_business_for_reviewer_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.UnblockBusinessForReviewerResponse",
+  "UnblockBusinessForReviewerResponse",
+  "Findreviewer__V1__UnblockBusinessForReviewerResponse",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__UnblockBusinessForReviewerResponse),
+  1,
+  findreviewer__v1__unblock_business_for_reviewer_response__field_descriptors,
+  findreviewer__v1__unblock_business_for_reviewer_response__field_indices_by_name,
+  1,  findreviewer__v1__unblock_business_for_reviewer_response__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__unblock_business_for_reviewer_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__list_reviewer_blocks_request__field_descriptors[3] =
+{
+  {
+    "reviewer_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ListReviewerBlocksRequest, reviewer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_size",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ListReviewerBlocksRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_token",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ListReviewerBlocksRequest, page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__list_reviewer_blocks_request__field_indices_by_name[] = {
+  1,   /* field[1] = page_size */
+  2,   /* field[2] = page_token */
+  0,   /* field[0] = reviewer_id */
+};
+static const ProtobufCIntRange findreviewer__v1__list_reviewer_blocks_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__list_reviewer_blocks_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.ListReviewerBlocksRequest",
+  "ListReviewerBlocksRequest",
+  "Findreviewer__V1__ListReviewerBlocksRequest",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__ListReviewerBlocksRequest),
+  3,
+  findreviewer__v1__list_reviewer_blocks_request__field_descriptors,
+  findreviewer__v1__list_reviewer_blocks_request__field_indices_by_name,
+  1,  findreviewer__v1__list_reviewer_blocks_request__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__list_reviewer_blocks_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__list_reviewer_blocks_response__field_descriptors[2] =
+{
+  {
+    "blocks",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__ListReviewerBlocksResponse, n_blocks),
+    offsetof(Findreviewer__V1__ListReviewerBlocksResponse, blocks),
+    &findreviewer__v1__blocked_business__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ListReviewerBlocksResponse, next_page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__list_reviewer_blocks_response__field_indices_by_name[] = {
+  0,   /* field[0] = blocks */
+  1,   /* field[1] = next_page_token */
+};
+static const ProtobufCIntRange findreviewer__v1__list_reviewer_blocks_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__list_reviewer_blocks_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.ListReviewerBlocksResponse",
+  "ListReviewerBlocksResponse",
+  "Findreviewer__V1__ListReviewerBlocksResponse",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__ListReviewerBlocksResponse),
+  2,
+  findreviewer__v1__list_reviewer_blocks_response__field_descriptors,
+  findreviewer__v1__list_reviewer_blocks_response__field_indices_by_name,
+  1,  findreviewer__v1__list_reviewer_blocks_response__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__list_reviewer_blocks_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__erase_reviewer_request__field_descriptors[1] =
+{
+  {
+    "reviewer_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__EraseReviewerRequest, reviewer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__erase_reviewer_request__field_indices_by_name[] = {
+  0,   /* field[0] = reviewer_id */
+};
+static const ProtobufCIntRange findreviewer__v1__erase_reviewer_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__erase_reviewer_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.EraseReviewerRequest",
+  "EraseReviewerRequest",
+  "Findreviewer__V1__EraseReviewerRequest",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__EraseReviewerRequest),
+  1,
+  findreviewer__v1__erase_reviewer_request__field_descriptors,
+  findreviewer__v1__erase_reviewer_request__field_indices_by_name,
+  1,  findreviewer__v1__erase_reviewer_request__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__erase_reviewer_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__erase_reviewer_response__field_descriptors[4] =
+{
+  {
+    "reviewer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__EraseReviewerResponse, reviewer),
+    &findreviewer__v1__reviewer__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviews",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__EraseReviewerResponse, reviews),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requests",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__EraseReviewerResponse, requests),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "emails_cancelled",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__EraseReviewerResponse, emails_cancelled),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__erase_reviewer_response__field_indices_by_name[] = {
+  3,   /* field[3] = emails_cancelled */
+  2,   /* field[2] = requests */
+  0,   /* field[0] = reviewer */
+  1,   /* field[1] = reviews */
+};
+static const ProtobufCIntRange findreviewer__v1__erase_reviewer_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__erase_reviewer_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.EraseReviewerResponse",
+  "EraseReviewerResponse",
+  "Findreviewer__V1__EraseReviewerResponse",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__EraseReviewerResponse),
+  4,
+  findreviewer__v1__erase_reviewer_response__field_descriptors,
+  findreviewer__v1__erase_reviewer_response__field_indices_by_name,
+  1,  findreviewer__v1__erase_reviewer_response__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__erase_reviewer_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor findreviewer__v1__get_public_review_request__field_descriptors[1] =
 {
   {
@@ -6954,7 +8166,7 @@ const ProtobufCEnumDescriptor findreviewer__v1__request_status__descriptor =
   findreviewer__v1__request_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue findreviewer__v1__timeline_event_kind__enum_values_by_number[9] =
+static const ProtobufCEnumValue findreviewer__v1__timeline_event_kind__enum_values_by_number[11] =
 {
   { "TIMELINE_EVENT_KIND_UNSPECIFIED", "FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_UNSPECIFIED", 0 },
   { "TIMELINE_EVENT_KIND_CREATED", "FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_CREATED", 1 },
@@ -6965,11 +8177,13 @@ static const ProtobufCEnumValue findreviewer__v1__timeline_event_kind__enum_valu
   { "TIMELINE_EVENT_KIND_WITHDRAWN", "FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_WITHDRAWN", 6 },
   { "TIMELINE_EVENT_KIND_EXPIRED", "FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_EXPIRED", 7 },
   { "TIMELINE_EVENT_KIND_MANUAL_REMINDER_SENT", "FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_MANUAL_REMINDER_SENT", 8 },
+  { "TIMELINE_EVENT_KIND_REPLY_DETAILS_ERASED", "FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_REPLY_DETAILS_ERASED", 9 },
+  { "TIMELINE_EVENT_KIND_REVIEWER_ERASED", "FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_REVIEWER_ERASED", 10 },
 };
 static const ProtobufCIntRange findreviewer__v1__timeline_event_kind__value_ranges[] = {
-{0, 0},{0, 9}
+{0, 0},{0, 11}
 };
-static const ProtobufCEnumValueIndex findreviewer__v1__timeline_event_kind__enum_values_by_name[9] =
+static const ProtobufCEnumValueIndex findreviewer__v1__timeline_event_kind__enum_values_by_name[11] =
 {
   { "TIMELINE_EVENT_KIND_ANSWERED", 3 },
   { "TIMELINE_EVENT_KIND_AUTOMATIC_REMINDER_SENT", 2 },
@@ -6977,7 +8191,9 @@ static const ProtobufCEnumValueIndex findreviewer__v1__timeline_event_kind__enum
   { "TIMELINE_EVENT_KIND_DECLINED", 5 },
   { "TIMELINE_EVENT_KIND_EXPIRED", 7 },
   { "TIMELINE_EVENT_KIND_MANUAL_REMINDER_SENT", 8 },
+  { "TIMELINE_EVENT_KIND_REPLY_DETAILS_ERASED", 9 },
   { "TIMELINE_EVENT_KIND_REPLY_OPENED", 4 },
+  { "TIMELINE_EVENT_KIND_REVIEWER_ERASED", 10 },
   { "TIMELINE_EVENT_KIND_UNSPECIFIED", 0 },
   { "TIMELINE_EVENT_KIND_WITHDRAWN", 6 },
 };
@@ -6988,12 +8204,42 @@ const ProtobufCEnumDescriptor findreviewer__v1__timeline_event_kind__descriptor 
   "TimelineEventKind",
   "Findreviewer__V1__TimelineEventKind",
   "findreviewer.v1",
-  9,
+  11,
   findreviewer__v1__timeline_event_kind__enum_values_by_number,
-  9,
+  11,
   findreviewer__v1__timeline_event_kind__enum_values_by_name,
   1,
   findreviewer__v1__timeline_event_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue findreviewer__v1__reply_erasure_reason__enum_values_by_number[3] =
+{
+  { "REPLY_ERASURE_REASON_UNSPECIFIED", "FINDREVIEWER__V1__REPLY_ERASURE_REASON__REPLY_ERASURE_REASON_UNSPECIFIED", 0 },
+  { "REPLY_ERASURE_REASON_RETENTION_PERIOD", "FINDREVIEWER__V1__REPLY_ERASURE_REASON__REPLY_ERASURE_REASON_RETENTION_PERIOD", 1 },
+  { "REPLY_ERASURE_REASON_REVIEWER_ERASED", "FINDREVIEWER__V1__REPLY_ERASURE_REASON__REPLY_ERASURE_REASON_REVIEWER_ERASED", 2 },
+};
+static const ProtobufCIntRange findreviewer__v1__reply_erasure_reason__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex findreviewer__v1__reply_erasure_reason__enum_values_by_name[3] =
+{
+  { "REPLY_ERASURE_REASON_RETENTION_PERIOD", 1 },
+  { "REPLY_ERASURE_REASON_REVIEWER_ERASED", 2 },
+  { "REPLY_ERASURE_REASON_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor findreviewer__v1__reply_erasure_reason__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.ReplyErasureReason",
+  "ReplyErasureReason",
+  "Findreviewer__V1__ReplyErasureReason",
+  "findreviewer.v1",
+  3,
+  findreviewer__v1__reply_erasure_reason__enum_values_by_number,
+  3,
+  findreviewer__v1__reply_erasure_reason__enum_values_by_name,
+  1,
+  findreviewer__v1__reply_erasure_reason__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue findreviewer__v1__report_reason__enum_values_by_number[6] =
@@ -7090,7 +8336,7 @@ const ProtobufCEnumDescriptor findreviewer__v1__contact_filter__descriptor =
   findreviewer__v1__contact_filter__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor findreviewer__v1__find_reviewer__method_descriptors[25] =
+static const ProtobufCMethodDescriptor findreviewer__v1__find_reviewer__method_descriptors[30] =
 {
   { "UpsertBusiness", &findreviewer__v1__upsert_business_request__descriptor, &findreviewer__v1__upsert_business_response__descriptor },
   { "GetBusiness", &findreviewer__v1__get_business_request__descriptor, &findreviewer__v1__get_business_response__descriptor },
@@ -7116,30 +8362,40 @@ static const ProtobufCMethodDescriptor findreviewer__v1__find_reviewer__method_d
   { "ViewRequestByToken", &findreviewer__v1__view_request_by_token_request__descriptor, &findreviewer__v1__view_request_by_token_response__descriptor },
   { "ReplyToRequest", &findreviewer__v1__reply_to_request_request__descriptor, &findreviewer__v1__reply_to_request_response__descriptor },
   { "DeclineRequest", &findreviewer__v1__decline_request_request__descriptor, &findreviewer__v1__decline_request_response__descriptor },
+  { "BlockBusiness", &findreviewer__v1__block_business_request__descriptor, &findreviewer__v1__block_business_response__descriptor },
+  { "UnblockBusiness", &findreviewer__v1__unblock_business_request__descriptor, &findreviewer__v1__unblock_business_response__descriptor },
   { "GetPublicReview", &findreviewer__v1__get_public_review_request__descriptor, &findreviewer__v1__get_public_review_response__descriptor },
+  { "UnblockBusinessForReviewer", &findreviewer__v1__unblock_business_for_reviewer_request__descriptor, &findreviewer__v1__unblock_business_for_reviewer_response__descriptor },
+  { "ListReviewerBlocks", &findreviewer__v1__list_reviewer_blocks_request__descriptor, &findreviewer__v1__list_reviewer_blocks_response__descriptor },
+  { "EraseReviewer", &findreviewer__v1__erase_reviewer_request__descriptor, &findreviewer__v1__erase_reviewer_response__descriptor },
 };
 const unsigned findreviewer__v1__find_reviewer__method_indices_by_name[] = {
   9,        /* AcknowledgeIntroduction */
+  24,        /* BlockBusiness */
   10,        /* CreateInfoRequest */
   19,        /* CreateReport */
   23,        /* DeclineRequest */
   18,        /* DeletePublicReply */
+  29,        /* EraseReviewer */
   1,        /* GetBusiness */
   11,        /* GetInfoRequest */
   8,        /* GetIntroduction */
-  24,        /* GetPublicReview */
+  26,        /* GetPublicReview */
   6,        /* GetReview */
   4,        /* GetReviewer */
   13,        /* GetTimeline */
   2,        /* ListBusinesses */
   12,        /* ListInfoRequests */
   20,        /* ListReports */
+  28,        /* ListReviewerBlocks */
   7,        /* ListReviews */
   16,        /* OpenReply */
   5,        /* PublishReview */
   22,        /* ReplyToRequest */
   14,        /* SendManualReminder */
   17,        /* SetPublicReply */
+  25,        /* UnblockBusiness */
+  27,        /* UnblockBusinessForReviewer */
   0,        /* UpsertBusiness */
   3,        /* UpsertReviewer */
   21,        /* ViewRequestByToken */
@@ -7152,7 +8408,7 @@ const ProtobufCServiceDescriptor findreviewer__v1__find_reviewer__descriptor =
   "FindReviewer",
   "Findreviewer__V1__FindReviewer",
   "findreviewer.v1",
-  25,
+  30,
   findreviewer__v1__find_reviewer__method_descriptors,
   findreviewer__v1__find_reviewer__method_indices_by_name
 };
@@ -7348,13 +8604,53 @@ void findreviewer__v1__find_reviewer__decline_request(ProtobufCService *service,
   assert(service->descriptor == &findreviewer__v1__find_reviewer__descriptor);
   service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void findreviewer__v1__find_reviewer__block_business(ProtobufCService *service,
+                                                     const Findreviewer__V1__BlockBusinessRequest *input,
+                                                     Findreviewer__V1__BlockBusinessResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &findreviewer__v1__find_reviewer__descriptor);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void findreviewer__v1__find_reviewer__unblock_business(ProtobufCService *service,
+                                                       const Findreviewer__V1__UnblockBusinessRequest *input,
+                                                       Findreviewer__V1__UnblockBusinessResponse_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &findreviewer__v1__find_reviewer__descriptor);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void findreviewer__v1__find_reviewer__get_public_review(ProtobufCService *service,
                                                         const Findreviewer__V1__GetPublicReviewRequest *input,
                                                         Findreviewer__V1__GetPublicReviewResponse_Closure closure,
                                                         void *closure_data)
 {
   assert(service->descriptor == &findreviewer__v1__find_reviewer__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void findreviewer__v1__find_reviewer__unblock_business_for_reviewer(ProtobufCService *service,
+                                                                    const Findreviewer__V1__UnblockBusinessForReviewerRequest *input,
+                                                                    Findreviewer__V1__UnblockBusinessForReviewerResponse_Closure closure,
+                                                                    void *closure_data)
+{
+  assert(service->descriptor == &findreviewer__v1__find_reviewer__descriptor);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void findreviewer__v1__find_reviewer__list_reviewer_blocks(ProtobufCService *service,
+                                                           const Findreviewer__V1__ListReviewerBlocksRequest *input,
+                                                           Findreviewer__V1__ListReviewerBlocksResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &findreviewer__v1__find_reviewer__descriptor);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void findreviewer__v1__find_reviewer__erase_reviewer(ProtobufCService *service,
+                                                     const Findreviewer__V1__EraseReviewerRequest *input,
+                                                     Findreviewer__V1__EraseReviewerResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &findreviewer__v1__find_reviewer__descriptor);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void findreviewer__v1__find_reviewer__init (Findreviewer__V1__FindReviewer_Service *service,
                                             Findreviewer__V1__FindReviewer_ServiceDestroy destroy)

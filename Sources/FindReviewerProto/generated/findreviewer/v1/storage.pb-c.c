@@ -322,6 +322,51 @@ void   findreviewer__v1__stored_request_created__free_unpacked
   assert(message->base.descriptor == &findreviewer__v1__stored_request_created__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   findreviewer__v1__stored_block__init
+                     (Findreviewer__V1__StoredBlock         *message)
+{
+  static const Findreviewer__V1__StoredBlock init_value = FINDREVIEWER__V1__STORED_BLOCK__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_block__get_packed_size
+                     (const Findreviewer__V1__StoredBlock *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_block__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_block__pack
+                     (const Findreviewer__V1__StoredBlock *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_block__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_block__pack_to_buffer
+                     (const Findreviewer__V1__StoredBlock *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_block__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredBlock *
+       findreviewer__v1__stored_block__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredBlock *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_block__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_block__free_unpacked
+                     (Findreviewer__V1__StoredBlock *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_block__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   findreviewer__v1__stored_event__init
                      (Findreviewer__V1__StoredEvent         *message)
 {
@@ -695,7 +740,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_business__descriptor =
   (ProtobufCMessageInit) findreviewer__v1__stored_business__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__stored_reviewer__field_descriptors[4] =
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_reviewer__field_descriptors[5] =
 {
   {
     "id",
@@ -745,17 +790,30 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_reviewer__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "erased_at",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredReviewer, erased_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__stored_reviewer__field_indices_by_name[] = {
   1,   /* field[1] = display_name */
   2,   /* field[2] = email */
+  4,   /* field[4] = erased_at */
   0,   /* field[0] = id */
   3,   /* field[3] = locale */
 };
 static const ProtobufCIntRange findreviewer__v1__stored_reviewer__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__stored_reviewer__descriptor =
 {
@@ -765,7 +823,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_reviewer__descriptor =
   "Findreviewer__V1__StoredReviewer",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__StoredReviewer),
-  4,
+  5,
   findreviewer__v1__stored_reviewer__field_descriptors,
   findreviewer__v1__stored_reviewer__field_indices_by_name,
   1,  findreviewer__v1__stored_reviewer__number_ranges,
@@ -1145,7 +1203,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_timeline_entry__descri
   (ProtobufCMessageInit) findreviewer__v1__stored_timeline_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__stored_request_created__field_descriptors[12] =
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_request_created__field_descriptors[13] =
 {
   {
     "request_id",
@@ -1291,6 +1349,18 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_request_created__
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "skip_business_emails",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequestCreated, skip_business_emails),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__stored_request_created__field_indices_by_name[] = {
   9,   /* field[9] = acknowledges_introduction */
@@ -1304,12 +1374,13 @@ static const unsigned findreviewer__v1__stored_request_created__field_indices_by
   5,   /* field[5] = requested_fields */
   2,   /* field[2] = review_id */
   3,   /* field[3] = reviewer_id */
+  12,   /* field[12] = skip_business_emails */
   7,   /* field[7] = token */
 };
 static const ProtobufCIntRange findreviewer__v1__stored_request_created__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__stored_request_created__descriptor =
 {
@@ -1319,14 +1390,91 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_request_created__descr
   "Findreviewer__V1__StoredRequestCreated",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__StoredRequestCreated),
-  12,
+  13,
   findreviewer__v1__stored_request_created__field_descriptors,
   findreviewer__v1__stored_request_created__field_indices_by_name,
   1,  findreviewer__v1__stored_request_created__number_ranges,
   (ProtobufCMessageInit) findreviewer__v1__stored_request_created__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_descriptors[14] =
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_block__field_descriptors[4] =
+{
+  {
+    "reviewer_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBlock, reviewer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBlock, business_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "blocked_at",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBlock, blocked_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBlock, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_block__field_indices_by_name[] = {
+  2,   /* field[2] = blocked_at */
+  1,   /* field[1] = business_id */
+  3,   /* field[3] = request_id */
+  0,   /* field[0] = reviewer_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_block__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_block__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredBlock",
+  "StoredBlock",
+  "Findreviewer__V1__StoredBlock",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredBlock),
+  4,
+  findreviewer__v1__stored_block__field_descriptors,
+  findreviewer__v1__stored_block__field_indices_by_name,
+  1,  findreviewer__v1__stored_block__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_block__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_descriptors[17] =
 {
   {
     "kind",
@@ -1496,9 +1644,46 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "block",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredEvent, block),
+    &findreviewer__v1__stored_block__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviewer_id",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredEvent, reviewer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "review_ids",
+    17,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Findreviewer__V1__StoredEvent, n_review_ids),
+    offsetof(Findreviewer__V1__StoredEvent, review_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__stored_event__field_indices_by_name[] = {
   11,   /* field[11] = at */
+  14,   /* field[14] = block */
   1,   /* field[1] = business */
   7,   /* field[7] = business_id */
   4,   /* field[4] = created */
@@ -1510,13 +1695,15 @@ static const unsigned findreviewer__v1__stored_event__field_indices_by_name[] = 
   8,   /* field[8] = request_id */
   3,   /* field[3] = review */
   9,   /* field[9] = review_id */
+  16,   /* field[16] = review_ids */
   2,   /* field[2] = reviewer */
+  15,   /* field[15] = reviewer_id */
   13,   /* field[13] = text */
 };
 static const ProtobufCIntRange findreviewer__v1__stored_event__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__stored_event__descriptor =
 {
@@ -1526,14 +1713,14 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_event__descriptor =
   "Findreviewer__V1__StoredEvent",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__StoredEvent),
-  14,
+  17,
   findreviewer__v1__stored_event__field_descriptors,
   findreviewer__v1__stored_event__field_indices_by_name,
   1,  findreviewer__v1__stored_event__number_ranges,
   (ProtobufCMessageInit) findreviewer__v1__stored_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__stored_request__field_descriptors[19] =
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_request__field_descriptors[23] =
 {
   {
     "id",
@@ -1763,6 +1950,54 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_request__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "flags",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequest, flags),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_erased_at",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequest, reply_erased_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_erasure",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequest, reply_erasure),
+    &findreviewer__v1__reply_erasure_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviewer_erased_at",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequest, reviewer_erased_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__stored_request__field_indices_by_name[] = {
   11,   /* field[11] = automatic_reminder_at */
@@ -1770,6 +2005,7 @@ static const unsigned findreviewer__v1__stored_request__field_indices_by_name[] 
   15,   /* field[15] = closed_at */
   8,   /* field[8] = created_at */
   10,   /* field[10] = deadline */
+  19,   /* field[19] = flags */
   0,   /* field[0] = id */
   18,   /* field[18] = idempotency_key */
   12,   /* field[12] = manual_reminder_at */
@@ -1777,8 +2013,11 @@ static const unsigned findreviewer__v1__stored_request__field_indices_by_name[] 
   14,   /* field[14] = opened_at */
   6,   /* field[6] = reference_label */
   13,   /* field[13] = reply */
+  20,   /* field[20] = reply_erased_at */
+  21,   /* field[21] = reply_erasure */
   5,   /* field[5] = requested_fields */
   2,   /* field[2] = review_id */
+  22,   /* field[22] = reviewer_erased_at */
   3,   /* field[3] = reviewer_id */
   7,   /* field[7] = status */
   17,   /* field[17] = timeline */
@@ -1788,7 +2027,7 @@ static const unsigned findreviewer__v1__stored_request__field_indices_by_name[] 
 static const ProtobufCIntRange findreviewer__v1__stored_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 19 }
+  { 0, 23 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__stored_request__descriptor =
 {
@@ -1798,7 +2037,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_request__descriptor =
   "Findreviewer__V1__StoredRequest",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__StoredRequest),
-  19,
+  23,
   findreviewer__v1__stored_request__field_descriptors,
   findreviewer__v1__stored_request__field_indices_by_name,
   1,  findreviewer__v1__stored_request__number_ranges,
@@ -1908,7 +2147,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_report__descriptor =
   (ProtobufCMessageInit) findreviewer__v1__stored_report__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__stored_outbox_entry__field_descriptors[5] =
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_outbox_entry__field_descriptors[6] =
 {
   {
     "id",
@@ -1970,8 +2209,21 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_outbox_entry__fie
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "cancelled_at",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredOutboxEntry, cancelled_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__stored_outbox_entry__field_indices_by_name[] = {
+  5,   /* field[5] = cancelled_at */
   3,   /* field[3] = created_at */
   4,   /* field[4] = delivered_at */
   0,   /* field[0] = id */
@@ -1981,7 +2233,7 @@ static const unsigned findreviewer__v1__stored_outbox_entry__field_indices_by_na
 static const ProtobufCIntRange findreviewer__v1__stored_outbox_entry__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__stored_outbox_entry__descriptor =
 {
@@ -1991,7 +2243,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_outbox_entry__descript
   "Findreviewer__V1__StoredOutboxEntry",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__StoredOutboxEntry),
-  5,
+  6,
   findreviewer__v1__stored_outbox_entry__field_descriptors,
   findreviewer__v1__stored_outbox_entry__field_indices_by_name,
   1,  findreviewer__v1__stored_outbox_entry__number_ranges,
@@ -2062,7 +2314,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__snapshot_counters__descriptor
   (ProtobufCMessageInit) findreviewer__v1__snapshot_counters__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_descriptors[7] =
+static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_descriptors[8] =
 {
   {
     "business",
@@ -2148,8 +2400,21 @@ static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "block",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__SnapshotItem, block),
+    &findreviewer__v1__stored_block__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__snapshot_item__field_indices_by_name[] = {
+  7,   /* field[7] = block */
   0,   /* field[0] = business */
   6,   /* field[6] = counters */
   5,   /* field[5] = outbox */
@@ -2161,7 +2426,7 @@ static const unsigned findreviewer__v1__snapshot_item__field_indices_by_name[] =
 static const ProtobufCIntRange findreviewer__v1__snapshot_item__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__snapshot_item__descriptor =
 {
@@ -2171,14 +2436,14 @@ const ProtobufCMessageDescriptor findreviewer__v1__snapshot_item__descriptor =
   "Findreviewer__V1__SnapshotItem",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__SnapshotItem),
-  7,
+  8,
   findreviewer__v1__snapshot_item__field_descriptors,
   findreviewer__v1__snapshot_item__field_indices_by_name,
   1,  findreviewer__v1__snapshot_item__number_ranges,
   (ProtobufCMessageInit) findreviewer__v1__snapshot_item__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue findreviewer__v1__stored_event_kind__enum_values_by_number[17] =
+static const ProtobufCEnumValue findreviewer__v1__stored_event_kind__enum_values_by_number[21] =
 {
   { "STORED_EVENT_KIND_UNSPECIFIED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_UNSPECIFIED", 0 },
   { "STORED_EVENT_KIND_BUSINESS_UPSERTED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_UPSERTED", 1 },
@@ -2197,19 +2462,26 @@ static const ProtobufCEnumValue findreviewer__v1__stored_event_kind__enum_values
   { "STORED_EVENT_KIND_PUBLIC_REPLY_DELETED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_PUBLIC_REPLY_DELETED", 14 },
   { "STORED_EVENT_KIND_REPORT_CREATED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_REPORT_CREATED", 15 },
   { "STORED_EVENT_KIND_OUTBOX_DELIVERED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_OUTBOX_DELIVERED", 16 },
+  { "STORED_EVENT_KIND_BUSINESS_BLOCKED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_BLOCKED", 17 },
+  { "STORED_EVENT_KIND_BUSINESS_UNBLOCKED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_UNBLOCKED", 18 },
+  { "STORED_EVENT_KIND_REPLY_DETAILS_ERASED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_REPLY_DETAILS_ERASED", 19 },
+  { "STORED_EVENT_KIND_REVIEWER_ERASED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_REVIEWER_ERASED", 20 },
 };
 static const ProtobufCIntRange findreviewer__v1__stored_event_kind__value_ranges[] = {
-{0, 0},{0, 17}
+{0, 0},{0, 21}
 };
-static const ProtobufCEnumValueIndex findreviewer__v1__stored_event_kind__enum_values_by_name[17] =
+static const ProtobufCEnumValueIndex findreviewer__v1__stored_event_kind__enum_values_by_name[21] =
 {
   { "STORED_EVENT_KIND_AUTOMATIC_REMINDER_SENT", 6 },
+  { "STORED_EVENT_KIND_BUSINESS_BLOCKED", 17 },
+  { "STORED_EVENT_KIND_BUSINESS_UNBLOCKED", 18 },
   { "STORED_EVENT_KIND_BUSINESS_UPSERTED", 1 },
   { "STORED_EVENT_KIND_INTRODUCTION_ACKNOWLEDGED", 4 },
   { "STORED_EVENT_KIND_MANUAL_REMINDER_SENT", 7 },
   { "STORED_EVENT_KIND_OUTBOX_DELIVERED", 16 },
   { "STORED_EVENT_KIND_PUBLIC_REPLY_DELETED", 14 },
   { "STORED_EVENT_KIND_PUBLIC_REPLY_SET", 13 },
+  { "STORED_EVENT_KIND_REPLY_DETAILS_ERASED", 19 },
   { "STORED_EVENT_KIND_REPLY_OPENED", 9 },
   { "STORED_EVENT_KIND_REPORT_CREATED", 15 },
   { "STORED_EVENT_KIND_REQUEST_ANSWERED", 8 },
@@ -2217,6 +2489,7 @@ static const ProtobufCEnumValueIndex findreviewer__v1__stored_event_kind__enum_v
   { "STORED_EVENT_KIND_REQUEST_DECLINED", 10 },
   { "STORED_EVENT_KIND_REQUEST_EXPIRED", 12 },
   { "STORED_EVENT_KIND_REQUEST_WITHDRAWN", 11 },
+  { "STORED_EVENT_KIND_REVIEWER_ERASED", 20 },
   { "STORED_EVENT_KIND_REVIEWER_UPSERTED", 2 },
   { "STORED_EVENT_KIND_REVIEW_PUBLISHED", 3 },
   { "STORED_EVENT_KIND_UNSPECIFIED", 0 },
@@ -2228,15 +2501,15 @@ const ProtobufCEnumDescriptor findreviewer__v1__stored_event_kind__descriptor =
   "StoredEventKind",
   "Findreviewer__V1__StoredEventKind",
   "findreviewer.v1",
-  17,
+  21,
   findreviewer__v1__stored_event_kind__enum_values_by_number,
-  17,
+  21,
   findreviewer__v1__stored_event_kind__enum_values_by_name,
   1,
   findreviewer__v1__stored_event_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue findreviewer__v1__stored_notification_kind__enum_values_by_number[7] =
+static const ProtobufCEnumValue findreviewer__v1__stored_notification_kind__enum_values_by_number[9] =
 {
   { "STORED_NOTIFICATION_KIND_UNSPECIFIED", "FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_UNSPECIFIED", 0 },
   { "STORED_NOTIFICATION_KIND_REQUEST_TO_REVIEWER", "FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_REQUEST_TO_REVIEWER", 1 },
@@ -2245,13 +2518,17 @@ static const ProtobufCEnumValue findreviewer__v1__stored_notification_kind__enum
   { "STORED_NOTIFICATION_KIND_REPLY_RECEIVED", "FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_REPLY_RECEIVED", 4 },
   { "STORED_NOTIFICATION_KIND_DECLINED", "FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_DECLINED", 5 },
   { "STORED_NOTIFICATION_KIND_EXPIRED", "FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_EXPIRED", 6 },
+  { "STORED_NOTIFICATION_KIND_BUSINESS_BLOCKED", "FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_BUSINESS_BLOCKED", 7 },
+  { "STORED_NOTIFICATION_KIND_BUSINESS_UNBLOCKED", "FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_BUSINESS_UNBLOCKED", 8 },
 };
 static const ProtobufCIntRange findreviewer__v1__stored_notification_kind__value_ranges[] = {
-{0, 0},{0, 7}
+{0, 0},{0, 9}
 };
-static const ProtobufCEnumValueIndex findreviewer__v1__stored_notification_kind__enum_values_by_name[7] =
+static const ProtobufCEnumValueIndex findreviewer__v1__stored_notification_kind__enum_values_by_name[9] =
 {
   { "STORED_NOTIFICATION_KIND_AUTOMATIC_REMINDER", 2 },
+  { "STORED_NOTIFICATION_KIND_BUSINESS_BLOCKED", 7 },
+  { "STORED_NOTIFICATION_KIND_BUSINESS_UNBLOCKED", 8 },
   { "STORED_NOTIFICATION_KIND_DECLINED", 5 },
   { "STORED_NOTIFICATION_KIND_EXPIRED", 6 },
   { "STORED_NOTIFICATION_KIND_MANUAL_REMINDER", 3 },
@@ -2266,9 +2543,9 @@ const ProtobufCEnumDescriptor findreviewer__v1__stored_notification_kind__descri
   "StoredNotificationKind",
   "Findreviewer__V1__StoredNotificationKind",
   "findreviewer.v1",
-  7,
+  9,
   findreviewer__v1__stored_notification_kind__enum_values_by_number,
-  7,
+  9,
   findreviewer__v1__stored_notification_kind__enum_values_by_name,
   1,
   findreviewer__v1__stored_notification_kind__value_ranges,

@@ -26,6 +26,7 @@ typedef struct Findreviewer__V1__FindReviewerSummary Findreviewer__V1__FindRevie
 typedef struct Findreviewer__V1__BusinessReviewView Findreviewer__V1__BusinessReviewView;
 typedef struct Findreviewer__V1__PublicReviewView Findreviewer__V1__PublicReviewView;
 typedef struct Findreviewer__V1__ReviewerRequestView Findreviewer__V1__ReviewerRequestView;
+typedef struct Findreviewer__V1__BlockedBusiness Findreviewer__V1__BlockedBusiness;
 typedef struct Findreviewer__V1__Report Findreviewer__V1__Report;
 typedef struct Findreviewer__V1__StatusCount Findreviewer__V1__StatusCount;
 typedef struct Findreviewer__V1__UpsertBusinessRequest Findreviewer__V1__UpsertBusinessRequest;
@@ -76,6 +77,16 @@ typedef struct Findreviewer__V1__ReplyToRequestRequest Findreviewer__V1__ReplyTo
 typedef struct Findreviewer__V1__ReplyToRequestResponse Findreviewer__V1__ReplyToRequestResponse;
 typedef struct Findreviewer__V1__DeclineRequestRequest Findreviewer__V1__DeclineRequestRequest;
 typedef struct Findreviewer__V1__DeclineRequestResponse Findreviewer__V1__DeclineRequestResponse;
+typedef struct Findreviewer__V1__BlockBusinessRequest Findreviewer__V1__BlockBusinessRequest;
+typedef struct Findreviewer__V1__BlockBusinessResponse Findreviewer__V1__BlockBusinessResponse;
+typedef struct Findreviewer__V1__UnblockBusinessRequest Findreviewer__V1__UnblockBusinessRequest;
+typedef struct Findreviewer__V1__UnblockBusinessResponse Findreviewer__V1__UnblockBusinessResponse;
+typedef struct Findreviewer__V1__UnblockBusinessForReviewerRequest Findreviewer__V1__UnblockBusinessForReviewerRequest;
+typedef struct Findreviewer__V1__UnblockBusinessForReviewerResponse Findreviewer__V1__UnblockBusinessForReviewerResponse;
+typedef struct Findreviewer__V1__ListReviewerBlocksRequest Findreviewer__V1__ListReviewerBlocksRequest;
+typedef struct Findreviewer__V1__ListReviewerBlocksResponse Findreviewer__V1__ListReviewerBlocksResponse;
+typedef struct Findreviewer__V1__EraseReviewerRequest Findreviewer__V1__EraseReviewerRequest;
+typedef struct Findreviewer__V1__EraseReviewerResponse Findreviewer__V1__EraseReviewerResponse;
 typedef struct Findreviewer__V1__GetPublicReviewRequest Findreviewer__V1__GetPublicReviewRequest;
 typedef struct Findreviewer__V1__GetPublicReviewResponse Findreviewer__V1__GetPublicReviewResponse;
 
@@ -137,9 +148,33 @@ typedef enum _Findreviewer__V1__TimelineEventKind {
   FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_DECLINED = 5,
   FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_WITHDRAWN = 6,
   FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_EXPIRED = 7,
-  FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_MANUAL_REMINDER_SENT = 8
+  FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_MANUAL_REMINDER_SENT = 8,
+  /*
+   * The reply's details (fields and note) were erased at the end of the
+   * retention period; the reply keeps its time.
+   */
+  FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_REPLY_DETAILS_ERASED = 9,
+  /*
+   * An admin erased the reviewer's personal data (EraseReviewer).
+   */
+  FINDREVIEWER__V1__TIMELINE_EVENT_KIND__TIMELINE_EVENT_KIND_REVIEWER_ERASED = 10
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FINDREVIEWER__V1__TIMELINE_EVENT_KIND)
 } Findreviewer__V1__TimelineEventKind;
+/*
+ * Why a reply's details are gone.
+ */
+typedef enum _Findreviewer__V1__ReplyErasureReason {
+  FINDREVIEWER__V1__REPLY_ERASURE_REASON__REPLY_ERASURE_REASON_UNSPECIFIED = 0,
+  /*
+   * The retention period after the answer ended (server flag --reply-retention-days).
+   */
+  FINDREVIEWER__V1__REPLY_ERASURE_REASON__REPLY_ERASURE_REASON_RETENTION_PERIOD = 1,
+  /*
+   * The reviewer's personal data was erased.
+   */
+  FINDREVIEWER__V1__REPLY_ERASURE_REASON__REPLY_ERASURE_REASON_REVIEWER_ERASED = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FINDREVIEWER__V1__REPLY_ERASURE_REASON)
+} Findreviewer__V1__ReplyErasureReason;
 typedef enum _Findreviewer__V1__ReportReason {
   FINDREVIEWER__V1__REPORT_REASON__REPORT_REASON_UNSPECIFIED = 0,
   FINDREVIEWER__V1__REPORT_REASON__REPORT_REASON_HARMFUL_OR_ILLEGAL = 1,
@@ -220,10 +255,16 @@ struct  Findreviewer__V1__Reviewer
    * Max 35; see Business.locale.
    */
   char *locale;
+  /*
+   * Output only: when EraseReviewer erased this reviewer (0: not erased). An
+   * erased reviewer keeps only its id: display_name, email and locale are empty,
+   * and UpsertReviewer of the id is FAILED_PRECONDITION REVIEWER_ERASED.
+   */
+  int64_t erased_at;
 };
 #define FINDREVIEWER__V1__REVIEWER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__reviewer__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Findreviewer__V1__PublicReply
@@ -386,10 +427,29 @@ struct  Findreviewer__V1__InfoRequest
    * Max 200. The reviewer's public display name.
    */
   char *reviewer_display_name;
+  /*
+   * The business asked for no emails about this request (CreateInfoRequest).
+   */
+  protobuf_c_boolean skip_business_notification_email;
+  /*
+   * While answered and kept: when the reply's details will be erased (0 otherwise).
+   */
+  int64_t reply_retained_until;
+  /*
+   * When the reply's details were erased (0: not erased); `reply` is then unset.
+   */
+  int64_t reply_erased_at;
+  Findreviewer__V1__ReplyErasureReason reply_erasure_reason;
+  /*
+   * What the business should know about the reply's details (kept until,
+   * removed after the retention period, reviewer erased), in the business's
+   * locale; empty when nothing. Max 500.
+   */
+  char *notice;
 };
 #define FINDREVIEWER__V1__INFO_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__info_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, FINDREVIEWER__V1__REQUEST_STATUS__REQUEST_STATUS_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0,NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, FINDREVIEWER__V1__REQUEST_STATUS__REQUEST_STATUS_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0, FINDREVIEWER__V1__REPLY_ERASURE_REASON__REPLY_ERASURE_REASON_UNSPECIFIED, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -416,13 +476,18 @@ struct  Findreviewer__V1__FindReviewerSummary
    */
   protobuf_c_boolean can_report_not_genuine;
   /*
-   * The opened reply of the newest answered request, if any.
+   * The opened reply of the newest answered request, if any, while its details are kept.
    */
   Findreviewer__V1__ReviewerReply *reply;
+  /*
+   * When and why that reply's details were erased (0 / UNSPECIFIED: not erased).
+   */
+  int64_t reply_erased_at;
+  Findreviewer__V1__ReplyErasureReason reply_erasure_reason;
 };
 #define FINDREVIEWER__V1__FIND_REVIEWER_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__find_reviewer_summary__descriptor) \
-    , 0, 0, (char *)protobuf_c_empty_string, FINDREVIEWER__V1__REQUEST_STATUS__REQUEST_STATUS_UNSPECIFIED, 0, NULL }
+    , 0, 0, (char *)protobuf_c_empty_string, FINDREVIEWER__V1__REQUEST_STATUS__REQUEST_STATUS_UNSPECIFIED, 0, NULL, 0, FINDREVIEWER__V1__REPLY_ERASURE_REASON__REPLY_ERASURE_REASON_UNSPECIFIED }
 
 
 /*
@@ -437,10 +502,15 @@ struct  Findreviewer__V1__BusinessReviewView
    */
   char *reviewer_display_name;
   Findreviewer__V1__FindReviewerSummary *find_reviewer;
+  /*
+   * The reviewer's personal data was erased: the review is a stub with an empty
+   * title, text and experience date, and has no public page.
+   */
+  protobuf_c_boolean reviewer_erased;
 };
 #define FINDREVIEWER__V1__BUSINESS_REVIEW_VIEW__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__business_review_view__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string, NULL }
+    , NULL, (char *)protobuf_c_empty_string, NULL, 0 }
 
 
 /*
@@ -514,10 +584,46 @@ struct  Findreviewer__V1__ReviewerRequestView
    * The review it is about. Max 200.
    */
   char *review_title;
+  /*
+   * The reviewer blocked this business (BlockBusiness); UnblockBusiness with this
+   * link's token lifts it.
+   */
+  protobuf_c_boolean business_blocked;
+  /*
+   * While answered and kept: until when the business can see what was shared.
+   */
+  int64_t reply_retained_until;
+  /*
+   * When what the reviewer shared was erased (0: not erased).
+   */
+  int64_t reply_erased_at;
+  /*
+   * What the reviewer should know (the block, retention), in the reviewer's
+   * locale; empty when nothing. Max 500.
+   */
+  char *notice;
 };
 #define FINDREVIEWER__V1__REVIEWER_REQUEST_VIEW__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__reviewer_request_view__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, FINDREVIEWER__V1__REQUEST_STATUS__REQUEST_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, FINDREVIEWER__V1__REQUEST_STATUS__REQUEST_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A business a reviewer blocked.
+ */
+struct  Findreviewer__V1__BlockedBusiness
+{
+  ProtobufCMessage base;
+  char *business_id;
+  /*
+   * Max 200.
+   */
+  char *business_display_name;
+  int64_t blocked_at;
+};
+#define FINDREVIEWER__V1__BLOCKED_BUSINESS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__blocked_business__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Findreviewer__V1__Report
@@ -810,10 +916,15 @@ struct  Findreviewer__V1__CreateInfoRequestRequest
    * Acknowledges the introduction in the same call (first use).
    */
   protobuf_c_boolean acknowledge_intro;
+  /*
+   * No emails to the business about this request (answered, declined,
+   * expired); the timeline and views still show everything.
+   */
+  protobuf_c_boolean skip_business_notification_email;
 };
 #define FINDREVIEWER__V1__CREATE_INFO_REQUEST_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__create_info_request_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Findreviewer__V1__CreateInfoRequestResponse
@@ -1183,6 +1294,157 @@ struct  Findreviewer__V1__DeclineRequestResponse
     , NULL }
 
 
+/*
+ * Declines and asks not to be contacted by the link's business again: its
+ * pending requests to the reviewer are declined (the business sees only "the
+ * reviewer declined"), and its later CreateInfoRequest and SendManualReminder
+ * for the reviewer's reviews are FAILED_PRECONDITION REVIEWER_NOT_CONTACTABLE.
+ * Works from the link of any of that business's requests to the reviewer except
+ * a withdrawn one (NOT_FOUND). Repeating it changes nothing.
+ */
+struct  Findreviewer__V1__BlockBusinessRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Max 128 bytes.
+   */
+  char *token;
+};
+#define FINDREVIEWER__V1__BLOCK_BUSINESS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__block_business_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__BlockBusinessResponse
+{
+  ProtobufCMessage base;
+  Findreviewer__V1__ReviewerRequestView *request;
+};
+#define FINDREVIEWER__V1__BLOCK_BUSINESS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__block_business_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Lifts the block, from the same links; repeating it changes nothing.
+ */
+struct  Findreviewer__V1__UnblockBusinessRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Max 128 bytes.
+   */
+  char *token;
+};
+#define FINDREVIEWER__V1__UNBLOCK_BUSINESS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__unblock_business_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__UnblockBusinessResponse
+{
+  ProtobufCMessage base;
+  Findreviewer__V1__ReviewerRequestView *request;
+};
+#define FINDREVIEWER__V1__UNBLOCK_BUSINESS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__unblock_business_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Support lifting a block for the reviewer.
+ */
+struct  Findreviewer__V1__UnblockBusinessForReviewerRequest
+{
+  ProtobufCMessage base;
+  char *business_id;
+  char *reviewer_id;
+};
+#define FINDREVIEWER__V1__UNBLOCK_BUSINESS_FOR_REVIEWER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__unblock_business_for_reviewer_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__UnblockBusinessForReviewerResponse
+{
+  ProtobufCMessage base;
+  /*
+   * False when there was no block (nothing changed).
+   */
+  protobuf_c_boolean was_blocked;
+};
+#define FINDREVIEWER__V1__UNBLOCK_BUSINESS_FOR_REVIEWER_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__unblock_business_for_reviewer_response__descriptor) \
+    , 0 }
+
+
+struct  Findreviewer__V1__ListReviewerBlocksRequest
+{
+  ProtobufCMessage base;
+  char *reviewer_id;
+  uint32_t page_size;
+  char *page_token;
+};
+#define FINDREVIEWER__V1__LIST_REVIEWER_BLOCKS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__list_reviewer_blocks_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__ListReviewerBlocksResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Oldest block first. Max 500 entries.
+   */
+  size_t n_blocks;
+  Findreviewer__V1__BlockedBusiness **blocks;
+  char *next_page_token;
+};
+#define FINDREVIEWER__V1__LIST_REVIEWER_BLOCKS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__list_reviewer_blocks_response__descriptor) \
+    , 0,NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Erases a reviewer's personal data (the right to erasure); see
+ * Sources/FindReviewerDomain/README.md for exactly what remains. Repeating it
+ * changes nothing.
+ */
+struct  Findreviewer__V1__EraseReviewerRequest
+{
+  ProtobufCMessage base;
+  char *reviewer_id;
+};
+#define FINDREVIEWER__V1__ERASE_REVIEWER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__erase_reviewer_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__EraseReviewerResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The stub that remains: the id and erased_at.
+   */
+  Findreviewer__V1__Reviewer *reviewer;
+  /*
+   * The reviewer's reviews, now stubs.
+   */
+  uint32_t reviews;
+  /*
+   * Requests about those reviews.
+   */
+  uint32_t requests;
+  /*
+   * Emails to the reviewer that were not sent yet and never will be.
+   */
+  uint32_t emails_cancelled;
+};
+#define FINDREVIEWER__V1__ERASE_REVIEWER_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__erase_reviewer_response__descriptor) \
+    , NULL, 0, 0, 0 }
+
+
 struct  Findreviewer__V1__GetPublicReviewRequest
 {
   ProtobufCMessage base;
@@ -1411,6 +1673,25 @@ Findreviewer__V1__ReviewerRequestView *
                       const uint8_t       *data);
 void   findreviewer__v1__reviewer_request_view__free_unpacked
                      (Findreviewer__V1__ReviewerRequestView *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__BlockedBusiness methods */
+void   findreviewer__v1__blocked_business__init
+                     (Findreviewer__V1__BlockedBusiness         *message);
+size_t findreviewer__v1__blocked_business__get_packed_size
+                     (const Findreviewer__V1__BlockedBusiness   *message);
+size_t findreviewer__v1__blocked_business__pack
+                     (const Findreviewer__V1__BlockedBusiness   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__blocked_business__pack_to_buffer
+                     (const Findreviewer__V1__BlockedBusiness   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__BlockedBusiness *
+       findreviewer__v1__blocked_business__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__blocked_business__free_unpacked
+                     (Findreviewer__V1__BlockedBusiness *message,
                       ProtobufCAllocator *allocator);
 /* Findreviewer__V1__Report methods */
 void   findreviewer__v1__report__init
@@ -2362,6 +2643,196 @@ Findreviewer__V1__DeclineRequestResponse *
 void   findreviewer__v1__decline_request_response__free_unpacked
                      (Findreviewer__V1__DeclineRequestResponse *message,
                       ProtobufCAllocator *allocator);
+/* Findreviewer__V1__BlockBusinessRequest methods */
+void   findreviewer__v1__block_business_request__init
+                     (Findreviewer__V1__BlockBusinessRequest         *message);
+size_t findreviewer__v1__block_business_request__get_packed_size
+                     (const Findreviewer__V1__BlockBusinessRequest   *message);
+size_t findreviewer__v1__block_business_request__pack
+                     (const Findreviewer__V1__BlockBusinessRequest   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__block_business_request__pack_to_buffer
+                     (const Findreviewer__V1__BlockBusinessRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__BlockBusinessRequest *
+       findreviewer__v1__block_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__block_business_request__free_unpacked
+                     (Findreviewer__V1__BlockBusinessRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__BlockBusinessResponse methods */
+void   findreviewer__v1__block_business_response__init
+                     (Findreviewer__V1__BlockBusinessResponse         *message);
+size_t findreviewer__v1__block_business_response__get_packed_size
+                     (const Findreviewer__V1__BlockBusinessResponse   *message);
+size_t findreviewer__v1__block_business_response__pack
+                     (const Findreviewer__V1__BlockBusinessResponse   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__block_business_response__pack_to_buffer
+                     (const Findreviewer__V1__BlockBusinessResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__BlockBusinessResponse *
+       findreviewer__v1__block_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__block_business_response__free_unpacked
+                     (Findreviewer__V1__BlockBusinessResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__UnblockBusinessRequest methods */
+void   findreviewer__v1__unblock_business_request__init
+                     (Findreviewer__V1__UnblockBusinessRequest         *message);
+size_t findreviewer__v1__unblock_business_request__get_packed_size
+                     (const Findreviewer__V1__UnblockBusinessRequest   *message);
+size_t findreviewer__v1__unblock_business_request__pack
+                     (const Findreviewer__V1__UnblockBusinessRequest   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__unblock_business_request__pack_to_buffer
+                     (const Findreviewer__V1__UnblockBusinessRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__UnblockBusinessRequest *
+       findreviewer__v1__unblock_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__unblock_business_request__free_unpacked
+                     (Findreviewer__V1__UnblockBusinessRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__UnblockBusinessResponse methods */
+void   findreviewer__v1__unblock_business_response__init
+                     (Findreviewer__V1__UnblockBusinessResponse         *message);
+size_t findreviewer__v1__unblock_business_response__get_packed_size
+                     (const Findreviewer__V1__UnblockBusinessResponse   *message);
+size_t findreviewer__v1__unblock_business_response__pack
+                     (const Findreviewer__V1__UnblockBusinessResponse   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__unblock_business_response__pack_to_buffer
+                     (const Findreviewer__V1__UnblockBusinessResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__UnblockBusinessResponse *
+       findreviewer__v1__unblock_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__unblock_business_response__free_unpacked
+                     (Findreviewer__V1__UnblockBusinessResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__UnblockBusinessForReviewerRequest methods */
+void   findreviewer__v1__unblock_business_for_reviewer_request__init
+                     (Findreviewer__V1__UnblockBusinessForReviewerRequest         *message);
+size_t findreviewer__v1__unblock_business_for_reviewer_request__get_packed_size
+                     (const Findreviewer__V1__UnblockBusinessForReviewerRequest   *message);
+size_t findreviewer__v1__unblock_business_for_reviewer_request__pack
+                     (const Findreviewer__V1__UnblockBusinessForReviewerRequest   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__unblock_business_for_reviewer_request__pack_to_buffer
+                     (const Findreviewer__V1__UnblockBusinessForReviewerRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__UnblockBusinessForReviewerRequest *
+       findreviewer__v1__unblock_business_for_reviewer_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__unblock_business_for_reviewer_request__free_unpacked
+                     (Findreviewer__V1__UnblockBusinessForReviewerRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__UnblockBusinessForReviewerResponse methods */
+void   findreviewer__v1__unblock_business_for_reviewer_response__init
+                     (Findreviewer__V1__UnblockBusinessForReviewerResponse         *message);
+size_t findreviewer__v1__unblock_business_for_reviewer_response__get_packed_size
+                     (const Findreviewer__V1__UnblockBusinessForReviewerResponse   *message);
+size_t findreviewer__v1__unblock_business_for_reviewer_response__pack
+                     (const Findreviewer__V1__UnblockBusinessForReviewerResponse   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__unblock_business_for_reviewer_response__pack_to_buffer
+                     (const Findreviewer__V1__UnblockBusinessForReviewerResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__UnblockBusinessForReviewerResponse *
+       findreviewer__v1__unblock_business_for_reviewer_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__unblock_business_for_reviewer_response__free_unpacked
+                     (Findreviewer__V1__UnblockBusinessForReviewerResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__ListReviewerBlocksRequest methods */
+void   findreviewer__v1__list_reviewer_blocks_request__init
+                     (Findreviewer__V1__ListReviewerBlocksRequest         *message);
+size_t findreviewer__v1__list_reviewer_blocks_request__get_packed_size
+                     (const Findreviewer__V1__ListReviewerBlocksRequest   *message);
+size_t findreviewer__v1__list_reviewer_blocks_request__pack
+                     (const Findreviewer__V1__ListReviewerBlocksRequest   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__list_reviewer_blocks_request__pack_to_buffer
+                     (const Findreviewer__V1__ListReviewerBlocksRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__ListReviewerBlocksRequest *
+       findreviewer__v1__list_reviewer_blocks_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__list_reviewer_blocks_request__free_unpacked
+                     (Findreviewer__V1__ListReviewerBlocksRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__ListReviewerBlocksResponse methods */
+void   findreviewer__v1__list_reviewer_blocks_response__init
+                     (Findreviewer__V1__ListReviewerBlocksResponse         *message);
+size_t findreviewer__v1__list_reviewer_blocks_response__get_packed_size
+                     (const Findreviewer__V1__ListReviewerBlocksResponse   *message);
+size_t findreviewer__v1__list_reviewer_blocks_response__pack
+                     (const Findreviewer__V1__ListReviewerBlocksResponse   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__list_reviewer_blocks_response__pack_to_buffer
+                     (const Findreviewer__V1__ListReviewerBlocksResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__ListReviewerBlocksResponse *
+       findreviewer__v1__list_reviewer_blocks_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__list_reviewer_blocks_response__free_unpacked
+                     (Findreviewer__V1__ListReviewerBlocksResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__EraseReviewerRequest methods */
+void   findreviewer__v1__erase_reviewer_request__init
+                     (Findreviewer__V1__EraseReviewerRequest         *message);
+size_t findreviewer__v1__erase_reviewer_request__get_packed_size
+                     (const Findreviewer__V1__EraseReviewerRequest   *message);
+size_t findreviewer__v1__erase_reviewer_request__pack
+                     (const Findreviewer__V1__EraseReviewerRequest   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__erase_reviewer_request__pack_to_buffer
+                     (const Findreviewer__V1__EraseReviewerRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__EraseReviewerRequest *
+       findreviewer__v1__erase_reviewer_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__erase_reviewer_request__free_unpacked
+                     (Findreviewer__V1__EraseReviewerRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__EraseReviewerResponse methods */
+void   findreviewer__v1__erase_reviewer_response__init
+                     (Findreviewer__V1__EraseReviewerResponse         *message);
+size_t findreviewer__v1__erase_reviewer_response__get_packed_size
+                     (const Findreviewer__V1__EraseReviewerResponse   *message);
+size_t findreviewer__v1__erase_reviewer_response__pack
+                     (const Findreviewer__V1__EraseReviewerResponse   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__erase_reviewer_response__pack_to_buffer
+                     (const Findreviewer__V1__EraseReviewerResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__EraseReviewerResponse *
+       findreviewer__v1__erase_reviewer_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__erase_reviewer_response__free_unpacked
+                     (Findreviewer__V1__EraseReviewerResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Findreviewer__V1__GetPublicReviewRequest methods */
 void   findreviewer__v1__get_public_review_request__init
                      (Findreviewer__V1__GetPublicReviewRequest         *message);
@@ -2434,6 +2905,9 @@ typedef void (*Findreviewer__V1__PublicReviewView_Closure)
                   void *closure_data);
 typedef void (*Findreviewer__V1__ReviewerRequestView_Closure)
                  (const Findreviewer__V1__ReviewerRequestView *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__BlockedBusiness_Closure)
+                 (const Findreviewer__V1__BlockedBusiness *message,
                   void *closure_data);
 typedef void (*Findreviewer__V1__Report_Closure)
                  (const Findreviewer__V1__Report *message,
@@ -2585,6 +3059,36 @@ typedef void (*Findreviewer__V1__DeclineRequestRequest_Closure)
 typedef void (*Findreviewer__V1__DeclineRequestResponse_Closure)
                  (const Findreviewer__V1__DeclineRequestResponse *message,
                   void *closure_data);
+typedef void (*Findreviewer__V1__BlockBusinessRequest_Closure)
+                 (const Findreviewer__V1__BlockBusinessRequest *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__BlockBusinessResponse_Closure)
+                 (const Findreviewer__V1__BlockBusinessResponse *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__UnblockBusinessRequest_Closure)
+                 (const Findreviewer__V1__UnblockBusinessRequest *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__UnblockBusinessResponse_Closure)
+                 (const Findreviewer__V1__UnblockBusinessResponse *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__UnblockBusinessForReviewerRequest_Closure)
+                 (const Findreviewer__V1__UnblockBusinessForReviewerRequest *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__UnblockBusinessForReviewerResponse_Closure)
+                 (const Findreviewer__V1__UnblockBusinessForReviewerResponse *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__ListReviewerBlocksRequest_Closure)
+                 (const Findreviewer__V1__ListReviewerBlocksRequest *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__ListReviewerBlocksResponse_Closure)
+                 (const Findreviewer__V1__ListReviewerBlocksResponse *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__EraseReviewerRequest_Closure)
+                 (const Findreviewer__V1__EraseReviewerRequest *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__EraseReviewerResponse_Closure)
+                 (const Findreviewer__V1__EraseReviewerResponse *message,
+                  void *closure_data);
 typedef void (*Findreviewer__V1__GetPublicReviewRequest_Closure)
                  (const Findreviewer__V1__GetPublicReviewRequest *message,
                   void *closure_data);
@@ -2694,10 +3198,30 @@ struct Findreviewer__V1__FindReviewer_Service
                           const Findreviewer__V1__DeclineRequestRequest *input,
                           Findreviewer__V1__DeclineRequestResponse_Closure closure,
                           void *closure_data);
+  void (*block_business)(Findreviewer__V1__FindReviewer_Service *service,
+                         const Findreviewer__V1__BlockBusinessRequest *input,
+                         Findreviewer__V1__BlockBusinessResponse_Closure closure,
+                         void *closure_data);
+  void (*unblock_business)(Findreviewer__V1__FindReviewer_Service *service,
+                           const Findreviewer__V1__UnblockBusinessRequest *input,
+                           Findreviewer__V1__UnblockBusinessResponse_Closure closure,
+                           void *closure_data);
   void (*get_public_review)(Findreviewer__V1__FindReviewer_Service *service,
                             const Findreviewer__V1__GetPublicReviewRequest *input,
                             Findreviewer__V1__GetPublicReviewResponse_Closure closure,
                             void *closure_data);
+  void (*unblock_business_for_reviewer)(Findreviewer__V1__FindReviewer_Service *service,
+                                        const Findreviewer__V1__UnblockBusinessForReviewerRequest *input,
+                                        Findreviewer__V1__UnblockBusinessForReviewerResponse_Closure closure,
+                                        void *closure_data);
+  void (*list_reviewer_blocks)(Findreviewer__V1__FindReviewer_Service *service,
+                               const Findreviewer__V1__ListReviewerBlocksRequest *input,
+                               Findreviewer__V1__ListReviewerBlocksResponse_Closure closure,
+                               void *closure_data);
+  void (*erase_reviewer)(Findreviewer__V1__FindReviewer_Service *service,
+                         const Findreviewer__V1__EraseReviewerRequest *input,
+                         Findreviewer__V1__EraseReviewerResponse_Closure closure,
+                         void *closure_data);
 };
 typedef void (*Findreviewer__V1__FindReviewer_ServiceDestroy)(Findreviewer__V1__FindReviewer_Service *);
 void findreviewer__v1__find_reviewer__init (Findreviewer__V1__FindReviewer_Service *service,
@@ -2730,7 +3254,12 @@ void findreviewer__v1__find_reviewer__init (Findreviewer__V1__FindReviewer_Servi
       function_prefix__ ## view_request_by_token,\
       function_prefix__ ## reply_to_request,\
       function_prefix__ ## decline_request,\
-      function_prefix__ ## get_public_review  }
+      function_prefix__ ## block_business,\
+      function_prefix__ ## unblock_business,\
+      function_prefix__ ## get_public_review,\
+      function_prefix__ ## unblock_business_for_reviewer,\
+      function_prefix__ ## list_reviewer_blocks,\
+      function_prefix__ ## erase_reviewer  }
 void findreviewer__v1__find_reviewer__upsert_business(ProtobufCService *service,
                                                       const Findreviewer__V1__UpsertBusinessRequest *input,
                                                       Findreviewer__V1__UpsertBusinessResponse_Closure closure,
@@ -2827,10 +3356,30 @@ void findreviewer__v1__find_reviewer__decline_request(ProtobufCService *service,
                                                       const Findreviewer__V1__DeclineRequestRequest *input,
                                                       Findreviewer__V1__DeclineRequestResponse_Closure closure,
                                                       void *closure_data);
+void findreviewer__v1__find_reviewer__block_business(ProtobufCService *service,
+                                                     const Findreviewer__V1__BlockBusinessRequest *input,
+                                                     Findreviewer__V1__BlockBusinessResponse_Closure closure,
+                                                     void *closure_data);
+void findreviewer__v1__find_reviewer__unblock_business(ProtobufCService *service,
+                                                       const Findreviewer__V1__UnblockBusinessRequest *input,
+                                                       Findreviewer__V1__UnblockBusinessResponse_Closure closure,
+                                                       void *closure_data);
 void findreviewer__v1__find_reviewer__get_public_review(ProtobufCService *service,
                                                         const Findreviewer__V1__GetPublicReviewRequest *input,
                                                         Findreviewer__V1__GetPublicReviewResponse_Closure closure,
                                                         void *closure_data);
+void findreviewer__v1__find_reviewer__unblock_business_for_reviewer(ProtobufCService *service,
+                                                                    const Findreviewer__V1__UnblockBusinessForReviewerRequest *input,
+                                                                    Findreviewer__V1__UnblockBusinessForReviewerResponse_Closure closure,
+                                                                    void *closure_data);
+void findreviewer__v1__find_reviewer__list_reviewer_blocks(ProtobufCService *service,
+                                                           const Findreviewer__V1__ListReviewerBlocksRequest *input,
+                                                           Findreviewer__V1__ListReviewerBlocksResponse_Closure closure,
+                                                           void *closure_data);
+void findreviewer__v1__find_reviewer__erase_reviewer(ProtobufCService *service,
+                                                     const Findreviewer__V1__EraseReviewerRequest *input,
+                                                     Findreviewer__V1__EraseReviewerResponse_Closure closure,
+                                                     void *closure_data);
 
 /* --- descriptors --- */
 
@@ -2839,6 +3388,7 @@ extern const ProtobufCEnumDescriptor    findreviewer__v1__review_source__descrip
 extern const ProtobufCEnumDescriptor    findreviewer__v1__requested_field__descriptor;
 extern const ProtobufCEnumDescriptor    findreviewer__v1__request_status__descriptor;
 extern const ProtobufCEnumDescriptor    findreviewer__v1__timeline_event_kind__descriptor;
+extern const ProtobufCEnumDescriptor    findreviewer__v1__reply_erasure_reason__descriptor;
 extern const ProtobufCEnumDescriptor    findreviewer__v1__report_reason__descriptor;
 extern const ProtobufCEnumDescriptor    findreviewer__v1__report_status__descriptor;
 extern const ProtobufCEnumDescriptor    findreviewer__v1__contact_filter__descriptor;
@@ -2853,6 +3403,7 @@ extern const ProtobufCMessageDescriptor findreviewer__v1__find_reviewer_summary_
 extern const ProtobufCMessageDescriptor findreviewer__v1__business_review_view__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__public_review_view__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__reviewer_request_view__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__blocked_business__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__report__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__status_count__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__upsert_business_request__descriptor;
@@ -2903,6 +3454,16 @@ extern const ProtobufCMessageDescriptor findreviewer__v1__reply_to_request_reque
 extern const ProtobufCMessageDescriptor findreviewer__v1__reply_to_request_response__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__decline_request_request__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__decline_request_response__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__block_business_request__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__block_business_response__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__unblock_business_request__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__unblock_business_response__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__unblock_business_for_reviewer_request__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__unblock_business_for_reviewer_response__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__list_reviewer_blocks_request__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__list_reviewer_blocks_response__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__erase_reviewer_request__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__erase_reviewer_response__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__get_public_review_request__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__get_public_review_response__descriptor;
 extern const ProtobufCServiceDescriptor findreviewer__v1__find_reviewer__descriptor;

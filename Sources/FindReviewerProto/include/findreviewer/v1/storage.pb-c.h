@@ -23,6 +23,7 @@ typedef struct Findreviewer__V1__StoredReview Findreviewer__V1__StoredReview;
 typedef struct Findreviewer__V1__StoredReply Findreviewer__V1__StoredReply;
 typedef struct Findreviewer__V1__StoredTimelineEntry Findreviewer__V1__StoredTimelineEntry;
 typedef struct Findreviewer__V1__StoredRequestCreated Findreviewer__V1__StoredRequestCreated;
+typedef struct Findreviewer__V1__StoredBlock Findreviewer__V1__StoredBlock;
 typedef struct Findreviewer__V1__StoredEvent Findreviewer__V1__StoredEvent;
 typedef struct Findreviewer__V1__StoredRequest Findreviewer__V1__StoredRequest;
 typedef struct Findreviewer__V1__StoredReport Findreviewer__V1__StoredReport;
@@ -98,7 +99,23 @@ typedef enum _Findreviewer__V1__StoredEventKind {
   /*
    * outbox_id, at
    */
-  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_OUTBOX_DELIVERED = 16
+  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_OUTBOX_DELIVERED = 16,
+  /*
+   * block, outbox_id
+   */
+  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_BLOCKED = 17,
+  /*
+   * reviewer_id, business_id, at, request_id, outbox_id
+   */
+  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_UNBLOCKED = 18,
+  /*
+   * request_id, at
+   */
+  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_REPLY_DETAILS_ERASED = 19,
+  /*
+   * reviewer_id, at, review_ids
+   */
+  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_REVIEWER_ERASED = 20
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FINDREVIEWER__V1__STORED_EVENT_KIND)
 } Findreviewer__V1__StoredEventKind;
 typedef enum _Findreviewer__V1__StoredNotificationKind {
@@ -108,7 +125,9 @@ typedef enum _Findreviewer__V1__StoredNotificationKind {
   FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_MANUAL_REMINDER = 3,
   FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_REPLY_RECEIVED = 4,
   FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_DECLINED = 5,
-  FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_EXPIRED = 6
+  FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_EXPIRED = 6,
+  FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_BUSINESS_BLOCKED = 7,
+  FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_BUSINESS_UNBLOCKED = 8
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FINDREVIEWER__V1__STORED_NOTIFICATION_KIND)
 } Findreviewer__V1__StoredNotificationKind;
 
@@ -163,10 +182,14 @@ struct  Findreviewer__V1__StoredReviewer
    * Max 35 characters.
    */
   char *locale;
+  /*
+   * 0: not erased.
+   */
+  int64_t erased_at;
 };
 #define FINDREVIEWER__V1__STORED_REVIEWER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_reviewer__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Findreviewer__V1__StoredPublicReply
@@ -311,15 +334,38 @@ struct  Findreviewer__V1__StoredRequestCreated
    * Max 64 bytes.
    */
   char *outbox_id;
+  protobuf_c_boolean skip_business_emails;
 };
 #define FINDREVIEWER__V1__STORED_REQUEST_CREATED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_request_created__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Findreviewer__V1__StoredBlock
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *reviewer_id;
+  /*
+   * Max 64 bytes.
+   */
+  char *business_id;
+  int64_t blocked_at;
+  /*
+   * Max 64 bytes.
+   */
+  char *request_id;
+};
+#define FINDREVIEWER__V1__STORED_BLOCK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_block__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 /*
  * One journal record's payload: one domain event. Which fields are set depends on `kind`
- * (see StoredEventKind).
+ * (see StoredEventKind). An empty outbox_id means the event writes no email.
  */
 struct  Findreviewer__V1__StoredEvent
 {
@@ -353,10 +399,20 @@ struct  Findreviewer__V1__StoredEvent
    * Max 5000 characters (a public reply).
    */
   char *text;
+  Findreviewer__V1__StoredBlock *block;
+  /*
+   * Max 64 bytes.
+   */
+  char *reviewer_id;
+  /*
+   * Max 1,000,000 entries of max 64 bytes (the erased reviewer's reviews).
+   */
+  size_t n_review_ids;
+  char **review_ids;
 };
 #define FINDREVIEWER__V1__STORED_EVENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_event__descriptor) \
-    , FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_UNSPECIFIED, NULL, NULL, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+    , FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_UNSPECIFIED, NULL, NULL, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 struct  Findreviewer__V1__StoredRequest
@@ -420,7 +476,7 @@ struct  Findreviewer__V1__StoredRequest
    */
   char *token;
   /*
-   * Max 16 entries (a request has at most 8 transitions).
+   * Max 16 entries (a request has at most 10 transitions).
    */
   size_t n_timeline;
   Findreviewer__V1__StoredTimelineEntry **timeline;
@@ -428,10 +484,24 @@ struct  Findreviewer__V1__StoredRequest
    * Max 128 bytes; empty: none.
    */
   char *idempotency_key;
+  /*
+   * Bit 0 (value 1): no emails to the business about this request. Other bits are 0.
+   * (Not a bool: the snapshot reader and protobuf-c agree on integers whatever the wire type.)
+   */
+  uint32_t flags;
+  /*
+   * 0: the reply's details are kept (or there is no reply).
+   */
+  int64_t reply_erased_at;
+  Findreviewer__V1__ReplyErasureReason reply_erasure;
+  /*
+   * 0: the reviewer was not erased.
+   */
+  int64_t reviewer_erased_at;
 };
 #define FINDREVIEWER__V1__STORED_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, FINDREVIEWER__V1__REQUEST_STATUS__REQUEST_STATUS_UNSPECIFIED, 0, 0, 0, 0, 0, NULL, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, FINDREVIEWER__V1__REQUEST_STATUS__REQUEST_STATUS_UNSPECIFIED, 0, 0, 0, 0, 0, NULL, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, FINDREVIEWER__V1__REPLY_ERASURE_REASON__REPLY_ERASURE_REASON_UNSPECIFIED, 0 }
 
 
 struct  Findreviewer__V1__StoredReport
@@ -478,10 +548,14 @@ struct  Findreviewer__V1__StoredOutboxEntry
    * 0: not delivered.
    */
   int64_t delivered_at;
+  /*
+   * 0: not cancelled (dropped unsent when its reviewer was erased).
+   */
+  int64_t cancelled_at;
 };
 #define FINDREVIEWER__V1__STORED_OUTBOX_ENTRY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_outbox_entry__descriptor) \
-    , (char *)protobuf_c_empty_string, FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, FINDREVIEWER__V1__STORED_NOTIFICATION_KIND__STORED_NOTIFICATION_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0 }
 
 
 /*
@@ -514,10 +588,14 @@ struct  Findreviewer__V1__SnapshotItem
   Findreviewer__V1__StoredReport *report;
   Findreviewer__V1__StoredOutboxEntry *outbox;
   Findreviewer__V1__SnapshotCounters *counters;
+  /*
+   * After the outbox entries.
+   */
+  Findreviewer__V1__StoredBlock *block;
 };
 #define FINDREVIEWER__V1__SNAPSHOT_ITEM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__snapshot_item__descriptor) \
-    , NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+    , NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 
 /* Findreviewer__V1__StoredBusiness methods */
@@ -652,6 +730,25 @@ Findreviewer__V1__StoredRequestCreated *
                       const uint8_t       *data);
 void   findreviewer__v1__stored_request_created__free_unpacked
                      (Findreviewer__V1__StoredRequestCreated *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredBlock methods */
+void   findreviewer__v1__stored_block__init
+                     (Findreviewer__V1__StoredBlock         *message);
+size_t findreviewer__v1__stored_block__get_packed_size
+                     (const Findreviewer__V1__StoredBlock   *message);
+size_t findreviewer__v1__stored_block__pack
+                     (const Findreviewer__V1__StoredBlock   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_block__pack_to_buffer
+                     (const Findreviewer__V1__StoredBlock   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredBlock *
+       findreviewer__v1__stored_block__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_block__free_unpacked
+                     (Findreviewer__V1__StoredBlock *message,
                       ProtobufCAllocator *allocator);
 /* Findreviewer__V1__StoredEvent methods */
 void   findreviewer__v1__stored_event__init
@@ -790,6 +887,9 @@ typedef void (*Findreviewer__V1__StoredTimelineEntry_Closure)
 typedef void (*Findreviewer__V1__StoredRequestCreated_Closure)
                  (const Findreviewer__V1__StoredRequestCreated *message,
                   void *closure_data);
+typedef void (*Findreviewer__V1__StoredBlock_Closure)
+                 (const Findreviewer__V1__StoredBlock *message,
+                  void *closure_data);
 typedef void (*Findreviewer__V1__StoredEvent_Closure)
                  (const Findreviewer__V1__StoredEvent *message,
                   void *closure_data);
@@ -823,6 +923,7 @@ extern const ProtobufCMessageDescriptor findreviewer__v1__stored_review__descrip
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_reply__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_timeline_entry__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_request_created__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_block__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_event__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_request__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_report__descriptor;

@@ -11,6 +11,9 @@ DESCRIPTOR: _descriptor.FileDescriptor
 PLAN_FREE: Plan
 PLAN_PAID: Plan
 PLAN_UNSPECIFIED: Plan
+REPLY_ERASURE_REASON_RETENTION_PERIOD: ReplyErasureReason
+REPLY_ERASURE_REASON_REVIEWER_ERASED: ReplyErasureReason
+REPLY_ERASURE_REASON_UNSPECIFIED: ReplyErasureReason
 REPORT_REASON_ADVERTISING_OR_PROMOTIONAL: ReportReason
 REPORT_REASON_DIFFERENT_BUSINESS: ReportReason
 REPORT_REASON_HARMFUL_OR_ILLEGAL: ReportReason
@@ -40,7 +43,9 @@ TIMELINE_EVENT_KIND_CREATED: TimelineEventKind
 TIMELINE_EVENT_KIND_DECLINED: TimelineEventKind
 TIMELINE_EVENT_KIND_EXPIRED: TimelineEventKind
 TIMELINE_EVENT_KIND_MANUAL_REMINDER_SENT: TimelineEventKind
+TIMELINE_EVENT_KIND_REPLY_DETAILS_ERASED: TimelineEventKind
 TIMELINE_EVENT_KIND_REPLY_OPENED: TimelineEventKind
+TIMELINE_EVENT_KIND_REVIEWER_ERASED: TimelineEventKind
 TIMELINE_EVENT_KIND_UNSPECIFIED: TimelineEventKind
 TIMELINE_EVENT_KIND_WITHDRAWN: TimelineEventKind
 
@@ -55,6 +60,28 @@ class AcknowledgeIntroductionResponse(_message.Message):
     BUSINESS_FIELD_NUMBER: _ClassVar[int]
     business: Business
     def __init__(self, business: _Optional[_Union[Business, _Mapping]] = ...) -> None: ...
+
+class BlockBusinessRequest(_message.Message):
+    __slots__ = ["token"]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    def __init__(self, token: _Optional[str] = ...) -> None: ...
+
+class BlockBusinessResponse(_message.Message):
+    __slots__ = ["request"]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    request: ReviewerRequestView
+    def __init__(self, request: _Optional[_Union[ReviewerRequestView, _Mapping]] = ...) -> None: ...
+
+class BlockedBusiness(_message.Message):
+    __slots__ = ["blocked_at", "business_display_name", "business_id"]
+    BLOCKED_AT_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    blocked_at: int
+    business_display_name: str
+    business_id: str
+    def __init__(self, business_id: _Optional[str] = ..., business_display_name: _Optional[str] = ..., blocked_at: _Optional[int] = ...) -> None: ...
 
 class Business(_message.Message):
     __slots__ = ["display_name", "id", "intro_acknowledged", "intro_acknowledged_at", "locale", "notification_email", "plan"]
@@ -75,30 +102,34 @@ class Business(_message.Message):
     def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., notification_email: _Optional[str] = ..., locale: _Optional[str] = ..., plan: _Optional[_Union[Plan, str]] = ..., intro_acknowledged: bool = ..., intro_acknowledged_at: _Optional[int] = ...) -> None: ...
 
 class BusinessReviewView(_message.Message):
-    __slots__ = ["find_reviewer", "review", "reviewer_display_name"]
+    __slots__ = ["find_reviewer", "review", "reviewer_display_name", "reviewer_erased"]
     FIND_REVIEWER_FIELD_NUMBER: _ClassVar[int]
     REVIEWER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ERASED_FIELD_NUMBER: _ClassVar[int]
     REVIEW_FIELD_NUMBER: _ClassVar[int]
     find_reviewer: FindReviewerSummary
     review: Review
     reviewer_display_name: str
-    def __init__(self, review: _Optional[_Union[Review, _Mapping]] = ..., reviewer_display_name: _Optional[str] = ..., find_reviewer: _Optional[_Union[FindReviewerSummary, _Mapping]] = ...) -> None: ...
+    reviewer_erased: bool
+    def __init__(self, review: _Optional[_Union[Review, _Mapping]] = ..., reviewer_display_name: _Optional[str] = ..., find_reviewer: _Optional[_Union[FindReviewerSummary, _Mapping]] = ..., reviewer_erased: bool = ...) -> None: ...
 
 class CreateInfoRequestRequest(_message.Message):
-    __slots__ = ["acknowledge_intro", "business_id", "message", "reference_label", "requested_fields", "review_id"]
+    __slots__ = ["acknowledge_intro", "business_id", "message", "reference_label", "requested_fields", "review_id", "skip_business_notification_email"]
     ACKNOWLEDGE_INTRO_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_LABEL_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_FIELDS_FIELD_NUMBER: _ClassVar[int]
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    SKIP_BUSINESS_NOTIFICATION_EMAIL_FIELD_NUMBER: _ClassVar[int]
     acknowledge_intro: bool
     business_id: str
     message: str
     reference_label: str
     requested_fields: _containers.RepeatedScalarFieldContainer[RequestedField]
     review_id: str
-    def __init__(self, business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., acknowledge_intro: bool = ...) -> None: ...
+    skip_business_notification_email: bool
+    def __init__(self, business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., acknowledge_intro: bool = ..., skip_business_notification_email: bool = ...) -> None: ...
 
 class CreateInfoRequestResponse(_message.Message):
     __slots__ = ["request"]
@@ -152,13 +183,33 @@ class DeletePublicReplyResponse(_message.Message):
     review: Review
     def __init__(self, review: _Optional[_Union[Review, _Mapping]] = ...) -> None: ...
 
+class EraseReviewerRequest(_message.Message):
+    __slots__ = ["reviewer_id"]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    reviewer_id: str
+    def __init__(self, reviewer_id: _Optional[str] = ...) -> None: ...
+
+class EraseReviewerResponse(_message.Message):
+    __slots__ = ["emails_cancelled", "requests", "reviewer", "reviews"]
+    EMAILS_CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_FIELD_NUMBER: _ClassVar[int]
+    REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    emails_cancelled: int
+    requests: int
+    reviewer: Reviewer
+    reviews: int
+    def __init__(self, reviewer: _Optional[_Union[Reviewer, _Mapping]] = ..., reviews: _Optional[int] = ..., requests: _Optional[int] = ..., emails_cancelled: _Optional[int] = ...) -> None: ...
+
 class FindReviewerSummary(_message.Message):
-    __slots__ = ["can_report_not_genuine", "contacted", "eligible", "latest_request_id", "latest_status", "reply"]
+    __slots__ = ["can_report_not_genuine", "contacted", "eligible", "latest_request_id", "latest_status", "reply", "reply_erased_at", "reply_erasure_reason"]
     CAN_REPORT_NOT_GENUINE_FIELD_NUMBER: _ClassVar[int]
     CONTACTED_FIELD_NUMBER: _ClassVar[int]
     ELIGIBLE_FIELD_NUMBER: _ClassVar[int]
     LATEST_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     LATEST_STATUS_FIELD_NUMBER: _ClassVar[int]
+    REPLY_ERASED_AT_FIELD_NUMBER: _ClassVar[int]
+    REPLY_ERASURE_REASON_FIELD_NUMBER: _ClassVar[int]
     REPLY_FIELD_NUMBER: _ClassVar[int]
     can_report_not_genuine: bool
     contacted: bool
@@ -166,7 +217,9 @@ class FindReviewerSummary(_message.Message):
     latest_request_id: str
     latest_status: RequestStatus
     reply: ReviewerReply
-    def __init__(self, eligible: bool = ..., contacted: bool = ..., latest_request_id: _Optional[str] = ..., latest_status: _Optional[_Union[RequestStatus, str]] = ..., can_report_not_genuine: bool = ..., reply: _Optional[_Union[ReviewerReply, _Mapping]] = ...) -> None: ...
+    reply_erased_at: int
+    reply_erasure_reason: ReplyErasureReason
+    def __init__(self, eligible: bool = ..., contacted: bool = ..., latest_request_id: _Optional[str] = ..., latest_status: _Optional[_Union[RequestStatus, str]] = ..., can_report_not_genuine: bool = ..., reply: _Optional[_Union[ReviewerReply, _Mapping]] = ..., reply_erased_at: _Optional[int] = ..., reply_erasure_reason: _Optional[_Union[ReplyErasureReason, str]] = ...) -> None: ...
 
 class GetBusinessRequest(_message.Message):
     __slots__ = ["business_id"]
@@ -263,7 +316,7 @@ class GetTimelineResponse(_message.Message):
     def __init__(self, entries: _Optional[_Iterable[_Union[TimelineEntry, _Mapping]]] = ...) -> None: ...
 
 class InfoRequest(_message.Message):
-    __slots__ = ["answered_at", "business_id", "closed_at", "created_at", "deadline_at", "id", "manual_reminder_sent_at", "message", "opened_at", "reference_label", "reminder_sent_at", "reply", "reply_available", "requested_fields", "review_id", "reviewer_display_name", "status", "timeline"]
+    __slots__ = ["answered_at", "business_id", "closed_at", "created_at", "deadline_at", "id", "manual_reminder_sent_at", "message", "notice", "opened_at", "reference_label", "reminder_sent_at", "reply", "reply_available", "reply_erased_at", "reply_erasure_reason", "reply_retained_until", "requested_fields", "review_id", "reviewer_display_name", "skip_business_notification_email", "status", "timeline"]
     ANSWERED_AT_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
     CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -272,14 +325,19 @@ class InfoRequest(_message.Message):
     ID_FIELD_NUMBER: _ClassVar[int]
     MANUAL_REMINDER_SENT_AT_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
     OPENED_AT_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_LABEL_FIELD_NUMBER: _ClassVar[int]
     REMINDER_SENT_AT_FIELD_NUMBER: _ClassVar[int]
     REPLY_AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    REPLY_ERASED_AT_FIELD_NUMBER: _ClassVar[int]
+    REPLY_ERASURE_REASON_FIELD_NUMBER: _ClassVar[int]
     REPLY_FIELD_NUMBER: _ClassVar[int]
+    REPLY_RETAINED_UNTIL_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_FIELDS_FIELD_NUMBER: _ClassVar[int]
     REVIEWER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    SKIP_BUSINESS_NOTIFICATION_EMAIL_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     TIMELINE_FIELD_NUMBER: _ClassVar[int]
     answered_at: int
@@ -290,17 +348,22 @@ class InfoRequest(_message.Message):
     id: str
     manual_reminder_sent_at: int
     message: str
+    notice: str
     opened_at: int
     reference_label: str
     reminder_sent_at: int
     reply: ReviewerReply
     reply_available: bool
+    reply_erased_at: int
+    reply_erasure_reason: ReplyErasureReason
+    reply_retained_until: int
     requested_fields: _containers.RepeatedScalarFieldContainer[RequestedField]
     review_id: str
     reviewer_display_name: str
+    skip_business_notification_email: bool
     status: RequestStatus
     timeline: _containers.RepeatedCompositeFieldContainer[TimelineEntry]
-    def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., status: _Optional[_Union[RequestStatus, str]] = ..., created_at: _Optional[int] = ..., deadline_at: _Optional[int] = ..., reminder_sent_at: _Optional[int] = ..., manual_reminder_sent_at: _Optional[int] = ..., answered_at: _Optional[int] = ..., opened_at: _Optional[int] = ..., closed_at: _Optional[int] = ..., reply_available: bool = ..., reply: _Optional[_Union[ReviewerReply, _Mapping]] = ..., timeline: _Optional[_Iterable[_Union[TimelineEntry, _Mapping]]] = ..., reviewer_display_name: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., status: _Optional[_Union[RequestStatus, str]] = ..., created_at: _Optional[int] = ..., deadline_at: _Optional[int] = ..., reminder_sent_at: _Optional[int] = ..., manual_reminder_sent_at: _Optional[int] = ..., answered_at: _Optional[int] = ..., opened_at: _Optional[int] = ..., closed_at: _Optional[int] = ..., reply_available: bool = ..., reply: _Optional[_Union[ReviewerReply, _Mapping]] = ..., timeline: _Optional[_Iterable[_Union[TimelineEntry, _Mapping]]] = ..., reviewer_display_name: _Optional[str] = ..., skip_business_notification_email: bool = ..., reply_retained_until: _Optional[int] = ..., reply_erased_at: _Optional[int] = ..., reply_erasure_reason: _Optional[_Union[ReplyErasureReason, str]] = ..., notice: _Optional[str] = ...) -> None: ...
 
 class ListBusinessesRequest(_message.Message):
     __slots__ = ["page_size", "page_token"]
@@ -363,6 +426,24 @@ class ListReportsResponse(_message.Message):
     next_page_token: str
     reports: _containers.RepeatedCompositeFieldContainer[Report]
     def __init__(self, reports: _Optional[_Iterable[_Union[Report, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListReviewerBlocksRequest(_message.Message):
+    __slots__ = ["page_size", "page_token", "reviewer_id"]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    reviewer_id: str
+    def __init__(self, reviewer_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListReviewerBlocksResponse(_message.Message):
+    __slots__ = ["blocks", "next_page_token"]
+    BLOCKS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    blocks: _containers.RepeatedCompositeFieldContainer[BlockedBusiness]
+    next_page_token: str
+    def __init__(self, blocks: _Optional[_Iterable[_Union[BlockedBusiness, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListReviewsRequest(_message.Message):
     __slots__ = ["business_id", "contact_filter", "eligible_only", "page_size", "page_token", "statuses"]
@@ -517,16 +598,18 @@ class Review(_message.Message):
     def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., rating: _Optional[int] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., experience_date: _Optional[str] = ..., created_at: _Optional[int] = ..., source: _Optional[_Union[ReviewSource, str]] = ..., public_reply: _Optional[_Union[PublicReply, _Mapping]] = ...) -> None: ...
 
 class Reviewer(_message.Message):
-    __slots__ = ["display_name", "email", "id", "locale"]
+    __slots__ = ["display_name", "email", "erased_at", "id", "locale"]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
+    ERASED_AT_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     display_name: str
     email: str
+    erased_at: int
     id: str
     locale: str
-    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., locale: _Optional[str] = ..., erased_at: _Optional[int] = ...) -> None: ...
 
 class ReviewerReply(_message.Message):
     __slots__ = ["email", "full_name", "note", "phone", "reference_number", "replied_at"]
@@ -545,24 +628,32 @@ class ReviewerReply(_message.Message):
     def __init__(self, email: _Optional[str] = ..., reference_number: _Optional[str] = ..., full_name: _Optional[str] = ..., phone: _Optional[str] = ..., note: _Optional[str] = ..., replied_at: _Optional[int] = ...) -> None: ...
 
 class ReviewerRequestView(_message.Message):
-    __slots__ = ["business_display_name", "deadline_at", "message", "reference_label", "request_id", "requested_fields", "review_title", "status"]
+    __slots__ = ["business_blocked", "business_display_name", "deadline_at", "message", "notice", "reference_label", "reply_erased_at", "reply_retained_until", "request_id", "requested_fields", "review_title", "status"]
+    BUSINESS_BLOCKED_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_AT_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_LABEL_FIELD_NUMBER: _ClassVar[int]
+    REPLY_ERASED_AT_FIELD_NUMBER: _ClassVar[int]
+    REPLY_RETAINED_UNTIL_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_FIELDS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     REVIEW_TITLE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    business_blocked: bool
     business_display_name: str
     deadline_at: int
     message: str
+    notice: str
     reference_label: str
+    reply_erased_at: int
+    reply_retained_until: int
     request_id: str
     requested_fields: _containers.RepeatedScalarFieldContainer[RequestedField]
     review_title: str
     status: RequestStatus
-    def __init__(self, request_id: _Optional[str] = ..., business_display_name: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., deadline_at: _Optional[int] = ..., status: _Optional[_Union[RequestStatus, str]] = ..., review_title: _Optional[str] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[str] = ..., business_display_name: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., deadline_at: _Optional[int] = ..., status: _Optional[_Union[RequestStatus, str]] = ..., review_title: _Optional[str] = ..., business_blocked: bool = ..., reply_retained_until: _Optional[int] = ..., reply_erased_at: _Optional[int] = ..., notice: _Optional[str] = ...) -> None: ...
 
 class SendManualReminderRequest(_message.Message):
     __slots__ = ["business_id", "request_id"]
@@ -611,6 +702,32 @@ class TimelineEntry(_message.Message):
     detail: str
     kind: TimelineEventKind
     def __init__(self, at: _Optional[int] = ..., kind: _Optional[_Union[TimelineEventKind, str]] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class UnblockBusinessForReviewerRequest(_message.Message):
+    __slots__ = ["business_id", "reviewer_id"]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    business_id: str
+    reviewer_id: str
+    def __init__(self, business_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ...) -> None: ...
+
+class UnblockBusinessForReviewerResponse(_message.Message):
+    __slots__ = ["was_blocked"]
+    WAS_BLOCKED_FIELD_NUMBER: _ClassVar[int]
+    was_blocked: bool
+    def __init__(self, was_blocked: bool = ...) -> None: ...
+
+class UnblockBusinessRequest(_message.Message):
+    __slots__ = ["token"]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    def __init__(self, token: _Optional[str] = ...) -> None: ...
+
+class UnblockBusinessResponse(_message.Message):
+    __slots__ = ["request"]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    request: ReviewerRequestView
+    def __init__(self, request: _Optional[_Union[ReviewerRequestView, _Mapping]] = ...) -> None: ...
 
 class UpsertBusinessRequest(_message.Message):
     __slots__ = ["business"]
@@ -679,6 +796,9 @@ class RequestStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class TimelineEventKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ReplyErasureReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class ReportReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -7,12 +7,15 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 
 DESCRIPTOR: _descriptor.FileDescriptor
 STORED_EVENT_KIND_AUTOMATIC_REMINDER_SENT: StoredEventKind
+STORED_EVENT_KIND_BUSINESS_BLOCKED: StoredEventKind
+STORED_EVENT_KIND_BUSINESS_UNBLOCKED: StoredEventKind
 STORED_EVENT_KIND_BUSINESS_UPSERTED: StoredEventKind
 STORED_EVENT_KIND_INTRODUCTION_ACKNOWLEDGED: StoredEventKind
 STORED_EVENT_KIND_MANUAL_REMINDER_SENT: StoredEventKind
 STORED_EVENT_KIND_OUTBOX_DELIVERED: StoredEventKind
 STORED_EVENT_KIND_PUBLIC_REPLY_DELETED: StoredEventKind
 STORED_EVENT_KIND_PUBLIC_REPLY_SET: StoredEventKind
+STORED_EVENT_KIND_REPLY_DETAILS_ERASED: StoredEventKind
 STORED_EVENT_KIND_REPLY_OPENED: StoredEventKind
 STORED_EVENT_KIND_REPORT_CREATED: StoredEventKind
 STORED_EVENT_KIND_REQUEST_ANSWERED: StoredEventKind
@@ -20,10 +23,13 @@ STORED_EVENT_KIND_REQUEST_CREATED: StoredEventKind
 STORED_EVENT_KIND_REQUEST_DECLINED: StoredEventKind
 STORED_EVENT_KIND_REQUEST_EXPIRED: StoredEventKind
 STORED_EVENT_KIND_REQUEST_WITHDRAWN: StoredEventKind
+STORED_EVENT_KIND_REVIEWER_ERASED: StoredEventKind
 STORED_EVENT_KIND_REVIEWER_UPSERTED: StoredEventKind
 STORED_EVENT_KIND_REVIEW_PUBLISHED: StoredEventKind
 STORED_EVENT_KIND_UNSPECIFIED: StoredEventKind
 STORED_NOTIFICATION_KIND_AUTOMATIC_REMINDER: StoredNotificationKind
+STORED_NOTIFICATION_KIND_BUSINESS_BLOCKED: StoredNotificationKind
+STORED_NOTIFICATION_KIND_BUSINESS_UNBLOCKED: StoredNotificationKind
 STORED_NOTIFICATION_KIND_DECLINED: StoredNotificationKind
 STORED_NOTIFICATION_KIND_EXPIRED: StoredNotificationKind
 STORED_NOTIFICATION_KIND_MANUAL_REMINDER: StoredNotificationKind
@@ -42,7 +48,8 @@ class SnapshotCounters(_message.Message):
     def __init__(self, requests: _Optional[int] = ..., reports: _Optional[int] = ..., outbox: _Optional[int] = ...) -> None: ...
 
 class SnapshotItem(_message.Message):
-    __slots__ = ["business", "counters", "outbox", "report", "request", "review", "reviewer"]
+    __slots__ = ["block", "business", "counters", "outbox", "report", "request", "review", "reviewer"]
+    BLOCK_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_FIELD_NUMBER: _ClassVar[int]
     COUNTERS_FIELD_NUMBER: _ClassVar[int]
     OUTBOX_FIELD_NUMBER: _ClassVar[int]
@@ -50,6 +57,7 @@ class SnapshotItem(_message.Message):
     REQUEST_FIELD_NUMBER: _ClassVar[int]
     REVIEWER_FIELD_NUMBER: _ClassVar[int]
     REVIEW_FIELD_NUMBER: _ClassVar[int]
+    block: StoredBlock
     business: StoredBusiness
     counters: SnapshotCounters
     outbox: StoredOutboxEntry
@@ -57,7 +65,19 @@ class SnapshotItem(_message.Message):
     request: StoredRequest
     review: StoredReview
     reviewer: StoredReviewer
-    def __init__(self, business: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review: _Optional[_Union[StoredReview, _Mapping]] = ..., request: _Optional[_Union[StoredRequest, _Mapping]] = ..., report: _Optional[_Union[StoredReport, _Mapping]] = ..., outbox: _Optional[_Union[StoredOutboxEntry, _Mapping]] = ..., counters: _Optional[_Union[SnapshotCounters, _Mapping]] = ...) -> None: ...
+    def __init__(self, business: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review: _Optional[_Union[StoredReview, _Mapping]] = ..., request: _Optional[_Union[StoredRequest, _Mapping]] = ..., report: _Optional[_Union[StoredReport, _Mapping]] = ..., outbox: _Optional[_Union[StoredOutboxEntry, _Mapping]] = ..., counters: _Optional[_Union[SnapshotCounters, _Mapping]] = ..., block: _Optional[_Union[StoredBlock, _Mapping]] = ...) -> None: ...
+
+class StoredBlock(_message.Message):
+    __slots__ = ["blocked_at", "business_id", "request_id", "reviewer_id"]
+    BLOCKED_AT_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    blocked_at: int
+    business_id: str
+    request_id: str
+    reviewer_id: str
+    def __init__(self, reviewer_id: _Optional[str] = ..., business_id: _Optional[str] = ..., blocked_at: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class StoredBusiness(_message.Message):
     __slots__ = ["display_name", "id", "intro_acknowledged_at", "locale", "notification_email", "plan"]
@@ -76,8 +96,9 @@ class StoredBusiness(_message.Message):
     def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., notification_email: _Optional[str] = ..., locale: _Optional[str] = ..., plan: _Optional[_Union[_findreviewer_pb2.Plan, str]] = ..., intro_acknowledged_at: _Optional[int] = ...) -> None: ...
 
 class StoredEvent(_message.Message):
-    __slots__ = ["at", "business", "business_id", "created", "deadline", "kind", "outbox_id", "reply", "report", "request_id", "review", "review_id", "reviewer", "text"]
+    __slots__ = ["at", "block", "business", "business_id", "created", "deadline", "kind", "outbox_id", "reply", "report", "request_id", "review", "review_id", "review_ids", "reviewer", "reviewer_id", "text"]
     AT_FIELD_NUMBER: _ClassVar[int]
+    BLOCK_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
@@ -88,10 +109,13 @@ class StoredEvent(_message.Message):
     REPORT_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     REVIEWER_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
     REVIEW_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_IDS_FIELD_NUMBER: _ClassVar[int]
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     at: int
+    block: StoredBlock
     business: StoredBusiness
     business_id: str
     created: StoredRequestCreated
@@ -103,23 +127,27 @@ class StoredEvent(_message.Message):
     request_id: str
     review: StoredReview
     review_id: str
+    review_ids: _containers.RepeatedScalarFieldContainer[str]
     reviewer: StoredReviewer
+    reviewer_id: str
     text: str
-    def __init__(self, kind: _Optional[_Union[StoredEventKind, str]] = ..., business: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review: _Optional[_Union[StoredReview, _Mapping]] = ..., created: _Optional[_Union[StoredRequestCreated, _Mapping]] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., report: _Optional[_Union[StoredReport, _Mapping]] = ..., business_id: _Optional[str] = ..., request_id: _Optional[str] = ..., review_id: _Optional[str] = ..., outbox_id: _Optional[str] = ..., at: _Optional[int] = ..., deadline: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
+    def __init__(self, kind: _Optional[_Union[StoredEventKind, str]] = ..., business: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review: _Optional[_Union[StoredReview, _Mapping]] = ..., created: _Optional[_Union[StoredRequestCreated, _Mapping]] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., report: _Optional[_Union[StoredReport, _Mapping]] = ..., business_id: _Optional[str] = ..., request_id: _Optional[str] = ..., review_id: _Optional[str] = ..., outbox_id: _Optional[str] = ..., at: _Optional[int] = ..., deadline: _Optional[int] = ..., text: _Optional[str] = ..., block: _Optional[_Union[StoredBlock, _Mapping]] = ..., reviewer_id: _Optional[str] = ..., review_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class StoredOutboxEntry(_message.Message):
-    __slots__ = ["created_at", "delivered_at", "id", "kind", "request_id"]
+    __slots__ = ["cancelled_at", "created_at", "delivered_at", "id", "kind", "request_id"]
+    CANCELLED_AT_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     DELIVERED_AT_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    cancelled_at: int
     created_at: int
     delivered_at: int
     id: str
     kind: StoredNotificationKind
     request_id: str
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[StoredNotificationKind, str]] = ..., request_id: _Optional[str] = ..., created_at: _Optional[int] = ..., delivered_at: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[StoredNotificationKind, str]] = ..., request_id: _Optional[str] = ..., created_at: _Optional[int] = ..., delivered_at: _Optional[int] = ..., cancelled_at: _Optional[int] = ...) -> None: ...
 
 class StoredPublicReply(_message.Message):
     __slots__ = ["created_at", "text", "updated_at"]
@@ -164,20 +192,24 @@ class StoredReport(_message.Message):
     def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reason: _Optional[_Union[_findreviewer_pb2.ReportReason, str]] = ..., explanation: _Optional[str] = ..., created_at: _Optional[int] = ...) -> None: ...
 
 class StoredRequest(_message.Message):
-    __slots__ = ["automatic_reminder_at", "business_id", "closed_at", "created_at", "deadline", "id", "idempotency_key", "manual_reminder_at", "message", "opened_at", "reference_label", "reply", "requested_fields", "review_id", "reviewer_id", "status", "timeline", "token", "window_start"]
+    __slots__ = ["automatic_reminder_at", "business_id", "closed_at", "created_at", "deadline", "flags", "id", "idempotency_key", "manual_reminder_at", "message", "opened_at", "reference_label", "reply", "reply_erased_at", "reply_erasure", "requested_fields", "review_id", "reviewer_erased_at", "reviewer_id", "status", "timeline", "token", "window_start"]
     AUTOMATIC_REMINDER_AT_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
     CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    FLAGS_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     MANUAL_REMINDER_AT_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     OPENED_AT_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_LABEL_FIELD_NUMBER: _ClassVar[int]
+    REPLY_ERASED_AT_FIELD_NUMBER: _ClassVar[int]
+    REPLY_ERASURE_FIELD_NUMBER: _ClassVar[int]
     REPLY_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ERASED_AT_FIELD_NUMBER: _ClassVar[int]
     REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -189,6 +221,7 @@ class StoredRequest(_message.Message):
     closed_at: int
     created_at: int
     deadline: int
+    flags: int
     id: str
     idempotency_key: str
     manual_reminder_at: int
@@ -196,17 +229,20 @@ class StoredRequest(_message.Message):
     opened_at: int
     reference_label: str
     reply: StoredReply
+    reply_erased_at: int
+    reply_erasure: _findreviewer_pb2.ReplyErasureReason
     requested_fields: _containers.RepeatedScalarFieldContainer[_findreviewer_pb2.RequestedField]
     review_id: str
+    reviewer_erased_at: int
     reviewer_id: str
     status: _findreviewer_pb2.RequestStatus
     timeline: _containers.RepeatedCompositeFieldContainer[StoredTimelineEntry]
     token: str
     window_start: int
-    def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[_findreviewer_pb2.RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., status: _Optional[_Union[_findreviewer_pb2.RequestStatus, str]] = ..., created_at: _Optional[int] = ..., window_start: _Optional[int] = ..., deadline: _Optional[int] = ..., automatic_reminder_at: _Optional[int] = ..., manual_reminder_at: _Optional[int] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., opened_at: _Optional[int] = ..., closed_at: _Optional[int] = ..., token: _Optional[str] = ..., timeline: _Optional[_Iterable[_Union[StoredTimelineEntry, _Mapping]]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[_findreviewer_pb2.RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., status: _Optional[_Union[_findreviewer_pb2.RequestStatus, str]] = ..., created_at: _Optional[int] = ..., window_start: _Optional[int] = ..., deadline: _Optional[int] = ..., automatic_reminder_at: _Optional[int] = ..., manual_reminder_at: _Optional[int] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., opened_at: _Optional[int] = ..., closed_at: _Optional[int] = ..., token: _Optional[str] = ..., timeline: _Optional[_Iterable[_Union[StoredTimelineEntry, _Mapping]]] = ..., idempotency_key: _Optional[str] = ..., flags: _Optional[int] = ..., reply_erased_at: _Optional[int] = ..., reply_erasure: _Optional[_Union[_findreviewer_pb2.ReplyErasureReason, str]] = ..., reviewer_erased_at: _Optional[int] = ...) -> None: ...
 
 class StoredRequestCreated(_message.Message):
-    __slots__ = ["acknowledges_introduction", "at", "business_id", "idempotency_key", "message", "outbox_id", "reference_label", "request_id", "requested_fields", "review_id", "reviewer_id", "token"]
+    __slots__ = ["acknowledges_introduction", "at", "business_id", "idempotency_key", "message", "outbox_id", "reference_label", "request_id", "requested_fields", "review_id", "reviewer_id", "skip_business_emails", "token"]
     ACKNOWLEDGES_INTRODUCTION_FIELD_NUMBER: _ClassVar[int]
     AT_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
@@ -218,6 +254,7 @@ class StoredRequestCreated(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    SKIP_BUSINESS_EMAILS_FIELD_NUMBER: _ClassVar[int]
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     acknowledges_introduction: bool
     at: int
@@ -230,8 +267,9 @@ class StoredRequestCreated(_message.Message):
     requested_fields: _containers.RepeatedScalarFieldContainer[_findreviewer_pb2.RequestedField]
     review_id: str
     reviewer_id: str
+    skip_business_emails: bool
     token: str
-    def __init__(self, request_id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[_findreviewer_pb2.RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., token: _Optional[str] = ..., at: _Optional[int] = ..., acknowledges_introduction: bool = ..., idempotency_key: _Optional[str] = ..., outbox_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[_findreviewer_pb2.RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., token: _Optional[str] = ..., at: _Optional[int] = ..., acknowledges_introduction: bool = ..., idempotency_key: _Optional[str] = ..., outbox_id: _Optional[str] = ..., skip_business_emails: bool = ...) -> None: ...
 
 class StoredReview(_message.Message):
     __slots__ = ["business_id", "created_at", "experience_date", "id", "public_reply", "rating", "reviewer_id", "source", "text", "title"]
@@ -258,16 +296,18 @@ class StoredReview(_message.Message):
     def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., rating: _Optional[int] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., experience_date: _Optional[str] = ..., created_at: _Optional[int] = ..., source: _Optional[_Union[_findreviewer_pb2.ReviewSource, str]] = ..., public_reply: _Optional[_Union[StoredPublicReply, _Mapping]] = ...) -> None: ...
 
 class StoredReviewer(_message.Message):
-    __slots__ = ["display_name", "email", "id", "locale"]
+    __slots__ = ["display_name", "email", "erased_at", "id", "locale"]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
+    ERASED_AT_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     display_name: str
     email: str
+    erased_at: int
     id: str
     locale: str
-    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., locale: _Optional[str] = ..., erased_at: _Optional[int] = ...) -> None: ...
 
 class StoredTimelineEntry(_message.Message):
     __slots__ = ["at", "kind"]
