@@ -1,10 +1,10 @@
 import Dispatch
-import FindReviewerCLI
 import FindReviewerClient
 import Foundation
 import Glibc
 import RPC
 import Synchronization
+import ToolSupport
 
 /// What to run: where, which mix, how many callers, for how long, at which rate.
 public struct LoadConfiguration: Sendable {
@@ -111,9 +111,9 @@ public final class LoadRunner: Sendable {
             if configuration.progress && running > 0 {
                 self.console.error(
                     String(
-                        format: "[%3ds] %@ calls/s  p50 %@ ms  p99 %@ ms  errors %d  total %@", tick, Format.count(interval.count),
+                        format: "[%3ds] %@ calls/s  p50 %@ ms  p99 %@ ms  errors %d  total %@", tick, ToolText.count(interval.count),
                         Self.milliseconds(interval.value(atPercentile: 50)), Self.milliseconds(interval.value(atPercentile: 99)), errors,
-                        Format.count(lastTotal)))
+                        ToolText.count(lastTotal)))
             }
             tick += 1
         }

@@ -1,6 +1,6 @@
-import FindReviewerCLI
 import Foundation
 import RPC
+import ToolSupport
 
 /// The outcome of a run: throughput, errors by status and latency percentiles.
 public struct LoadSummary: Sendable {
@@ -38,20 +38,20 @@ public struct LoadSummary: Sendable {
         let mode = c.rate.map { "open loop at \(Self.number($0)) calls/s" } ?? "closed loop"
         var out = "findreviewer-load: mix \(c.mix.name), \(c.connections) connection(s) x \(c.concurrency) in flight, \(mode), "
         out += "server \(c.settings.server)\n"
-        out += "calls       \(Format.count(self.calls)) in \(String(format: "%.2f", self.elapsedSeconds)) s\n"
+        out += "calls       \(ToolText.count(self.calls)) in \(String(format: "%.2f", self.elapsedSeconds)) s\n"
         out += "throughput  \(String(format: "%.1f", self.throughput)) calls/s\n"
         if self.errors.isEmpty {
             out += "errors      none\n"
         } else {
-            out += "errors      \(Format.count(self.errorCount)):\n"
+            out += "errors      \(ToolText.count(self.errorCount)):\n"
             for (code, count) in self.errors.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                out += "            \(code.name) \(Format.count(count))  e.g. \(self.errorSamples[code] ?? "")\n"
+                out += "            \(code.name) \(ToolText.count(count))  e.g. \(self.errorSamples[code] ?? "")\n"
             }
         }
-        if self.missed > 0 { out += "missed      \(Format.count(self.missed)) calls were due but never started (the server fell behind the rate)\n" }
+        if self.missed > 0 { out += "missed      \(ToolText.count(self.missed)) calls were due but never started (the server fell behind the rate)\n" }
         out += "latency ms  " + self.percentiles.map { "\($0.0 == "p999" ? "p99.9" : $0.0) \(String(format: "%.3f", $0.1))" }.joined(separator: "  ")
         out += "  (mean \(String(format: "%.3f", self.latency.mean / 1e6)))\n"
-        let methods = self.methods.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \(Format.count($0.value))" }
+        let methods = self.methods.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \(ToolText.count($0.value))" }
         out += "by method   " + methods.joined(separator: ", ") + "\n"
         return out
     }

@@ -1,5 +1,5 @@
-import FindReviewerCLI
 import Foundation
+import ToolSupport
 
 /// `findreviewer-load` as a library: arguments in, a summary out, an exit status back.
 public enum LoadTool {
@@ -50,7 +50,7 @@ public enum LoadTool {
         do {
             parsed = try self.parser.parse(arguments)
         } catch {
-            CLI.report(.usage(error.message, path: []), console: console, toolName: self.toolName, parser: self.parser)
+            ToolText.report(.usage(error.message, path: []), console: console, toolName: self.toolName, parser: self.parser)
             return ExitStatus.usage
         }
         switch parsed {
@@ -64,7 +64,7 @@ public enum LoadTool {
                 console.out(arguments.flag("json") ? summary.json() + "\n" : summary.text())
                 return summary.errorCount == 0 ? ExitStatus.success : ExitStatus.failure
             } catch {
-                CLI.report(error, console: console, toolName: self.toolName, parser: self.parser)
+                ToolText.report(error, console: console, toolName: self.toolName, parser: self.parser)
                 return error.exitStatus
             }
         }

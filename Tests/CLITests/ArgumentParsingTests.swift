@@ -1,5 +1,6 @@
 import FindReviewerCLI
 import FindReviewerLoad
+import ToolSupport
 import Foundation
 import Testing
 
