@@ -37,8 +37,8 @@ let package = Package(
         .executableTarget(name: "findreviewer-server", dependencies: ["FindReviewerServer"]),
         // RPC round trips against a running server (`make bench`).
         .executableTarget(name: "rpc-bench", dependencies: ["BenchSupport", "RPC", "Messages", "Transport", "CSystemShims"]),
-        // A redis-benchmark-like load generator over epoll, shared by the benchmarks.
-        .target(name: "BenchSupport", dependencies: ["RPC", "Messages", "Transport", "CSystemShims"]),
+        // A redis-benchmark-like load generator (one method, closed loop) on findreviewer-load's engine, shared by the benchmarks.
+        .target(name: "BenchSupport", dependencies: ["FindReviewerLoad", "RPC", "Messages", "Transport"]),
         // Durable writes, recovery, snapshots and memory at scale (`make bench`).
         .executableTarget(name: "durability-bench", dependencies: ["BenchSupport", "Transport", "FindReviewerServer", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
         // libFuzzer harness over frames and message unpacking (`make fuzz` only).
