@@ -38,6 +38,8 @@ public struct LoadConfiguration: Sendable {
     public var reconnectWindow: Double = 30
     /// Print a progress line each second on standard error.
     public var progress = true
+    /// Ends the measured run early when raised (Ctrl-C).
+    public var stop: StopFlag?
 
     /// Creates a configuration.
     public init(settings: ConnectionSettings, mix: LoadMix) {

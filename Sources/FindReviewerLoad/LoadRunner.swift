@@ -268,6 +268,7 @@ public final class LoadRunner: Sendable {
             phase.callLimit = configuration.requests.map { Self.share($0, lane.engine.index, threads) }
             phase.drainTimeout = lane.engine.callTimeout
             phase.reportsProgress = true
+            phase.stop = configuration.stop
             lane.engine.run(phase, workload: lane.workload)
             return nil as Int?
         }

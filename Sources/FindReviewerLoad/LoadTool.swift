@@ -36,6 +36,9 @@ public enum LoadTool {
             and the reviewer's answers, each durable), mixed (80 % reads), or METHOD=WEIGHT,... of:
             \(LoadOperation.mixable.map { "  \($0.name): \($0.explanation)" }.joined(separator: "\n"))
 
+            Ctrl-C (SIGINT) or SIGTERM ends the run early: the calls in flight are awaited, then the
+            summary (and --verify) covers what ran; a second one ends the process at once.
+
             A progress line each second goes to standard error; the summary to standard output:
             throughput, errors by status, latency percentiles to p99.99 (3 significant digits),
             one row per method, and the CPU the tool used per call beside the server's (a local
@@ -90,7 +93,9 @@ public enum LoadTool {
             return ExitStatus.success
         case .run(_, let arguments):
             do {
-                let configuration = try self.configuration(arguments, environment: environment)
+                var configuration = try self.configuration(arguments, environment: environment)
+                StopFlag.installSignalHandlers()
+                configuration.stop = StopFlag.interrupt
                 let summary = try LoadRunner(configuration: configuration, console: console).run()
                 console.out(arguments.flag("json") ? summary.json() + "\n" : summary.text())
                 return summary.succeeded ? ExitStatus.success : ExitStatus.failure

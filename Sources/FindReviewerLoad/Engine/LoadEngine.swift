@@ -26,6 +26,8 @@ public struct LoadPhase: Sendable {
     public var drainTimeout: UInt64 = 30_000_000_000
     /// Hand the last second's figures to ``LoadEngine/progress`` once a second.
     public var reportsProgress = false
+    /// When raised, no more calls start (the phase ends once the calls in flight did).
+    public var stop: StopFlag?
 
     /// A phase with the defaults: closed loop, nothing measured, no end.
     public init() {}
@@ -223,6 +225,7 @@ public final class LoadEngine {
 
     private func canStart(_ now: UInt64) -> Bool {
         if self.phase.untilWorkloadDone { return !(self.workload?.isDone ?? true) }
+        if let stop = self.phase.stop, stop.isRaised { return false }
         // Open loop: a call due before the end still starts after it (late, its latency counting
         // from its due time), so that a server that fell behind shows in the figures.
         if let pacer = self.pacer { return pacer.nextDue.map { $0 < self.phase.issueUntil } ?? false }
