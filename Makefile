@@ -9,7 +9,7 @@ GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 # Seconds of fuzzing inside `make test`.
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build protos check-protos test run cli load bench bench-writes crash-test bench-messages fuzz clean
+.PHONY: all deps build protos check-protos test run cli load bench bench-rpc bench-writes crash-test bench-messages fuzz clean
 
 all: build
 
@@ -62,6 +62,10 @@ fuzz: deps
 bench: deps
 	scripts/bench-rpc.sh $(SECONDS)
 	scripts/bench-durability.sh $(SECONDS)
+
+## bench-rpc: only the reads (Health/Check, GetReview, GetInfoRequest, ListInfoRequests, GetPublicReview, the read mix) beside Redis GET, ROUNDS rounds (3), medians
+bench-rpc: deps
+	scripts/bench-rpc.sh $(SECONDS)
 
 ## bench-writes: only durable CreateInfoRequest/s (1 and 50 clients) beside Redis with appendfsync always, and their ratio
 bench-writes: deps
