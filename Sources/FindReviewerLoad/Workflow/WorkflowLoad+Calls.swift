@@ -12,18 +12,14 @@ extension WorkflowLoad {
         case .check:
             return self.healthCheckCall
         case .getBusiness:
-            if business.getBusiness.isEmpty { business.getBusiness = self.encoder.frame(.getBusiness, GetBusinessRequest(businessId: business.id)) }
-            return self.call(.getBusiness, business.getBusiness, business: business)
+            let frame = self.cached(&business.getBusiness, operation, GetBusinessRequest(businessId: business.id))
+            return self.call(operation, frame, business: business)
         case .listReviews:
-            if business.listReviews.isEmpty {
-                business.listReviews = self.encoder.frame(.listReviews, ListReviewsRequest(businessId: business.id, pageSize: 20))
-            }
-            return self.call(.listReviews, business.listReviews, business: business)
+            let frame = self.cached(&business.listReviews, operation, ListReviewsRequest(businessId: business.id, pageSize: 20))
+            return self.call(operation, frame, business: business)
         case .listInfoRequests:
-            if business.listInfoRequests.isEmpty {
-                business.listInfoRequests = self.encoder.frame(.listInfoRequests, ListInfoRequestsRequest(businessId: business.id, pageSize: 20))
-            }
-            return self.call(.listInfoRequests, business.listInfoRequests, business: business)
+            let frame = self.cached(&business.listInfoRequests, operation, ListInfoRequestsRequest(businessId: business.id, pageSize: 20))
+            return self.call(operation, frame, business: business)
         case .getReview, .getPublicReview, .createReport:
             guard !business.publishedReviews.isEmpty else { return self.makeCall(.publishReview, business) }
             let review = business.publishedReviews[Int(random % UInt64(business.publishedReviews.count))]
@@ -124,51 +120,36 @@ extension WorkflowLoad {
 
     private func reviewFrame(_ operation: LoadOperation, _ business: LoadBusiness, _ review: Int32) -> [UInt8] {
         let slot = Int(review)
-        let id = business.reviews[slot].id
+        let (businessId, id) = (business.id, business.reviews[slot].id)
         switch operation {
         case .getReview:
-            if business.reviews[slot].getReview.isEmpty {
-                business.reviews[slot].getReview = self.encoder.frame(operation, GetReviewRequest(businessId: business.id, reviewId: id))
-            }
-            return business.reviews[slot].getReview
+            return self.cached(&business.reviews[slot].getReview, operation, GetReviewRequest(businessId: businessId, reviewId: id))
         case .getPublicReview:
-            if business.reviews[slot].getPublicReview.isEmpty {
-                business.reviews[slot].getPublicReview = self.encoder.frame(operation, GetPublicReviewRequest(reviewId: id))
-            }
-            return business.reviews[slot].getPublicReview
+            return self.cached(&business.reviews[slot].getPublicReview, operation, GetPublicReviewRequest(reviewId: id))
         default:
-            if business.reviews[slot].createReport.isEmpty {
-                business.reviews[slot].createReport = self.encoder.frame(
-                    operation,
-                    CreateReportRequest(
-                        businessId: business.id, reviewId: id, reason: .harmfulOrIllegal, explanation: "Load test report.",
-                        acknowledgeGuidelines: true))
-            }
-            return business.reviews[slot].createReport
+            let report = CreateReportRequest(
+                businessId: businessId, reviewId: id, reason: .harmfulOrIllegal, explanation: "Load test report.", acknowledgeGuidelines: true)
+            return self.cached(&business.reviews[slot].createReport, operation, report)
         }
     }
 
     private func requestFrame(_ operation: LoadOperation, _ business: LoadBusiness, _ request: Int32) -> [UInt8] {
         let slot = Int(request)
-        let id = business.requests[slot].id
+        let (businessId, id, token) = (business.id, business.requests[slot].id, business.requests[slot].token)
         switch operation {
         case .getInfoRequest:
-            if business.requests[slot].getInfoRequest.isEmpty {
-                business.requests[slot].getInfoRequest = self.encoder.frame(operation, GetInfoRequestRequest(businessId: business.id, requestId: id))
-            }
-            return business.requests[slot].getInfoRequest
+            return self.cached(&business.requests[slot].getInfoRequest, operation, GetInfoRequestRequest(businessId: businessId, requestId: id))
         case .getTimeline:
-            if business.requests[slot].getTimeline.isEmpty {
-                business.requests[slot].getTimeline = self.encoder.frame(operation, GetTimelineRequest(businessId: business.id, requestId: id))
-            }
-            return business.requests[slot].getTimeline
+            return self.cached(&business.requests[slot].getTimeline, operation, GetTimelineRequest(businessId: businessId, requestId: id))
         default:
-            if business.requests[slot].viewByToken.isEmpty {
-                business.requests[slot].viewByToken = self.encoder.frame(
-                    operation, ViewRequestByTokenRequest(token: business.requests[slot].token))
-            }
-            return business.requests[slot].viewByToken
+            return self.cached(&business.requests[slot].viewByToken, operation, ViewRequestByTokenRequest(token: token))
         }
+    }
+
+    /// The frame in `cache`, encoded from `message` on first use: one encoding per distinct request.
+    private func cached<Message: ProtoMessage>(_ cache: inout [UInt8], _ operation: LoadOperation, _ message: @autoclosure () -> Message) -> [UInt8] {
+        if cache.isEmpty { cache = self.encoder.frame(operation, message()) }
+        return cache
     }
 
     // MARK: outcomes
