@@ -94,6 +94,7 @@ public final class LoadRunner: Sendable {
         }
 
         // Seed, advance the test clock, seed what must stay pending.
+        let seedingStarted = DispatchTime.now()
         try self.seed(lanes, phase: .seed)
         if seedExpired > 0 {
             do {
@@ -109,6 +110,14 @@ public final class LoadRunner: Sendable {
             let wanted = lanes.reduce(0) { $0 + $1.workload.seededRequests }
             let deadline = DispatchTime.now() + 5
             while harvester.delivered.load(ordering: .relaxed) < wanted && DispatchTime.now() < deadline { usleep(10_000) }
+        }
+
+        if configuration.progress {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - seedingStarted.uptimeNanoseconds) / 1e9
+            var what = "\(configuration.businessCount) business(es) with \(workflow.seedReviews) reviews, \(workflow.seedPending) pending"
+            what += seedExpired > 0 ? " and \(seedExpired) expired requests each (the test clock moved 5 days on)" : " requests each"
+            if let harvester { what += "; \(harvester.delivered.load(ordering: .relaxed)) reply tokens read from \(harvester.directory)" }
+            self.console.error(String(format: "seeded %@ in %.2f s", what, seconds))
         }
 
         // The measured run.
