@@ -82,7 +82,9 @@ public final class LoadRunner: Sendable {
             throw CLIError.failure("cannot set up the event loops: \(error)")
         }
         defer { for lane in lanes { lane.engine.close() } }
-        let wantsTokens = configuration.mix.weights.contains { $0.0.needsToken }
+        // Tokens come from the outbox of a local server whose data directory is here.
+        let wantsTokens = configuration.mix.weights.contains { $0.0.needsToken } && ProcessCPU.isLocal(address.host)
+            && FileManager.default.fileExists(atPath: settings.dataDirectory)
         let harvester = wantsTokens ? TokenHarvester(dataDirectory: settings.dataDirectory, runId: runId, inboxes: inboxes) : nil
         harvester?.start()
         defer { harvester?.stop() }
@@ -215,6 +217,8 @@ public final class LoadRunner: Sendable {
     public struct CPUFigures: Sendable {
         /// This process, every thread.
         public var toolSeconds: Double
+        /// Of which in the kernel (system calls: mostly loopback TCP).
+        public var toolSystemSeconds: Double
         /// The server's process, when it is local and known.
         public var serverSeconds: Double?
         public var serverPid: Int32?
@@ -230,7 +234,7 @@ public final class LoadRunner: Sendable {
         for lane in lanes { lane.workload.phase = .run }
 
         final class Window: @unchecked Sendable {
-            var toolAtStart = 0.0
+            var toolAtStart = (user: 0.0, system: 0.0)
             var serverAtStart: Double?
             var started = false
             var tick = 1
@@ -238,7 +242,7 @@ public final class LoadRunner: Sendable {
         }
         let window = Window()
         let sampleStart = {
-            window.toolAtStart = ProcessCPU.ownSeconds()
+            window.toolAtStart = ProcessCPU.ownUserAndSystemSeconds()
             window.serverAtStart = pid.flatMap { ProcessCPU.seconds(of: $0) }
             window.started = true
         }
@@ -282,11 +286,12 @@ public final class LoadRunner: Sendable {
             return nil as Int?
         }
         if !window.started { sampleStart() }
-        let tool = ProcessCPU.ownSeconds() - window.toolAtStart
+        let toolNow = ProcessCPU.ownUserAndSystemSeconds()
+        let tool = (user: toolNow.user - window.toolAtStart.user, system: toolNow.system - window.toolAtStart.system)
         let server = window.serverAtStart.flatMap { before in pid.flatMap { ProcessCPU.seconds(of: $0) }.map { $0 - before } }
         let last = lanes.map(\.engine.lastCompletion).max() ?? 0
         let elapsed = last > measureFrom ? Double(last - measureFrom) / 1e9 : configuration.duration
-        return (elapsed, CPUFigures(toolSeconds: tool, serverSeconds: server, serverPid: server == nil ? nil : pid))
+        return (elapsed, CPUFigures(toolSeconds: tool.user + tool.system, toolSystemSeconds: tool.system, serverSeconds: server, serverPid: server == nil ? nil : pid))
     }
 
     // MARK: the server

@@ -120,7 +120,9 @@ public struct LoadSummary: Sendable {
     private func cpuText() -> String {
         var text = "tool \(String(format: "%.2f", self.cpu.toolSeconds)) s"
         if let perCall = self.toolMicrosecondsPerCall { text += String(format: " = %.1f us/call", perCall) }
-        text += String(format: " (its %d thread(s) %.0f %% busy)", self.threads, self.toolBusy * 100)
+        text += String(
+            format: " (%.0f %% in the kernel; its %d thread(s) %.0f %% busy)",
+            self.cpu.toolSeconds > 0 ? self.cpu.toolSystemSeconds / self.cpu.toolSeconds * 100 : 0, self.threads, self.toolBusy * 100)
         if let server = self.cpu.serverSeconds, let pid = self.cpu.serverPid {
             text += "; server (pid \(pid)) \(String(format: "%.2f", server)) s"
             if let perCall = self.serverMicrosecondsPerCall { text += String(format: " = %.1f us/call", perCall) }
@@ -170,7 +172,8 @@ public struct LoadSummary: Sendable {
             ]
         }
         var cpu: [String: Any] = [
-            "tool_s": Self.rounded(self.cpu.toolSeconds, 3), "tool_busy": Self.rounded(self.toolBusy, 3),
+            "tool_s": Self.rounded(self.cpu.toolSeconds, 3), "tool_system_s": Self.rounded(self.cpu.toolSystemSeconds, 3),
+            "tool_busy": Self.rounded(self.toolBusy, 3),
             "tool_us_per_call": self.toolMicrosecondsPerCall.map { Self.rounded($0, 2) } ?? NSNull(),
         ]
         cpu["server_s"] = self.cpu.serverSeconds.map { Self.rounded($0, 3) } ?? NSNull()

@@ -11,17 +11,28 @@ import Transport
 /// The load engine against a fake server it cannot tell from a real one, on a manual clock.
 @Suite("Load engine on a manual clock against a controllable fake server")
 struct LoadEngineTests {
-    /// Records every call's intended start and end, in the order they end.
+    /// Records every call's intended start and end, in the order they end; every second call is
+    /// retriable when `alternate` (the first is).
     final class RecordingLoad: LoadWorkload {
         let frame: [UInt8]
+        let alternate: Bool
+        var made = 0
         var ended: [(intended: UInt64, at: UInt64, status: StatusCode)] = []
-        init() {
+        var outcomes: [Int32: (status: StatusCode, message: String, attempts: UInt16)] = [:]
+        init(alternate: Bool = false) {
+            self.alternate = alternate
             var frame: [UInt8] = []
             Frame.encode(type: .request, callId: 0, header: CallEncoder.encode(RequestHeader(method: "findreviewer.v1.Health/Check")), payload: [], into: &frame)
             self.frame = frame
         }
-        func nextCall() -> LoadCall? { LoadCall(operation: .check, frame: self.frame, retriable: false) }
-        func finished(_ call: LoadCall, _ outcome: LoadOutcome) { self.ended.append((call.intendedStart, outcome.at, outcome.status)) }
+        func nextCall() -> LoadCall? {
+            defer { self.made += 1 }
+            return LoadCall(operation: .check, frame: self.frame, retriable: self.alternate && self.made % 2 == 0, entity: Int32(self.made))
+        }
+        func finished(_ call: LoadCall, _ outcome: LoadOutcome) {
+            self.ended.append((call.intendedStart, outcome.at, outcome.status))
+            self.outcomes[call.entity] = (outcome.status, outcome.message, call.attempts)
+        }
     }
 
     @Test(
@@ -119,6 +130,60 @@ struct LoadEngineTests {
     }
 }
 
+extension LoadEngineTests {
+    /// Four calls in flight on one connection, held by the server; then `disrupt` happens.
+    static func disrupted(_ disrupt: (FakeServer) -> Void) throws -> (RecordingLoad, LoadStats) {
+        let server = try FakeServer()
+        defer { server.stop() }
+        let clock = MonotonicLoadClock()
+        let engine = try LoadEngine(index: 0, address: server.address, connections: 1, concurrency: 4, clock: clock)
+        defer { engine.close() }
+        #expect(engine.connect(timeout: 10_000_000_000) == nil)
+        server.hold()
+        var phase = LoadPhase()
+        phase.measureFrom = clock.now()
+        phase.callLimit = 4
+        let load = RecordingLoad(alternate: true)
+        engine.begin(phase, workload: load)
+        let deadline = Date().addingTimeInterval(10)
+        while server.heldCount < 4 && Date() < deadline { engine.step(maxWait: 1_000_000) }
+        #expect(server.heldCount == 4)
+        disrupt(server)
+        while !engine.step(maxWait: 5_000_000) && Date() < deadline {}
+        engine.end()
+        return (load, engine.stats)
+    }
+
+    @Test("GOAWAY with last_call_id 2: calls 1 and 2 are answered; 3 (retriable) is sent again on a new connection; 4 (not) fails UNAVAILABLE")
+    func goAway() throws {
+        let (load, stats) = try Self.disrupted { $0.goAway(lastCallId: 2) }
+        #expect(load.outcomes.count == 4)
+        // Calls are made in order 0, 1, 2, 3 with call ids 1, 2, 3, 4; even ones are retriable.
+        #expect(load.outcomes[0]?.status == .ok && load.outcomes[0]?.attempts == 1)
+        #expect(load.outcomes[1]?.status == .ok && load.outcomes[1]?.attempts == 1)
+        #expect(load.outcomes[2]?.status == .ok && load.outcomes[2]?.attempts == 2)
+        #expect(load.outcomes[3]?.status == .unavailable)
+        #expect(load.outcomes[3]?.message.contains("GOAWAY") == true, "\(load.outcomes[3]?.message ?? "")")
+        #expect(stats.retries == 1)
+        #expect(stats.reconnects == 1)
+        #expect(stats.errors == [.unavailable: 1])
+    }
+
+    @Test("the server closes the connection with 4 calls unanswered: the retriable ones are sent again after the reconnect, the others fail")
+    func connectionLost() throws {
+        let (load, stats) = try Self.disrupted { $0.dropConnections() }
+        #expect(load.outcomes.count == 4)
+        #expect(load.outcomes[0]?.status == .ok && load.outcomes[0]?.attempts == 2)
+        #expect(load.outcomes[2]?.status == .ok && load.outcomes[2]?.attempts == 2)
+        for lost in [Int32(1), 3] {
+            #expect(load.outcomes[lost]?.status == .unavailable)
+            #expect(load.outcomes[lost]?.message.contains("connection lost before the answer") == true)
+        }
+        #expect(stats.retries == 2)
+        #expect(stats.reconnects == 1)
+    }
+}
+
 /// A server that speaks just enough of PROTOCOL.md for the engine: the preface, PONG for PING,
 /// and an empty OK RESPONSE for every REQUEST — at once, or, while held, when released.
 final class FakeServer: @unchecked Sendable {
@@ -132,6 +197,8 @@ final class FakeServer: @unchecked Sendable {
         var holding = false
         var held: [(fd: Int32, callId: UInt32)] = []
         var ids: [Int32: [UInt32]] = [:]
+        /// Connections the serving thread closes next.
+        var closing: Set<Int32> = []
     }
 
     init() throws {
@@ -158,6 +225,29 @@ final class FakeServer: @unchecked Sendable {
         for (fd, id) in held { Self.answer(fd, id) }
     }
 
+    /// GOAWAY on every connection held calls came from: the held calls up to `lastCallId` are
+    /// answered, the others dropped unanswered, and nothing is held any more.
+    func goAway(lastCallId: UInt32) {
+        let held = self.state.withLock { state -> [(fd: Int32, callId: UInt32)] in
+            state.holding = false
+            defer { state.held.removeAll() }
+            return state.held
+        }
+        let header = (try? GoAway(lastCallId: lastCallId, statusCode: 14, message: "shutting down").serializedBytes()) ?? []
+        for fd in Set(held.map(\.fd)) { try? Socket.writeAll(fd, Frame(type: .goAway, callId: 0, header: header).bytes) }
+        for (fd, id) in held where id <= lastCallId { Self.answer(fd, id) }
+    }
+
+    /// Closes every connection that has held calls, answering none of them.
+    func dropConnections() {
+        let held = self.state.withLock { state -> [(fd: Int32, callId: UInt32)] in
+            state.holding = false
+            defer { state.held.removeAll() }
+            return state.held
+        }
+        self.state.withLock { $0.closing.formUnion(held.map(\.fd)) }
+    }
+
     func stop() {
         self.stopping.store(true, ordering: .relaxed)
         self.done.wait()
@@ -173,6 +263,13 @@ final class FakeServer: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while !self.stopping.load(ordering: .relaxed) {
             var polls = [pollfd(fd: self.listener, events: Int16(POLLIN), revents: 0)] + clients.keys.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            for fd in self.state.withLock({ state -> Set<Int32> in
+                defer { state.closing.removeAll() }
+                return state.closing
+            }) {
+                clients[fd] = nil
+                Socket.close(fd)
+            }
             guard poll(&polls, nfds_t(polls.count), 20) > 0 else { continue }
             if polls[0].revents != 0, case .done(let fd)? = try? Socket.accept(self.listener) {
                 clients[fd] = FrameDecoder(expectingPreface: true)

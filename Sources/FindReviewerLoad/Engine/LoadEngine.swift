@@ -488,33 +488,35 @@ public final class LoadEngine {
             }
             connection.decoder.feed(UnsafeRawBufferPointer(rebasing: self.readBuffer[..<count]))
             let now = self.clock.now()
-            var action = FrameAction.none
-            do {
-                while case .none = action {
-                    let more: Void? = try connection.decoder.nextView { frame in self.handle(frame, on: connection, now: now, action: &action) }
-                    if more == nil { break }
+            let generation = connection.generation
+            // Every complete frame is handled; what one asks of the connection is done before the next.
+            while connection.generation == generation {
+                var action = FrameAction.none
+                let more: Void?
+                do {
+                    more = try connection.decoder.nextView { frame in self.handle(frame, on: connection, now: now, action: &action) }
+                } catch {
+                    self.drop(connection, reason: "unreadable frames from the server: \(error.message)", now: now)
+                    return
                 }
-            } catch {
-                self.drop(connection, reason: "unreadable frames from the server: \(error.message)", now: now)
-                return
-            }
-            switch action {
-            case .none: break
-            case .goAway(let last, let message): self.goAway(connection, lastCallId: last, message: message, now: now)
-            case .connectionError(let code, let message):
-                if self.settingUp || !connection.everOpened {
-                    self.failure = "the server refused a connection: \(code.name): \(message)"
-                    self.failureStatus = code
+                if more == nil { break }
+                switch action {
+                case .none: break
+                case .goAway(let last, let message): self.goAway(connection, lastCallId: last, message: message, now: now)
+                case .connectionError(let code, let message):
+                    if self.settingUp || !connection.everOpened {
+                        self.failure = "the server refused a connection: \(code.name): \(message)"
+                        self.failureStatus = code
+                    }
+                    self.drop(connection, reason: "\(code.name): \(message)", now: now)
+                case .handshakeDone: self.opened(connection, now: now)
+                case .drained:
+                    self.close(connection, now: now, reason: "GOAWAY")
+                    connection.retryAt = now
+                    self.queueConnect(connection)
                 }
-                self.drop(connection, reason: "\(code.name): \(message)", now: now)
-                return
-            case .handshakeDone: self.opened(connection, now: now)
-            case .drained:
-                self.close(connection, now: now, reason: "GOAWAY")
-                connection.retryAt = now
-                self.queueConnect(connection)
-                return
             }
+            if connection.generation != generation { return }
             if count < self.readBuffer.count { return }
         }
     }

@@ -6,9 +6,17 @@ import Transport
 public enum ProcessCPU {
     /// User + system CPU seconds this process used so far (every thread).
     public static func ownSeconds() -> Double {
+        let (user, system) = self.ownUserAndSystemSeconds()
+        return user + system
+    }
+
+    /// User and system CPU seconds this process used so far, apart.
+    public static func ownUserAndSystemSeconds() -> (user: Double, system: Double) {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return (
+            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6, Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        )
     }
 
     /// User + system CPU seconds process `pid` used so far (fields 14 and 15 of /proc/PID/stat,
