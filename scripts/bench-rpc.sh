@@ -46,9 +46,10 @@ for round in $(seq "$rounds"); do
   for row in "${rows[@]}"; do
     name=${row%%|*}
     mix=${row#*|}
-    # 40 reviews and 25 pending requests per business: every page of 20 is full.
+    # 10 businesses with 40 reviews and 25 pending requests each: every page of 20 is full, and
+    # little seeding (and few emails for the server to file in the background) per run.
     "$bin/findreviewer-load" --server "$address" --data-dir "$data/server" --mix "$mix" --connections 50 --concurrency 1 --threads 1 \
-      --duration "$seconds" --warmup 1 --seed-reviews 40 --seed-pending 25 --server-pid "$server_pid" --json --quiet > "$data/ours.json"
+      --duration "$seconds" --warmup 1 --businesses 10 --seed-reviews 40 --seed-pending 25 --server-pid "$server_pid" --json --quiet > "$data/ours.json"
     redis_line=$(redis-benchmark -p "$redis_port" -t get -c 50 -P 1 -n "$redis_requests" -q | tr '\r' '\n' | grep -E "^GET" | tail -1)
     theirs=$(echo "$redis_line" | sed -n 's/^GET: \([0-9.]*\) requests per second.*/\1/p')
     python3 - "$data/ours.json" "$theirs" "$round" "$name" >> "$results" <<'EOF'
