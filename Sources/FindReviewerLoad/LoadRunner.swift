@@ -3,6 +3,7 @@ import FindReviewerClient
 import Foundation
 import Messages
 import RPC
+import Synchronization
 import ToolSupport
 import Transport
 
@@ -166,12 +167,12 @@ public final class LoadRunner: Sendable {
     static func onThreads<Result: Sendable>(
         _ lanes: [Lane], meanwhile second: (() -> Void)? = nil, _ body: @escaping @Sendable (Lane) -> Result
     ) -> [Result?] {
-        let results = ThreadResults<Result>(lanes.count)
+        let results = Mutex<[Result?]>(Array(repeating: nil, count: lanes.count))
         let done = DispatchSemaphore(value: 0)
         for (index, lane) in lanes.enumerated() {
             let thread = Thread {
                 let value = body(lane)
-                results.values[index] = value
+                results.withLock { $0[index] = value }
                 done.signal()
             }
             thread.name = "findreviewer-load \(index)"
@@ -182,13 +183,7 @@ public final class LoadRunner: Sendable {
         while remaining > 0 {
             if done.wait(timeout: .now() + .milliseconds(100)) == .success { remaining -= 1 } else { second?() }
         }
-        return results.values
-    }
-
-    /// Results written by the phase threads, read after they signalled.
-    final class ThreadResults<Value>: @unchecked Sendable {
-        var values: [Value?]
-        init(_ count: Int) { self.values = Array(repeating: nil, count: count) }
+        return results.withLock { $0 }
     }
 
     private func seed(_ lanes: [Lane], phase: WorkflowLoad.Phase) throws(CLIError) {
