@@ -5,9 +5,15 @@ SWIFT ?= swift
 # Build: libprotobuf-c and pkg-config. Protos: protoc-c. Tests: protoc (wire cross-checks),
 # python3-aiosmtpd (a real SMTP server).
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config python3-aiosmtpd
+# Metrics tests: promtool (check metrics) and a real Prometheus server scraping the metrics port.
+APT_PACKAGES += prometheus
 GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 # Seconds of fuzzing inside `make test`.
 FUZZ_SECONDS ?= 60
+# The Python client (clients/python): its tests, its generated code, its offline install.
+APT_PACKAGES += python3-pytest python3-protobuf python3-venv python3-setuptools python3-wheel
+# Debian's Python, which has python3-protobuf and python3-pytest (not a pyenv one on PATH).
+PYTHON ?= /usr/bin/python3
 
 .PHONY: all deps build protos check-protos test run cli load bench bench-rpc bench-writes crash-test bench-messages fuzz clean
 
@@ -27,15 +33,18 @@ protos: deps
 	$(SWIFT) build --product findreviewer-protogen
 	$$($(SWIFT) build --show-bin-path)/findreviewer-protogen > $(GENERATED_SWIFT).tmp
 	mv $(GENERATED_SWIFT).tmp $(GENERATED_SWIFT)
+	PYTHON=$(PYTHON) scripts/gen-python-protos.sh
 
 ## check-protos: fail when the committed protoc-c output is stale
 check-protos: deps
 	scripts/check-protos.sh
+	PYTHON=$(PYTHON) scripts/check-python-protos.sh
 
 ## test: install, build and run every test
 test: deps check-protos
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(PYTHON) -m pytest -q -p no:cacheprovider clients/python/tests
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## run: build (release) and start the server on its defaults: 127.0.0.1:7450, ./data
@@ -76,10 +85,21 @@ crash-test: deps
 	$(SWIFT) build --build-tests
 	FINDREVIEWER_CRASH_ROUNDS=$(or $(ROUNDS),200) $(SWIFT) test --skip-build --filter crashLoop
 
+## bench-python: calls/s from one Python process (1 and 50 in flight) against a release server
+.PHONY: bench-python
+bench-python: deps
+	$(SWIFT) build -c release --product findreviewer-server
+	PYTHON=$(PYTHON) scripts/bench-python-client.sh $(SECONDS)
+
 ## bench-messages: encode/decode cost per message, release build
 bench-messages: deps
 	$(SWIFT) build -c release --product messages-bench
 	$$($(SWIFT) build -c release --show-bin-path)/messages-bench
+
+## bench-metrics: cost of a metrics update on the hot path, ns (release) and instructions/allocations (valgrind)
+.PHONY: bench-metrics
+bench-metrics: deps
+	scripts/bench-metrics.sh
 
 clean:
 	rm -rf .build

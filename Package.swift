@@ -47,6 +47,12 @@ let package = Package(
         .target(name: "CTestSupport"),
         // Sockets and event loops over epoll.
         .target(name: "Transport", dependencies: ["CSystemShims"]),
+        // Prometheus metrics: registry, per-thread shards, histograms, text exposition, process collector.
+        .target(name: "Metrics", exclude: ["README.md"]),
+        // The metrics port: a small HTTP/1.1 server for /metrics, /healthz and /readyz.
+        .target(name: "MetricsHTTP", dependencies: ["Metrics", "Transport", "CSystemShims"]),
+        // Cost of a metrics update on the hot path (`make bench-metrics`).
+        .executableTarget(name: "metrics-bench", dependencies: ["Metrics"]),
         // Frames, status codes, server and client runtime.
         .target(name: "RPC", dependencies: ["Messages", "Transport"]),
         // The Find Reviewer rules: pure, no I/O.
@@ -82,6 +88,7 @@ let package = Package(
         .testTarget(
             name: "NotificationsTests", dependencies: ["Notifications", "FindReviewerDomain", "FindReviewerTestSupport"],
             exclude: ["Golden"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricsHTTP", "Transport", "FindReviewerTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer-server"]),

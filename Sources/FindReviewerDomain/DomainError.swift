@@ -13,7 +13,7 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Machine-readable reasons for `failedPrecondition`.
-    public enum Reason: String, Sendable, Equatable {
+    public enum Reason: String, Sendable, Equatable, CaseIterable {
         case platformInvitedReview = "PLATFORM_INVITED_REVIEW"
         case introductionNotAcknowledged = "INTRODUCTION_NOT_ACKNOWLEDGED"
         case requestAlreadyOpen = "REQUEST_ALREADY_OPEN"
@@ -22,7 +22,6 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case replyWindowClosed = "REPLY_WINDOW_CLOSED"
         case manualReminderUsed = "MANUAL_REMINDER_ALREADY_USED"
         case replyNotAvailable = "REPLY_NOT_AVAILABLE"
-        case noPublicReply = "NO_PUBLIC_REPLY"
     }
 
     public var code: Code

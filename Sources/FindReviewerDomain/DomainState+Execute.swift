@@ -2,6 +2,11 @@ extension DomainState {
     /// Validates `command` against the state and the acting business at time `now`, and returns
     /// the events that carry it out (not yet applied). An empty result means nothing changes
     /// (e.g. a repeated idempotent create). The caller applies the events, in order.
+    ///
+    /// Checks run in one order for every command (Protos/PROTOCOL.md "Order of checks"): first
+    /// each field on its own (ids, texts, enums: INVALID_ARGUMENT), then the lookups
+    /// (NOT_FOUND), then the rules that depend on the state (FAILED_PRECONDITION, and the few
+    /// INVALID_ARGUMENTs that do, such as a review naming a business that does not exist).
     public func execute(_ command: DomainCommand, now: UnixSeconds) throws(DomainError) -> [DomainEvent] {
         switch command {
         case .upsertBusiness(var business):
@@ -24,6 +29,10 @@ extension DomainState {
             try Validation.id(review.id, field: "review.id")
             try Validation.id(review.businessId, field: "review.businessId")
             try Validation.id(review.reviewerId, field: "review.reviewerId")
+            guard (1...5).contains(review.rating) else { throw .invalid("review.rating", "must be 1 to 5, not \(review.rating)") }
+            try Validation.text(review.title, field: "review.title", maximum: Limits.reviewTitle)
+            try Validation.text(review.text, field: "review.text", maximum: Limits.reviewText, multiLine: true)
+            try Validation.date(review.experienceDate, field: "review.experienceDate")
             guard self.businesses[review.businessId] != nil else {
                 throw .invalid("review.businessId", "no business \"\(review.businessId)\": upsert the business first")
             }
@@ -33,15 +42,12 @@ extension DomainState {
             if let existing = self.reviews[review.id], existing.businessId != review.businessId {
                 throw .invalid("review.businessId", "review \"\(review.id)\" belongs to another business; a review cannot move")
             }
-            guard (1...5).contains(review.rating) else { throw .invalid("review.rating", "must be 1 to 5, not \(review.rating)") }
-            try Validation.text(review.title, field: "review.title", maximum: Limits.reviewTitle)
-            try Validation.text(review.text, field: "review.text", maximum: Limits.reviewText, multiLine: true)
-            try Validation.date(review.experienceDate, field: "review.experienceDate")
             if review.createdAt == 0 { review.createdAt = self.reviews[review.id]?.createdAt ?? now }
             review.publicReply = self.reviews[review.id]?.publicReply
             return self.reviews[review.id] == review ? [] : [.reviewPublished(review)]
 
         case .acknowledgeIntroduction(let businessId):
+            try Validation.id(businessId, field: "businessId")
             let business = try self.business(businessId)
             return business.introAcknowledgedAt == nil ? [.introductionAcknowledged(businessId: businessId, at: now)] : []
 
@@ -49,6 +55,7 @@ extension DomainState {
             return try self.executeCreate(create, now: now)
 
         case .sendManualReminder(let businessId, let requestId):
+            try Self.validateIds(businessId: businessId, requestId: requestId)
             let request = try self.request(requestId, of: businessId)
             guard request.status == .expired else {
                 throw .precondition(
@@ -68,6 +75,7 @@ extension DomainState {
             ]
 
         case .withdrawRequest(let businessId, let requestId):
+            try Self.validateIds(businessId: businessId, requestId: requestId)
             let request = try self.request(requestId, of: businessId)
             guard request.status == .pending else {
                 throw .precondition(.wrongStatus, "request \(requestId) is \(request.status.rawValue); only a pending request can be withdrawn")
@@ -75,6 +83,7 @@ extension DomainState {
             return [.requestWithdrawn(requestId: requestId, at: now)]
 
         case .openReply(let businessId, let requestId):
+            try Self.validateIds(businessId: businessId, requestId: requestId)
             let request = try self.request(requestId, of: businessId)
             guard request.status == .answered else {
                 throw .precondition(.replyNotAvailable, "request \(requestId) is \(request.status.rawValue); there is no reply to open")
@@ -82,22 +91,25 @@ extension DomainState {
             return request.openedAt == nil ? [.replyOpened(requestId: requestId, at: now)] : []
 
         case .setPublicReply(let businessId, let reviewId, let text):
-            _ = try self.review(reviewId, of: businessId)
+            try Self.validateIds(businessId: businessId, reviewId: reviewId)
             try Validation.text(text, field: "text", maximum: Limits.publicReply, required: true, multiLine: true)
+            _ = try self.review(reviewId, of: businessId)
             return self.reviews[reviewId]?.publicReply?.text == text ? [] : [.publicReplySet(reviewId: reviewId, text: text, at: now)]
 
         case .deletePublicReply(let businessId, let reviewId):
+            try Self.validateIds(businessId: businessId, reviewId: reviewId)
             let review = try self.review(reviewId, of: businessId)
             guard review.publicReply != nil else { return [] }
             return [.publicReplyDeleted(reviewId: reviewId)]
 
         case .createReport(let businessId, let reviewId, let reason, let explanation, let acknowledged):
-            let review = try self.review(reviewId, of: businessId)
+            try Self.validateIds(businessId: businessId, reviewId: reviewId)
             guard let reason else { throw .invalid("reason", "choose one reason for the report") }
             try Validation.text(explanation, field: "explanation", maximum: Limits.reportExplanation, required: true, multiLine: true)
             guard acknowledged else {
                 throw .invalid("acknowledgeGuidelines", "must be true: reporting a review to get it removed unfairly breaks the guidelines")
             }
+            let review = try self.review(reviewId, of: businessId)
             if reason == .notGenuineExperience, review.source.isEligibleForFindReviewer, !self.hasFindReviewerTry(reviewId: reviewId) {
                 throw .precondition(
                     .findReviewerTryRequired,
@@ -110,8 +122,12 @@ extension DomainState {
             return [.reportCreated(report)]
 
         case .reply(let token, var reply):
+            try Validation.opaqueKey(token, field: "token", maximumBytes: Limits.token)
+            try Self.validateReply(reply)
             let request = try self.pendingRequest(token: token, now: now)
-            try Self.validateReply(reply, for: request)
+            for field in RequestedField.allCases where !reply.value(of: field).isEmpty && !request.requestedFields.contains(field) {
+                throw .invalid(field.rawValue, "was not asked for; share only the requested details")
+            }
             reply.repliedAt = now
             return [.requestAnswered(requestId: request.id, reply: reply, outboxId: self.nextOutboxId(0))]
 
@@ -137,11 +153,21 @@ extension DomainState {
     }
 
     private func executeCreate(_ create: DomainCommand.CreateRequest, now: UnixSeconds) throws(DomainError) -> [DomainEvent] {
-        let business = try self.business(create.businessId)
-        if let key = create.idempotencyKey {
-            try Validation.text(key, field: "idempotencyKey", maximum: Limits.idempotencyKey, required: true)
-            if self.idempotency[Self.idempotencyIndex(create.businessId, key)] != nil { return [] }
+        try Self.validateIds(businessId: create.businessId, reviewId: create.reviewId)
+        try Validation.text(create.message, field: "message", maximum: Limits.requestMessage, required: true, multiLine: true)
+        guard !create.requestedFields.isEmpty else { throw .invalid("requestedFields", "ask for at least one detail") }
+        guard Set(create.requestedFields).count == create.requestedFields.count else {
+            throw .invalid("requestedFields", "lists a detail twice")
         }
+        try Validation.text(create.referenceLabel, field: "referenceLabel", maximum: Limits.referenceLabel)
+        if !create.referenceLabel.isEmpty && !create.requestedFields.contains(.referenceNumber) {
+            throw .invalid("referenceLabel", "is only for requests that ask for a reference number")
+        }
+        if let key = create.idempotencyKey {
+            try Validation.opaqueKey(key, field: "idempotencyKey", maximumBytes: Limits.idempotencyKey)
+        }
+        let business = try self.business(create.businessId)
+        if let key = create.idempotencyKey, self.idempotency[Self.idempotencyIndex(create.businessId, key)] != nil { return [] }
         let review = try self.review(create.reviewId, of: create.businessId)
         guard review.source.isEligibleForFindReviewer else {
             throw .precondition(
@@ -158,15 +184,6 @@ extension DomainState {
         if let open = self.pendingRequest(ofReview: review.id) {
             throw .precondition(.requestAlreadyOpen, "review \(review.id) already has an open request (\(open.id)); wait for it or withdraw it")
         }
-        try Validation.text(create.message, field: "message", maximum: Limits.requestMessage, required: true, multiLine: true)
-        guard !create.requestedFields.isEmpty else { throw .invalid("requestedFields", "ask for at least one detail") }
-        guard Set(create.requestedFields).count == create.requestedFields.count else {
-            throw .invalid("requestedFields", "lists a detail twice")
-        }
-        try Validation.text(create.referenceLabel, field: "referenceLabel", maximum: Limits.referenceLabel)
-        if !create.referenceLabel.isEmpty && !create.requestedFields.contains(.referenceNumber) {
-            throw .invalid("referenceLabel", "is only for requests that ask for a reference number")
-        }
         guard create.token.utf8.count >= 32, create.token.utf8.count <= Limits.token, self.requestRow(token: create.token) == nil else {
             throw .invalid("token", "must be a fresh token of 32 to \(Limits.token) characters from ReplyToken.generate()")
         }
@@ -180,19 +197,24 @@ extension DomainState {
         return [.requestCreated(created)]
     }
 
-    private static func validateReply(_ reply: ReviewerReply, for request: InfoRequest) throws(DomainError) {
+    /// The checks of a reply that do not depend on its request.
+    private static func validateReply(_ reply: ReviewerReply) throws(DomainError) {
         try Validation.email(reply.email, field: "email", required: false)
         try Validation.text(reply.referenceNumber, field: "referenceNumber", maximum: Limits.referenceNumber)
         try Validation.text(reply.fullName, field: "fullName", maximum: Limits.fullName)
         if !reply.phone.isEmpty { try Validation.phone(reply.phone, field: "phone") }
         try Validation.text(reply.note, field: "note", maximum: Limits.replyNote, multiLine: true)
-        for field in RequestedField.allCases where !reply.value(of: field).isEmpty && !request.requestedFields.contains(field) {
-            throw .invalid(field.rawValue, "was not asked for; share only the requested details")
-        }
         let shared = RequestedField.allCases.contains { !reply.value(of: $0).trimmingWhitespace.isEmpty }
         guard shared || !reply.note.trimmingWhitespace.isEmpty else {
             throw DomainError(.invalidArgument, "fill in at least one requested detail or a note", field: "note")
         }
+    }
+
+    /// The ids of a business-portal call, in the order of their fields.
+    static func validateIds(businessId: String, reviewId: String? = nil, requestId: String? = nil) throws(DomainError) {
+        try Validation.id(businessId, field: "businessId")
+        if let reviewId { try Validation.id(reviewId, field: "reviewId") }
+        if let requestId { try Validation.id(requestId, field: "requestId") }
     }
 
     // MARK: lookups that enforce ownership
@@ -217,9 +239,11 @@ extension DomainState {
         return request
     }
 
-    /// The request a token opens, if it still accepts a reply at `now`.
+    /// The request a token opens, if it still accepts a reply at `now`. A withdrawn request's
+    /// link no longer works at all: NOT_FOUND, as for viewing it.
     func pendingRequest(token: String, now: UnixSeconds) throws(DomainError) -> InfoRequest {
         let request = try self.request(token: token)
+        guard request.status != .withdrawn else { throw Self.withdrawnLink }
         guard request.status == .pending else {
             throw .precondition(.wrongStatus, "this request is \(request.status.rawValue) and no longer takes answers")
         }
@@ -232,12 +256,15 @@ extension DomainState {
     /// The request bound to `token`; an unknown token is NOT_FOUND. The final comparison is
     /// constant-time so response timing does not help guess a token.
     func request(token: String) throws(DomainError) -> InfoRequest {
-        guard !token.isEmpty, token.utf8.count <= Limits.token else { throw .invalid("token", "is not a reply token") }
+        try Validation.opaqueKey(token, field: "token", maximumBytes: Limits.token)
         guard let row = self.requestRow(token: token), case let request = self.requests[row: row],
             ReplyToken.constantTimeEqual(request.token, token)
         else { throw DomainError(.notFound, "no information request for this link; it may have been mistyped") }
         return request
     }
+
+    /// What a withdrawn request's link answers.
+    static let withdrawnLink = DomainError(.notFound, "no information request for this link; it may have been withdrawn")
 
     /// Whether the business tried Find Reviewer on the review: a request ended answered, declined or expired.
     public func hasFindReviewerTry(reviewId: String) -> Bool {

@@ -1,28 +1,38 @@
+/// Every query checks its fields (ids, page size and token) before it looks anything up, as
+/// ``DomainState/execute(_:now:)`` does: an id of the wrong shape is INVALID_ARGUMENT naming
+/// the field, a well-formed one that names nothing NOT_FOUND.
 extension DomainState {
     /// The business, or NOT_FOUND.
-    public func getBusiness(_ id: String) throws(DomainError) -> Business { try self.business(id) }
+    public func getBusiness(_ id: String) throws(DomainError) -> Business {
+        try Validation.id(id, field: "businessId")
+        return try self.business(id)
+    }
 
     /// The reviewer, or NOT_FOUND (ingest and admin only: it carries the private email).
     public func getReviewer(_ id: String) throws(DomainError) -> Reviewer {
+        try Validation.id(id, field: "reviewerId")
         guard let reviewer = self.reviewers[id] else { throw .notFound("reviewer", id) }
         return reviewer
     }
 
     /// Businesses by id, a page at a time.
     public func listBusinesses(pageSize: Int, pageToken: String) throws(DomainError) -> Page<Business> {
+        try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
         let ids = self.businesses.values.map(\.id).sorted()
         return try Self.page(ids, pageSize: pageSize, pageToken: pageToken) { self.businesses[$0]! }
     }
 
     /// Whether and when the business acknowledged the introduction, and its text.
     public func introduction(businessId: String) throws(DomainError) -> (acknowledgedAt: UnixSeconds?, text: String) {
+        try Validation.id(businessId, field: "businessId")
         let business = try self.business(businessId)
         return (business.introAcknowledgedAt, Introduction.text(business.language))
     }
 
     /// One of the business's requests as the business sees it.
     public func businessView(requestId: String, businessId: String) throws(DomainError) -> BusinessRequestView {
-        self.view(of: try self.request(requestId, of: businessId))
+        try Self.validateIds(businessId: businessId, requestId: requestId)
+        return self.view(of: try self.request(requestId, of: businessId))
     }
 
     /// The business's requests, newest first, filtered, a page at a time; with counts by status
@@ -32,6 +42,8 @@ extension DomainState {
     public func listRequests(
         businessId: String, statuses: Set<RequestStatus> = [], reviewId: String = "", pageSize: Int = 0, pageToken: String = ""
     ) throws(DomainError) -> (page: Page<BusinessRequestView>, counts: [RequestStatus: Int]) {
+        try Self.validateIds(businessId: businessId, reviewId: reviewId.isEmpty ? nil : reviewId)
+        try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
         _ = try self.business(businessId)
         let counts = self.requestStatusCounts[businessId] ?? [:]
         let wanted = { (row: Row) in statuses.isEmpty || statuses.contains(self.requests[row: row].status) }
@@ -54,12 +66,14 @@ extension DomainState {
 
     /// A request's timeline, oldest first.
     public func timeline(requestId: String, businessId: String) throws(DomainError) -> [TimelineEntry] {
-        try self.request(requestId, of: businessId).timeline
+        try Self.validateIds(businessId: businessId, requestId: requestId)
+        return try self.request(requestId, of: businessId).timeline
     }
 
     /// One of the business's reviews with its Find Reviewer status.
     public func businessView(reviewId: String, businessId: String) throws(DomainError) -> BusinessReviewView {
-        self.view(of: try self.review(reviewId, of: businessId))
+        try Self.validateIds(businessId: businessId, reviewId: reviewId)
+        return self.view(of: try self.review(reviewId, of: businessId))
     }
 
     /// The business's reviews, newest first, filtered, a page at a time (the page plus the
@@ -67,6 +81,8 @@ extension DomainState {
     public func listReviews(
         businessId: String, filter: ReviewFilter = ReviewFilter(), pageSize: Int = 0, pageToken: String = ""
     ) throws(DomainError) -> Page<BusinessReviewView> {
+        try Validation.id(businessId, field: "businessId")
+        try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
         _ = try self.business(businessId)
         let matches = { (row: Row) -> Bool in
             if filter.eligibleOnly && !self.reviews[row: row].source.isEligibleForFindReviewer { return false }
@@ -92,6 +108,8 @@ extension DomainState {
     public func listReports(businessId: String, reviewId: String = "", pageSize: Int = 0, pageToken: String = "")
         throws(DomainError) -> Page<Report>
     {
+        try Self.validateIds(businessId: businessId, reviewId: reviewId.isEmpty ? nil : reviewId)
+        try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
         _ = try self.business(businessId)
         let matches = { (row: Row) in reviewId.isEmpty || self.reports[row: row].reviewId == reviewId }
         let (items, next) = try Self.pageRows(
@@ -102,6 +120,7 @@ extension DomainState {
 
     /// The public page of a review: never an email, a token or reply content.
     public func publicView(reviewId: String) throws(DomainError) -> PublicReviewView {
+        try Validation.id(reviewId, field: "reviewId")
         guard let review = self.reviews[reviewId] else { throw .notFound("review", reviewId) }
         return PublicReviewView(
             reviewId: review.id, businessId: review.businessId,
@@ -115,9 +134,7 @@ extension DomainState {
     /// other statuses are shown so the page can say "already answered" or "expired".
     public func reviewerView(token: String) throws(DomainError) -> ReviewerRequestView {
         let request = try self.request(token: token)
-        guard request.status != .withdrawn else {
-            throw DomainError(.notFound, "no information request for this link; it may have been withdrawn")
-        }
+        guard request.status != .withdrawn else { throw Self.withdrawnLink }
         return ReviewerRequestView(
             requestId: request.id, businessDisplayName: self.businesses[request.businessId]?.displayName ?? "",
             message: request.message, requestedFields: request.requestedFields, referenceLabel: request.referenceLabel,
@@ -282,6 +299,16 @@ extension DomainState {
     }
 
     static let badPageToken = DomainError.invalid("pageToken", "is not a token from the previous page of this list")
+
+    /// The checks of a page request that need no state: the size, and the token's shape (a
+    /// token of the wrong shape cannot come from any list).
+    static func validatePaging(pageSize: Int, pageToken: String) throws(DomainError) {
+        _ = try self.checkedPageSize(pageSize)
+        guard !pageToken.isEmpty else { return }
+        guard let last = self.decodePageToken(pageToken), (try? Validation.id(last, field: "pageToken")) != nil else {
+            throw self.badPageToken
+        }
+    }
 
     static func encodePageToken(_ id: String) -> String { "after:" + id }
 

@@ -1,5 +1,6 @@
-/// Maximum lengths of every text the domain accepts, in Unicode characters (DESIGN.md §2 "Inputs").
-/// The same figures are documented in Protos/findreviewer/v1/findreviewer.proto.
+/// Maximum lengths of every text the domain accepts, in Unicode code points (DESIGN.md §2
+/// "Inputs"; see ``Validation`` for why code points), except where a limit says bytes. The same
+/// figures are documented in Protos/findreviewer/v1/findreviewer.proto and storage.proto.
 public enum Limits {
     /// Ids: 1...64 of `[A-Za-z0-9._:-]`.
     public static let id = 64
@@ -19,7 +20,7 @@ public enum Limits {
     public static let replyNote = 1_000
     public static let publicReply = 5_000
     public static let reportExplanation = 2_000
-    /// Reply tokens and idempotency keys.
+    /// Reply tokens and idempotency keys, in bytes.
     public static let token = 128
     public static let idempotencyKey = 128
     /// Items per page of a list query.

@@ -1,6 +1,12 @@
 /// The shape rules of DESIGN.md §2 "Inputs"; each failure names the field.
+///
+/// Lengths are counted in Unicode code points (Swift's `unicodeScalars`), the unit a client in
+/// any language can count the same way (Python's `len`, Java's `codePointCount`), and one that
+/// bounds the bytes (at most 4 per code point). Grapheme clusters (Swift's `String.count`)
+/// would do neither: their boundaries change between Unicode versions, and one "character" may
+/// carry any number of combining marks.
 enum Validation {
-    /// Text of at most `maximum` characters, valid Unicode (Swift strings always are), without
+    /// Text of at most `maximum` code points, valid Unicode (Swift strings always are), without
     /// control characters; newlines and tabs only when `multiLine`. `required` forbids empty.
     static func text(
         _ value: String, field: String, maximum: Int, required: Bool = false, multiLine: Bool = false
@@ -19,13 +25,13 @@ enum Validation {
         try self.unicodeText(value, field: field, maximum: maximum, required: required, multiLine: multiLine)
     }
 
-    /// ``text(_:field:maximum:required:multiLine:)`` by characters and scalars: for any text
-    /// (and the reference the ASCII path is tested against).
+    /// ``text(_:field:maximum:required:multiLine:)`` by scalars: for any text (and the
+    /// reference the ASCII path is tested against).
     static func unicodeText(
         _ value: String, field: String, maximum: Int, required: Bool = false, multiLine: Bool = false
     ) throws(DomainError) {
         if required && value.trimmingWhitespace.isEmpty { throw .invalid(field, "must not be empty") }
-        let count = value.count
+        let count = value.unicodeScalars.count
         if count > maximum { throw .invalid(field, "is \(count) characters long; the maximum is \(maximum)") }
         for scalar in value.unicodeScalars where scalar.properties.generalCategory == .control {
             if multiLine && (scalar == "\n" || scalar == "\r" || scalar == "\t") { continue }
@@ -51,12 +57,9 @@ enum Validation {
     private static func asciiText(_ value: String) -> ASCIIText? {
         let result = value.utf8.withContiguousStorageIfAvailable { bytes -> ASCIIText? in
             var text = ASCIIText()
-            var previousWasCR = false
+            text.characters = bytes.count
             for byte in bytes {
                 guard byte < 0x80 else { return nil }
-                // "\r\n" is one Character, as `String.count` counts.
-                if !(previousWasCR && byte == 0x0A) { text.characters += 1 }
-                previousWasCR = byte == 0x0D
                 if !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { text.hasNonSpace = true }
                 if byte < 0x20 || byte == 0x7F {
                     if text.firstControl == nil { text.firstControl = byte }
@@ -71,6 +74,14 @@ enum Validation {
         return result ?? nil
     }
 
+    /// An opaque key a caller passes on (a reply token from a link, an idempotency key): 1 to
+    /// `maximumBytes` bytes of text without control characters. A well-formed reply token that
+    /// opens nothing is NOT_FOUND at the lookup, like a mistyped link.
+    static func opaqueKey(_ value: String, field: String, maximumBytes: Int) throws(DomainError) {
+        guard value.utf8.count <= maximumBytes else { throw .invalid(field, "is longer than \(maximumBytes) bytes") }
+        try self.text(value, field: field, maximum: maximumBytes, required: true)
+    }
+
     /// An id: 1...64 of `[A-Za-z0-9._:-]`.
     static func id(_ value: String, field: String) throws(DomainError) {
         guard !value.isEmpty else { throw .invalid(field, "must not be empty") }
@@ -79,7 +90,7 @@ enum Validation {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D
         }
-        guard allowed else { throw .invalid(field, "may contain only letters, digits and . _ : - (got \"\(value)\")") }
+        guard allowed else { throw .invalid(field, "may contain only letters, digits and . _ : - (got \(value.debugDescription))") }
     }
 
     /// `local@domain.tld`: one `@`, no spaces, a dot in the domain, nothing empty.

@@ -23,6 +23,8 @@ extension FindReviewerService {
         self.installBusiness(on: server)
         self.installReviewer(on: server)
         self.installAdmin(on: server, snapshot: snapshot)
+        // Health and ServerInfoService are the RPC server's own; GetServerInfo lists their roles too.
+        for (method, policy) in MethodPolicy.all { server.setRoles(policy.roles.map(\.rawValue).sorted(), for: method) }
     }
 
     /// Registers `name` (a method of FindReviewer unless it contains `/`) with its policy.
@@ -65,9 +67,7 @@ extension FindReviewerService {
         do {
             return try Request(serializedBytes: payload)
         } catch {
-            throw RPCError(
-                .invalidArgument, "request is not a valid \(Request.protoName): \(error.message)",
-                details: [ErrorDetail(reason: "MALFORMED_REQUEST", field: error.field ?? "")])
+            throw RPCError.undecodable(error, as: Request.protoName)
         }
     }
 
@@ -337,7 +337,8 @@ extension FindReviewerService {
         let now = self.clock.now()
         let wanted = target(now)
         guard wanted >= now else {
-            throw RPCError(.invalidArgument, "the test clock does not move backwards (now \(now), asked \(wanted))")
+            throw RPCError(.invalidArgument, "the test clock does not move backwards (now \(now), asked \(wanted))",
+                details: [ErrorDetail(reason: "INVALID_FIELD", field: "now")])
         }
         _ = self.clock.set(wanted)
         let applied = self.applyDueTransitions()

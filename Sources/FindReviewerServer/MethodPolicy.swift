@@ -61,7 +61,8 @@ public struct MethodPolicy: Sendable, Equatable {
             ("ViewRequestByToken", read(consumer)),
             ("ReplyToRequest", write(consumer)),
             ("DeclineRequest", write(consumer)),
-            ("GetPublicReview", read([.consumerSite, .businessPortal, .admin])),
+            // A public page: nothing in it is private, so any key may read it.
+            ("GetPublicReview", read(anyKey)),
         ]
         for (name, policy) in methods { table[service + name] = policy }
         return table

@@ -115,6 +115,7 @@ public enum ServerApp {
         service.startTimer()
         delivery.start()
         storage.startSnapshots(everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
+        if let path = configuration.portFile { try PortFile.write(address.port, to: path) }
         let out = "listening on \(address)\nkeys file: \(keysPath)\n"
         FileHandle.standardOutput.write(Data(out.utf8))
         logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])

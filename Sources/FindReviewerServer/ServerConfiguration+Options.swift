@@ -58,6 +58,9 @@ extension ServerConfiguration {
             .text("--keys-file", "PATH", "Keys file (default DATA-DIR/keys.json, created on first start).") {
                 $0.keysFile = $1
             },
+            .text("--port-file", "PATH", "Write the port listened on to PATH once it accepts connections.") {
+                $0.portFile = $1
+            },
             .number("--max-payload-bytes", "Largest request payload in bytes (default 4194304).", range: 1_024...(64 << 20)) {
                 $0.maxPayloadBytes = $1
             },

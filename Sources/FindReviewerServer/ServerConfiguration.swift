@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var dataDirectory = "./data"
     /// The keys file; default `<data-dir>/keys.json`, created on first start.
     public var keysFile: String?
+    /// Where to write the port listened on (decimal, one line) once it accepts connections, for
+    /// callers that start the server on port 0; nil writes none.
+    public var portFile: String?
     /// Largest request payload in bytes; larger frames get RESOURCE_EXHAUSTED.
     public var maxPayloadBytes = 4 << 20
     /// Largest frame header in bytes.

@@ -21,7 +21,8 @@ public enum ProtoJSON {
         let layout = try self.layout(named: typeName)
         do {
             return try wireBytes.withUnsafeBytes { buffer in
-                try CMessage.withUnpacked(layout, buffer, budget: MessageLimits.defaultBudget(forInputSize: buffer.count)) {
+                try EmbeddedNULCheck.check(buffer, layout)
+                return try CMessage.withUnpacked(layout, buffer, budget: MessageLimits.defaultBudget(forInputSize: buffer.count)) {
                     (pointer) throws(MessageError) in
                     self.value(of: pointer, layout: layout, emitDefaults: emitDefaults).serialized(pretty: pretty)
                 }

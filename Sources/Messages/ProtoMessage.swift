@@ -57,8 +57,10 @@ extension ProtoMessage {
     }
 
     /// Decodes the protobuf wire encoding in `bytes`, allocating at most `budget` bytes
-    /// (by default ``MessageLimits/defaultBudget(forInputSize:)``).
+    /// (by default ``MessageLimits/defaultBudget(forInputSize:)``). A string holding a NUL is
+    /// refused (``MessageError/Code/invalidValue``, naming the field), never cut at the NUL.
     public init(serializedBytes bytes: UnsafeRawBufferPointer, budget: Int? = nil) throws(MessageError) {
+        try EmbeddedNULCheck.check(bytes, Self.layout)
         let budget = budget ?? MessageLimits.defaultBudget(forInputSize: bytes.count)
         self = try CMessage.withUnpacked(Self.layout, bytes, budget: budget) { (pointer) throws(MessageError) in
             try CMessage.decode(Self.self, from: pointer)

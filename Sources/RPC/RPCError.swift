@@ -24,3 +24,17 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
         ResponseHeader(statusCode: self.code.rawValue, statusMessage: String(self.message.prefix(1_024)), details: self.details)
     }
 }
+
+extension RPCError {
+    /// A request payload that does not decode as `typeName`: INVALID_ARGUMENT for that call (the
+    /// connection stays open), `details[0].field` naming the field where known. Bytes that are not
+    /// protobuf are reason `MALFORMED_REQUEST`; a value its field cannot hold (a NUL in a string,
+    /// a number that is not a value of the field's enum) is `INVALID_FIELD`, like any other field
+    /// a rule refuses.
+    public static func undecodable(_ error: MessageError, as typeName: String) -> RPCError {
+        let reason = error.code == .invalidValue ? "INVALID_FIELD" : "MALFORMED_REQUEST"
+        return RPCError(
+            .invalidArgument, "request is not a valid \(typeName): \(error.message)",
+            details: [ErrorDetail(reason: reason, field: error.field ?? "")])
+    }
+}

@@ -5,6 +5,7 @@ extension RPCServer {
     func registerBuiltins() {
         self.register("findreviewer.v1.Health/Check", idempotent: true) {
             [unowned self] (request: HealthCheckRequest, _) throws(RPCError) -> HealthCheckResponse in
+            if !request.service.isEmpty { try Self.checkName(request.service, field: "service") }
             if !request.service.isEmpty && !self.methods.contains(where: { $0.method.hasPrefix(request.service + "/") }) {
                 return HealthCheckResponse(status: .serviceUnknown)
             }
@@ -16,10 +17,27 @@ extension RPCServer {
         }
         self.register("findreviewer.v1.ServerInfoService/DescribeType", idempotent: true) {
             (request: DescribeTypeRequest, _) throws(RPCError) -> DescribeTypeResponse in
+            try Self.checkName(request.typeName, field: "typeName")
             guard let description = ProtoSchema.describe(typeName: request.typeName) else {
                 throw RPCError(.notFound, "no message or enum type named \"\(request.typeName)\"")
             }
             return description
+        }
+    }
+
+    /// A full proto name (`findreviewer.v1.InfoRequest`, `findreviewer.v1.FindReviewer`): 1 to
+    /// 256 bytes of letters, digits, `_` and `.` (info.proto, health.proto), else INVALID_ARGUMENT
+    /// naming the field. A well-formed name that names nothing is the method's own answer.
+    static func checkName(_ name: String, field: String) throws(RPCError) {
+        let bytes = name.utf8
+        let wellFormed = (1...256).contains(bytes.count) && bytes.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
+                || byte == 0x2E
+        }
+        guard wellFormed else {
+            throw RPCError(
+                .invalidArgument, "\(field): must be a full proto name of 1 to 256 letters, digits, _ and . (e.g. findreviewer.v1.InfoRequest)",
+                details: [ErrorDetail(reason: "INVALID_FIELD", field: field)])
         }
     }
 

@@ -95,10 +95,15 @@ public final class RPCServer: @unchecked Sendable {
         do {
             return try Request(serializedBytes: payload)
         } catch {
-            throw RPCError(
-                .invalidArgument, "request is not a valid \(Request.protoName): \(error.message)",
-                details: error.field.map { [ErrorDetail(reason: "MALFORMED_REQUEST", field: $0)] } ?? [])
+            throw RPCError.undecodable(error, as: Request.protoName)
         }
+    }
+
+    /// Sets the roles GetServerInfo lists for `method` (already registered, e.g. the built-in
+    /// Health and ServerInfoService methods); the interceptor is what enforces them.
+    public func setRoles(_ roles: [String], for method: String) {
+        precondition(self.lifecycle.withLock { $0 } == .idle, "set roles before start()")
+        self.registrations[method]?.roles = roles
     }
 
     func registration(for method: String) -> MethodRegistration? { self.registrations[method] }

@@ -51,16 +51,10 @@ struct AuthorizationTests {
 
     @Test("a business-portal key limited to one business is PERMISSION_DENIED for another")
     func limitedKey() throws {
-        let directory = ServerProcess.makeDataDirectory()
-        let keys = """
-            {"keys":[{"name":"admin","role":"admin","key":"frk_admin_000000000000000000"},
-            {"name":"acme-portal","role":"business-portal","key":"frk_acme_0000000000000000000","businesses":["acme"]}]}
-            """
-        try Data(keys.utf8).write(to: directory.appendingPathComponent("keys.json"))
-        let server = try ServerProcess(dataDirectory: directory)
+        let server = try KnownKeys.server()
         defer { server.stop(); server.cleanUp() }
-        let portal = try FindReviewerClient(address: "127.0.0.1:\(server.port)", key: "frk_acme_0000000000000000000")
-        let admin = try FindReviewerClient(address: "127.0.0.1:\(server.port)", key: "frk_admin_000000000000000000")
+        let portal = try FindReviewerClient(address: "127.0.0.1:\(server.port)", key: KnownKeys.acmePortal)
+        let admin = try FindReviewerClient(address: "127.0.0.1:\(server.port)", key: KnownKeys.admin)
         for id in ["acme", "other"] {
             _ = try admin.upsertBusiness(UpsertBusinessRequest(business: Business(id: id, displayName: id, notificationEmail: "\(id)@biz.example")))
         }

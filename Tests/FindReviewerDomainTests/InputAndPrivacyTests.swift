@@ -35,13 +35,16 @@ struct InputAndPrivacyTests {
         #expect(world.state == before)
     }
 
-    @Test("a message may span lines; 2,000 characters is the maximum")
+    @Test("a message may span lines; 2,000 characters (code points: CR LF is two) is the maximum")
     func multiLineMessage() {
         var world = World.make()
+        let message = "Line 1\nLine 2\r\n\t" + String(repeating: "x", count: 1_984)
         let create = DomainCommand.CreateRequest(
-            businessId: "acme", reviewId: "r-organic", message: "Line 1\nLine 2\r\n\t" + String(repeating: "x", count: 1_985),
-            requestedFields: [.email], token: ReplyToken.generate())
+            businessId: "acme", reviewId: "r-organic", message: message, requestedFields: [.email], token: ReplyToken.generate())
         #expect(world.failure(.createRequest(create)) == nil)
+        var longer = create
+        longer.message = message + "x"
+        #expect(world.failure(.createRequest(longer))?.field == "message")
     }
 
     static let badReplies: [(String, ReviewerReply, String)] = [

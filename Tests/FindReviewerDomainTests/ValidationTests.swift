@@ -38,10 +38,14 @@ struct ValidationTests {
         #expect(rejected > 1_000)
     }
 
-    @Test("CR LF counts as one character; non-ASCII text takes the Unicode path")
+    @Test("lengths are code points: CR LF is two, a combining mark one more; non-ASCII text takes the Unicode path")
     func characters() {
-        #expect(Self.outcome { () throws(DomainError) in try Validation.text("a\r\nb", field: "f", maximum: 3, multiLine: true) } == nil)
-        #expect(Self.outcome { () throws(DomainError) in try Validation.text("a\n\rb", field: "f", maximum: 3, multiLine: true) } != nil)
+        #expect(Self.outcome { () throws(DomainError) in try Validation.text("a\r\nb", field: "f", maximum: 4, multiLine: true) } == nil)
+        #expect(Self.outcome { () throws(DomainError) in try Validation.text("a\r\nb", field: "f", maximum: 3, multiLine: true) } != nil)
+        // One grapheme cluster, two code points, three bytes: counted as two.
+        #expect(Self.outcome { () throws(DomainError) in try Validation.text("e\u{301}", field: "f", maximum: 2) } == nil)
+        #expect(Self.outcome { () throws(DomainError) in try Validation.text("e\u{301}", field: "f", maximum: 1) } != nil)
+        #expect(Self.outcome { () throws(DomainError) in try Validation.text("🇸🇪", field: "f", maximum: 1) } != nil)
         #expect(Self.outcome { () throws(DomainError) in try Validation.text("Ångström", field: "f", maximum: 8) } == nil)
         #expect(Self.outcome { () throws(DomainError) in try Validation.text("Å\u{85}", field: "f", maximum: 8) }?.message.contains("U+0085") == true)
     }

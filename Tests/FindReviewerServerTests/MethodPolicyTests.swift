@@ -22,5 +22,7 @@ struct MethodPolicyTests {
         }
         #expect(MethodPolicy.all["findreviewer.v1.FindReviewer/CreateInfoRequest"]?.roles == [.businessPortal, .admin])
         #expect(MethodPolicy.all["findreviewer.v1.FindReviewer/ReplyToRequest"]?.roles == [.consumerSite, .admin])
+        // A public page is public: any key.
+        #expect(MethodPolicy.all["findreviewer.v1.FindReviewer/GetPublicReview"]?.roles == Set(Role.allCases))
     }
 }

@@ -73,14 +73,7 @@ struct LoopbackTests {
     @Test("too many calls in flight on one connection: RESOURCE_EXHAUSTED for the extra call only")
     func callsInFlightLimit() throws {
         let gate = DispatchSemaphore(value: 0)
-        let server = try TestServer(configure: { $0.maxCallsPerConnection = 2 }, register: { server in
-            server.registerDeferred("test.Echo/Hold", HealthCheckRequest.self) { request, _, responder in
-                DispatchQueue.global().async {
-                    gate.wait()
-                    responder.respond(request)
-                }
-            }
-        })
+        let server = try TestServer(configure: { $0.maxCallsPerConnection = 2 }, register: { $0.registerHold(release: gate) })
         let peer = try RawPeer(port: server.port)
         for id in 1...3 { try peer.send(RawPeer.request(UInt32(id), "test.Echo/Hold")) }
         let refused = try #require(try peer.nextFrame())
@@ -134,12 +127,7 @@ struct LoopbackTests {
     @Test("a call whose deadline passed while queued gets DEADLINE_EXCEEDED without running")
     func deadlineBeforeRunning() throws {
         let ran = Counter()
-        let server = try TestServer(configure: { $0.eventLoops = 1 }, register: { server in
-            server.register("test.Echo/Count") { (request: HealthCheckRequest, _) throws(RPCError) -> HealthCheckRequest in
-                ran.increment()
-                return request
-            }
-        })
+        let server = try TestServer(configure: { $0.eventLoops = 1 }, register: { $0.registerCount(ran) })
         let peer = try RawPeer(port: server.port)
         // One write: a 200 ms spin, then a call with a 20 ms deadline queued behind it.
         var batch = RawPeer.request(1, "test.Echo/Spin", try HealthCheckRequest(service: "200").serializedBytes()).bytes

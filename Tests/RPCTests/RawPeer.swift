@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Messages
@@ -87,4 +88,26 @@ final class TestServer: @unchecked Sendable {
     }
 
     deinit { self.server.shutdown() }
+}
+
+extension RPCServer {
+    /// `test.Echo/Hold`: each call waits on another thread until `release` is signalled, then
+    /// echoes its request and signals `answered`.
+    func registerHold(release: DispatchSemaphore, answered: DispatchSemaphore? = nil) {
+        self.registerDeferred("test.Echo/Hold", HealthCheckRequest.self) { request, _, responder in
+            DispatchQueue.global().async {
+                release.wait()
+                responder.respond(request)
+                answered?.signal()
+            }
+        }
+    }
+
+    /// `test.Echo/Count`: echoes its request and counts the calls whose handler ran.
+    func registerCount(_ counter: Counter) {
+        self.register("test.Echo/Count") { (request: HealthCheckRequest, _) throws(RPCError) -> HealthCheckRequest in
+            counter.increment()
+            return request
+        }
+    }
 }

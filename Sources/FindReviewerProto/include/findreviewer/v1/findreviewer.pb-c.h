@@ -337,7 +337,8 @@ struct  Findreviewer__V1__InfoRequest
    */
   char *message;
   /*
-   * 1..4 distinct values.
+   * 1..4 distinct values, in number order (EMAIL, REFERENCE_NUMBER, FULL_NAME,
+   * PHONE) whatever order the create listed them in.
    */
   size_t n_requested_fields;
   Findreviewer__V1__RequestedField *requested_fields;
@@ -499,7 +500,7 @@ struct  Findreviewer__V1__ReviewerRequestView
    */
   char *message;
   /*
-   * 1..4 entries.
+   * 1..4 entries, in number order.
    */
   size_t n_requested_fields;
   Findreviewer__V1__RequestedField *requested_fields;
@@ -605,7 +606,7 @@ struct  Findreviewer__V1__ListBusinessesResponse
 {
   ProtobufCMessage base;
   /*
-   * Max 500 entries.
+   * Ascending by id (byte order). Max 500 entries.
    */
   size_t n_businesses;
   Findreviewer__V1__Business **businesses;
@@ -705,7 +706,10 @@ struct  Findreviewer__V1__ListReviewsRequest
   char *business_id;
   Findreviewer__V1__ContactFilter contact_filter;
   /*
-   * Only reviews whose newest request has one of these statuses. Max 5 entries.
+   * Only reviews whose newest request has one of these statuses; empty means
+   * any (reviews without a request included). Max 5 distinct values: a
+   * status listed twice counts once; REQUEST_STATUS_UNSPECIFIED is
+   * INVALID_ARGUMENT.
    */
   size_t n_statuses;
   Findreviewer__V1__RequestStatus *statuses;
@@ -725,7 +729,7 @@ struct  Findreviewer__V1__ListReviewsResponse
 {
   ProtobufCMessage base;
   /*
-   * Max 500 entries.
+   * Newest first (by first publication). Max 500 entries.
    */
   size_t n_reviews;
   Findreviewer__V1__BusinessReviewView **reviews;
@@ -794,7 +798,7 @@ struct  Findreviewer__V1__CreateInfoRequestRequest
    */
   char *message;
   /*
-   * 1..4 distinct values.
+   * 1..4 distinct values (a value listed twice is INVALID_ARGUMENT), in any order.
    */
   size_t n_requested_fields;
   Findreviewer__V1__RequestedField *requested_fields;
@@ -848,7 +852,9 @@ struct  Findreviewer__V1__ListInfoRequestsRequest
   ProtobufCMessage base;
   char *business_id;
   /*
-   * Max 5 entries; empty means all.
+   * Only requests with one of these statuses; empty means all. Max 5 distinct
+   * values: a status listed twice counts once; REQUEST_STATUS_UNSPECIFIED is
+   * INVALID_ARGUMENT.
    */
   size_t n_statuses;
   Findreviewer__V1__RequestStatus *statuses;
@@ -874,7 +880,9 @@ struct  Findreviewer__V1__ListInfoRequestsResponse
   Findreviewer__V1__InfoRequest **requests;
   char *next_page_token;
   /*
-   * Counts over all of the business's requests (filters ignored), one per status. Max 5 entries.
+   * Max 5 entries: exactly one per status, in number order (PENDING,
+   * ANSWERED, DECLINED, WITHDRAWN, EXPIRED), zeros included; counts over all
+   * of the business's requests (filters ignored).
    */
   size_t n_counts;
   Findreviewer__V1__StatusCount **counts;
@@ -1072,7 +1080,7 @@ struct  Findreviewer__V1__ListReportsResponse
 {
   ProtobufCMessage base;
   /*
-   * Max 500 entries.
+   * Newest first. Max 500 entries.
    */
   size_t n_reports;
   Findreviewer__V1__Report **reports;
@@ -1087,7 +1095,8 @@ struct  Findreviewer__V1__ViewRequestByTokenRequest
 {
   ProtobufCMessage base;
   /*
-   * The reply token from the email link. Max 128 bytes.
+   * The reply token from the email link: 1..128 bytes without control
+   * characters (else INVALID_ARGUMENT); an unknown token is NOT_FOUND.
    */
   char *token;
 };

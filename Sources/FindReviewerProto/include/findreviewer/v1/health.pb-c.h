@@ -39,7 +39,8 @@ struct  Findreviewer__V1__HealthCheckRequest
   ProtobufCMessage base;
   /*
    * A full service name ("findreviewer.v1.FindReviewer"), or empty for the
-   * server as a whole. Max 256 bytes.
+   * server as a whole. Max 256 bytes of [A-Za-z0-9_.]; another shape is
+   * INVALID_ARGUMENT naming `service`.
    */
   char *service;
 };

@@ -63,7 +63,9 @@ struct  Findreviewer__V1__MethodInfo
    */
   protobuf_c_boolean idempotent;
   /*
-   * Roles allowed to call it ("admin", "business-portal", ...). Max 8 entries of 32 bytes.
+   * Roles whose keys may call it ("admin", "business-portal", ...), sorted; the
+   * same as the "Roles:" comment above the rpc. Empty only when no key is
+   * needed (Health/Check). Max 8 entries of 32 bytes.
    */
   size_t n_roles;
   char **roles;
@@ -137,7 +139,9 @@ struct  Findreviewer__V1__DescribeTypeRequest
 {
   ProtobufCMessage base;
   /*
-   * Full message or enum type name, e.g. "findreviewer.v1.InfoRequest". Max 256 bytes.
+   * Full message or enum type name, e.g. "findreviewer.v1.InfoRequest". 1..256
+   * bytes of [A-Za-z0-9_.]; another shape is INVALID_ARGUMENT naming
+   * `typeName`, a well-formed name of no type NOT_FOUND.
    */
   char *type_name;
 };

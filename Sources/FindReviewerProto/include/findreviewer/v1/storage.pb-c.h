@@ -122,15 +122,15 @@ struct  Findreviewer__V1__StoredBusiness
    */
   char *id;
   /*
-   * Max 200 bytes.
+   * Max 200 characters.
    */
   char *display_name;
   /*
-   * Max 254 bytes.
+   * Max 254 characters.
    */
   char *notification_email;
   /*
-   * Max 35 bytes.
+   * Max 35 characters.
    */
   char *locale;
   Findreviewer__V1__Plan plan;
@@ -152,15 +152,15 @@ struct  Findreviewer__V1__StoredReviewer
    */
   char *id;
   /*
-   * Max 200 bytes.
+   * Max 200 characters.
    */
   char *display_name;
   /*
-   * Max 254 bytes.
+   * Max 254 characters.
    */
   char *email;
   /*
-   * Max 35 bytes.
+   * Max 35 characters.
    */
   char *locale;
 };
@@ -173,7 +173,7 @@ struct  Findreviewer__V1__StoredPublicReply
 {
   ProtobufCMessage base;
   /*
-   * Max 5000 bytes.
+   * Max 5000 characters.
    */
   char *text;
   int64_t created_at;
@@ -201,15 +201,15 @@ struct  Findreviewer__V1__StoredReview
   char *reviewer_id;
   int32_t rating;
   /*
-   * Max 200 bytes.
+   * Max 200 characters.
    */
   char *title;
   /*
-   * Max 10000 bytes.
+   * Max 10000 characters.
    */
   char *text;
   /*
-   * Max 10 bytes (YYYY-MM-DD).
+   * Max 10 characters (YYYY-MM-DD).
    */
   char *experience_date;
   int64_t created_at;
@@ -228,23 +228,23 @@ struct  Findreviewer__V1__StoredReply
 {
   ProtobufCMessage base;
   /*
-   * Max 254 bytes.
+   * Max 254 characters.
    */
   char *email;
   /*
-   * Max 100 bytes.
+   * Max 100 characters.
    */
   char *reference_number;
   /*
-   * Max 200 bytes.
+   * Max 200 characters.
    */
   char *full_name;
   /*
-   * Max 32 bytes.
+   * Max 32 characters.
    */
   char *phone;
   /*
-   * Max 1000 bytes.
+   * Max 1000 characters.
    */
   char *note;
   int64_t replied_at;
@@ -285,7 +285,7 @@ struct  Findreviewer__V1__StoredRequestCreated
    */
   char *reviewer_id;
   /*
-   * Max 2000 bytes.
+   * Max 2000 characters.
    */
   char *message;
   /*
@@ -294,7 +294,7 @@ struct  Findreviewer__V1__StoredRequestCreated
   size_t n_requested_fields;
   Findreviewer__V1__RequestedField *requested_fields;
   /*
-   * Max 40 bytes.
+   * Max 40 characters.
    */
   char *reference_label;
   /*
@@ -350,7 +350,7 @@ struct  Findreviewer__V1__StoredEvent
   int64_t at;
   int64_t deadline;
   /*
-   * Max 5000 bytes (a public reply).
+   * Max 5000 characters (a public reply).
    */
   char *text;
 };
@@ -379,7 +379,7 @@ struct  Findreviewer__V1__StoredRequest
    */
   char *reviewer_id;
   /*
-   * Max 2000 bytes.
+   * Max 2000 characters.
    */
   char *message;
   /*
@@ -388,7 +388,7 @@ struct  Findreviewer__V1__StoredRequest
   size_t n_requested_fields;
   Findreviewer__V1__RequestedField *requested_fields;
   /*
-   * Max 40 bytes.
+   * Max 40 characters.
    */
   char *reference_label;
   Findreviewer__V1__RequestStatus status;
@@ -451,7 +451,7 @@ struct  Findreviewer__V1__StoredReport
   char *review_id;
   Findreviewer__V1__ReportReason reason;
   /*
-   * Max 2000 bytes.
+   * Max 2000 characters.
    */
   char *explanation;
   int64_t created_at;

@@ -1,0 +1,43 @@
+import FindReviewerTestSupport
+import Foundation
+import Metrics
+import Testing
+
+/// Prometheus' own linter over an exposition with every kind of family (counters with and
+/// without labels, shard gauges, scrape-time gauges and counters, value gauges, histograms in
+/// seconds and plain units, the process collector, build info, escaped label values).
+@Suite("promtool check metrics")
+struct PromtoolTests {
+    static func check(_ text: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(PrometheusProcess.promtool))
+        process.arguments = ["check", "metrics"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("the sample exposition passes promtool's parser and linter without a remark", .enabled(if: PrometheusProcess.promtool != nil))
+    func sampleExposition() throws {
+        let text = SampleRegistry.filled().registry.exposition()
+        let (status, output) = try Self.check(text)
+        #expect(status == 0, "\(output)")
+        #expect(output.isEmpty, "\(output)")
+    }
+
+    @Test("promtool does catch a broken exposition (so the check above can fail)", .enabled(if: PrometheusProcess.promtool != nil))
+    func brokenExposition() throws {
+        let broken = "# TYPE findreviewer_calls counter\nfindreviewer_calls{method=\"a} 1\n"
+        #expect(try Self.check(broken).status != 0)
+        let unlinted = "# TYPE findreviewer_calls counter\nfindreviewer_calls 1\n"  // no HELP, no _total
+        #expect(try Self.check(unlinted).status != 0)
+    }
+}

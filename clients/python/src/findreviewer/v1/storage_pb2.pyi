@@ -1,0 +1,284 @@
+from findreviewer.v1 import findreviewer_pb2 as _findreviewer_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+STORED_EVENT_KIND_AUTOMATIC_REMINDER_SENT: StoredEventKind
+STORED_EVENT_KIND_BUSINESS_UPSERTED: StoredEventKind
+STORED_EVENT_KIND_INTRODUCTION_ACKNOWLEDGED: StoredEventKind
+STORED_EVENT_KIND_MANUAL_REMINDER_SENT: StoredEventKind
+STORED_EVENT_KIND_OUTBOX_DELIVERED: StoredEventKind
+STORED_EVENT_KIND_PUBLIC_REPLY_DELETED: StoredEventKind
+STORED_EVENT_KIND_PUBLIC_REPLY_SET: StoredEventKind
+STORED_EVENT_KIND_REPLY_OPENED: StoredEventKind
+STORED_EVENT_KIND_REPORT_CREATED: StoredEventKind
+STORED_EVENT_KIND_REQUEST_ANSWERED: StoredEventKind
+STORED_EVENT_KIND_REQUEST_CREATED: StoredEventKind
+STORED_EVENT_KIND_REQUEST_DECLINED: StoredEventKind
+STORED_EVENT_KIND_REQUEST_EXPIRED: StoredEventKind
+STORED_EVENT_KIND_REQUEST_WITHDRAWN: StoredEventKind
+STORED_EVENT_KIND_REVIEWER_UPSERTED: StoredEventKind
+STORED_EVENT_KIND_REVIEW_PUBLISHED: StoredEventKind
+STORED_EVENT_KIND_UNSPECIFIED: StoredEventKind
+STORED_NOTIFICATION_KIND_AUTOMATIC_REMINDER: StoredNotificationKind
+STORED_NOTIFICATION_KIND_DECLINED: StoredNotificationKind
+STORED_NOTIFICATION_KIND_EXPIRED: StoredNotificationKind
+STORED_NOTIFICATION_KIND_MANUAL_REMINDER: StoredNotificationKind
+STORED_NOTIFICATION_KIND_REPLY_RECEIVED: StoredNotificationKind
+STORED_NOTIFICATION_KIND_REQUEST_TO_REVIEWER: StoredNotificationKind
+STORED_NOTIFICATION_KIND_UNSPECIFIED: StoredNotificationKind
+
+class SnapshotCounters(_message.Message):
+    __slots__ = ["outbox", "reports", "requests"]
+    OUTBOX_FIELD_NUMBER: _ClassVar[int]
+    REPORTS_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    outbox: int
+    reports: int
+    requests: int
+    def __init__(self, requests: _Optional[int] = ..., reports: _Optional[int] = ..., outbox: _Optional[int] = ...) -> None: ...
+
+class SnapshotItem(_message.Message):
+    __slots__ = ["business", "counters", "outbox", "report", "request", "review", "reviewer"]
+    BUSINESS_FIELD_NUMBER: _ClassVar[int]
+    COUNTERS_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_FIELD_NUMBER: _ClassVar[int]
+    REPORT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
+    business: StoredBusiness
+    counters: SnapshotCounters
+    outbox: StoredOutboxEntry
+    report: StoredReport
+    request: StoredRequest
+    review: StoredReview
+    reviewer: StoredReviewer
+    def __init__(self, business: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review: _Optional[_Union[StoredReview, _Mapping]] = ..., request: _Optional[_Union[StoredRequest, _Mapping]] = ..., report: _Optional[_Union[StoredReport, _Mapping]] = ..., outbox: _Optional[_Union[StoredOutboxEntry, _Mapping]] = ..., counters: _Optional[_Union[SnapshotCounters, _Mapping]] = ...) -> None: ...
+
+class StoredBusiness(_message.Message):
+    __slots__ = ["display_name", "id", "intro_acknowledged_at", "locale", "notification_email", "plan"]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    INTRO_ACKNOWLEDGED_AT_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    NOTIFICATION_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    display_name: str
+    id: str
+    intro_acknowledged_at: int
+    locale: str
+    notification_email: str
+    plan: _findreviewer_pb2.Plan
+    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., notification_email: _Optional[str] = ..., locale: _Optional[str] = ..., plan: _Optional[_Union[_findreviewer_pb2.Plan, str]] = ..., intro_acknowledged_at: _Optional[int] = ...) -> None: ...
+
+class StoredEvent(_message.Message):
+    __slots__ = ["at", "business", "business_id", "created", "deadline", "kind", "outbox_id", "reply", "report", "request_id", "review", "review_id", "reviewer", "text"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_ID_FIELD_NUMBER: _ClassVar[int]
+    REPLY_FIELD_NUMBER: _ClassVar[int]
+    REPORT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    business: StoredBusiness
+    business_id: str
+    created: StoredRequestCreated
+    deadline: int
+    kind: StoredEventKind
+    outbox_id: str
+    reply: StoredReply
+    report: StoredReport
+    request_id: str
+    review: StoredReview
+    review_id: str
+    reviewer: StoredReviewer
+    text: str
+    def __init__(self, kind: _Optional[_Union[StoredEventKind, str]] = ..., business: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review: _Optional[_Union[StoredReview, _Mapping]] = ..., created: _Optional[_Union[StoredRequestCreated, _Mapping]] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., report: _Optional[_Union[StoredReport, _Mapping]] = ..., business_id: _Optional[str] = ..., request_id: _Optional[str] = ..., review_id: _Optional[str] = ..., outbox_id: _Optional[str] = ..., at: _Optional[int] = ..., deadline: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
+
+class StoredOutboxEntry(_message.Message):
+    __slots__ = ["created_at", "delivered_at", "id", "kind", "request_id"]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    DELIVERED_AT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    created_at: int
+    delivered_at: int
+    id: str
+    kind: StoredNotificationKind
+    request_id: str
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[StoredNotificationKind, str]] = ..., request_id: _Optional[str] = ..., created_at: _Optional[int] = ..., delivered_at: _Optional[int] = ...) -> None: ...
+
+class StoredPublicReply(_message.Message):
+    __slots__ = ["created_at", "text", "updated_at"]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    created_at: int
+    text: str
+    updated_at: int
+    def __init__(self, text: _Optional[str] = ..., created_at: _Optional[int] = ..., updated_at: _Optional[int] = ...) -> None: ...
+
+class StoredReply(_message.Message):
+    __slots__ = ["email", "full_name", "note", "phone", "reference_number", "replied_at"]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    FULL_NAME_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    REPLIED_AT_FIELD_NUMBER: _ClassVar[int]
+    email: str
+    full_name: str
+    note: str
+    phone: str
+    reference_number: str
+    replied_at: int
+    def __init__(self, email: _Optional[str] = ..., reference_number: _Optional[str] = ..., full_name: _Optional[str] = ..., phone: _Optional[str] = ..., note: _Optional[str] = ..., replied_at: _Optional[int] = ...) -> None: ...
+
+class StoredReport(_message.Message):
+    __slots__ = ["business_id", "created_at", "explanation", "id", "reason", "review_id"]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    business_id: str
+    created_at: int
+    explanation: str
+    id: str
+    reason: _findreviewer_pb2.ReportReason
+    review_id: str
+    def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reason: _Optional[_Union[_findreviewer_pb2.ReportReason, str]] = ..., explanation: _Optional[str] = ..., created_at: _Optional[int] = ...) -> None: ...
+
+class StoredRequest(_message.Message):
+    __slots__ = ["automatic_reminder_at", "business_id", "closed_at", "created_at", "deadline", "id", "idempotency_key", "manual_reminder_at", "message", "opened_at", "reference_label", "reply", "requested_fields", "review_id", "reviewer_id", "status", "timeline", "token", "window_start"]
+    AUTOMATIC_REMINDER_AT_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    MANUAL_REMINDER_AT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    OPENED_AT_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_LABEL_FIELD_NUMBER: _ClassVar[int]
+    REPLY_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    TIMELINE_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_START_FIELD_NUMBER: _ClassVar[int]
+    automatic_reminder_at: int
+    business_id: str
+    closed_at: int
+    created_at: int
+    deadline: int
+    id: str
+    idempotency_key: str
+    manual_reminder_at: int
+    message: str
+    opened_at: int
+    reference_label: str
+    reply: StoredReply
+    requested_fields: _containers.RepeatedScalarFieldContainer[_findreviewer_pb2.RequestedField]
+    review_id: str
+    reviewer_id: str
+    status: _findreviewer_pb2.RequestStatus
+    timeline: _containers.RepeatedCompositeFieldContainer[StoredTimelineEntry]
+    token: str
+    window_start: int
+    def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[_findreviewer_pb2.RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., status: _Optional[_Union[_findreviewer_pb2.RequestStatus, str]] = ..., created_at: _Optional[int] = ..., window_start: _Optional[int] = ..., deadline: _Optional[int] = ..., automatic_reminder_at: _Optional[int] = ..., manual_reminder_at: _Optional[int] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., opened_at: _Optional[int] = ..., closed_at: _Optional[int] = ..., token: _Optional[str] = ..., timeline: _Optional[_Iterable[_Union[StoredTimelineEntry, _Mapping]]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class StoredRequestCreated(_message.Message):
+    __slots__ = ["acknowledges_introduction", "at", "business_id", "idempotency_key", "message", "outbox_id", "reference_label", "request_id", "requested_fields", "review_id", "reviewer_id", "token"]
+    ACKNOWLEDGES_INTRODUCTION_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_ID_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_LABEL_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    acknowledges_introduction: bool
+    at: int
+    business_id: str
+    idempotency_key: str
+    message: str
+    outbox_id: str
+    reference_label: str
+    request_id: str
+    requested_fields: _containers.RepeatedScalarFieldContainer[_findreviewer_pb2.RequestedField]
+    review_id: str
+    reviewer_id: str
+    token: str
+    def __init__(self, request_id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[_findreviewer_pb2.RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., token: _Optional[str] = ..., at: _Optional[int] = ..., acknowledges_introduction: bool = ..., idempotency_key: _Optional[str] = ..., outbox_id: _Optional[str] = ...) -> None: ...
+
+class StoredReview(_message.Message):
+    __slots__ = ["business_id", "created_at", "experience_date", "id", "public_reply", "rating", "reviewer_id", "source", "text", "title"]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPERIENCE_DATE_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_REPLY_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    business_id: str
+    created_at: int
+    experience_date: str
+    id: str
+    public_reply: StoredPublicReply
+    rating: int
+    reviewer_id: str
+    source: _findreviewer_pb2.ReviewSource
+    text: str
+    title: str
+    def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., rating: _Optional[int] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., experience_date: _Optional[str] = ..., created_at: _Optional[int] = ..., source: _Optional[_Union[_findreviewer_pb2.ReviewSource, str]] = ..., public_reply: _Optional[_Union[StoredPublicReply, _Mapping]] = ...) -> None: ...
+
+class StoredReviewer(_message.Message):
+    __slots__ = ["display_name", "email", "id", "locale"]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    display_name: str
+    email: str
+    id: str
+    locale: str
+    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+
+class StoredTimelineEntry(_message.Message):
+    __slots__ = ["at", "kind"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    kind: _findreviewer_pb2.TimelineEventKind
+    def __init__(self, at: _Optional[int] = ..., kind: _Optional[_Union[_findreviewer_pb2.TimelineEventKind, str]] = ...) -> None: ...
+
+class StoredEventKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class StoredNotificationKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
