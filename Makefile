@@ -15,7 +15,7 @@ APT_PACKAGES += python3-pytest python3-protobuf python3-venv python3-setuptools 
 # Debian's Python, which has python3-protobuf and python3-pytest (not a pyenv one on PATH).
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps build protos check-protos test run cli load bench bench-writes crash-test bench-messages fuzz clean
+.PHONY: all deps build protos check-protos test run cli load bench bench-rpc bench-writes crash-test bench-messages fuzz clean
 
 all: build
 
@@ -71,6 +71,10 @@ fuzz: deps
 bench: deps
 	scripts/bench-rpc.sh $(SECONDS)
 	scripts/bench-durability.sh $(SECONDS)
+
+## bench-rpc: only the reads (Health/Check, GetReview, GetInfoRequest, ListInfoRequests, GetPublicReview, the read mix) beside Redis GET, ROUNDS rounds (3), medians
+bench-rpc: deps
+	scripts/bench-rpc.sh $(SECONDS)
 
 ## bench-writes: only durable CreateInfoRequest/s (1 and 50 clients) beside Redis with appendfsync always, and their ratio
 bench-writes: deps

@@ -37,8 +37,8 @@ let package = Package(
         .executableTarget(name: "findreviewer-server", dependencies: ["FindReviewerServer"]),
         // RPC round trips against a running server (`make bench`).
         .executableTarget(name: "rpc-bench", dependencies: ["BenchSupport", "RPC", "Messages", "Transport", "CSystemShims"]),
-        // A redis-benchmark-like load generator over epoll, shared by the benchmarks.
-        .target(name: "BenchSupport", dependencies: ["RPC", "Messages", "Transport", "CSystemShims"]),
+        // A redis-benchmark-like load generator (one method, closed loop) on findreviewer-load's engine, shared by the benchmarks.
+        .target(name: "BenchSupport", dependencies: ["FindReviewerLoad", "RPC", "Messages", "Transport"]),
         // Durable writes, recovery, snapshots and memory at scale (`make bench`).
         .executableTarget(name: "durability-bench", dependencies: ["BenchSupport", "Transport", "FindReviewerServer", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
         // libFuzzer harness over frames and message unpacking (`make fuzz` only).
@@ -65,14 +65,17 @@ let package = Package(
         // Wiring, authentication and configuration of the running service.
         .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore"]),
 
-        // The `findreviewer` command line: parsing, commands, tables and JSON, outbox, demo.
-        .target(name: "FindReviewerCLI", dependencies: ["FindReviewerClient", "Messages", "RPC"]),
+        // What the command-line tools share: the parser, connection settings, console, errors and
+        // exit statuses, the outbox reader.
+        .target(name: "ToolSupport", dependencies: ["RPC"]),
+        // The `findreviewer` command line: commands, tables and JSON, demo.
+        .target(name: "FindReviewerCLI", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC"]),
         // The CLI executable: thin, see FindReviewerCLI.CLI.
-        .executableTarget(name: "findreviewer", dependencies: ["FindReviewerCLI"]),
+        .executableTarget(name: "findreviewer", dependencies: ["FindReviewerCLI", "ToolSupport"]),
         // The load generator: mixes, closed and open loop, histogram, summary.
-        .target(name: "FindReviewerLoad", dependencies: ["FindReviewerCLI", "FindReviewerClient", "Messages", "RPC"]),
+        .target(name: "FindReviewerLoad", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC", "Transport", "CSystemShims"]),
         // The load-test executable: thin, see FindReviewerLoad.LoadTool.
-        .executableTarget(name: "findreviewer-load", dependencies: ["FindReviewerLoad"]),
+        .executableTarget(name: "findreviewer-load", dependencies: ["FindReviewerLoad", "ToolSupport"]),
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport", exclude: ["smtp_server.py"]),
@@ -92,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "FindReviewerCLI", "FindReviewerLoad", "FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer",
+                "FindReviewerCLI", "FindReviewerLoad", "ToolSupport", "FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer",
                 "findreviewer-load", "findreviewer-server",
             ]),
     ],

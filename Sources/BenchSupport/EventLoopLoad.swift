@@ -1,6 +1,4 @@
-import CSystemShims
-import Dispatch
-import Glibc
+import FindReviewerLoad
 import Messages
 import RPC
 import Transport
@@ -20,69 +18,54 @@ public struct LoadResult: Sendable {
     }
 }
 
+/// One method with a payload per call, for ``eventLoopLoad(address:connections:inFlight:seconds:method:metadata:payload:)``.
+final class FixedMethodLoad: LoadWorkload {
+    let header: [UInt8]
+    let payload: (Int) -> [UInt8]
+    var calls = 0
+    var latencies: [UInt64] = []
+    var errors = 0
+
+    init(header: [UInt8], payload: @escaping (Int) -> [UInt8]) {
+        self.header = header
+        self.payload = payload
+        self.latencies.reserveCapacity(1 << 22)
+    }
+
+    func nextCall() -> LoadCall? {
+        var frame: [UInt8] = []
+        Frame.encode(type: .request, callId: 0, header: self.header, payload: self.payload(self.calls), into: &frame)
+        self.calls += 1
+        return LoadCall(operation: .check, frame: frame, retriable: false)
+    }
+
+    func finished(_ call: LoadCall, _ outcome: LoadOutcome) {
+        if outcome.status != .ok { self.errors += 1 }
+        self.latencies.append((outcome.at - call.intendedStart) / 1_000)
+    }
+}
+
 /// A single-threaded load generator over epoll, shaped like redis-benchmark: `connections`
 /// non-blocking sockets, `inFlight` calls outstanding on each, a new call sent the moment one
-/// is answered. `payload(n)` is the request of the n-th call (0, 1, 2, ...); the calls carry
-/// `metadata` (e.g. the authorization key).
+/// is answered (closed loop, on ``LoadEngine``, the engine of `findreviewer-load`).
+/// `payload(n)` is the request of the n-th call (0, 1, 2, ...); the calls carry `metadata`
+/// (e.g. the authorization key).
 public func eventLoopLoad(
     address: SocketAddress, connections: Int, inFlight: Int, seconds: Double, method: String,
-    metadata: [MetadataEntry] = [], payload: (Int) -> [UInt8]
+    metadata: [MetadataEntry] = [], payload: @escaping (Int) -> [UInt8]
 ) -> LoadResult {
     let header = (try? RequestHeader(method: method, metadata: metadata).serializedBytes()) ?? []
-    var calls = 0
-    func frame(_ id: UInt32) -> [UInt8] {
-        var bytes: [UInt8] = []
-        Frame.encode(type: .request, callId: id, header: header, payload: payload(calls), into: &bytes)
-        calls += 1
-        return bytes
+    guard let engine = try? LoadEngine(index: 0, address: address, connections: connections, concurrency: inFlight) else {
+        return LoadResult(rate: 0, latencies: [], errors: 0)
     }
-    let epoll = cshim_epoll_create()
-    var sockets: [Int32] = []
-    var decoders: [Int32: FrameDecoder] = [:]
-    var sentAt: [Int32: [UInt64]] = [:]
-    for _ in 0..<connections {
-        guard let fd = try? Socket.connect(address) else { continue }
-        _ = cshim_set_nonblocking(fd)
-        var first = Preface.bytes
-        for id in 1...inFlight { first += frame(UInt32(id)) }
-        try? Socket.writeAll(fd, first)
-        let now = DispatchTime.now().uptimeNanoseconds
-        sentAt[fd] = [UInt64](repeating: now, count: inFlight + 1)
-        decoders[fd] = FrameDecoder(expectingPreface: true)
-        _ = cshim_epoll_add(epoll, fd, cshim_EPOLLIN, UInt64(fd))
-        sockets.append(fd)
-    }
-    var latencies: [UInt64] = []
-    latencies.reserveCapacity(1 << 22)
-    var errors = 0
-    var tags = [UInt64](repeating: 0, count: 256)
-    var events = [UInt32](repeating: 0, count: 256)
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    let start = DispatchTime.now().uptimeNanoseconds
-    let end = start + UInt64(seconds * 1e9)
-    var now = start
-    while now < end {
-        let count = cshim_epoll_wait(epoll, &tags, &events, 256, 100)
-        now = DispatchTime.now().uptimeNanoseconds
-        for index in 0..<max(0, Int(count)) {
-            let fd = Int32(truncatingIfNeeded: tags[index])
-            let read = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            guard read > 0 else { continue }
-            buffer.withUnsafeBytes { decoders[fd]!.feed(UnsafeRawBufferPointer(rebasing: $0[..<read])) }
-            var out: [UInt8] = []
-            while let response = try? decoders[fd]!.next() {
-                guard response.type == .response else { continue }
-                if let status = try? ResponseHeader(serializedBytes: response.header), status.statusCode != 0 { errors += 1 }
-                let id = Int(response.callId)
-                latencies.append((now - sentAt[fd]![id]) / 1_000)
-                sentAt[fd]![id] = now
-                out += frame(UInt32(id))
-            }
-            if !out.isEmpty { _ = out.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
-        }
-    }
-    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    for fd in sockets { close(fd) }
-    close(epoll)
-    return LoadResult(rate: Double(latencies.count) / elapsed, latencies: latencies.sorted(), errors: errors)
+    defer { engine.close() }
+    guard engine.connect(timeout: 30_000_000_000) == nil else { return LoadResult(rate: 0, latencies: [], errors: 0) }
+    let workload = FixedMethodLoad(header: header, payload: payload)
+    let start = engine.clock.now()
+    var phase = LoadPhase()
+    phase.measureFrom = start
+    phase.issueUntil = start + UInt64(seconds * 1e9)
+    engine.run(phase, workload: workload)
+    let elapsed = Double(max(engine.lastCompletion, phase.issueUntil) - start) / 1e9
+    return LoadResult(rate: Double(workload.latencies.count) / elapsed, latencies: workload.latencies.sorted(), errors: workload.errors)
 }

@@ -1,10 +1,12 @@
 // accept4 is a GNU extension: define _GNU_SOURCE before any system header.
 #define _GNU_SOURCE
 #include "CSystemShims.h"
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -36,6 +38,27 @@ int cshim_epoll_wait(int epfd, uint64_t *tags, uint32_t *events, int capacity, i
     struct epoll_event buffer[256];
     if (capacity > 256) capacity = 256;
     int count = epoll_wait(epfd, buffer, capacity, timeout_ms);
+    for (int i = 0; i < count; i++) {
+        tags[i] = buffer[i].data.u64;
+        events[i] = buffer[i].events;
+    }
+    return count;
+}
+
+int cshim_epoll_wait_ns(int epfd, uint64_t *tags, uint32_t *events, int capacity, int64_t timeout_ns) {
+    struct epoll_event buffer[256];
+    if (capacity > 256) capacity = 256;
+    int count = -1;
+#ifdef SYS_epoll_pwait2
+    static int unsupported = 0;
+    if (!unsupported) {
+        struct timespec timeout = {(time_t)(timeout_ns / 1000000000), (long)(timeout_ns % 1000000000)};
+        count = (int)syscall(SYS_epoll_pwait2, epfd, buffer, capacity, timeout_ns < 0 ? NULL : &timeout, NULL, 0);
+        if (count < 0 && errno == ENOSYS) unsupported = 1;
+    }
+    if (unsupported)
+#endif
+        count = epoll_wait(epfd, buffer, capacity, timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000));
     for (int i = 0; i < count; i++) {
         tags[i] = buffer[i].data.u64;
         events[i] = buffer[i].events;

@@ -1,4 +1,5 @@
 import Foundation
+import ToolSupport
 
 /// A command of `findreviewer`: how it parses and what it does.
 public struct Command: Sendable {
@@ -65,30 +66,12 @@ public enum CLI {
 
     /// Prints an error the way every command does: what went wrong, then what to do.
     public static func report(_ error: CLIError, console: Console, toolName: String = CLI.toolName, parser: CommandLineParser = CLI.parser) {
-        var text = "\(toolName): \(error.message)"
-        if case .usage(let path) = error.kind, let spec = parser.command(at: path) {
-            text += "\n" + HelpFormatter(parser: parser).usageLine(spec)
-            text += "\nRun `\(parser.displayName(path)) --help` for its options."
-        }
-        if !error.hint.isEmpty { text += "\n" + self.wrap(error.hint, indent: "  ") }
-        console.error(text)
+        ToolText.report(error, console: console, toolName: toolName, parser: parser)
     }
 
     /// Wraps prose at 100 columns with `indent` on every line.
     static func wrap(_ text: String, indent: String, width: Int = 100) -> String {
-        var lines: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = indent
-            for word in paragraph.split(separator: " ") {
-                if line.count + word.count + 1 > width && line.count > indent.count {
-                    lines.append(line)
-                    line = indent
-                }
-                line += (line.count > indent.count ? " " : "") + word
-            }
-            lines.append(line)
-        }
-        return lines.joined(separator: "\n")
+        ToolText.wrap(text, indent: indent, width: width)
     }
 
     static let root = CommandSpec.group(

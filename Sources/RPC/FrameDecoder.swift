@@ -63,6 +63,16 @@ public struct FrameDecoder: Sendable {
 
     /// The next complete frame, or nil when more bytes are needed.
     public mutating func next() throws(FrameError) -> Frame? {
+        try self.nextView { frame in
+            Frame(type: frame.type, flags: frame.flags, callId: frame.callId, header: Array(frame.header), payload: Array(frame.payload))
+        }
+    }
+
+    /// Like ``next()``, without copying: `body` sees the next complete frame's header and payload
+    /// in the decoder's buffer (valid only during the call) and its result is returned; nil when
+    /// more bytes are needed. For readers that look at most frames without keeping them (a load
+    /// generator checking statuses).
+    public mutating func nextView<Result>(_ body: (FrameView) -> Result) throws(FrameError) -> Result? {
         if self.expectsPreface {
             guard self.bufferedCount >= Preface.bytes.count else {
                 // Refuse a wrong magic as soon as it shows, without waiting for all 8 bytes.
@@ -105,9 +115,13 @@ public struct FrameDecoder: Sendable {
         }
         guard self.bufferedCount >= Frame.fixedSize + length else { return nil }
         let headerStart = fixed + Frame.fixedSize
-        let frame = Frame(
-            type: type, flags: flags, callId: callId, header: Array(self.buffer[headerStart..<headerStart + headerLength]),
-            payload: Array(self.buffer[headerStart + headerLength..<headerStart + length]))
+        let result = self.buffer.withUnsafeBytes { bytes in
+            body(
+                FrameView(
+                    type: type, flags: flags, callId: callId,
+                    header: UnsafeRawBufferPointer(rebasing: bytes[headerStart..<headerStart + headerLength]),
+                    payload: UnsafeRawBufferPointer(rebasing: bytes[headerStart + headerLength..<headerStart + length])))
+        }
         self.start += Frame.fixedSize + length
         // Compact once the consumed prefix dominates, so the buffer does not grow without bound.
         if self.start == self.buffer.count {
@@ -117,10 +131,25 @@ public struct FrameDecoder: Sendable {
             self.buffer.removeFirst(self.start)
             self.start = 0
         }
-        return frame
+        return result
     }
 
     private func badPreface() -> FrameError {
         FrameError(code: .invalidArgument, message: "bad connection preface: expected the bytes 46 52 56 57 00 01 00 00 (\"FRVW\", version 1)")
     }
+}
+
+/// A decoded frame seen in place (``FrameDecoder/nextView(_:)``): `header` and `payload` point
+/// into the decoder's buffer and are valid only while the closure that received them runs.
+public struct FrameView {
+    /// The frame's type.
+    public var type: FrameType
+    /// Reserved; always 0 in version 1.
+    public var flags: UInt8
+    /// The call it belongs to; 0 for connection-level frames.
+    public var callId: UInt32
+    /// The protobuf header bytes (may be empty).
+    public var header: UnsafeRawBufferPointer
+    /// The payload bytes (may be empty).
+    public var payload: UnsafeRawBufferPointer
 }

@@ -63,6 +63,34 @@ public enum Socket {
         return fd
     }
 
+    /// Starts a non-blocking TCP connection to `address` with TCP_NODELAY, for callers that wait
+    /// in epoll themselves: the socket, and whether the connect is still in progress (then it is
+    /// done when the socket turns writable; ``pendingError(_:)`` tells how it ended).
+    public static func startConnect(_ address: SocketAddress) throws(SystemError) -> (fd: Int32, inProgress: Bool) {
+        let fd = try blockingSyscall("socket") {
+            Glibc.socket(
+                address.isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        }
+        self.setNoDelay(fd)
+        do throws(SystemError) {
+            let started = try address.withSockaddr { (pointer, length) throws(SystemError) -> Int32 in Glibc.connect(fd, pointer, length) }
+            if started == 0 { return (fd, false) }
+            guard errno == EINPROGRESS else { throw SystemError("connect \(address)") }
+            return (fd, true)
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+    }
+
+    /// How a non-blocking connect ended: 0, or its errno (SO_ERROR).
+    public static func pendingError(_ fd: Int32) -> Int32 {
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else { return errno }
+        return error
+    }
+
     /// Disables Nagle's algorithm: frames are written whole, and latency matters more than packets.
     public static func setNoDelay(_ fd: Int32) {
         var one: Int32 = 1

@@ -66,7 +66,6 @@ for (connections, inFlight) in [(1, 1), (50, 1), (1, 64)] {
     print(String(
         format: "  %2d connection(s) x %2d in flight: %8.0f calls/s  p50 %5d us  p99 %6d us",
         connections, inFlight, rate, percentile(latencies, 0.5), percentile(latencies, 0.99)))
-    if connections == 50 { print("RESULT_50x1 \(Int(rate)) \(percentile(latencies, 0.99))") }
 }
 print("blocking client library (one thread per call in flight):")
 for (connections, threads) in [(1, 1), (50, 50), (1, 64)] {

@@ -1,5 +1,6 @@
 import FindReviewerCLI
 import FindReviewerLoad
+import ToolSupport
 import Foundation
 import Testing
 
@@ -112,10 +113,49 @@ struct ArgumentParsingTests {
         let console = Console.capture()
         #expect(LoadTool.run(arguments: ["--help"], environment: [:], console: console) == 0)
         #expect(console.output.hasPrefix("usage: findreviewer-load [options]"))
-        for name in ["read", "write", "mixed", "--connections", "--concurrency", "--duration", "--requests", "--rate", "--json"] {
+        for name in [
+            "read", "write", "mixed", "--connections", "--concurrency", "--threads", "--duration", "--requests", "--rate", "--warmup",
+            "--verify", "--server-pid", "--json",
+        ] {
             #expect(console.output.contains(name), "\(name)")
         }
-        for operation in LoadOperation.allCases { #expect(console.output.contains(operation.rawValue)) }
+        for operation in LoadOperation.mixable { #expect(console.output.contains("  \(operation.name): "), "\(operation.name)") }
+    }
+
+    @Test("findreviewer-load's command line: defaults, threads at most the connections, and each bad value refused by name")
+    func loadConfiguration() throws {
+        func configuration(_ arguments: [String]) throws -> LoadConfiguration {
+            guard case .run(_, let parsed) = try LoadTool.parser.parse(arguments) else { throw UsageError("help", path: []) }
+            return try LoadTool.configuration(parsed, environment: [:])
+        }
+        let defaults = try configuration([])
+        #expect(defaults.mix == .mixed)
+        #expect(defaults.connections == 10 && defaults.concurrency == 1 && defaults.duration == 10 && defaults.warmup == 0)
+        #expect(defaults.requests == nil && defaults.rate == nil && !defaults.verify && defaults.seedExpired == nil)
+        #expect(defaults.threadCount == min(10, ProcessInfo.processInfo.activeProcessorCount))
+        let one = try configuration(["--connections", "1", "--threads", "8"])
+        #expect(one.threadCount == 1)
+        #expect(one.businessCount == 1)
+        let many = try configuration(["--connections", "10000", "--threads", "3", "--concurrency", "8", "--warmup", "1.5", "--verify"])
+        #expect(many.threadCount == 3 && many.businessCount == 64 && many.concurrency == 8 && many.warmup == 1.5 && many.verify)
+        let open = try configuration(["--rate", "2500", "--requests", "100", "--mix", "GetReview=1", "--server-pid", "42"])
+        #expect(open.rate == 2500 && open.requests == 100 && open.serverPid == 42 && open.mix.weights.map(\.0) == [.getReview])
+        let refused: [([String], String)] = [
+            (["--connections", "0"], "--connections must be a whole number from 1 to 100000"),
+            (["--threads", "0"], "--threads must be"), (["--concurrency", "x"], "--concurrency must be"),
+            (["--duration", "1", "--requests", "5"], "give --duration or --requests, not both"), (["--rate", "-1"], "--rate must be"),
+            (["--warmup", "-2"], "--warmup must be"), (["--seed-reviews", "4", "--seed-pending", "3", "--seed-expired", "2"], "raise --seed-reviews"),
+            (["--mix", "heavy"], "--mix \"heavy\""),
+        ]
+        for (arguments, message) in refused {
+            #expect(throws: CLIError.self, "\(arguments)") { try configuration(arguments) }
+            do {
+                _ = try configuration(arguments)
+            } catch let error as CLIError {
+                #expect(error.message.contains(message), "\(arguments): \(error.message)")
+                #expect(error.exitStatus == 2)
+            }
+        }
     }
 
     @Test("a usage error exits 2 with the message, the usage line and where to read more; nothing is called")

@@ -4,6 +4,7 @@ import RPC
 import Testing
 
 @testable import FindReviewerCLI
+import ToolSupport
 
 /// Pure pieces of the CLI: values in tables, spans, enums, emails, import lines, exit statuses.
 @Suite("Formatting, parsing of values, outbox emails, exit statuses")

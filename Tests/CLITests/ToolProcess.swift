@@ -66,8 +66,8 @@ struct ToolProcess {
 struct TestServer {
     let server: ServerProcess
 
-    init(testClock: Bool = true) throws {
-        self.server = try ServerProcess(arguments: testClock ? ["--test-clock"] : [])
+    init(testClock: Bool = true, arguments: [String] = []) throws {
+        self.server = try ServerProcess(arguments: (testClock ? ["--test-clock"] : []) + arguments)
     }
 
     /// `FINDREVIEWER_SERVER` and `FINDREVIEWER_DATA_DIR` for this server: the tools take its admin key from its keys file.

@@ -19,6 +19,10 @@ int cshim_epoll_remove(int epfd, int fd);
 /// Waits up to `timeout_ms`; fills `tags` and `events` (arrays of `capacity`); returns the count.
 int cshim_epoll_wait(int epfd, uint64_t *tags, uint32_t *events, int capacity, int timeout_ms);
 
+/// Like cshim_epoll_wait with a timeout in nanoseconds (epoll_pwait2, Linux 5.11+; older
+/// kernels: epoll_wait with the timeout rounded up to milliseconds); negative waits forever.
+int cshim_epoll_wait_ns(int epfd, uint64_t *tags, uint32_t *events, int capacity, int64_t timeout_ns);
+
 /// eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC).
 int cshim_eventfd(void);
 /// accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC).

@@ -2,6 +2,7 @@ import FindReviewerClient
 import Foundation
 import Messages
 import RPC
+import ToolSupport
 
 extension Commands {
     /// `import`: businesses, reviewers and reviews from JSON lines, as the reviews pipeline sends them.

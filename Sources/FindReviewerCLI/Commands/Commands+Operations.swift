@@ -2,6 +2,7 @@ import FindReviewerClient
 import Foundation
 import Messages
 import RPC
+import ToolSupport
 
 extension Commands {
     /// `snapshot` and `clock ...`: operator commands (admin key).

@@ -1,4 +1,5 @@
 import Foundation
+import ToolSupport
 
 extension Commands {
     /// `outbox`: the emails a local server wrote as files, with the reviewers' reply tokens.

@@ -2,6 +2,7 @@ import FindReviewerClient
 import Foundation
 import Messages
 import RPC
+import ToolSupport
 
 extension Commands {
     /// `health`, `info`, `list`, `describe` and `call`: the server as a whole and any RPC as JSON.

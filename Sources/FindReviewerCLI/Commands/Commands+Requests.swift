@@ -1,6 +1,7 @@
 import FindReviewerClient
 import Messages
 import RPC
+import ToolSupport
 
 extension Commands {
     static let requestId = ArgumentSpec("REQUEST-ID", "The request, e.g. req_00000001.")

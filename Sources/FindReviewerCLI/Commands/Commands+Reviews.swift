@@ -1,6 +1,7 @@
 import FindReviewerClient
 import Messages
 import RPC
+import ToolSupport
 
 extension Commands {
     static let reviewId = ArgumentSpec("REVIEW-ID", "The review, e.g. r1.")

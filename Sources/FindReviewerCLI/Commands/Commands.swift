@@ -1,3 +1,5 @@
+import ToolSupport
+
 /// The commands of `findreviewer`, by area; each area is in its own `Commands+Area.swift`.
 public enum Commands {
     /// `--json`, for every command that prints an answer.

@@ -2,6 +2,7 @@ import FindReviewerClient
 import Foundation
 import Messages
 import RPC
+import ToolSupport
 
 /// `findreviewer demo`: the whole Find Reviewer story against a server with a test clock,
 /// printing each step and the emails it caused.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ToolSupport
 
 /// A `findreviewer-server` the demo starts for itself: a free loopback port, a temporary data
 /// directory and `--test-clock`. Stopped (SIGTERM) and its directory removed by ``stop(keepData:)``.

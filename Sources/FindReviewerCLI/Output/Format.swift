@@ -1,5 +1,6 @@
 import Foundation
 import Messages
+import ToolSupport
 
 /// How values look in tables: times in UTC, enums in words, durations in days and hours.
 public enum Format {
@@ -87,13 +88,5 @@ public enum Format {
     }
 
     /// `1,234,567`.
-    public static func count<T: BinaryInteger>(_ value: T) -> String {
-        let digits = String(value)
-        var out = ""
-        for (index, character) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 && character != "-" { out.append(",") }
-            out.append(character)
-        }
-        return String(out.reversed())
-    }
+    public static func count<T: BinaryInteger>(_ value: T) -> String { ToolText.count(value) }
 }

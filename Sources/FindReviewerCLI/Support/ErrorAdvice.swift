@@ -1,4 +1,5 @@
 import RPC
+import ToolSupport
 
 /// Turns a failed call into what a person needs: what went wrong and what to do next.
 enum ErrorAdvice {

@@ -2,6 +2,7 @@ import FindReviewerClient
 import Foundation
 import Messages
 import RPC
+import ToolSupport
 
 /// One run of one command: its arguments, where to write, and a client made on first use.
 ///

@@ -1,0 +1,143 @@
+import Foundation
+import Glibc
+import Synchronization
+import ToolSupport
+
+/// Reply tokens found in the outbox, handed from the harvester's thread to one engine thread.
+final class TokenInbox: Sendable {
+    struct Note: Sendable {
+        var business: Int32
+        var request: Int32
+        var token: String
+    }
+
+    private let notes = Mutex<[Note]>([])
+    private let waiting = Atomic<Int>(0)
+
+    /// Whether notes wait (a cheap check for the engine's loop).
+    var hasMail: Bool { self.waiting.load(ordering: .relaxed) > 0 }
+
+    func post(_ note: Note) {
+        self.notes.withLock { $0.append(note) }
+        self.waiting.add(1, ordering: .relaxed)
+    }
+
+    func take() -> [Note] {
+        let taken = self.notes.withLock { notes in
+            defer { notes.removeAll() }
+            return notes
+        }
+        self.waiting.subtract(taken.count, ordering: .relaxed)
+        return taken
+    }
+
+    /// The idempotency-key of a request, also quoted in its message: `<run>.<thread>.<business>.<request>`.
+    static func key(runId: String, thread: Int, business: Int32, request: Int32) -> String {
+        "\(runId).\(thread).\(business).\(request)"
+    }
+
+    /// The thread, business and request a key of run `runId` names, if it is one.
+    static func parse(key: Substring, runId: String) -> (thread: Int, business: Int32, request: Int32)? {
+        let parts = key.split(separator: ".")
+        guard parts.count == 4, parts[0] == runId, let thread = Int(parts[1]), let business = Int32(parts[2]), let request = Int32(parts[3])
+        else { return nil }
+        return (thread, business, request)
+    }
+}
+
+/// Watches the server's outbox (`DATA-DIR/outbox/*.eml`, the file transport's output) with
+/// inotify and reads each new reviewer email as `findreviewer outbox` does (``OutboxReader``):
+/// the token of its link, and the request key the tool quoted in the message. Only a local
+/// server with the default file transport writes there; elsewhere no token arrives and the mix
+/// makes requests instead of replies (the summary says so).
+final class TokenHarvester: @unchecked Sendable {
+    /// The directory watched.
+    let directory: String
+    private let runId: String
+    private let inboxes: [TokenInbox]
+    private let fd: Int32
+    private let stopping = Atomic<Bool>(false)
+    private let stopped = DispatchSemaphore(value: 0)
+    /// Tokens handed to the engines so far.
+    let delivered = Atomic<Int>(0)
+    /// Email names read so far (after an inotify overflow the directory is listed again).
+    private var seen: Set<String> = []
+
+    /// Kinds of email that carry the reviewer's link.
+    static let reviewerKinds: Set<String> = ["requestToReviewer", "automaticReminder", "manualReminder"]
+
+    /// A harvester for `dataDirectory`'s outbox (created if missing, as the server would), or nil
+    /// when it cannot be watched.
+    init?(dataDirectory: String, runId: String, inboxes: [TokenInbox]) {
+        self.directory = OutboxReader.directory(dataDirectory: dataDirectory)
+        self.runId = runId
+        self.inboxes = inboxes
+        try? FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
+        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard fd >= 0 else { return nil }
+        guard inotify_add_watch(fd, self.directory, UInt32(IN_MOVED_TO | IN_CLOSE_WRITE)) >= 0 else {
+            Glibc.close(fd)
+            return nil
+        }
+        self.fd = fd
+    }
+
+    deinit { Glibc.close(self.fd) }
+
+    /// Starts the watching thread.
+    func start() {
+        let thread = Thread { [self] in
+            self.watch()
+            self.stopped.signal()
+        }
+        thread.name = "findreviewer-load outbox"
+        thread.start()
+    }
+
+    /// Stops it and waits for its thread.
+    func stop() {
+        guard !self.stopping.exchange(true, ordering: .relaxed) else { return }
+        self.stopped.wait()
+    }
+
+    private func watch() {
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while !self.stopping.load(ordering: .relaxed) {
+            var poller = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(self.fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { continue }
+            var names: [String] = []
+            var overflowed = false
+            buffer.withUnsafeBytes { bytes in
+                var offset = 0
+                // struct inotify_event { int wd; uint32_t mask, cookie, len; char name[len]; }
+                while offset + 16 <= count {
+                    let mask = bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
+                    let length = Int(bytes.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
+                    if mask & UInt32(IN_Q_OVERFLOW) != 0 { overflowed = true }
+                    if length > 0 {
+                        let name = bytes[(offset + 16)..<(offset + 16 + length)].prefix { $0 != 0 }
+                        names.append(String(decoding: name, as: UTF8.self))
+                    }
+                    offset += 16 + length
+                }
+            }
+            if overflowed { names += OutboxReader.fileNames(in: self.directory) }
+            for name in names where name.hasSuffix(".eml") && !self.seen.contains(name) {
+                self.seen.insert(name)
+                self.read(name)
+            }
+        }
+    }
+
+    private func read(_ name: String) {
+        guard let email = OutboxReader.read(directory: self.directory, only: [name]).first, Self.reviewerKinds.contains(email.kind),
+            let token = email.token, let marker = email.body.range(of: "(ref \(self.runId).")
+        else { return }
+        let key = email.body[email.body.index(marker.lowerBound, offsetBy: 5)...].prefix { $0 != ")" }
+        guard let (thread, business, request) = TokenInbox.parse(key: key, runId: self.runId), thread < self.inboxes.count else { return }
+        self.inboxes[thread].post(TokenInbox.Note(business: business, request: request, token: token))
+        self.delivered.add(1, ordering: .relaxed)
+    }
+}
