@@ -103,3 +103,9 @@ bench-metrics: deps
 
 clean:
 	rm -rf .build
+
+## bench-emails: CPU per email rendered and filed (release)
+.PHONY: bench-emails
+bench-emails: deps
+	$(SWIFT) build -c release --product notifications-bench
+	$$($(SWIFT) build -c release --show-bin-path)/notifications-bench $(ARGS)

@@ -51,6 +51,8 @@ let package = Package(
         .target(name: "Metrics", exclude: ["README.md"]),
         // The metrics port: a small HTTP/1.1 server for /metrics, /healthz and /readyz.
         .target(name: "MetricsHTTP", dependencies: ["Metrics", "Transport", "CSystemShims"]),
+        // The CPU an email costs: rendering and filing (`make bench-emails`).
+        .executableTarget(name: "notifications-bench", dependencies: ["Notifications", "FindReviewerDomain"]),
         // Cost of a metrics update on the hot path (`make bench-metrics`).
         .executableTarget(name: "metrics-bench", dependencies: ["Metrics"]),
         // Frames, status codes, server and client runtime.

@@ -32,20 +32,74 @@ enum EmailTemplates {
         }
     }
 
-    static func render(_ context: NotificationContext, replyLink: String, deadline: String) -> Text {
+    /// What an email's words are filled with; each is inserted as it is.
+    struct Values {
+        var business: String
+        var recipientName: String
+        var requestId: String
+        var reviewTitle: String
+        /// ` “title”`, or empty when the review has no title.
+        var review: String
+        var deadline: String
+        /// The requested details, one `  - name` line each.
+        var fields: String
+        /// The business's message, each line as `  > line`.
+        var quoted: String
+        var replyLink: String
+
+        /// Every value, in the order of ``CompiledTemplate``'s value numbers.
+        var all: [String] {
+            [self.business, self.recipientName, self.requestId, self.reviewTitle, self.review, self.deadline, self.fields,
+             self.quoted, self.replyLink]
+        }
+    }
+
+    /// The values of `context`.
+    static func values(_ context: NotificationContext, replyLink: String, deadline: String) -> Values {
         let language = context.language
-        let business = context.businessName
         let fields = context.requestedFields.map { "  - " + self.fieldName($0, label: context.referenceLabel, language) }
             .joined(separator: "\n")
-        let quoted = context.businessMessage.split(separator: "\n", omittingEmptySubsequences: false).map { "  > " + $0 }
-            .joined(separator: "\n")
-        let review = context.reviewTitle.isEmpty ? "" : " “\(context.reviewTitle)”"
-        switch (context.entry.kind, language) {
+        return Values(
+            business: context.businessName, recipientName: context.recipientName, requestId: context.entry.requestId,
+            reviewTitle: context.reviewTitle, review: context.reviewTitle.isEmpty ? "" : " “\(context.reviewTitle)”",
+            deadline: deadline, fields: fields, quoted: self.quote(context.businessMessage), replyLink: replyLink)
+    }
+
+    /// Each line of `message` as `  > line`. Lines end at "\n" characters; "\r\n" is one Swift
+    /// character and no line end, so a message holding "\r" takes the character-wise path.
+    static func quote(_ message: String) -> String {
+        let bytes = message.utf8
+        guard !bytes.contains(13) else {
+            return message.split(separator: "\n", omittingEmptySubsequences: false).map { "  > " + $0 }.joined(separator: "\n")
+        }
+        var out: [UInt8] = [32, 32, 62, 32]
+        out.reserveCapacity(bytes.count + 64)
+        for byte in bytes {
+            out.append(byte)
+            if byte == 10 { out.append(contentsOf: [32, 32, 62, 32]) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The subject and body of `context` (the renderer uses ``compiled(_:_:)``, which gives the same text).
+    static func render(_ context: NotificationContext, replyLink: String, deadline: String) -> Text {
+        self.text(context.entry.kind, context.language, self.values(context, replyLink: replyLink, deadline: deadline))
+    }
+
+    /// The words of one kind in one language, filled with `values`.
+    static func text(_ kind: NotificationKind, _ language: Language, _ values: Values) -> Text {
+        let business = values.business
+        let fields = values.fields
+        let quoted = values.quoted
+        let review = values.review
+        let deadline = values.deadline
+        let replyLink = values.replyLink
+        switch (kind, language) {
         case (.requestToReviewer, .en):
             return Text(
                 subject: "\(business) would like to know more about your review",
                 body: """
-                    Hello \(context.recipientName),
+                    Hello \(values.recipientName),
 
                     \(business) read your review\(review) and could not match it to a customer record. They asked us to pass on this message:
 
@@ -65,7 +119,7 @@ enum EmailTemplates {
             return Text(
                 subject: "\(business) vill veta mer om ditt omdöme",
                 body: """
-                    Hej \(context.recipientName),
+                    Hej \(values.recipientName),
 
                     \(business) har läst ditt omdöme\(review) men hittar dig inte bland sina kunder. De har bett oss vidarebefordra det här meddelandet:
 
@@ -85,7 +139,7 @@ enum EmailTemplates {
             return Text(
                 subject: "\(business) möchte mehr über Ihre Bewertung erfahren",
                 body: """
-                    Hallo \(context.recipientName),
+                    Hallo \(values.recipientName),
 
                     \(business) hat Ihre Bewertung\(review) gelesen und kann sie keinem Kundenkonto zuordnen. Das Unternehmen hat uns gebeten, Ihnen diese Nachricht weiterzuleiten:
 
@@ -105,7 +159,7 @@ enum EmailTemplates {
             return Text(
                 subject: "Reminder: \(business) is still waiting for your answer",
                 body: """
-                    Hello \(context.recipientName),
+                    Hello \(values.recipientName),
 
                     A reminder: \(business) asked about your review\(review) and has not heard back yet. Their message:
 
@@ -121,7 +175,7 @@ enum EmailTemplates {
             return Text(
                 subject: "Påminnelse: \(business) väntar fortfarande på ditt svar",
                 body: """
-                    Hej \(context.recipientName),
+                    Hej \(values.recipientName),
 
                     En påminnelse: \(business) har frågat om ditt omdöme\(review) och har ännu inte fått något svar. Deras meddelande:
 
@@ -137,7 +191,7 @@ enum EmailTemplates {
             return Text(
                 subject: "Erinnerung: \(business) wartet noch auf Ihre Antwort",
                 body: """
-                    Hallo \(context.recipientName),
+                    Hallo \(values.recipientName),
 
                     eine Erinnerung: \(business) hat zu Ihrer Bewertung\(review) nachgefragt und noch keine Antwort erhalten. Die Nachricht:
 
@@ -155,7 +209,7 @@ enum EmailTemplates {
                 body: """
                     Hello \(business),
 
-                    The author of the review\(review) answered your request \(context.entry.requestId). Open the reply in your business account to see what they shared; it will then appear under the review.
+                    The author of the review\(review) answered your request \(values.requestId). Open the reply in your business account to see what they shared; it will then appear under the review.
                     """)
         case (.replyReceived, .sv):
             return Text(
@@ -163,7 +217,7 @@ enum EmailTemplates {
                 body: """
                     Hej \(business),
 
-                    Den som skrev omdömet\(review) har svarat på din förfrågan \(context.entry.requestId). Öppna svaret i ditt företagskonto för att se vad hen delade; det visas sedan under omdömet.
+                    Den som skrev omdömet\(review) har svarat på din förfrågan \(values.requestId). Öppna svaret i ditt företagskonto för att se vad hen delade; det visas sedan under omdömet.
                     """)
         case (.replyReceived, .de):
             return Text(
@@ -171,7 +225,7 @@ enum EmailTemplates {
                 body: """
                     Hallo \(business),
 
-                    der Verfasser der Bewertung\(review) hat auf Ihre Anfrage \(context.entry.requestId) geantwortet. Öffnen Sie die Antwort in Ihrem Unternehmenskonto, um zu sehen, was geteilt wurde; sie erscheint danach unter der Bewertung.
+                    der Verfasser der Bewertung\(review) hat auf Ihre Anfrage \(values.requestId) geantwortet. Öffnen Sie die Antwort in Ihrem Unternehmenskonto, um zu sehen, was geteilt wurde; sie erscheint danach unter der Bewertung.
                     """)
         case (.declined, .en):
             return Text(
@@ -179,7 +233,7 @@ enum EmailTemplates {
                 body: """
                     Hello \(business),
 
-                    The author of the review\(review) chose not to share details for request \(context.entry.requestId). You can still reply to the review publicly, or report it if it breaks the guidelines.
+                    The author of the review\(review) chose not to share details for request \(values.requestId). You can still reply to the review publicly, or report it if it breaks the guidelines.
                     """)
         case (.declined, .sv):
             return Text(
@@ -187,7 +241,7 @@ enum EmailTemplates {
                 body: """
                     Hej \(business),
 
-                    Den som skrev omdömet\(review) valde att inte dela några uppgifter för förfrågan \(context.entry.requestId). Du kan fortfarande svara offentligt på omdömet, eller rapportera det om det bryter mot riktlinjerna.
+                    Den som skrev omdömet\(review) valde att inte dela några uppgifter för förfrågan \(values.requestId). Du kan fortfarande svara offentligt på omdömet, eller rapportera det om det bryter mot riktlinjerna.
                     """)
         case (.declined, .de):
             return Text(
@@ -195,7 +249,7 @@ enum EmailTemplates {
                 body: """
                     Hallo \(business),
 
-                    der Verfasser der Bewertung\(review) möchte zu Anfrage \(context.entry.requestId) keine Angaben machen. Sie können weiterhin öffentlich auf die Bewertung antworten oder sie melden, wenn sie gegen die Richtlinien verstößt.
+                    der Verfasser der Bewertung\(review) möchte zu Anfrage \(values.requestId) keine Angaben machen. Sie können weiterhin öffentlich auf die Bewertung antworten oder sie melden, wenn sie gegen die Richtlinien verstößt.
                     """)
         case (.expired, .en):
             return Text(
@@ -203,7 +257,7 @@ enum EmailTemplates {
                 body: """
                     Hello \(business),
 
-                    The author of the review\(review) did not answer request \(context.entry.requestId) within 5 days. You can send one reminder, which gives them 5 more days, reply to the review publicly, or report it.
+                    The author of the review\(review) did not answer request \(values.requestId) within 5 days. You can send one reminder, which gives them 5 more days, reply to the review publicly, or report it.
                     """)
         case (.expired, .sv):
             return Text(
@@ -211,7 +265,7 @@ enum EmailTemplates {
                 body: """
                     Hej \(business),
 
-                    Den som skrev omdömet\(review) svarade inte på förfrågan \(context.entry.requestId) inom 5 dagar. Du kan skicka en påminnelse, som ger 5 dagar till, svara offentligt på omdömet eller rapportera det.
+                    Den som skrev omdömet\(review) svarade inte på förfrågan \(values.requestId) inom 5 dagar. Du kan skicka en påminnelse, som ger 5 dagar till, svara offentligt på omdömet eller rapportera det.
                     """)
         case (.expired, .de):
             return Text(
@@ -219,13 +273,13 @@ enum EmailTemplates {
                 body: """
                     Hallo \(business),
 
-                    der Verfasser der Bewertung\(review) hat innerhalb von 5 Tagen nicht auf Anfrage \(context.entry.requestId) geantwortet. Sie können eine Erinnerung senden, die weitere 5 Tage gibt, öffentlich antworten oder die Bewertung melden.
+                    der Verfasser der Bewertung\(review) hat innerhalb von 5 Tagen nicht auf Anfrage \(values.requestId) geantwortet. Sie können eine Erinnerung senden, die weitere 5 Tage gibt, öffentlich antworten oder die Bewertung melden.
                     """)
         case (.businessBlocked, .en):
             return Text(
                 subject: "You will not hear from \(business) again through Find Reviewer",
                 body: """
-                    Hello \(context.recipientName),
+                    Hello \(values.recipientName),
 
                     As you asked, \(business) can no longer contact you through Find Reviewer about any of your reviews. If a request from them was still open, it was declined; they are told only that you declined. Your reviews stay online.
 
@@ -236,7 +290,7 @@ enum EmailTemplates {
             return Text(
                 subject: "\(business) kommer inte att kontakta dig igen via Hitta recensent",
                 body: """
-                    Hej \(context.recipientName),
+                    Hej \(values.recipientName),
 
                     Som du bad om kan \(business) inte längre kontakta dig via Hitta recensent om något av dina omdömen. Om en förfrågan från dem fortfarande var öppen har den avböjts; de får bara veta att du avböjde. Dina omdömen ligger kvar.
 
@@ -247,7 +301,7 @@ enum EmailTemplates {
             return Text(
                 subject: "\(business) wird Sie über „Bewerter finden“ nicht mehr kontaktieren",
                 body: """
-                    Hallo \(context.recipientName),
+                    Hallo \(values.recipientName),
 
                     wie gewünscht kann \(business) Sie über „Bewerter finden“ zu keiner Ihrer Bewertungen mehr kontaktieren. War noch eine Anfrage des Unternehmens offen, wurde sie abgelehnt; das Unternehmen erfährt nur, dass Sie abgelehnt haben. Ihre Bewertungen bleiben online.
 
@@ -258,7 +312,7 @@ enum EmailTemplates {
             return Text(
                 subject: "\(business) may contact you again through Find Reviewer",
                 body: """
-                    Hello \(context.recipientName),
+                    Hello \(values.recipientName),
 
                     \(business) can again ask you about your reviews through Find Reviewer. You decide each time whether to answer.
 
@@ -269,7 +323,7 @@ enum EmailTemplates {
             return Text(
                 subject: "\(business) kan kontakta dig igen via Hitta recensent",
                 body: """
-                    Hej \(context.recipientName),
+                    Hej \(values.recipientName),
 
                     \(business) kan återigen fråga dig om dina omdömen via Hitta recensent. Du bestämmer själv varje gång om du vill svara.
 
@@ -280,7 +334,7 @@ enum EmailTemplates {
             return Text(
                 subject: "\(business) kann Sie wieder über „Bewerter finden“ kontaktieren",
                 body: """
-                    Hallo \(context.recipientName),
+                    Hallo \(values.recipientName),
 
                     \(business) kann Sie wieder über „Bewerter finden“ zu Ihren Bewertungen befragen. Sie entscheiden jedes Mal selbst, ob Sie antworten.
 
@@ -289,4 +343,68 @@ enum EmailTemplates {
                     """)
         }
     }
+
+    /// `text` of `kind` and `language`, split once into literal bytes and value numbers, so that
+    /// rendering an email copies bytes instead of building strings.
+    static func compiled(_ kind: NotificationKind, _ language: Language) -> CompiledTemplate {
+        self.compiledTable[self.index(kind, language)]
+    }
+
+    private static func index(_ kind: NotificationKind, _ language: Language) -> Int {
+        NotificationKind.allCases.firstIndex(of: kind)! * Language.allCases.count + Language.allCases.firstIndex(of: language)!
+    }
+
+    private static let compiledTable: [CompiledTemplate] = NotificationKind.allCases.flatMap { kind in
+        Language.allCases.map { language in
+            // Each value becomes a private-use character no template contains, then the text is
+            // split at them.
+            let markers = (0..<9).map { String(UnicodeScalar(0xE000 + $0)!) }
+            let text = EmailTemplates.text(kind, language, Values(
+                business: markers[0], recipientName: markers[1], requestId: markers[2], reviewTitle: markers[3],
+                review: markers[4], deadline: markers[5], fields: markers[6], quoted: markers[7], replyLink: markers[8]))
+            return CompiledTemplate(subject: .init(text.subject), body: .init(text.body))
+        }
+    }
+}
+
+/// A template's text as literal UTF-8 runs and numbered values (``EmailTemplates/Values/all``).
+struct CompiledTemplate {
+    struct Part {
+        enum Piece {
+            case literal([UInt8])
+            case value(Int)
+        }
+
+        var pieces: [Piece]
+
+        /// Splits `text` at the markers U+E000 + value number.
+        init(_ text: String) {
+            var pieces: [Piece] = []
+            var literal: [UInt8] = []
+            for scalar in text.unicodeScalars {
+                if scalar.value >= 0xE000 && scalar.value < 0xE009 {
+                    if !literal.isEmpty { pieces.append(.literal(literal)) }
+                    literal = []
+                    pieces.append(.value(Int(scalar.value - 0xE000)))
+                } else {
+                    literal.append(contentsOf: String(scalar).utf8)
+                }
+            }
+            if !literal.isEmpty { pieces.append(.literal(literal)) }
+            self.pieces = pieces
+        }
+
+        /// The text with `values` filled in, appended to `out`.
+        func write(_ values: [String], into out: inout [UInt8]) {
+            for piece in self.pieces {
+                switch piece {
+                case .literal(let bytes): out.append(contentsOf: bytes)
+                case .value(let number): out.append(contentsOf: values[number].utf8)
+                }
+            }
+        }
+    }
+
+    var subject: Part
+    var body: Part
 }

@@ -77,6 +77,32 @@ struct EmailTests {
         #expect(Self.decodeQP(EmailRenderer.quotedPrintable(body)) == body)
     }
 
+    @Test("the compiled templates give the templates' own words: empty title and label, a long multi-line message, every kind × language")
+    func compiledTemplatesMatchTheText() throws {
+        for kind in NotificationKind.allCases {
+            for language in Language.allCases {
+                var context = Fixtures.makeContext(kind: kind, language: language)
+                context.reviewTitle = ""
+                context.referenceLabel = ""
+                context.recipientName = "Zoë \"Z\" O'Neil = ok"
+                context.businessMessage = "First = line\n\n.dot line\n" + String(repeating: "wörd ", count: 30)
+                let email = Fixtures.renderer.render(context)
+                let link = kind.isForReviewer ? Fixtures.renderer.replyBaseURL + "?token=" + context.replyToken : ""
+                let text = EmailTemplates.render(context, replyLink: link, deadline: EmailRenderer.formatDate(context.deadline, language))
+                #expect(Self.decodedBody(email) == text.body.trimmingCharacters(in: .newlines), "\(kind) \(language)")
+                #expect(email.subject == text.subject)
+                #expect(!Self.decodedBody(email).unicodeScalars.contains { $0.value >= 0xE000 && $0.value < 0xE009 }, "a value marker is left")
+            }
+        }
+    }
+
+    @Test("quoting a message: each line behind '  > ', line ends as Swift's characters see them",
+        arguments: ["", "one", "one\ntwo", "a\n\nb\n", "\n", "crlf\r\nstays one line\nbut this ends", "lone\rcr", "åäö\nö"])
+    func quoting(message: String) {
+        let characterWise = message.split(separator: "\n", omittingEmptySubsequences: false).map { "  > " + $0 }.joined(separator: "\n")
+        #expect(EmailTemplates.quote(message) == characterWise)
+    }
+
     static func decodedBody(_ email: RenderedEmail) -> String {
         let text = String(decoding: email.rfc822, as: UTF8.self)
         let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
