@@ -60,6 +60,9 @@ let package = Package(
         // The Find Reviewer rules: pure, no I/O.
         .target(name: "FindReviewerDomain", exclude: ["README.md"]),
 
+        // Slots and the shard map: which shard owns a business (pure, no I/O beyond reading the map).
+        .target(name: "Sharding"),
+
         // The journal of domain events: checksummed records, group commit, recovery.
         .target(name: "FindReviewerStore", dependencies: ["CSystemShims"]),
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
@@ -85,6 +88,7 @@ let package = Package(
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
+        .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
         .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer"]),
         .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore", "CSystemShims"]),
         .testTarget(
