@@ -91,4 +91,12 @@ extension FindReviewerService {
             return .failure(error)
         }
     }
+
+    /// After the delivery thread marked `ids`: deletes the file of each one that was cancelled
+    /// meanwhile (an erasure came between rendering and marking), so no email of an erased
+    /// reviewer outlives the erasure in `outboxDirectory`.
+    public func deleteCancelledEmailFiles(_ ids: [String], outboxDirectory: String) {
+        let cancelled = self.state.withLock { state in ids.filter { state.outbox[$0]?.cancelledAt != nil } }
+        for id in cancelled { unlink((outboxDirectory as NSString).appendingPathComponent(id + ".eml")) }
+    }
 }

@@ -140,9 +140,13 @@ public enum ServerApp {
         } else {
             transport = FileTransport(directory: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"))
         }
+        let outbox = (configuration.dataDirectory as NSString).appendingPathComponent("outbox")
         return DeliveryWorker(
             renderer: renderer, transport: transport, pending: { service.undeliveredNotifications(limit: 64) },
-            markDelivered: { id in service.executeInternal(.markDelivered(outboxId: id)) },
+            markDelivered: { id in
+                service.executeInternal(.markDelivered(outboxId: id))
+                service.deleteCancelledEmailFiles([id], outboxDirectory: outbox)
+            },
             markDeliveredBatch: { ids in
                 // On an event loop, at normal priority: the marks join that loop's group commit
                 // (no fsync of their own), and the state lock is not held by the idle-priority
@@ -158,6 +162,7 @@ public enum ServerApp {
                 } else {
                     mark()
                 }
+                service.deleteCancelledEmailFiles(ids, outboxDirectory: outbox)
             },
             now: { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000_000) },
             log: { message, detail in logger.log(.warn, message, ["detail": detail]) })

@@ -36,7 +36,7 @@ struct TextInputTests {
         let comments = try ProtoDocument.comments()
         let samples = Dictionary(uniqueKeysWithValues: RequestSamples.all.map { ($0.method, $0.json) })
         for service in ProtoSchema.services {
-            for method in service.methods where !NotYetServed.methods.contains(method.fullName) {
+            for method in service.methods {
                 let fields = RequestSamples.stringFields(of: method.inputType, comments: comments)
                 guard !fields.isEmpty else { continue }
                 let json = try #require(samples[method.fullName], "no sample request for \(method.fullName)")
@@ -92,7 +92,13 @@ struct TextInputTests {
         let server = try ServerProcess(arguments: ["--test-clock"])
         defer { server.stop(); server.cleanUp() }
         let admin = try RPCClient(address: "127.0.0.1:\(server.port)", key: server.key(role: "admin"))
-        for (method, json) in RequestSamples.all {
+        for (method, sample) in RequestSamples.all {
+            var json = sample
+            // A block needs a real link, so that the list after it has a page token to name.
+            if method.hasSuffix("/BlockBusiness") {
+                let email = try #require(StoryTests.waitForEmails(server, count: 1).values.first)
+                json = json.replacingOccurrences(of: RequestSamples.token, with: try #require(StoryTests.token(in: email)))
+            }
             let error = RequestSamples.outcome(admin, method, try RequestSamples.wireBytes(method, json))
             #expect(error?.code != .invalidArgument, "\(method): \(String(describing: error))")
         }
