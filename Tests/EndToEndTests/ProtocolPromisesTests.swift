@@ -74,7 +74,8 @@ struct ProtocolPromisesTests {
         #expect(rows.map { $0[0] } == ["pending", "answered", "declined", "expired", "withdrawn", "unknown"])
         var world = try World()
         defer { world.server.stop(); world.server.cleanUp() }
-        let calls = ["ViewRequestByToken", "ReplyToRequest", "DeclineRequest"]
+        // BlockBusiness last in each row: once the pending row's block is in force, later rows hold no pending request.
+        let calls = ["ViewRequestByToken", "ReplyToRequest", "DeclineRequest", "BlockBusiness"]
         // A fresh request per cell: the expired ones first, then five days pass, then the rest.
         var tokens: [String: String] = [:]
         for call in calls { tokens["expired/\(call)"] = try world.request(on: "expired-\(call)").token }
@@ -102,6 +103,7 @@ struct ProtocolPromisesTests {
                     switch call {
                     case "ViewRequestByToken": status = try world.site.viewRequestByToken(ViewRequestByTokenRequest(token: token)).request?.status
                     case "ReplyToRequest": status = try world.site.replyToRequest(ReplyToRequestRequest(token: token, fullName: "Ann")).request?.status
+                    case "BlockBusiness": status = try world.site.blockBusiness(BlockBusinessRequest(token: token)).request?.status
                     default: status = try world.site.declineRequest(DeclineRequestRequest(token: token)).request?.status
                     }
                 } catch {
