@@ -30,7 +30,7 @@ enum Render {
         }
         pairs += self.reply(request.reply)
         pairs += [
-            ("details kept until", Format.time(request.replyRetainedUntil)), ("details erased", Format.time(request.replyErasedAt)),
+            ("kept until", Format.time(request.replyRetainedUntil)), ("details erased", Format.time(request.replyErasedAt)),
             ("notice", request.notice), ("business emails", request.skipBusinessNotificationEmail ? "skipped for this request" : ""),
         ]
         var out = Table.record(pairs)
@@ -97,8 +97,8 @@ enum Render {
             ("request", view.requestId), ("business", view.businessDisplayName), ("review", view.reviewTitle),
             ("status", Format.name(view.status)), ("asks for", self.fields(view.requestedFields, label: view.referenceLabel)),
             ("message", view.message), ("answer before", Format.time(view.deadlineAt)),
-            ("business blocked", view.businessBlocked ? "yes: `findreviewer reviewer unblock TOKEN` lifts it" : ""),
-            ("details kept until", Format.time(view.replyRetainedUntil)), ("details erased", Format.time(view.replyErasedAt)),
+            ("blocked", view.businessBlocked ? "yes, this business: `findreviewer reviewer unblock TOKEN` lifts it" : ""),
+            ("kept until", Format.time(view.replyRetainedUntil)), ("erased", Format.time(view.replyErasedAt)),
             ("notice", view.notice),
         ])
     }
