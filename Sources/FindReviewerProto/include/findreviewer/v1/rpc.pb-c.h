@@ -118,7 +118,8 @@ struct  Findreviewer__V1__ResponseHeader
   size_t n_details;
   Findreviewer__V1__ErrorDetail **details;
   /*
-   * request-id echo and the like. Max 64 entries.
+   * Reserved for later versions: a version 1 server sends none (it does not
+   * echo request-id). Max 64 entries.
    */
   size_t n_metadata;
   Findreviewer__V1__MetadataEntry **metadata;
