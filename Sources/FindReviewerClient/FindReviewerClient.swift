@@ -32,6 +32,11 @@ public final class FindReviewerClient: Sendable {
         "findreviewer.v1.FindReviewer/ListReports",
         "findreviewer.v1.FindReviewer/ViewRequestByToken",
         "findreviewer.v1.FindReviewer/GetPublicReview",
+        "findreviewer.v1.FindReviewer/BlockBusiness",
+        "findreviewer.v1.FindReviewer/UnblockBusiness",
+        "findreviewer.v1.FindReviewer/UnblockBusinessForReviewer",
+        "findreviewer.v1.FindReviewer/ListReviewerBlocks",
+        "findreviewer.v1.FindReviewer/EraseReviewer",
         "findreviewer.v1.Admin/GetClock",
         "findreviewer.v1.Admin/SetClock",
         "findreviewer.v1.Health/Check", "findreviewer.v1.ServerInfoService/GetServerInfo",
@@ -319,6 +324,56 @@ public final class FindReviewerClient: Sendable {
     /// `findreviewer.v1.FindReviewer/GetPublicReview`, async.
     public func getPublicReview(_ request: GetPublicReviewRequest) async throws(RPCError) -> GetPublicReviewResponse {
         try await self.call("findreviewer.v1.FindReviewer/GetPublicReview", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/BlockBusiness`.
+    public func blockBusiness(_ request: BlockBusinessRequest) throws(RPCError) -> BlockBusinessResponse {
+        try self.call("findreviewer.v1.FindReviewer/BlockBusiness", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/BlockBusiness`, async.
+    public func blockBusiness(_ request: BlockBusinessRequest) async throws(RPCError) -> BlockBusinessResponse {
+        try await self.call("findreviewer.v1.FindReviewer/BlockBusiness", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/UnblockBusiness`.
+    public func unblockBusiness(_ request: UnblockBusinessRequest) throws(RPCError) -> UnblockBusinessResponse {
+        try self.call("findreviewer.v1.FindReviewer/UnblockBusiness", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/UnblockBusiness`, async.
+    public func unblockBusiness(_ request: UnblockBusinessRequest) async throws(RPCError) -> UnblockBusinessResponse {
+        try await self.call("findreviewer.v1.FindReviewer/UnblockBusiness", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/UnblockBusinessForReviewer`.
+    public func unblockBusinessForReviewer(_ request: UnblockBusinessForReviewerRequest) throws(RPCError) -> UnblockBusinessForReviewerResponse {
+        try self.call("findreviewer.v1.FindReviewer/UnblockBusinessForReviewer", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/UnblockBusinessForReviewer`, async.
+    public func unblockBusinessForReviewer(_ request: UnblockBusinessForReviewerRequest) async throws(RPCError) -> UnblockBusinessForReviewerResponse {
+        try await self.call("findreviewer.v1.FindReviewer/UnblockBusinessForReviewer", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/ListReviewerBlocks`.
+    public func listReviewerBlocks(_ request: ListReviewerBlocksRequest) throws(RPCError) -> ListReviewerBlocksResponse {
+        try self.call("findreviewer.v1.FindReviewer/ListReviewerBlocks", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/ListReviewerBlocks`, async.
+    public func listReviewerBlocks(_ request: ListReviewerBlocksRequest) async throws(RPCError) -> ListReviewerBlocksResponse {
+        try await self.call("findreviewer.v1.FindReviewer/ListReviewerBlocks", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/EraseReviewer`.
+    public func eraseReviewer(_ request: EraseReviewerRequest) throws(RPCError) -> EraseReviewerResponse {
+        try self.call("findreviewer.v1.FindReviewer/EraseReviewer", request, [])
+    }
+
+    /// `findreviewer.v1.FindReviewer/EraseReviewer`, async.
+    public func eraseReviewer(_ request: EraseReviewerRequest) async throws(RPCError) -> EraseReviewerResponse {
+        try await self.call("findreviewer.v1.FindReviewer/EraseReviewer", request, [])
     }
 
     /// `findreviewer.v1.Admin/TriggerSnapshot`.

@@ -19,6 +19,8 @@ extension DomainState {
     /// The businesses a reviewer blocked, oldest block first, a page at a time (admin: support
     /// lifting a block for the reviewer).
     public func listBlocks(reviewerId: String, pageSize: Int = 0, pageToken: String = "") throws(DomainError) -> Page<BlockedBusinessView> {
+        try Validation.id(reviewerId, field: "reviewerId")
+        try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
         _ = try self.getReviewer(reviewerId)
         let blocks = self.blocks[reviewerId] ?? []
         return try Self.page(blocks.map(\.businessId), pageSize: pageSize, pageToken: pageToken) { businessId in

@@ -7,7 +7,11 @@ import RPC
 extension FindReviewerService {
     /// Registers every method of findreviewer.v1.FindReviewer and Admin, and the key check for
     /// every method of the server (policies from ``MethodPolicy``).
-    public func install(on server: RPCServer, snapshot: (@Sendable () throws(RPCError) -> TriggerSnapshotResponse)? = nil) {
+    /// `outboxDirectory`: where delivered emails are files (`<outbox id>.eml`); EraseReviewer deletes the reviewer's.
+    public func install(
+        on server: RPCServer, outboxDirectory: String? = nil,
+        snapshot: (@Sendable () throws(RPCError) -> TriggerSnapshotResponse)? = nil
+    ) {
         let authorizer = self.authorizer
         server.interceptor = { (context, _) throws(RPCError) in
             // A method without a policy is admin-only: nothing is reachable without a decision.
@@ -23,6 +27,7 @@ extension FindReviewerService {
         self.installBusiness(on: server)
         self.installReviewer(on: server)
         self.installAdmin(on: server, snapshot: snapshot)
+        self.installReviewerControls(on: server, outboxDirectory: outboxDirectory, snapshot: snapshot)
         // Health and ServerInfoService are the RPC server's own; GetServerInfo lists their roles too.
         for (method, policy) in MethodPolicy.all { server.setRoles(policy.roles.map(\.rawValue).sorted(), for: method) }
     }
@@ -171,7 +176,8 @@ extension FindReviewerService {
                 .init(
                     businessId: request.businessId, reviewId: request.reviewId, message: request.message, requestedFields: fields,
                     referenceLabel: request.referenceLabel, acknowledgeIntroduction: request.acknowledgeIntro,
-                    idempotencyKey: key, token: TokenSource.shared.next()))
+                    idempotencyKey: key, token: TokenSource.shared.next(),
+                    skipBusinessNotificationEmail: request.skipBusinessNotificationEmail))
             self.write(command, responder: responder) { state, events in
                 var id: String?
                 for case .requestCreated(let created) in events { id = created.requestId }

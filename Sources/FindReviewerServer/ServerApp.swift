@@ -89,9 +89,14 @@ public enum ServerApp {
         } else {
             clock = .system()
         }
-        let (storage, state) = try Storage.open(dataDirectory: configuration.dataDirectory, logger: logger)
+        let (storage, state) = try Storage.open(
+            dataDirectory: configuration.dataDirectory, settings: configuration.domainSettings, logger: logger)
         let service = FindReviewerService(state: state, clock: clock, keys: keys, eventLog: storage, logger: logger)
         storage.attach(service)
+        // Transitions that fell due while the server was down (reminders, expiries, retention
+        // erasures) are applied before it listens, each at its own due time.
+        let caughtUp = service.applyDueTransitions()
+        if caughtUp > 0 { logger.log(.info, "caught up after downtime", ["transitions": String(caughtUp)]) }
 
         var options = ServerOptions()
         options.address = configuration.listen
@@ -108,7 +113,8 @@ public enum ServerApp {
         server.log = { event, peer, code, message in
             logger.log(.info, event, ["peer": peer, "status": code.name, "message": message])
         }
-        service.install(on: server) { () throws(RPCError) in try storage.snapshot() }
+        let outboxDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("outbox")
+        service.install(on: server, outboxDirectory: outboxDirectory) { () throws(RPCError) in try storage.snapshot() }
         let delivery = try self.makeDelivery(configuration, service: service, server: server, logger: logger)
         service.onEventsApplied = { _ in delivery.wake() }
         let address = try server.start()
@@ -134,9 +140,13 @@ public enum ServerApp {
         } else {
             transport = FileTransport(directory: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"))
         }
+        let outbox = (configuration.dataDirectory as NSString).appendingPathComponent("outbox")
         return DeliveryWorker(
             renderer: renderer, transport: transport, pending: { service.undeliveredNotifications(limit: 64) },
-            markDelivered: { id in service.executeInternal(.markDelivered(outboxId: id)) },
+            markDelivered: { id in
+                service.executeInternal(.markDelivered(outboxId: id))
+                service.deleteCancelledEmailFiles([id], outboxDirectory: outbox)
+            },
             markDeliveredBatch: { ids in
                 // On an event loop, at normal priority: the marks join that loop's group commit
                 // (no fsync of their own), and the state lock is not held by the idle-priority
@@ -152,6 +162,7 @@ public enum ServerApp {
                 } else {
                     mark()
                 }
+                service.deleteCancelledEmailFiles(ids, outboxDirectory: outbox)
             },
             now: { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000_000) },
             log: { message, detail in logger.log(.warn, message, ["detail": detail]) })

@@ -103,6 +103,15 @@ extension ServerConfiguration {
             .number("--snapshot-every-seconds", "Snapshot at least this often while writing (default 3600).", range: 1...(1 << 30)) {
                 $0.snapshotEverySeconds = $1
             },
+            .number("--reply-retention-days", "Days a reply's details are kept after the answer (default 90).", range: 1...3_650) {
+                $0.replyRetentionDays = $1
+            },
+            .number("--max-requests-per-day-free", "Requests per free business in any 24 h (default 200).", range: 1...1_000_000) {
+                $0.maxRequestsPerDayFree = $1
+            },
+            .number("--max-requests-per-day-paid", "Requests per paid business in any 24 h (default 2000).", range: 1...1_000_000) {
+                $0.maxRequestsPerDayPaid = $1
+            },
         ]
     }
 }

@@ -1,3 +1,4 @@
+import FindReviewerDomain
 import Foundation
 
 /// Everything `findreviewer-server` can be told, with its defaults in one place.
@@ -48,9 +49,22 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var snapshotEveryBytes = 64 << 20
     /// Take a snapshot at least this often (seconds) while the journal grows.
     public var snapshotEverySeconds = 3_600
+    /// Days a reply's shared details are kept after the answer before they are erased.
+    public var replyRetentionDays = 90
+    /// Requests one business on the free plan may create in any 24 hours.
+    public var maxRequestsPerDayFree = DomainSettings.defaultMaxRequestsPerDayFree
+    /// Requests one business on the paid plan may create in any 24 hours.
+    public var maxRequestsPerDayPaid = DomainSettings.defaultMaxRequestsPerDayPaid
 
     /// The defaults.
     public init() {}
+
+    /// The domain's settings from the flags (configuration, not data: DomainSettings).
+    public var domainSettings: DomainSettings {
+        DomainSettings(
+            replyRetention: Int64(self.replyRetentionDays) * 86_400, maxRequestsPerDayFree: self.maxRequestsPerDayFree,
+            maxRequestsPerDayPaid: self.maxRequestsPerDayPaid)
+    }
 
     /// The keys file path in effect.
     public var resolvedKeysFile: String {

@@ -46,8 +46,11 @@ public final class Storage: EventLog, @unchecked Sendable {
 
     // MARK: recovery
 
-    /// Opens the data directory's storage and rebuilds the state: newest snapshot, then the journal after it.
-    public static func open(dataDirectory: String, logger: Logger) throws -> (Storage, DomainState) {
+    /// Opens the data directory's storage and rebuilds the state under `settings` (the server's
+    /// flags: they are not stored): newest snapshot, then the journal after it.
+    public static func open(
+        dataDirectory: String, settings: DomainSettings = DomainSettings(), logger: Logger
+    ) throws -> (Storage, DomainState) {
         let started = DispatchTime.now()
         let snapshotDirectory = (dataDirectory as NSString).appendingPathComponent("snapshots")
         let journalDirectory = (dataDirectory as NSString).appendingPathComponent("journal")
@@ -55,7 +58,9 @@ public final class Storage: EventLog, @unchecked Sendable {
         let state: DomainState
         let sequence: UInt64
         do {
-            (state, sequence) = try self.loadState(snapshotDirectory: snapshotDirectory, journalDirectory: journalDirectory) { sequence in
+            (state, sequence) = try self.loadState(
+                snapshotDirectory: snapshotDirectory, journalDirectory: journalDirectory, settings: settings
+            ) { sequence in
                 opened = try Journal.open(directory: journalDirectory, after: sequence)
                 return opened!.recovery.payloads
             }
@@ -78,9 +83,9 @@ public final class Storage: EventLog, @unchecked Sendable {
     /// The newest snapshot plus the journal records after it (`journalAfter` reads those, given
     /// the snapshot's sequence); on start and when rebuilding after a failed write.
     static func loadState(
-        snapshotDirectory: String, journalDirectory: String, journalAfter: (UInt64) throws -> [[UInt8]]
+        snapshotDirectory: String, journalDirectory: String, settings: DomainSettings, journalAfter: (UInt64) throws -> [[UInt8]]
     ) throws -> (DomainState, UInt64) {
-        var (state, sequence) = try self.loadSnapshot(snapshotDirectory)
+        var (state, sequence) = try self.loadSnapshot(snapshotDirectory, settings: settings)
         for (index, payload) in try journalAfter(sequence).enumerated() {
             do {
                 state.apply(try StorageMapping.decodeEvent(payload))
@@ -94,10 +99,10 @@ public final class Storage: EventLog, @unchecked Sendable {
 
     /// Reads the newest snapshot: this thread checks and decodes items, a second thread adds
     /// them to the state meanwhile (the two halves cost about the same).
-    static func loadSnapshot(_ directory: String) throws -> (DomainState, UInt64) {
-        guard let newest = SnapshotFile.list(directory).first else { return (DomainState(), 0) }
+    static func loadSnapshot(_ directory: String, settings: DomainSettings) throws -> (DomainState, UInt64) {
+        guard let newest = SnapshotFile.list(directory).first else { return (DomainState(settings: settings), 0) }
         let pipe = ItemPipe()
-        let restored = Mutex(SnapshotRestorer())
+        let restored = Mutex(SnapshotRestorer(settings: settings))
         let consumer = Thread {
             restored.withLock { restorer in
                 while var chunk = pipe.take() {
@@ -133,7 +138,7 @@ public final class Storage: EventLog, @unchecked Sendable {
         }
         // Taken out of the restorer so that the state is the only reference (no copy on first write).
         let state = restored.withLock { restorer in
-            defer { restorer = SnapshotRestorer() }
+            defer { restorer = SnapshotRestorer(settings: settings) }
             return restorer.finish()
         }
         return (state, sequence)
@@ -155,7 +160,9 @@ public final class Storage: EventLog, @unchecked Sendable {
         defer { self.fileLock.unlock() }
         service.state.withLock { state in
             do {
-                (state, _) = try Self.loadState(snapshotDirectory: self.snapshotDirectory, journalDirectory: self.journal.directory) {
+                (state, _) = try Self.loadState(
+                    snapshotDirectory: self.snapshotDirectory, journalDirectory: self.journal.directory, settings: state.settings
+                ) {
                     try self.journal.durablePayloads(after: $0)
                 }
                 self.journal.resume()

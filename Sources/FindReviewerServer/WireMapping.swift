@@ -129,7 +129,9 @@ enum WireMapping {
     }
 
     static func reviewer(_ reviewer: FindReviewerDomain.Reviewer) -> Messages.Reviewer {
-        Messages.Reviewer(id: reviewer.id, displayName: reviewer.displayName, email: reviewer.email, locale: reviewer.locale)
+        Messages.Reviewer(
+            id: reviewer.id, displayName: reviewer.displayName, email: reviewer.email, locale: reviewer.locale,
+            erasedAt: reviewer.erasedAt ?? 0)
     }
 
     static func review(_ review: Messages.Review?) throws(DomainError) -> FindReviewerDomain.Review {
@@ -171,7 +173,17 @@ enum WireMapping {
             reminderSentAt: view.automaticReminderAt ?? 0, manualReminderSentAt: view.manualReminderAt ?? 0,
             answeredAt: view.answeredAt ?? 0, openedAt: view.openedAt ?? 0, closedAt: view.closedAt ?? 0,
             replyAvailable: view.replyAvailable, reply: view.reply.map(self.reply), timeline: self.timeline(view.timeline),
-            reviewerDisplayName: view.reviewerDisplayName)
+            reviewerDisplayName: view.reviewerDisplayName, skipBusinessNotificationEmail: view.skipBusinessNotificationEmail,
+            replyRetainedUntil: view.replyRetainedUntil ?? 0, replyErasedAt: view.replyErasedAt ?? 0,
+            replyErasureReason: self.erasure(view.replyErasure), notice: view.notice)
+    }
+
+    static func erasure(_ erasure: FindReviewerDomain.ReplyErasure?) -> Messages.ReplyErasureReason {
+        switch erasure {
+        case .retentionPeriod: return .retentionPeriod
+        case .reviewerErased: return .reviewerErased
+        case nil: return .unspecified
+        }
     }
 
     static func reviewView(_ view: FindReviewerDomain.BusinessReviewView) -> Messages.BusinessReviewView {
@@ -181,7 +193,9 @@ enum WireMapping {
             findReviewer: Messages.FindReviewerSummary(
                 eligible: summary.eligible, contacted: summary.contacted, latestRequestId: summary.latestRequestId ?? "",
                 latestStatus: summary.latestStatus.map(self.status) ?? .unspecified,
-                canReportNotGenuine: summary.canReportNotGenuine, reply: summary.reply.map(self.reply)))
+                canReportNotGenuine: summary.canReportNotGenuine, reply: summary.reply.map(self.reply),
+                replyErasedAt: summary.replyErasedAt ?? 0, replyErasureReason: self.erasure(summary.replyErasure)),
+            reviewerErased: view.reviewerErased)
     }
 
     static func publicView(_ view: FindReviewerDomain.PublicReviewView) -> Messages.PublicReviewView {
@@ -196,7 +210,9 @@ enum WireMapping {
         Messages.ReviewerRequestView(
             requestId: view.requestId, businessDisplayName: view.businessDisplayName, message: view.message,
             requestedFields: view.requestedFields.map(self.field), referenceLabel: view.referenceLabel,
-            deadlineAt: view.deadline, status: self.status(view.status), reviewTitle: view.reviewTitle)
+            deadlineAt: view.deadline, status: self.status(view.status), reviewTitle: view.reviewTitle,
+            businessBlocked: view.businessBlocked, replyRetainedUntil: view.replyRetainedUntil ?? 0,
+            replyErasedAt: view.replyErasedAt ?? 0, notice: view.notice)
     }
 
     static func report(_ report: FindReviewerDomain.Report) -> Messages.Report {

@@ -23,6 +23,12 @@ struct DemoTests {
         "refused, FAILED_PRECONDITION",
         "accepted, report rep_",
         "reviewer contacted: yes",
+        "he blocks it from the link",
+        "is declined; Acme is told only that he declined",
+        "FAILED_PRECONDITION (REVIEWER_NOT_CONTACTABLE)",
+        "counts as a try: a not-genuine report",
+        "her details are erased",
+        "reply-details-erased",
     ]
 
     @Test("with no server given it starts its own (free port, temporary data, --test-clock), tells the story, lists the emails and cleans up")
@@ -41,12 +47,12 @@ struct DemoTests {
             }
             position = found.upperBound
         }
-        // Seven emails, each listed with its file, recipient and subject.
+        // Nine emails, each listed with its file, recipient and subject.
         let emails = result.output.split(separator: "\n").filter { $0.contains("email out_") }
-        #expect(emails.count == 7)
+        #expect(emails.count == 9)
         #expect(emails.filter { $0.contains("<ann@mail.example>") }.count == 2)
-        #expect(emails.filter { $0.contains("<team@acme.example>") }.count == 2)
-        #expect(result.output.contains("Done: 11 steps, 7 emails written"))
+        #expect(emails.filter { $0.contains("<team@acme.example>") }.count == 3)
+        #expect(result.output.contains("Done: 13 steps, 9 emails written"))
         let started = try #require(result.output.split(separator: "\n").first { $0.hasPrefix("Started findreviewer-server on 127.0.0.1:") })
         let dataDirectory = try #require(started.components(separatedBy: "data in ").last)
         #expect(!FileManager.default.fileExists(atPath: dataDirectory))
@@ -61,7 +67,7 @@ struct DemoTests {
             let result = try server.cli(["demo"])
             #expect(result.status == 0, "\(result.output)\n\(result.errors)")
             #expect(!result.output.contains("Started findreviewer-server"))
-            #expect(result.output.contains("Done: 11 steps, 7 emails written to \(server.server.dataDirectory.path)/outbox"))
+            #expect(result.output.contains("Done: 13 steps, 9 emails written to \(server.server.dataDirectory.path)/outbox"))
             #expect(result.output.contains("business acme-"))
         }
     }

@@ -31,11 +31,6 @@ struct AuthorizationTests {
         for role in Self.roleNames { clients[role] = try RPCClient(address: address, key: server.key(role: role)) }
         #expect(Self.methods.count == 37)
         for method in Self.methods {
-            if NotYetServed.methods.contains(method) {
-                let error = #expect(throws: RPCError.self, "\(method)") { _ = try admin.callRaw(method: method, request: []) }
-                #expect(error?.code == .unimplemented, "\(method) is served now: take it off NotYetServed")
-                continue
-            }
             let roles = try Self.allowedRoles(method, server: server, admin: admin)
             if method == "findreviewer.v1.Health/Check" {
                 #expect(throws: Never.self) { _ = try anonymous.callRaw(method: method, request: []) }

@@ -11,7 +11,7 @@ import RPC
 enum RequestSamples {
     static let token = "0123456789abcdef0123456789abcdef0123456789abcdef"
 
-    /// (full method name, JSON request), in the order of the .proto files.
+    /// (full method name, JSON request), in the order of the .proto files but for the reviewer's controls.
     static let all: [(method: String, json: String)] = [
         ("UpsertBusiness", #"{"business":{"id":"acme","displayName":"Acme Travel","notificationEmail":"team@acme.example","locale":"en"}}"#),
         ("ListBusinesses", #"{"pageToken":"after:acme"}"#),
@@ -49,6 +49,13 @@ enum RequestSamples {
             #"{"token":"\#(token)","email":"ann@mail.example","referenceNumber":"BK-4711","fullName":"Ann Andersson","phone":"+46 70 123 45 67","note":"Booked in May.\nRoom 12."}"#
         ),
         ("DeclineRequest", #"{"token":"\#(token)"}"#),
+        // The reviewer's controls: block (samplesAreValid puts the real token from the email in),
+        // list, lift by admin, lift by link, erase; in this order so that each page token names an item.
+        ("BlockBusiness", #"{"token":"\#(token)"}"#),
+        ("ListReviewerBlocks", #"{"reviewerId":"ann","pageToken":"after:acme"}"#),
+        ("UnblockBusinessForReviewer", #"{"businessId":"acme","reviewerId":"ann"}"#),
+        ("UnblockBusiness", #"{"token":"\#(token)"}"#),
+        ("EraseReviewer", #"{"reviewerId":"ann"}"#),
         ("GetPublicReview", #"{"reviewId":"r1"}"#),
         ("findreviewer.v1.Health/Check", #"{"service":"findreviewer.v1.FindReviewer"}"#),
         ("findreviewer.v1.ServerInfoService/DescribeType", #"{"typeName":"findreviewer.v1.InfoRequest"}"#),

@@ -1,3 +1,4 @@
+import FindReviewerDomain
 import FindReviewerServer
 import Testing
 
@@ -27,6 +28,26 @@ struct ServerConfigurationTests {
         #expect(configuration.logFormat == .json)
     }
 
+    @Test("the domain's settings: defaults 90 days, 200 and 2000; flags and FINDREVIEWER_* variables set them, a flag winning")
+    func domainSettings() throws {
+        let defaults = try #require(try ServerConfiguration.parse(arguments: [], environment: [:])).domainSettings
+        #expect(defaults == DomainSettings())
+        #expect(defaults.replyRetention == 90 * 86_400)
+        #expect(defaults.maxRequestsPerDayFree == 200)
+        #expect(defaults.maxRequestsPerDayPaid == 2_000)
+        let configuration = try #require(
+            try ServerConfiguration.parse(
+                arguments: ["--reply-retention-days", "30", "--max-requests-per-day-paid=5000"],
+                environment: [
+                    "FINDREVIEWER_REPLY_RETENTION_DAYS": "7", "FINDREVIEWER_MAX_REQUESTS_PER_DAY_FREE": "50",
+                    "FINDREVIEWER_MAX_REQUESTS_PER_DAY_PAID": "10",
+                ]))
+        #expect(configuration.domainSettings == DomainSettings(replyRetention: 30 * 86_400, maxRequestsPerDayFree: 50, maxRequestsPerDayPaid: 5_000))
+        for flag in ["--reply-retention-days", "--max-requests-per-day-free", "--max-requests-per-day-paid"] {
+            #expect(ServerConfiguration.usage.contains(flag))
+        }
+    }
+
     @Test("--help returns nil and the usage names every option")
     func help() throws {
         #expect(try ServerConfiguration.parse(arguments: ["--help"], environment: [:]) == nil)
@@ -44,6 +65,10 @@ struct ServerConfigurationTests {
             (["--log-level", "loud"], "--log-level must be one of debug|info|warn|error"),
             (["--listen"], "--listen needs a value"),
             (["--data-dir="], "--data-dir must not be empty"),
+            (["--reply-retention-days", "0"], "--reply-retention-days must be a whole number from 1 to 3650, not \"0\""),
+            (["--reply-retention-days", "3651"], "from 1 to 3650"),
+            (["--max-requests-per-day-free", "-5"], "--max-requests-per-day-free must be a whole number from 1 to 1000000"),
+            (["--max-requests-per-day-paid", "lots"], "--max-requests-per-day-paid must be a whole number from 1 to 1000000"),
         ])
     func rejects(arguments: [String], fragment: String) {
         let error = #expect(throws: ConfigurationError.self) {

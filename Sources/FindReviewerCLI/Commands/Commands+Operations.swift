@@ -28,7 +28,7 @@ extension Commands {
         },
         Command(
             CommandSpec(
-                ["clock", "advance"], summary: "Move a test clock forward; due reminders and expiries happen on the way.",
+                ["clock", "advance"], summary: "Move a test clock forward; due reminders, expiries and retention erasures happen on the way.",
                 discussion: """
                     Only for a server started with --test-clock (`make run ARGS=--test-clock`).
                     DURATION is seconds or a span like 3d, 72h, 1d12h, 90m.
@@ -48,7 +48,7 @@ extension Commands {
             invocation.emit(answer) {
                 Table.record([
                     ("advanced", Format.span(seconds)), ("now", Format.time(answer.now) + " (\(answer.now))"),
-                    ("transitions applied", "\(answer.transitionsApplied) (reminders and expiries that fell due)"),
+                    ("transitions applied", "\(answer.transitionsApplied) (reminders, expiries and retention erasures that fell due)"),
                 ])
             }
             return ExitStatus.success

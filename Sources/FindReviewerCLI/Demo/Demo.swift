@@ -275,6 +275,41 @@ enum Demo {
             self.say("\"\(page.title)\" (\(page.rating)/5) by \(page.reviewerDisplayName); reviewer contacted: \(page.reviewerContacted ? "yes" : "no")")
             try self.check(page.reviewerContacted, "the public page does not show the contacted flag")
 
+            // 12. Bob blocks Acme.
+            self.begin("Bob does not want to hear from Acme again: he blocks it from the link in his email")
+            guard let bobToken = created.first(where: { $0.to.contains(cast.bobEmail) })?.token else {
+                throw .failure("no email to \(cast.bobEmail) with a reply link appeared in \(self.outbox)")
+            }
+            let blocked = try self.call("FindReviewer/BlockBusiness") { () throws(RPCError) in
+                try site.blockBusiness(BlockBusinessRequest(token: bobToken))
+            }.request ?? ReviewerRequestView()
+            try self.check(blocked.businessBlocked && blocked.status == .declined, "expected Bob's request declined and Acme blocked")
+            self.say("his pending request \(blocked.requestId) is \(Format.name(blocked.status)); Acme is told only that he declined")
+            _ = try self.emails(expected: 2)
+            var toBob = first
+            toBob.reviewId = cast.reviews[3]
+            let notContactable = try self.expectFailure("FindReviewer/CreateInfoRequest") { () throws(RPCError) in
+                _ = try portal.createInfoRequest(toBob)
+            }
+            self.say("Acme asks about \(cast.reviews[3]), also Bob's: \(notContactable.code.name) (\(notContactable.details.first?.reason ?? ""))")
+            var afterDecline = notGenuine
+            afterDecline.reviewId = cast.reviews[1]
+            let declinedTry = try self.call("FindReviewer/CreateReport") { () throws(RPCError) in try portal.createReport(afterDecline) }.report ?? Report()
+            self.say("the declined request counts as a try: a not-genuine report on \(cast.reviews[1]) is accepted (\(declinedTry.id))")
+
+            // 13. Retention.
+            let retainedUntil = opened.replyRetainedUntil
+            let now = try self.call("Admin/GetClock") { () throws(RPCError) in try admin.getClock(GetClockRequest()) }.now
+            self.begin("The retention period of Ann's answer ends on \(self.day(retainedUntil)): her details are erased")
+            if retainedUntil > now { _ = try self.advance(admin, seconds: retainedUntil - now) }
+            let kept = try self.request(
+                try self.call("FindReviewer/GetInfoRequest") { () throws(RPCError) in
+                    try portal.getInfoRequest(GetInfoRequestRequest(businessId: cast.business, requestId: annRequest.id))
+                }.request)
+            try self.check(kept.reply == nil && kept.replyErasedAt == retainedUntil, "expected Ann's reply details erased at \(retainedUntil)")
+            self.say("details erased at \(self.day(kept.replyErasedAt)); Acme's view says: \(kept.notice)")
+            if let last = kept.timeline.last { self.say("timeline \(self.day(last.at)): \(Format.name(last.kind))") }
+
             self.console.print("\nDone: \(self.step) steps, \(self.emailCount) emails written to \(self.outbox).")
             return ExitStatus.success
         }

@@ -29,6 +29,10 @@ enum Render {
             pairs.append(("reply", "available: `findreviewer requests open --business \(request.businessId) \(request.id)` shows it"))
         }
         pairs += self.reply(request.reply)
+        pairs += [
+            ("kept until", Format.time(request.replyRetainedUntil)), ("details erased", Format.time(request.replyErasedAt)),
+            ("notice", request.notice), ("business emails", request.skipBusinessNotificationEmail ? "skipped for this request" : ""),
+        ]
         var out = Table.record(pairs)
         if !request.timeline.isEmpty { out += "\n" + self.timeline(request.timeline) }
         return out
@@ -93,6 +97,9 @@ enum Render {
             ("request", view.requestId), ("business", view.businessDisplayName), ("review", view.reviewTitle),
             ("status", Format.name(view.status)), ("asks for", self.fields(view.requestedFields, label: view.referenceLabel)),
             ("message", view.message), ("answer before", Format.time(view.deadlineAt)),
+            ("blocked", view.businessBlocked ? "yes, this business: `findreviewer reviewer unblock TOKEN` lifts it" : ""),
+            ("kept until", Format.time(view.replyRetainedUntil)), ("erased", Format.time(view.replyErasedAt)),
+            ("notice", view.notice),
         ])
     }
 

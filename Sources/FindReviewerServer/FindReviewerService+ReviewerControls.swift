@@ -1,0 +1,107 @@
+import FindReviewerDomain
+import Foundation
+import Glibc
+import Messages
+import RPC
+
+/// The reviewer's controls (issue 22): blocking a business from a link, lifting the block (from a
+/// link, or an admin for the reviewer), the admin's list of a reviewer's blocks, and the erasure
+/// of a reviewer, which reaches the files before it answers.
+extension FindReviewerService {
+    func installReviewerControls(
+        on server: RPCServer, outboxDirectory: String?, snapshot: (@Sendable () throws(RPCError) -> TriggerSnapshotResponse)?
+    ) {
+        self.serve(server, "BlockBusiness", BlockBusinessRequest.self) { request, _, _, responder in
+            self.write(.blockBusiness(token: request.token), responder: responder) { state, _ in
+                BlockBusinessResponse(request: WireMapping.reviewerView(try state.reviewerView(token: request.token)))
+            }
+        }
+        self.serve(server, "UnblockBusiness", UnblockBusinessRequest.self) { request, _, _, responder in
+            self.write(.unblockBusiness(token: request.token), responder: responder) { state, _ in
+                UnblockBusinessResponse(request: WireMapping.reviewerView(try state.reviewerView(token: request.token)))
+            }
+        }
+        self.serve(server, "UnblockBusinessForReviewer", UnblockBusinessForReviewerRequest.self) { request, _, _, responder in
+            let command = DomainCommand.unblockBusinessForReviewer(businessId: request.businessId, reviewerId: request.reviewerId)
+            self.write(command, responder: responder) { _, events in
+                UnblockBusinessForReviewerResponse(wasBlocked: !events.isEmpty)
+            }
+        }
+        self.serve(server, "ListReviewerBlocks", ListReviewerBlocksRequest.self) { request, _, _, responder in
+            self.read(responder: responder) { state in
+                let page = try state.listBlocks(reviewerId: request.reviewerId, pageSize: Int(request.pageSize), pageToken: request.pageToken)
+                return ListReviewerBlocksResponse(
+                    blocks: page.items.map {
+                        BlockedBusiness(businessId: $0.businessId, businessDisplayName: $0.businessDisplayName, blockedAt: $0.blockedAt)
+                    },
+                    nextPageToken: page.nextPageToken)
+            }
+        }
+        self.serve(server, "EraseReviewer", EraseReviewerRequest.self) { request, _, _, responder in
+            let reviewerId = request.reviewerId
+            // Off the event loop: the pass over every review (tens of ms at a million reviews)
+            // runs on a copy of the state, outside the lock (domain README), and the snapshot after
+            // the erasure blocks until it is written.
+            Thread {
+                let found = self.snapshot().reviewsOfReviewer(reviewerId)
+                // Once the erasure is durable: the files forget, then the call answers. On a thread of
+                // its own: durability is reported on the journal's thread, which the snapshot waits for.
+                let forget = Responder { result in
+                    guard case .success = result else { return responder.complete(result) }
+                    Thread {
+                        responder.complete(self.forgetErased(found, outboxDirectory: outboxDirectory, snapshot: snapshot))
+                    }.start()
+                }
+                self.write(.eraseReviewer(reviewerId: reviewerId, found: found), responder: forget) { state, _ in
+                    // A refusal answers at once; the real answer is built after the files forgot.
+                    _ = try state.getReviewer(reviewerId)
+                    return EraseReviewerResponse()
+                }
+            }.start()
+        }
+    }
+
+    /// After a durable erasure: a snapshot (the state without the data; it rotates the journal
+    /// and removes the segments and snapshots before it), then the `.eml` files of every email
+    /// about the reviewer's requests. Answers with what the erasure left.
+    private func forgetErased(
+        _ found: ReviewsOfReviewer, outboxDirectory: String?, snapshot: (@Sendable () throws(RPCError) -> TriggerSnapshotResponse)?
+    ) -> Result<[UInt8], RPCError> {
+        do throws(RPCError) {
+            if let snapshot { _ = try snapshot() }
+            let state = self.snapshot()
+            var deleted = 0
+            if let outboxDirectory {
+                for id in state.outboxEntryIds(ofReviewer: found.reviewerId) {
+                    let path = (outboxDirectory as NSString).appendingPathComponent(id + ".eml")
+                    if unlink(path) == 0 { deleted += 1 }
+                    unlink(path + ".tmp")
+                }
+            }
+            let summary = state.erasureSummary(found)
+            let reviewer = try? state.getReviewer(found.reviewerId)
+            self.logger.log(.info, "reviewer erased", [
+                "reviewer_id": found.reviewerId, "reviews": String(summary.reviews), "requests": String(summary.requests),
+                "emails_cancelled": String(summary.emailsCancelled), "email_files_deleted": String(deleted),
+            ])
+            let response = EraseReviewerResponse(
+                reviewer: reviewer.map(WireMapping.reviewer), reviews: UInt32(summary.reviews), requests: UInt32(summary.requests),
+                emailsCancelled: UInt32(summary.emailsCancelled))
+            do {
+                return .success(try response.serializedBytes())
+            } catch {
+                return .failure(RPCError(.internal, "could not encode EraseReviewerResponse: \(error.message)"))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// After the delivery thread marked `ids`: deletes the file of each one that was cancelled
+    /// meanwhile (an erasure came between rendering and marking), so no email of an erased
+    /// reviewer outlives the erasure in `outboxDirectory`.
+    public func deleteCancelledEmailFiles(_ ids: [String], outboxDirectory: String) {
+        let cancelled = self.state.withLock { state in ids.filter { state.outbox[$0]?.cancelledAt != nil } }
+        for id in cancelled { unlink((outboxDirectory as NSString).appendingPathComponent(id + ".eml")) }
+    }
+}
