@@ -166,6 +166,63 @@ struct MetricsEndToEndTests {
         #expect(try rpc.call(Self.health, HealthCheckRequest(), as: HealthCheckResponse.self).status == .serving)
     }
 
+    /// Polls the exposition until `name{labels}` equals `expected` (or 60 s pass); returns the last value.
+    static func waitFor(_ server: ServerProcess, _ name: String, _ labels: [String: String] = [:], equals expected: Double) throws -> Double? {
+        let deadline = Date().addingTimeInterval(60)
+        var last: Double?
+        while Date() < deadline {
+            last = Self.value(try Self.scrape(server), name, labels)
+            if last == expected { return last }
+            usleep(50_000)  // polling the delivery thread's progress, bounded by `deadline`
+        }
+        return last
+    }
+
+    @Test("timers and outbox: transitions by kind with their lag, emails delivered by transport, backlog, requests by status")
+    func timersAndOutbox() throws {
+        let server = try Self.server()
+        defer { server.stop(); server.cleanUp() }
+        let admin = try Self.exercise(server)
+        _ = try admin.acknowledgeIntroduction(AcknowledgeIntroductionRequest(businessId: "acme"))
+        let create = CreateInfoRequestRequest(
+            businessId: "acme", reviewId: "r1", message: "Hi! We cannot find your booking.", requestedFields: [.referenceNumber])
+        _ = try #require(try admin.createInfoRequest(create).request)
+        let file = ["transport": "file"]
+        #expect(try Self.waitFor(server, "findreviewer_outbox_delivered_total", file, equals: 1) == 1)
+        #expect(try Self.waitFor(server, "findreviewer_outbox_backlog", equals: 0) == 0)
+        var text = try Self.scrape(server)
+        #expect(Self.value(text, "findreviewer_domain_info_requests", ["status": "pending"]) == 1)
+        #expect(Self.value(text, "findreviewer_timer_transitions_total", ["kind": "reminder"]) == 0)
+
+        // The reminder exactly at its due time (lag 0), the expiry an hour after its (lag 3600 s).
+        #expect(try admin.advanceClock(AdvanceClockRequest(seconds: 72 * 3_600)).transitionsApplied == 1)
+        #expect(try admin.advanceClock(AdvanceClockRequest(seconds: 49 * 3_600)).transitionsApplied == 1)
+        text = try Self.scrape(server)
+        #expect(Self.value(text, "findreviewer_timer_transitions_total", ["kind": "reminder"]) == 1)
+        #expect(Self.value(text, "findreviewer_timer_transitions_total", ["kind": "expiry"]) == 1)
+        #expect(Self.value(text, "findreviewer_timer_lag_seconds_count") == 2)
+        #expect(Self.value(text, "findreviewer_timer_lag_seconds_sum") == 3_600)
+        #expect(Self.value(text, "findreviewer_timer_lag_seconds_bucket", ["le": "1"]) == 1)
+        #expect(Self.value(text, "findreviewer_domain_info_requests", ["status": "pending"]) == 0)
+        #expect(Self.value(text, "findreviewer_domain_info_requests", ["status": "expired"]) == 1)
+        // Every email written to the outbox directory is counted once, none failed.
+        let outbox = server.dataDirectory.appendingPathComponent("outbox").path
+        let deadline = Date().addingTimeInterval(60)
+        var files = 0
+        var delivered: Double?
+        while Date() < deadline {
+            #expect(try Self.waitFor(server, "findreviewer_outbox_backlog", equals: 0) == 0)
+            files = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).filter { $0.hasSuffix(".eml") }.count
+            delivered = Self.value(try Self.scrape(server), "findreviewer_outbox_delivered_total", file)
+            if files >= 2 && delivered == Double(files) { break }
+            usleep(50_000)  // polling the delivery thread, bounded by `deadline`
+        }
+        #expect(files >= 2)
+        #expect(delivered == Double(files))
+        #expect(Self.value(try Self.scrape(server), "findreviewer_outbox_delivery_failures_total", file) == 0)
+        #expect(Self.value(try Self.scrape(server), "findreviewer_outbox_oldest_pending_age_seconds") == 0)
+    }
+
     @Test(
         "a real Prometheus scrapes the real server and its query for the call counter returns the calls made",
         .enabled(if: PrometheusProcess.executable != nil), .timeLimit(.minutes(3)))
