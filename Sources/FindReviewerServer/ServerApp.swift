@@ -127,6 +127,7 @@ public enum ServerApp {
         service.install(on: server) { () throws(RPCError) in try storage.snapshot() }
         let delivery = try self.makeDelivery(configuration, service: service, server: server, logger: logger)
         service.onEventsApplied = { _ in delivery.wake() }
+        observability.installStats(on: server)
         let metrics = ServerMetrics(registry: observability.registry, methods: server.methods.map(\.method), version: self.version)
         metrics.attach(server: server, storage: storage, service: service, delivery: delivery, transport: configuration.smtp == nil ? "file" : "smtp")
         metrics.recovered(inNanoseconds: recoveryNanos)

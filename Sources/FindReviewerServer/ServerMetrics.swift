@@ -1,4 +1,5 @@
 import Dispatch
+import Messages
 import FindReviewerDomain
 import FindReviewerStore
 import Foundation
@@ -227,5 +228,45 @@ public final class Observability: Sendable {
         }
         return Observability(
             registry: registry, readiness: readiness, port: port, portAddress: address, shutdownDelaySeconds: configuration.shutdownDelaySeconds)
+    }
+}
+
+extension Observability {
+    /// `Admin/GetStats`.
+    static let statsMethod = "findreviewer.v1.Admin/GetStats"
+
+    /// Serves `Admin/GetStats` (roles from ``MethodPolicy``, enforced by the interceptor): the
+    /// registry's figures, computed off the event loop (a scrape takes a millisecond or two).
+    func installStats(on server: RPCServer) {
+        let roles = (MethodPolicy.all[Self.statsMethod]?.roles ?? [.admin]).map(\.rawValue).sorted()
+        let queue = DispatchQueue(label: "findreviewer-stats")
+        server.registerDeferred(Self.statsMethod, GetStatsRequest.self, idempotent: true, roles: roles) { [self] _, _, responder in
+            queue.async { responder.respond(self.stats()) }
+        }
+    }
+
+    /// Every family now, as the stats RPC answers.
+    func stats() -> GetStatsResponse {
+        let families = self.registry.snapshot().sorted { $0.name < $1.name }.map { family in
+            StatsFamily(
+                name: family.name, help: family.help, type: family.type.rawValue,
+                series: family.series.map { series in
+                    var result = StatsSeries(labels: series.labels.map { StatsLabel(name: $0.name, value: $0.value) })
+                    switch series.value {
+                    case .number(let value):
+                        result.value = value
+                    case .histogram(let histogram):
+                        result.value = histogram.sum
+                        result.count = histogram.count
+                        result.p50 = histogram.quantile(0.5) ?? 0
+                        result.p99 = histogram.quantile(0.99) ?? 0
+                        result.buckets = zip(histogram.upperBounds, histogram.cumulativeCounts).map {
+                            StatsBucket(upperBound: $0, cumulativeCount: $1)
+                        }
+                    }
+                    return result
+                })
+        }
+        return GetStatsResponse(families: families, readiness: self.readiness.state.description)
     }
 }
