@@ -138,7 +138,8 @@ public enum ServerApp {
         storage.startSnapshots(everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
         observability.readiness.set(.serving)
         if let path = configuration.portFile { try PortFile.write(address.port, to: path) }
-        let out = "listening on \(address)\nkeys file: \(keysPath)\n"
+        var out = "listening on \(address)\nkeys file: \(keysPath)\n"
+        if let metricsAddress = observability.portAddress { out += "metrics on \(metricsAddress)\n" }
         FileHandle.standardOutput.write(Data(out.utf8))
         logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])
         return Running(server: server, service: service, address: address, delivery: delivery, storage: storage, observability: observability)

@@ -223,7 +223,6 @@ public final class Observability: Sendable {
             address = try server.start()
             port = server
             if let path = configuration.metricsPortFile { try PortFile.write(address!.port, to: path) }
-            FileHandle.standardOutput.write(Data("metrics on \(address!)\n".utf8))
             logger.log(.info, "metrics port open", ["address": address!.description])
         }
         return Observability(

@@ -55,9 +55,11 @@ extension Commands {
         return out
     }
 
-    /// Whole numbers without a fraction, others with up to 6 significant digits.
+    /// Whole numbers without a fraction, large ones to the millisecond, others with up to 6 significant digits.
     static func number(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        // Times (Unix seconds) and other large figures keep their whole part.
+        if abs(value) >= 1e6 { return String(format: "%.3f", value) }
         return String(format: "%.6g", value)
     }
 }
