@@ -309,6 +309,8 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     func close() {
         guard !self.closed else { return }
         self.closed = true
+        // Counted before the descriptor closes: a peer that saw the close sees the gauge lowered.
+        self.recorder?.connectionClosed()
         self.loop.deregister(self.fd)
         Socket.close(self.fd)
         for _ in self.inFlight {
@@ -316,7 +318,6 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
             self.recorder?.callFinished()
         }
         self.inFlight.removeAll()
-        self.recorder?.connectionClosed()
         self.server.connectionClosed(self)
     }
 }

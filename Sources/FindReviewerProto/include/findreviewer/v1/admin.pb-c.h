@@ -167,6 +167,9 @@ struct  Findreviewer__V1__StatsBucket
 struct  Findreviewer__V1__StatsSeries
 {
   ProtobufCMessage base;
+  /*
+   * In the family's order. Max 2 (a family has at most two label dimensions).
+   */
   size_t n_labels;
   Findreviewer__V1__StatsLabel **labels;
   /*
@@ -180,6 +183,9 @@ struct  Findreviewer__V1__StatsSeries
   uint64_t count;
   double p50;
   double p99;
+  /*
+   * Finite upper bounds, increasing; the +Inf bucket is `count`. Max 32.
+   */
   size_t n_buckets;
   Findreviewer__V1__StatsBucket **buckets;
 };
@@ -203,9 +209,13 @@ struct  Findreviewer__V1__StatsFamily
    */
   char *help;
   /*
-   * "counter", "gauge" or "histogram".
+   * "counter", "gauge" or "histogram". Max 16 bytes.
    */
   char *type;
+  /*
+   * Every series, zeros included. Max 4096 (findreviewer_rpc_calls_total has one per
+   * method served plus `unknown`, times 17 codes).
+   */
   size_t n_series;
   Findreviewer__V1__StatsSeries **series;
 };
@@ -218,12 +228,12 @@ struct  Findreviewer__V1__GetStatsResponse
 {
   ProtobufCMessage base;
   /*
-   * Every family, sorted by name.
+   * Every family, sorted by name. Max 256.
    */
   size_t n_families;
   Findreviewer__V1__StatsFamily **families;
   /*
-   * What /readyz says: "starting", "recovering", "serving" or "draining".
+   * What /readyz says: "starting", "recovering", "serving" or "draining". Max 16 bytes.
    */
   char *readiness;
 };
