@@ -56,7 +56,7 @@ let package = Package(
         // Cost of a metrics update on the hot path (`make bench-metrics`).
         .executableTarget(name: "metrics-bench", dependencies: ["Metrics"]),
         // Frames, status codes, server and client runtime.
-        .target(name: "RPC", dependencies: ["Messages", "Transport"]),
+        .target(name: "RPC", dependencies: ["Messages", "Transport", "Metrics"]),
         // The Find Reviewer rules: pure, no I/O.
         .target(name: "FindReviewerDomain", exclude: ["README.md"]),
 
@@ -68,7 +68,7 @@ let package = Package(
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
         .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims"]),
         // Wiring, authentication and configuration of the running service.
-        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore"]),
+        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "Metrics", "MetricsHTTP"]),
 
         // What the command-line tools share: the parser, connection settings, console, errors and
         // exit statuses, the outbox reader.

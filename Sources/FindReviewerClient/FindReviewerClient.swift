@@ -14,6 +14,7 @@ public final class FindReviewerClient: Sendable {
     /// Methods a retry can never apply twice; the RPC client retries them after UNAVAILABLE.
     public static let idempotentMethods: Set<String> = [
         "findreviewer.v1.FindReviewer/UpsertBusiness",
+        "findreviewer.v1.Admin/GetStats",
         "findreviewer.v1.FindReviewer/GetBusiness",
         "findreviewer.v1.FindReviewer/ListBusinesses",
         "findreviewer.v1.FindReviewer/UpsertReviewer",
@@ -414,5 +415,15 @@ public final class FindReviewerClient: Sendable {
     /// `findreviewer.v1.Admin/AdvanceClock`, async.
     public func advanceClock(_ request: AdvanceClockRequest) async throws(RPCError) -> ClockResponse {
         try await self.call("findreviewer.v1.Admin/AdvanceClock", request, [])
+    }
+
+    /// `findreviewer.v1.Admin/GetStats`.
+    public func getStats(_ request: GetStatsRequest) throws(RPCError) -> GetStatsResponse {
+        try self.call("findreviewer.v1.Admin/GetStats", request, [])
+    }
+
+    /// `findreviewer.v1.Admin/GetStats`, async.
+    public func getStats(_ request: GetStatsRequest) async throws(RPCError) -> GetStatsResponse {
+        try await self.call("findreviewer.v1.Admin/GetStats", request, [])
     }
 }

@@ -25,6 +25,9 @@ public struct DomainState: Sendable {
     var requestsByBusiness: [String: ChunkedArray<Row>] = [:]
     /// How many of each business's requests are in each status (no zero entries).
     var requestStatusCounts: [String: [RequestStatus: Int]] = [:]
+    /// How many requests are in each status, over every business (indexed like
+    /// `RequestStatus.allCases`): what operators' gauges read without a scan.
+    public private(set) var requestCountsByStatus = [Int](repeating: 0, count: RequestStatus.allCases.count)
     /// Per review row: its requests and its pending one.
     var reviewLinks = ChunkedArray<ReviewLinks>()
     /// Request row by reply token (erased tokens are unfiled).
@@ -316,6 +319,7 @@ public struct DomainState: Sendable {
 
     private mutating func countStatus(of businessId: String, _ status: RequestStatus, by delta: Int) {
         let count = self.requestStatusCounts[businessId]?[status] ?? 0
+        self.requestCountsByStatus[RequestStatus.allCases.firstIndex(of: status)!] += delta
         self.requestStatusCounts[businessId, default: [:]][status] = count + delta == 0 ? nil : count + delta
     }
 

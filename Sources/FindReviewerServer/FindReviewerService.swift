@@ -21,6 +21,9 @@ public final class FindReviewerService: @unchecked Sendable {
     private var timerRunning = false
     /// Called after events were applied (the delivery worker listens to wake up).
     public var onEventsApplied: (@Sendable ([DomainEvent]) -> Void)?
+    /// Called under the state lock for each due transition applied, with its lag (service
+    /// seconds from its due time to now); calls never overlap (metrics).
+    public var onTransitionApplied: (@Sendable (DueTransition, Int64) -> Void)?
 
     /// A service over `state` (e.g. recovered from disk).
     public init(
@@ -146,6 +149,7 @@ public final class FindReviewerService: @unchecked Sendable {
                 guard let events = try? state.execute(due.command, now: now), !events.isEmpty else { continue }
                 state.apply(events)
                 self.eventLog.append(events) { _ in }
+                self.onTransitionApplied?(due, now - due.dueAt)
                 applied += events
             }
             return applied

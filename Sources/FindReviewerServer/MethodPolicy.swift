@@ -33,6 +33,7 @@ public struct MethodPolicy: Sendable, Equatable {
             "findreviewer.v1.Admin/GetClock": read([.admin]),
             "findreviewer.v1.Admin/SetClock": write([.admin], idempotent: true),
             "findreviewer.v1.Admin/AdvanceClock": write([.admin]),
+            "findreviewer.v1.Admin/GetStats": read([.admin]),
         ]
         let methods: [(String, MethodPolicy)] = [
             // Upserts keyed by the caller's ids: repeating one stores the same thing.

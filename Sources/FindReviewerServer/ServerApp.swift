@@ -3,6 +3,8 @@ import FindReviewerDomain
 import Foundation
 import Glibc
 import FindReviewerStore
+import Metrics
+import MetricsHTTP
 import Notifications
 import RPC
 import Transport
@@ -56,17 +58,27 @@ public enum ServerApp {
         public let delivery: DeliveryWorker
         /// The journal and snapshots.
         public let storage: Storage
+        /// The metrics and what `/readyz` says.
+        public let observability: Observability
 
-        init(server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker, storage: Storage) {
+        init(
+            server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker, storage: Storage,
+            observability: Observability
+        ) {
             self.server = server
             self.service = service
             self.address = address
             self.delivery = delivery
             self.storage = storage
+            self.observability = observability
         }
 
-        /// Graceful stop: GOAWAY, drain, close; then the background threads.
+        /// Graceful stop: `/readyz` 503 and the shutdown delay, then GOAWAY, drain, close; then
+        /// the background threads; the metrics port last.
         public func stop() {
+            self.observability.readiness.set(.draining)
+            if self.observability.shutdownDelaySeconds > 0 { sleep(UInt32(self.observability.shutdownDelaySeconds)) }
+            defer { self.observability.port?.stop() }
             self.server.shutdown()
             self.service.stopTimer()
             self.delivery.step()
@@ -78,6 +90,7 @@ public enum ServerApp {
     /// Starts everything and prints `listening on ADDRESS` and `keys file: PATH`.
     public static func start(_ configuration: ServerConfiguration, logger: Logger) throws -> Running {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let observability = try Observability.start(configuration, logger: logger)
         let keysPath = configuration.resolvedKeysFile
         let (keys, created) = try KeysFile.loadOrCreate(path: keysPath)
         if created { logger.log(.info, "created a keys file with a fresh key per role", ["path": keysPath]) }
@@ -89,8 +102,11 @@ public enum ServerApp {
         } else {
             clock = .system()
         }
+        observability.readiness.set(.recovering)
+        let recoveryStart = DispatchTime.now().uptimeNanoseconds
         let (storage, state) = try Storage.open(
             dataDirectory: configuration.dataDirectory, settings: configuration.domainSettings, logger: logger)
+        let recoveryNanos = DispatchTime.now().uptimeNanoseconds - recoveryStart
         let service = FindReviewerService(state: state, clock: clock, keys: keys, eventLog: storage, logger: logger)
         storage.attach(service)
         // Transitions that fell due while the server was down (reminders, expiries, retention
@@ -117,15 +133,22 @@ public enum ServerApp {
         service.install(on: server, outboxDirectory: outboxDirectory) { () throws(RPCError) in try storage.snapshot() }
         let delivery = try self.makeDelivery(configuration, service: service, server: server, logger: logger)
         service.onEventsApplied = { _ in delivery.wake() }
+        observability.installStats(on: server)
+        let metrics = ServerMetrics(registry: observability.registry, methods: server.methods.map(\.method), version: self.version)
+        metrics.attach(server: server, storage: storage, service: service, delivery: delivery, transport: configuration.smtp == nil ? "file" : "smtp")
+        metrics.recovered(inNanoseconds: recoveryNanos)
+        observability.metrics.withLock { $0 = metrics }
         let address = try server.start()
         service.startTimer()
         delivery.start()
         storage.startSnapshots(everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
+        observability.readiness.set(.serving)
         if let path = configuration.portFile { try PortFile.write(address.port, to: path) }
-        let out = "listening on \(address)\nkeys file: \(keysPath)\n"
+        var out = "listening on \(address)\nkeys file: \(keysPath)\n"
+        if let metricsAddress = observability.portAddress { out += "metrics on \(metricsAddress)\n" }
         FileHandle.standardOutput.write(Data(out.utf8))
         logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])
-        return Running(server: server, service: service, address: address, delivery: delivery, storage: storage)
+        return Running(server: server, service: service, address: address, delivery: delivery, storage: storage, observability: observability)
     }
 
     /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.

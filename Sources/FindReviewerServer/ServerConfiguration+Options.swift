@@ -79,6 +79,18 @@ extension ServerConfiguration {
             .number("--drain-timeout", "Seconds in-flight calls get on shutdown (default 10).", range: 0...3_600) {
                 $0.drainTimeoutSeconds = $1
             },
+            .number(
+                "--shutdown-delay", "Seconds between a stop signal and GOAWAY; /readyz says draining meanwhile (default 0).",
+                range: 0...3_600
+            ) {
+                $0.shutdownDelaySeconds = $1
+            },
+            .text("--metrics-listen", "HOST:PORT", "Serve /metrics, /healthz and /readyz over HTTP here (default: off).") {
+                $0.metricsListen = $1
+            },
+            .text("--metrics-port-file", "PATH", "Write the metrics port to PATH once it accepts connections.") {
+                $0.metricsPortFile = $1
+            },
             .number("--event-loops", "Event-loop threads; 0 = one per core (default 0).", range: 0...64) {
                 $0.eventLoops = $1
             },

@@ -29,6 +29,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var frameTimeoutSeconds = 10
     /// Seconds in-flight calls get to finish on shutdown.
     public var drainTimeoutSeconds = 10
+    /// Seconds between the stop signal and GOAWAY, during which `/readyz` says `draining` (503)
+    /// and calls are still served, so that load balancers stop sending first.
+    public var shutdownDelaySeconds = 0
+    /// The metrics port's address `HOST:PORT` (`/metrics`, `/healthz`, `/readyz`); nil: none.
+    public var metricsListen: String?
+    /// Where to write the metrics port (like ``portFile``) once it accepts connections.
+    public var metricsPortFile: String?
     /// Event-loop threads; 0 means one per core.
     public var eventLoops = 0
     /// `debug`, `info`, `warn` or `error`.

@@ -24,6 +24,8 @@ import Transport
 public final class Storage: EventLog, @unchecked Sendable {
     /// The journal of events.
     public let journal: Journal
+    /// Told about snapshots and refused writes (metrics); set before serving.
+    public var observer: StorageObserver?
     let snapshotDirectory: String
     let logger: Logger
     /// Serialises snapshots.
@@ -207,6 +209,7 @@ public final class Storage: EventLog, @unchecked Sendable {
     /// Refuses writes at once while a failed write left the disk without room.
     public func admitsWrites() -> RPCError? {
         guard self.journal.isDegraded, !self.journal.hasSpace() else { return nil }
+        self.observer?.writeRefused()
         return RPCError(.unavailable, "the data directory's disk is full: writes are refused until space returns; reads still work")
     }
 
@@ -214,6 +217,18 @@ public final class Storage: EventLog, @unchecked Sendable {
 
     /// Takes a snapshot now (blocking; one at a time) and removes the journal it covers.
     public func snapshot() throws(RPCError) -> TriggerSnapshotResponse {
+        let started = DispatchTime.now().uptimeNanoseconds
+        do throws(RPCError) {
+            let response = try self.takeSnapshot()
+            self.observer?.snapshotTaken(DispatchTime.now().uptimeNanoseconds - started, Int(response.sizeBytes))
+            return response
+        } catch {
+            self.observer?.snapshotFailed()
+            throw error
+        }
+    }
+
+    private func takeSnapshot() throws(RPCError) -> TriggerSnapshotResponse {
         self.snapshotLock.lock()
         defer { self.snapshotLock.unlock() }
         guard let service = self.service else { throw RPCError(.unavailable, "the service is stopping") }
@@ -383,3 +398,23 @@ final class ItemPipe: @unchecked Sendable {
     }
 }
 
+
+/// What ``Storage`` reports as it goes (the server's metrics listen).
+public struct StorageObserver: Sendable {
+    /// A snapshot was written: nanoseconds it took, its size in bytes.
+    public var snapshotTaken: @Sendable (UInt64, Int) -> Void
+    /// A snapshot failed.
+    public var snapshotFailed: @Sendable () -> Void
+    /// A write was refused before trying, the disk being full.
+    public var writeRefused: @Sendable () -> Void
+
+    /// An observer of these three events.
+    public init(
+        snapshotTaken: @escaping @Sendable (UInt64, Int) -> Void, snapshotFailed: @escaping @Sendable () -> Void,
+        writeRefused: @escaping @Sendable () -> Void
+    ) {
+        self.snapshotTaken = snapshotTaken
+        self.snapshotFailed = snapshotFailed
+        self.writeRefused = writeRefused
+    }
+}

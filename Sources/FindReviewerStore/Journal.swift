@@ -64,7 +64,10 @@ public final class Journal: @unchecked Sendable {
     /// Called on the writing thread (under `writeLock`) after a failed write, before the failed appends complete.
     /// The owner rebuilds what it derived from the failed appends, then calls `resume()`.
     public var onFailure: (@Sendable (StoreError) -> Void)?
-    /// Records written, fsyncs done (for tests and benchmarks).
+    /// What each group commit did, for metrics; called on the writing thread under the write
+    /// lock (so calls never overlap). Set before the first append.
+    public var observer: (@Sendable (JournalWrite) -> Void)?
+    /// Appends made durable (one append may hold several records; ``observer`` sees records).
     public private(set) var recordsWritten = 0
     /// fsyncs done.
     public private(set) var syncs = 0
@@ -450,8 +453,10 @@ public final class Journal: @unchecked Sendable {
         }
         let syncStart = DispatchTime.now().uptimeNanoseconds
         if error == 0 && fdatasync(self.fd) != 0 { error = errno }
-        self.syncNanoseconds += DispatchTime.now().uptimeNanoseconds - syncStart
+        let syncNanoseconds = DispatchTime.now().uptimeNanoseconds - syncStart
+        self.syncNanoseconds += syncNanoseconds
         if error != 0 {
+            self.observer?(.failed)
             self.fail(group.map(\.completion), errno: error)
             return
         }
@@ -459,6 +464,7 @@ public final class Journal: @unchecked Sendable {
             self.length += bytes.count
             self.degraded = false
         }
+        self.observer?(.written(records: Int(sequence - self.sequence), bytes: bytes.count, fsyncNanoseconds: syncNanoseconds))
         self.sequence = sequence
         self.recordsWritten += lasts.count
         self.syncs += 1
@@ -488,4 +494,13 @@ public final class Journal: @unchecked Sendable {
         }
         for completion in completions { completion(.failure(reason)) }
     }
+}
+
+/// One group commit, as ``Journal/observer`` sees it.
+public enum JournalWrite: Sendable, Equatable {
+    /// `records` records (`bytes` bytes with their headers) written and made durable by one
+    /// fdatasync that took `fsyncNanoseconds`.
+    case written(records: Int, bytes: Int, fsyncNanoseconds: UInt64)
+    /// A write or its fdatasync failed (the journal was cut back; see ``Journal/onFailure``).
+    case failed
 }

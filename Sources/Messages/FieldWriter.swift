@@ -98,6 +98,21 @@ public struct FieldWriter {
         self.base.storeBytes(of: value ? 1 : 0, toByteOffset: field.offset, as: protobuf_c_boolean.self)
     }
 
+    /// Stores a double field. Left out in wire mode when all its bits are zero (0.0; -0.0 is
+    /// written), as protobuf-c packs a proto3 scalar.
+    public func callAsFunction(_ number: Int, _ value: Double) throws {
+        let field = try self.field(number)
+        guard field.kind == .double, !field.isRepeated else { return try self.generic(value, field) }
+        if let wire = self.wire {
+            if value.bitPattern != 0 {
+                wire.tag(field.number, 1)
+                wire.fixed64(value.bitPattern)
+            }
+            return
+        }
+        self.base.storeBytes(of: value, toByteOffset: field.offset, as: Double.self)
+    }
+
     /// Stores an int32, sint32 or sfixed32 field.
     public func callAsFunction(_ number: Int, _ value: Int32) throws {
         try self.integer(Int64(value), value, storage: .int32, number)

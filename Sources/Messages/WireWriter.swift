@@ -66,6 +66,17 @@ final class WireBuffer {
         self.count += bytes.count
     }
 
+    /// Eight bytes, little-endian (wire type 1: double, fixed64).
+    func fixed64(_ value: UInt64) {
+        self.reserve(8)
+        var value = value
+        for index in 0..<8 {
+            self.storage[self.count + index] = UInt8(truncatingIfNeeded: value)
+            value >>= 8
+        }
+        self.count += 8
+    }
+
     /// A length-delimited field whose body `write` appends; the length is put in front after.
     func delimited(_ number: UInt32, _ write: () throws -> Void) rethrows {
         self.tag(number, 2)

@@ -25,6 +25,9 @@ public final class DeliveryWorker: @unchecked Sendable {
     private let markDeliveredBatch: MarkDeliveredBatch?
     private let now: @Sendable () -> Int64
     private let log: @Sendable (String, String) -> Void
+    /// Called after each pass that tried to send, with the emails delivered and the attempts
+    /// that failed (metrics); passes never overlap. Set before ``start()``.
+    public var onAttempts: (@Sendable (_ delivered: Int, _ failed: Int) -> Void)?
     private let condition = NSCondition()
     /// One step at a time (the thread's, or a final one at shutdown).
     private let stepLock = NSLock()
@@ -103,6 +106,7 @@ public final class DeliveryWorker: @unchecked Sendable {
                 delivered += 1
             }
         }
+        if !due.isEmpty { self.onAttempts?(delivered, due.count - delivered) }
         if let markDeliveredBatch, !toMark.isEmpty {
             // In groups of at most a page: each takes the state lock once.
             var start = 0

@@ -21,6 +21,8 @@ public struct FrameError: Error, Sendable, Equatable {
     public var code: StatusCode
     /// What was wrong, for the CONNECTION_ERROR frame.
     public var message: String
+    /// Which limit or rule it broke, for `findreviewer_rpc_frames_refused_total`.
+    public var reason: FrameRefusal = .malformed
 }
 
 /// Incremental frame decoding: bytes in, frames out, pure (no I/O).
@@ -84,7 +86,9 @@ public struct FrameDecoder: Sendable {
             guard Array(preface.prefix(4)) == Preface.magic else { throw self.badPreface() }
             let version = UInt16(preface[4]) << 8 | UInt16(preface[5])
             guard version == Preface.version else {
-                throw FrameError(code: .unimplemented, message: "protocol version \(version) is not supported; this server speaks version \(Preface.version)")
+                throw FrameError(
+                    code: .unimplemented, message: "protocol version \(version) is not supported; this server speaks version \(Preface.version)",
+                    reason: .unsupportedVersion)
             }
             self.start += Preface.bytes.count
             self.expectsPreface = false
@@ -99,19 +103,21 @@ public struct FrameDecoder: Sendable {
         let callId = UInt32(self.buffer[fixed + 8]) << 24 | UInt32(self.buffer[fixed + 9]) << 16
             | UInt32(self.buffer[fixed + 10]) << 8 | UInt32(self.buffer[fixed + 11])
         guard let type = FrameType(rawValue: typeByte) else {
-            throw FrameError(code: .invalidArgument, message: "unknown frame type \(typeByte)")
+            throw FrameError(code: .invalidArgument, message: "unknown frame type \(typeByte)", reason: .unknownType)
         }
         guard headerLength <= length else {
             throw FrameError(code: .invalidArgument, message: "header length \(headerLength) exceeds frame length \(length)")
         }
         guard headerLength <= self.limits.maxHeaderBytes else {
             throw FrameError(
-                code: .resourceExhausted, message: "frame header of \(headerLength) bytes exceeds the limit of \(self.limits.maxHeaderBytes)")
+                code: .resourceExhausted, message: "frame header of \(headerLength) bytes exceeds the limit of \(self.limits.maxHeaderBytes)",
+                reason: .headerTooLarge)
         }
         let payloadLength = length - headerLength
         guard payloadLength <= self.limits.maxPayloadBytes else {
             throw FrameError(
-                code: .resourceExhausted, message: "payload of \(payloadLength) bytes exceeds the limit of \(self.limits.maxPayloadBytes)")
+                code: .resourceExhausted, message: "payload of \(payloadLength) bytes exceeds the limit of \(self.limits.maxPayloadBytes)",
+                reason: .payloadTooLarge)
         }
         guard self.bufferedCount >= Frame.fixedSize + length else { return nil }
         let headerStart = fixed + Frame.fixedSize
@@ -135,7 +141,7 @@ public struct FrameDecoder: Sendable {
     }
 
     private func badPreface() -> FrameError {
-        FrameError(code: .invalidArgument, message: "bad connection preface: expected the bytes 46 52 56 57 00 01 00 00 (\"FRVW\", version 1)")
+        FrameError(code: .invalidArgument, message: "bad connection preface: expected the bytes 46 52 56 57 00 01 00 00 (\"FRVW\", version 1)", reason: .badPreface)
     }
 }
 

@@ -15,6 +15,8 @@ public struct MethodRegistration: Sendable {
     public var roles: [String]
     /// Request payload, context, responder.
     public var handler: @Sendable ([UInt8], CallContext, Responder) -> Void
+    /// The `method` label's index in ``RPCServer/metrics`` (set at start).
+    var metricsIndex = 0
 }
 
 /// The gRPC-style server of PROTOCOL.md over epoll event loops.
@@ -29,6 +31,8 @@ public final class RPCServer: @unchecked Sendable {
     public var interceptor: (@Sendable (CallContext, MethodRegistration) throws(RPCError) -> Void)?
     /// Connection-level events for the operator's log: (event, peer, code, message).
     public var log: (@Sendable (String, String, StatusCode, String) -> Void)?
+    /// Where calls, connections and refused frames are counted; set before ``start()``.
+    public var metrics: RPCMetrics?
 
     private var registrations: [String: MethodRegistration] = [:]
     private var loops: [EventLoop] = []
@@ -120,9 +124,13 @@ public final class RPCServer: @unchecked Sendable {
         let address = try SocketAddress(parsing: self.options.address)
         self.listener = try Socket.listen(address)
         let count = self.options.eventLoops > 0 ? self.options.eventLoops : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        if let metrics = self.metrics {
+            for name in Array(self.registrations.keys) { self.registrations[name]!.metricsIndex = metrics.index(of: name) }
+        }
         for index in 0..<count {
             let loop = try EventLoop(name: "rpc-loop-\(index)") { [weak self] loop in self?.tick(loop) }
-            let acceptor = Acceptor(server: self, loop: loop, listener: self.listener)
+            let recorder = self.metrics?.recorder(for: "rpc-loop-\(index)")
+            let acceptor = Acceptor(server: self, loop: loop, listener: self.listener, recorder: recorder)
             // Every loop waits on the shared listener; EPOLLEXCLUSIVE wakes one per connection.
             try loop.register(self.listener, events: EventLoop.readable | EventLoop.exclusive, handler: acceptor)
             self.loops.append(loop)
@@ -187,7 +195,7 @@ public final class RPCServer: @unchecked Sendable {
 
     // MARK: connection bookkeeping
 
-    fileprivate func accepted(_ fd: Int32, loop: EventLoop) {
+    fileprivate func accepted(_ fd: Int32, loop: EventLoop, recorder: RPCMetricsRecorder?) {
         let peer = Socket.peerAddress(fd)?.description ?? "unknown"
         if self.connectionCount.wrappingAdd(1, ordering: .relaxed).newValue > self.options.maxConnections || self.isDraining {
             self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
@@ -198,10 +206,12 @@ public final class RPCServer: @unchecked Sendable {
             Frame.encode(type: .connectionError, callId: 0, header: header, payload: [], into: &bytes)
             _ = bytes.withUnsafeBytes { try? Socket.write(fd, from: $0) }
             Socket.close(fd)
+            recorder?.connectionRefused(draining: code == .unavailable)
             self.log?("connection refused", peer, code, reason)
             return
         }
-        let connection = ServerConnection(fd: fd, peer: peer, server: self, loop: loop)
+        let connection = ServerConnection(fd: fd, peer: peer, server: self, loop: loop, recorder: recorder)
+        recorder?.connectionOpened()
         self.connectionsLock.withLock { _ in self.connections[ObjectIdentifier(connection)] = connection }
         do {
             try loop.register(fd, events: EventLoop.readable | EventLoop.hangup, handler: connection)
@@ -235,17 +245,19 @@ private final class Acceptor: EventHandler {
     unowned let server: RPCServer
     let loop: EventLoop
     let listener: Int32
+    let recorder: RPCMetricsRecorder?
 
-    init(server: RPCServer, loop: EventLoop, listener: Int32) {
+    init(server: RPCServer, loop: EventLoop, listener: Int32, recorder: RPCMetricsRecorder?) {
         self.server = server
         self.loop = loop
         self.listener = listener
+        self.recorder = recorder
     }
 
     func handle(events: UInt32) {
         for _ in 0..<64 {
             guard case .done(let fd)? = try? Socket.accept(self.listener) else { return }
-            self.server.accepted(fd, loop: self.loop)
+            self.server.accepted(fd, loop: self.loop, recorder: self.recorder)
         }
     }
 }

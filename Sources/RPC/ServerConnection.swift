@@ -9,11 +9,13 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     let peer: String
     unowned let server: RPCServer
     let loop: EventLoop
+    /// This loop's metrics, if the server has any.
+    let recorder: RPCMetricsRecorder?
     private var decoder: FrameDecoder
     private var output: [UInt8] = []
     private var outputStart = 0
     /// Calls accepted and not yet answered, with their deadlines.
-    private var inFlight: [UInt32: UInt64?] = [:]
+    private var inFlight: [UInt32: PendingCall] = [:]
     private var cancelled: Set<UInt32> = []
     private var highestCallId: UInt32 = 0
     private var processing = false
@@ -27,7 +29,15 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     private var midFrameSince: UInt64?
     private var closeDeadline: UInt64?
 
-    init(fd: Int32, peer: String, server: RPCServer, loop: EventLoop) {
+    /// A call being handled: when it must be answered by, and what its metrics need.
+    private struct PendingCall {
+        var deadline: UInt64?
+        var method: Int
+        var start: UInt64
+    }
+
+    init(fd: Int32, peer: String, server: RPCServer, loop: EventLoop, recorder: RPCMetricsRecorder? = nil) {
+        self.recorder = recorder
         self.fd = fd
         self.peer = peer
         self.server = server
@@ -80,7 +90,7 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
                 self.handle(frame, receivedAt: now)
             }
         } catch {
-            self.connectionError(error.code, error.message)
+            self.connectionError(error.code, error.message, error.reason)
         }
         self.processing = false
         self.midFrameSince = self.decoder.isMidFrame ? (self.midFrameSince ?? now) : nil
@@ -100,7 +110,7 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
             if self.inFlight[frame.callId] != nil { self.cancelled.insert(frame.callId) }
         case .ping:
             guard frame.payload.count <= 64 else {
-                return self.connectionError(.invalidArgument, "PING payload of \(frame.payload.count) bytes exceeds 64")
+                return self.connectionError(.invalidArgument, "PING payload of \(frame.payload.count) bytes exceeds 64", .pingTooLarge)
             }
             Frame.encode(type: .pong, callId: frame.callId, header: [], payload: frame.payload, into: &self.output)
         case .pong:
@@ -108,35 +118,40 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         case .goAway, .connectionError:
             self.closeAfterFlush = true
         case .response:
-            self.connectionError(.invalidArgument, "a client may not send RESPONSE frames")
+            self.connectionError(.invalidArgument, "a client may not send RESPONSE frames", .clientResponse)
         }
     }
 
     private func handleRequest(_ frame: Frame, receivedAt now: UInt64) {
         let callId = frame.callId
         guard callId != 0, self.inFlight[callId] == nil else {
-            return self.connectionError(.invalidArgument, "call id \(callId) is zero or already in flight on this connection")
+            return self.connectionError(.invalidArgument, "call id \(callId) is zero or already in flight on this connection", .duplicateCallId)
         }
+        let unknown = self.recorder?.metrics.unknownMethod ?? 0
         self.highestCallId = max(self.highestCallId, callId)
         let header: RequestHeader
         do {
             header = try RequestHeader(serializedBytes: frame.header)
         } catch {
-            return self.writeResponse(callId, .failure(RPCError(.invalidArgument, "unreadable request header: \(error.message)")))
+            return self.answer(callId, .failure(RPCError(.invalidArgument, "unreadable request header: \(error.message)")), method: unknown, start: now)
         }
+        let registration = self.server.registration(for: header.method)
+        let method = registration?.metricsIndex ?? unknown
         if self.draining || self.server.isDraining {
-            return self.writeResponse(callId, .failure(RPCError(.unavailable, "the server is shutting down; retry on a new connection")))
+            return self.answer(
+                callId, .failure(RPCError(.unavailable, "the server is shutting down; retry on a new connection")), method: method, start: now)
         }
         guard self.inFlight.count < self.server.options.maxCallsPerConnection else {
-            return self.writeResponse(
-                callId, .failure(RPCError(.resourceExhausted, "more than \(self.server.options.maxCallsPerConnection) calls in flight on one connection")))
+            return self.answer(
+                callId, .failure(RPCError(.resourceExhausted, "more than \(self.server.options.maxCallsPerConnection) calls in flight on one connection")),
+                method: method, start: now)
         }
-        guard let registration = self.server.registration(for: header.method) else {
-            return self.writeResponse(callId, .failure(RPCError(.unimplemented, "unknown method \"\(header.method)\"")))
+        guard let registration else {
+            return self.answer(callId, .failure(RPCError(.unimplemented, "unknown method \"\(header.method)\"")), method: method, start: now)
         }
         let deadline: UInt64? = header.timeoutMs == 0 ? nil : now &+ min(header.timeoutMs, 365 * 86_400_000) &* 1_000_000
         if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline {
-            return self.writeResponse(callId, .failure(RPCError(.deadlineExceeded, "the deadline passed before the call could start")))
+            return self.answer(callId, .failure(RPCError(.deadlineExceeded, "the deadline passed before the call could start")), method: method, start: now)
         }
         var metadata: [String: String] = [:]
         metadata.reserveCapacity(header.metadata.count)
@@ -146,11 +161,12 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
             do throws(RPCError) {
                 try interceptor(context, registration)
             } catch {
-                return self.writeResponse(callId, .failure(error))
+                return self.answer(callId, .failure(error), method: method, start: now)
             }
         }
-        self.inFlight[callId] = deadline
+        self.inFlight[callId] = PendingCall(deadline: deadline, method: method, start: now)
         self.server.callStarted()
+        self.recorder?.callStarted()
         let loop = self.loop
         let responder = Responder { [self] result in
             if loop.inLoop {
@@ -164,16 +180,33 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
 
     /// Delivers a handler's outcome (loop thread).
     private func finish(_ callId: UInt32, _ result: Result<[UInt8], RPCError>) {
-        guard let deadline = self.inFlight.removeValue(forKey: callId) else { return }
+        guard let call = self.inFlight.removeValue(forKey: callId) else { return }
         self.server.callFinished()
+        self.recorder?.callFinished()
         guard !self.closed else { return }
-        if self.cancelled.remove(callId) != nil { return }
-        if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline {
-            self.writeResponse(callId, .failure(RPCError(.deadlineExceeded, "the call did not finish before its deadline")))
+        if self.cancelled.remove(callId) != nil {
+            self.recorder?.answered(method: call.method, code: .cancelled, start: call.start)
+            return
+        }
+        if let deadline = call.deadline, DispatchTime.now().uptimeNanoseconds >= deadline {
+            self.answer(callId, .failure(RPCError(.deadlineExceeded, "the call did not finish before its deadline")), method: call.method, start: call.start)
         } else {
-            self.writeResponse(callId, result)
+            self.answer(callId, result, method: call.method, start: call.start)
         }
         if !self.processing { self.flush() }
+    }
+
+    /// Writes the answer and counts it.
+    private func answer(_ callId: UInt32, _ result: Result<[UInt8], RPCError>, method: Int, start: UInt64) {
+        if let recorder = self.recorder {
+            let code: StatusCode
+            switch result {
+            case .success: code = .ok
+            case .failure(let error): code = error.code
+            }
+            recorder.answered(method: method, code: code, start: start)
+        }
+        self.writeResponse(callId, result)
     }
 
     private func writeResponse(_ callId: UInt32, _ result: Result<[UInt8], RPCError>) {
@@ -187,8 +220,9 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         }
     }
 
-    private func connectionError(_ code: StatusCode, _ message: String) {
+    private func connectionError(_ code: StatusCode, _ message: String, _ reason: FrameRefusal) {
         guard !self.closeAfterFlush else { return }
+        self.recorder?.frameRefused(reason)
         let header = (try? ConnectionError(statusCode: code.rawValue, message: message).serializedBytes()) ?? []
         Frame.encode(type: .connectionError, callId: 0, header: header, payload: [], into: &self.output)
         self.server.log?("connection error", self.peer, code, message)
@@ -260,7 +294,7 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         let options = self.server.options
         if let closeDeadline, now >= closeDeadline { return self.close() }
         if let since = self.midFrameSince, now - since >= UInt64(options.frameTimeoutSeconds) * 1_000_000_000 {
-            self.connectionError(.deadlineExceeded, "a frame started but did not complete within \(options.frameTimeoutSeconds) s")
+            self.connectionError(.deadlineExceeded, "a frame started but did not complete within \(options.frameTimeoutSeconds) s", .frameTimeout)
             return self.flush()
         }
         if self.inFlight.isEmpty, now - self.lastActivity >= UInt64(options.idleTimeoutSeconds) * 1_000_000_000 {
@@ -275,9 +309,14 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     func close() {
         guard !self.closed else { return }
         self.closed = true
+        // Counted before the descriptor closes: a peer that saw the close sees the gauge lowered.
+        self.recorder?.connectionClosed()
         self.loop.deregister(self.fd)
         Socket.close(self.fd)
-        for _ in self.inFlight { self.server.callFinished() }
+        for _ in self.inFlight {
+            self.server.callFinished()
+            self.recorder?.callFinished()
+        }
         self.inFlight.removeAll()
         self.server.connectionClosed(self)
     }

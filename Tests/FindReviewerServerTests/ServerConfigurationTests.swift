@@ -48,6 +48,25 @@ struct ServerConfigurationTests {
         }
     }
 
+    @Test("the metrics port is off by default, set by --metrics-listen or FINDREVIEWER_METRICS_LISTEN (the flag wins)")
+    func metricsListen() throws {
+        let defaults = try #require(try ServerConfiguration.parse(arguments: [], environment: [:]))
+        #expect(defaults.metricsListen == nil)
+        #expect(defaults.metricsPortFile == nil)
+        #expect(defaults.shutdownDelaySeconds == 0)
+        let fromEnvironment = try #require(
+            try ServerConfiguration.parse(
+                arguments: [], environment: ["FINDREVIEWER_METRICS_LISTEN": "0.0.0.0:7451", "FINDREVIEWER_METRICS_PORT_FILE": "/tmp/m"]))
+        #expect(fromEnvironment.metricsListen == "0.0.0.0:7451")
+        #expect(fromEnvironment.metricsPortFile == "/tmp/m")
+        let flag = try #require(
+            try ServerConfiguration.parse(
+                arguments: ["--metrics-listen", "127.0.0.1:0", "--shutdown-delay", "5"], environment: ["FINDREVIEWER_METRICS_LISTEN": "0.0.0.0:7451"]))
+        #expect(flag.metricsListen == "127.0.0.1:0")
+        #expect(flag.shutdownDelaySeconds == 5)
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.parse(arguments: ["--metrics-listen", ""], environment: [:]) }
+    }
+
     @Test("--help returns nil and the usage names every option")
     func help() throws {
         #expect(try ServerConfiguration.parse(arguments: ["--help"], environment: [:]) == nil)

@@ -15,6 +15,8 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var port = 0
     /// Its keys file.
     public private(set) var keysFile = ""
+    /// The metrics port (`--metrics-listen`, from the `metrics on HOST:PORT` line); 0 if off.
+    public private(set) var metricsPort = 0
     /// Everything it printed on standard output so far.
     public var output: String { self.lock.withLock { self.outputText } }
     /// Everything it logged on standard error so far.
@@ -78,6 +80,9 @@ public final class ServerProcess: @unchecked Sendable {
                 self.address = address
                 self.port = Int(address.split(separator: ":").last ?? "") ?? 0
                 self.keysFile = keys
+                if let metrics = Self.value(after: "metrics on ", in: self.output) {
+                    self.metricsPort = Int(metrics.split(separator: ":").last ?? "") ?? 0
+                }
                 return
             }
             guard self.process.isRunning else { break }

@@ -48,7 +48,7 @@ struct FrameCodecTests {
         var decoder = FrameDecoder(limits: FrameLimits(maxHeaderBytes: 8 << 10, maxPayloadBytes: 4 << 20))
         // length 0x7FFFFFFF, REQUEST, header length 0: only the 12 bytes are ever sent.
         decoder.feed([0x7F, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 0, 0, 0, 1])
-        #expect(throws: FrameError(code: .resourceExhausted, message: "payload of 2147483647 bytes exceeds the limit of 4194304")) {
+        #expect(throws: FrameError(code: .resourceExhausted, message: "payload of 2147483647 bytes exceeds the limit of 4194304", reason: .payloadTooLarge)) {
             _ = try decoder.next()
         }
     }

@@ -8,6 +8,12 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__set_clock_request__descriptor,
   &findreviewer__v1__advance_clock_request__descriptor,
   &findreviewer__v1__clock_response__descriptor,
+  &findreviewer__v1__get_stats_request__descriptor,
+  &findreviewer__v1__stats_label__descriptor,
+  &findreviewer__v1__stats_bucket__descriptor,
+  &findreviewer__v1__stats_series__descriptor,
+  &findreviewer__v1__stats_family__descriptor,
+  &findreviewer__v1__get_stats_response__descriptor,
   &findreviewer__v1__business__descriptor,
   &findreviewer__v1__reviewer__descriptor,
   &findreviewer__v1__public_reply__descriptor,
@@ -113,7 +119,7 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__snapshot_counters__descriptor,
   &findreviewer__v1__snapshot_item__descriptor,
 };
-const size_t findreviewer_message_descriptor_count = 110;
+const size_t findreviewer_message_descriptor_count = 116;
 const ProtobufCMessageDescriptor *findreviewer_message_descriptor_at(size_t index) {
   return index < findreviewer_message_descriptor_count ? findreviewer_message_descriptors[index] : NULL;
 }

@@ -1762,6 +1762,58 @@ public struct GetServerInfoRequest: ProtoMessage {
     public func write(to writer: FieldWriter) throws {}
 }
 
+/// `findreviewer.v1.GetStatsRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct GetStatsRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.GetStatsRequest")
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init() {}
+
+    /// Nothing to read.
+    public init(reader: FieldReader) throws {}
+
+    /// Nothing to store.
+    public func write(to writer: FieldWriter) throws {}
+}
+
+/// `findreviewer.v1.GetStatsResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct GetStatsResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.GetStatsResponse")
+    /// `repeated findreviewer.v1.StatsFamily families = 1`
+    public var families: [StatsFamily]
+    /// `string readiness = 2`
+    public var readiness: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        families: [StatsFamily] = [],
+        readiness: String = ""
+    ) {
+        self.families = families
+        self.readiness = readiness
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.families = try reader(1)
+        self.readiness = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.families)
+        try writer(2, self.readiness)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case families = 1
+        case readiness = 2
+    }
+}
+
 /// `findreviewer.v1.GetTimelineRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct GetTimelineRequest: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
@@ -3946,6 +3998,196 @@ public struct SnapshotItem: ProtoMessage {
     }
 }
 
+/// `findreviewer.v1.StatsBucket`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StatsBucket: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StatsBucket")
+    /// `double upper_bound = 1`
+    public var upperBound: Double
+    /// `uint64 cumulative_count = 2`
+    public var cumulativeCount: UInt64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        upperBound: Double = 0,
+        cumulativeCount: UInt64 = 0
+    ) {
+        self.upperBound = upperBound
+        self.cumulativeCount = cumulativeCount
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.upperBound = try reader(1)
+        self.cumulativeCount = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.upperBound)
+        try writer(2, self.cumulativeCount)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case upperBound = 1
+        case cumulativeCount = 2
+    }
+}
+
+/// `findreviewer.v1.StatsFamily`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StatsFamily: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StatsFamily")
+    /// `string name = 1`
+    public var name: String
+    /// `string help = 2`
+    public var help: String
+    /// `string type = 3`
+    public var type: String
+    /// `repeated findreviewer.v1.StatsSeries series = 4`
+    public var series: [StatsSeries]
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        name: String = "",
+        help: String = "",
+        type: String = "",
+        series: [StatsSeries] = []
+    ) {
+        self.name = name
+        self.help = help
+        self.type = type
+        self.series = series
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.name = try reader(1)
+        self.help = try reader(2)
+        self.type = try reader(3)
+        self.series = try reader(4)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.name)
+        try writer(2, self.help)
+        try writer(3, self.type)
+        try writer(4, self.series)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case name = 1
+        case help = 2
+        case type = 3
+        case series = 4
+    }
+}
+
+/// `findreviewer.v1.StatsLabel`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StatsLabel: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StatsLabel")
+    /// `string name = 1`
+    public var name: String
+    /// `string value = 2`
+    public var value: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        name: String = "",
+        value: String = ""
+    ) {
+        self.name = name
+        self.value = value
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.name = try reader(1)
+        self.value = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.name)
+        try writer(2, self.value)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case name = 1
+        case value = 2
+    }
+}
+
+/// `findreviewer.v1.StatsSeries`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StatsSeries: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StatsSeries")
+    /// `repeated findreviewer.v1.StatsLabel labels = 1`
+    public var labels: [StatsLabel]
+    /// `double value = 2`
+    public var value: Double
+    /// `uint64 count = 3`
+    public var count: UInt64
+    /// `double p50 = 4`
+    public var p50: Double
+    /// `double p99 = 5`
+    public var p99: Double
+    /// `repeated findreviewer.v1.StatsBucket buckets = 6`
+    public var buckets: [StatsBucket]
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        labels: [StatsLabel] = [],
+        value: Double = 0,
+        count: UInt64 = 0,
+        p50: Double = 0,
+        p99: Double = 0,
+        buckets: [StatsBucket] = []
+    ) {
+        self.labels = labels
+        self.value = value
+        self.count = count
+        self.p50 = p50
+        self.p99 = p99
+        self.buckets = buckets
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.labels = try reader(1)
+        self.value = try reader(2)
+        self.count = try reader(3)
+        self.p50 = try reader(4)
+        self.p99 = try reader(5)
+        self.buckets = try reader(6)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.labels)
+        try writer(2, self.value)
+        try writer(3, self.count)
+        try writer(4, self.p50)
+        try writer(5, self.p99)
+        try writer(6, self.buckets)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case labels = 1
+        case value = 2
+        case count = 3
+        case p50 = 4
+        case p99 = 5
+        case buckets = 6
+    }
+}
+
 /// `findreviewer.v1.StatusCount`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct StatusCount: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
@@ -5501,6 +5743,8 @@ public enum ProtoMessages {
         GetReviewerRequest.self,
         GetReviewerResponse.self,
         GetServerInfoRequest.self,
+        GetStatsRequest.self,
+        GetStatsResponse.self,
         GetTimelineRequest.self,
         GetTimelineResponse.self,
         GoAway.self,
@@ -5543,6 +5787,10 @@ public enum ProtoMessages {
         SetPublicReplyResponse.self,
         SnapshotCounters.self,
         SnapshotItem.self,
+        StatsBucket.self,
+        StatsFamily.self,
+        StatsLabel.self,
+        StatsSeries.self,
         StatusCount.self,
         StoredBlock.self,
         StoredBusiness.self,

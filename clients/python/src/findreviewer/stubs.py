@@ -24,6 +24,7 @@ METHODS = {
     "findreviewer.v1.Admin/GetClock": (admin_pb2.GetClockRequest, admin_pb2.ClockResponse),
     "findreviewer.v1.Admin/SetClock": (admin_pb2.SetClockRequest, admin_pb2.ClockResponse),
     "findreviewer.v1.Admin/AdvanceClock": (admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse),
+    "findreviewer.v1.Admin/GetStats": (admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse),
     "findreviewer.v1.FindReviewer/UpsertBusiness": (findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse),
     "findreviewer.v1.FindReviewer/GetBusiness": (findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse),
     "findreviewer.v1.FindReviewer/ListBusinesses": (findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse),
@@ -79,6 +80,9 @@ class AdminStub:
         #: AdvanceClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
         self.advance_clock: UnaryMethod[admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/AdvanceClock", admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse)
+        #: GetStats: The figures of the metrics port (`--metrics-listen`), over the RPC port: it works where the metrics port is off. What `findreviewer stats` shows. Roles: admin.
+        self.get_stats: UnaryMethod[admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse] = UnaryMethod(
+            channel, "findreviewer.v1.Admin/GetStats", admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse)
 
 
 class AsyncAdminStub:
@@ -100,6 +104,9 @@ class AsyncAdminStub:
         #: AdvanceClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
         self.advance_clock: AsyncUnaryMethod[admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/AdvanceClock", admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse)
+        #: GetStats: The figures of the metrics port (`--metrics-listen`), over the RPC port: it works where the metrics port is off. What `findreviewer stats` shows. Roles: admin.
+        self.get_stats: AsyncUnaryMethod[admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.Admin/GetStats", admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse)
 
 
 class FindReviewerStub:

@@ -277,6 +277,276 @@ void   findreviewer__v1__clock_response__free_unpacked
   assert(message->base.descriptor == &findreviewer__v1__clock_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   findreviewer__v1__get_stats_request__init
+                     (Findreviewer__V1__GetStatsRequest         *message)
+{
+  static const Findreviewer__V1__GetStatsRequest init_value = FINDREVIEWER__V1__GET_STATS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__get_stats_request__get_packed_size
+                     (const Findreviewer__V1__GetStatsRequest *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__get_stats_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__get_stats_request__pack
+                     (const Findreviewer__V1__GetStatsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__get_stats_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__get_stats_request__pack_to_buffer
+                     (const Findreviewer__V1__GetStatsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__get_stats_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__GetStatsRequest *
+       findreviewer__v1__get_stats_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__GetStatsRequest *)
+     protobuf_c_message_unpack (&findreviewer__v1__get_stats_request__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__get_stats_request__free_unpacked
+                     (Findreviewer__V1__GetStatsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__get_stats_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stats_label__init
+                     (Findreviewer__V1__StatsLabel         *message)
+{
+  static const Findreviewer__V1__StatsLabel init_value = FINDREVIEWER__V1__STATS_LABEL__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stats_label__get_packed_size
+                     (const Findreviewer__V1__StatsLabel *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_label__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stats_label__pack
+                     (const Findreviewer__V1__StatsLabel *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_label__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stats_label__pack_to_buffer
+                     (const Findreviewer__V1__StatsLabel *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_label__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StatsLabel *
+       findreviewer__v1__stats_label__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StatsLabel *)
+     protobuf_c_message_unpack (&findreviewer__v1__stats_label__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stats_label__free_unpacked
+                     (Findreviewer__V1__StatsLabel *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stats_label__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stats_bucket__init
+                     (Findreviewer__V1__StatsBucket         *message)
+{
+  static const Findreviewer__V1__StatsBucket init_value = FINDREVIEWER__V1__STATS_BUCKET__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stats_bucket__get_packed_size
+                     (const Findreviewer__V1__StatsBucket *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_bucket__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stats_bucket__pack
+                     (const Findreviewer__V1__StatsBucket *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_bucket__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stats_bucket__pack_to_buffer
+                     (const Findreviewer__V1__StatsBucket *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_bucket__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StatsBucket *
+       findreviewer__v1__stats_bucket__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StatsBucket *)
+     protobuf_c_message_unpack (&findreviewer__v1__stats_bucket__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stats_bucket__free_unpacked
+                     (Findreviewer__V1__StatsBucket *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stats_bucket__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stats_series__init
+                     (Findreviewer__V1__StatsSeries         *message)
+{
+  static const Findreviewer__V1__StatsSeries init_value = FINDREVIEWER__V1__STATS_SERIES__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stats_series__get_packed_size
+                     (const Findreviewer__V1__StatsSeries *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_series__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stats_series__pack
+                     (const Findreviewer__V1__StatsSeries *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_series__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stats_series__pack_to_buffer
+                     (const Findreviewer__V1__StatsSeries *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_series__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StatsSeries *
+       findreviewer__v1__stats_series__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StatsSeries *)
+     protobuf_c_message_unpack (&findreviewer__v1__stats_series__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stats_series__free_unpacked
+                     (Findreviewer__V1__StatsSeries *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stats_series__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stats_family__init
+                     (Findreviewer__V1__StatsFamily         *message)
+{
+  static const Findreviewer__V1__StatsFamily init_value = FINDREVIEWER__V1__STATS_FAMILY__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stats_family__get_packed_size
+                     (const Findreviewer__V1__StatsFamily *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_family__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stats_family__pack
+                     (const Findreviewer__V1__StatsFamily *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_family__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stats_family__pack_to_buffer
+                     (const Findreviewer__V1__StatsFamily *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stats_family__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StatsFamily *
+       findreviewer__v1__stats_family__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StatsFamily *)
+     protobuf_c_message_unpack (&findreviewer__v1__stats_family__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stats_family__free_unpacked
+                     (Findreviewer__V1__StatsFamily *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stats_family__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__get_stats_response__init
+                     (Findreviewer__V1__GetStatsResponse         *message)
+{
+  static const Findreviewer__V1__GetStatsResponse init_value = FINDREVIEWER__V1__GET_STATS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__get_stats_response__get_packed_size
+                     (const Findreviewer__V1__GetStatsResponse *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__get_stats_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__get_stats_response__pack
+                     (const Findreviewer__V1__GetStatsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__get_stats_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__get_stats_response__pack_to_buffer
+                     (const Findreviewer__V1__GetStatsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__get_stats_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__GetStatsResponse *
+       findreviewer__v1__get_stats_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__GetStatsResponse *)
+     protobuf_c_message_unpack (&findreviewer__v1__get_stats_response__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__get_stats_response__free_unpacked
+                     (Findreviewer__V1__GetStatsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__get_stats_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 #define findreviewer__v1__trigger_snapshot_request__field_descriptors NULL
 #define findreviewer__v1__trigger_snapshot_request__field_indices_by_name NULL
 #define findreviewer__v1__trigger_snapshot_request__number_ranges NULL
@@ -517,16 +787,369 @@ const ProtobufCMessageDescriptor findreviewer__v1__clock_response__descriptor =
   (ProtobufCMessageInit) findreviewer__v1__clock_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor findreviewer__v1__admin__method_descriptors[4] =
+#define findreviewer__v1__get_stats_request__field_descriptors NULL
+#define findreviewer__v1__get_stats_request__field_indices_by_name NULL
+#define findreviewer__v1__get_stats_request__number_ranges NULL
+const ProtobufCMessageDescriptor findreviewer__v1__get_stats_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.GetStatsRequest",
+  "GetStatsRequest",
+  "Findreviewer__V1__GetStatsRequest",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__GetStatsRequest),
+  0,
+  findreviewer__v1__get_stats_request__field_descriptors,
+  findreviewer__v1__get_stats_request__field_indices_by_name,
+  0,  findreviewer__v1__get_stats_request__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__get_stats_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stats_label__field_descriptors[2] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsLabel, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsLabel, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stats_label__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange findreviewer__v1__stats_label__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stats_label__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StatsLabel",
+  "StatsLabel",
+  "Findreviewer__V1__StatsLabel",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StatsLabel),
+  2,
+  findreviewer__v1__stats_label__field_descriptors,
+  findreviewer__v1__stats_label__field_indices_by_name,
+  1,  findreviewer__v1__stats_label__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stats_label__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stats_bucket__field_descriptors[2] =
+{
+  {
+    "upper_bound",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsBucket, upper_bound),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cumulative_count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsBucket, cumulative_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stats_bucket__field_indices_by_name[] = {
+  1,   /* field[1] = cumulative_count */
+  0,   /* field[0] = upper_bound */
+};
+static const ProtobufCIntRange findreviewer__v1__stats_bucket__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stats_bucket__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StatsBucket",
+  "StatsBucket",
+  "Findreviewer__V1__StatsBucket",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StatsBucket),
+  2,
+  findreviewer__v1__stats_bucket__field_descriptors,
+  findreviewer__v1__stats_bucket__field_indices_by_name,
+  1,  findreviewer__v1__stats_bucket__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stats_bucket__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stats_series__field_descriptors[6] =
+{
+  {
+    "labels",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StatsSeries, n_labels),
+    offsetof(Findreviewer__V1__StatsSeries, labels),
+    &findreviewer__v1__stats_label__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsSeries, value),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsSeries, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p50",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsSeries, p50),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p99",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsSeries, p99),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "buckets",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StatsSeries, n_buckets),
+    offsetof(Findreviewer__V1__StatsSeries, buckets),
+    &findreviewer__v1__stats_bucket__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stats_series__field_indices_by_name[] = {
+  5,   /* field[5] = buckets */
+  2,   /* field[2] = count */
+  0,   /* field[0] = labels */
+  3,   /* field[3] = p50 */
+  4,   /* field[4] = p99 */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange findreviewer__v1__stats_series__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stats_series__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StatsSeries",
+  "StatsSeries",
+  "Findreviewer__V1__StatsSeries",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StatsSeries),
+  6,
+  findreviewer__v1__stats_series__field_descriptors,
+  findreviewer__v1__stats_series__field_indices_by_name,
+  1,  findreviewer__v1__stats_series__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stats_series__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stats_family__field_descriptors[4] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsFamily, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "help",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsFamily, help),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "type",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StatsFamily, type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "series",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StatsFamily, n_series),
+    offsetof(Findreviewer__V1__StatsFamily, series),
+    &findreviewer__v1__stats_series__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stats_family__field_indices_by_name[] = {
+  1,   /* field[1] = help */
+  0,   /* field[0] = name */
+  3,   /* field[3] = series */
+  2,   /* field[2] = type */
+};
+static const ProtobufCIntRange findreviewer__v1__stats_family__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stats_family__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StatsFamily",
+  "StatsFamily",
+  "Findreviewer__V1__StatsFamily",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StatsFamily),
+  4,
+  findreviewer__v1__stats_family__field_descriptors,
+  findreviewer__v1__stats_family__field_indices_by_name,
+  1,  findreviewer__v1__stats_family__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stats_family__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__get_stats_response__field_descriptors[2] =
+{
+  {
+    "families",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__GetStatsResponse, n_families),
+    offsetof(Findreviewer__V1__GetStatsResponse, families),
+    &findreviewer__v1__stats_family__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "readiness",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__GetStatsResponse, readiness),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__get_stats_response__field_indices_by_name[] = {
+  0,   /* field[0] = families */
+  1,   /* field[1] = readiness */
+};
+static const ProtobufCIntRange findreviewer__v1__get_stats_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__get_stats_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.GetStatsResponse",
+  "GetStatsResponse",
+  "Findreviewer__V1__GetStatsResponse",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__GetStatsResponse),
+  2,
+  findreviewer__v1__get_stats_response__field_descriptors,
+  findreviewer__v1__get_stats_response__field_indices_by_name,
+  1,  findreviewer__v1__get_stats_response__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__get_stats_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor findreviewer__v1__admin__method_descriptors[5] =
 {
   { "TriggerSnapshot", &findreviewer__v1__trigger_snapshot_request__descriptor, &findreviewer__v1__trigger_snapshot_response__descriptor },
   { "GetClock", &findreviewer__v1__get_clock_request__descriptor, &findreviewer__v1__clock_response__descriptor },
   { "SetClock", &findreviewer__v1__set_clock_request__descriptor, &findreviewer__v1__clock_response__descriptor },
   { "AdvanceClock", &findreviewer__v1__advance_clock_request__descriptor, &findreviewer__v1__clock_response__descriptor },
+  { "GetStats", &findreviewer__v1__get_stats_request__descriptor, &findreviewer__v1__get_stats_response__descriptor },
 };
 const unsigned findreviewer__v1__admin__method_indices_by_name[] = {
   3,        /* AdvanceClock */
   1,        /* GetClock */
+  4,        /* GetStats */
   2,        /* SetClock */
   0         /* TriggerSnapshot */
 };
@@ -537,7 +1160,7 @@ const ProtobufCServiceDescriptor findreviewer__v1__admin__descriptor =
   "Admin",
   "Findreviewer__V1__Admin",
   "findreviewer.v1",
-  4,
+  5,
   findreviewer__v1__admin__method_descriptors,
   findreviewer__v1__admin__method_indices_by_name
 };
@@ -572,6 +1195,14 @@ void findreviewer__v1__admin__advance_clock(ProtobufCService *service,
 {
   assert(service->descriptor == &findreviewer__v1__admin__descriptor);
   service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void findreviewer__v1__admin__get_stats(ProtobufCService *service,
+                                        const Findreviewer__V1__GetStatsRequest *input,
+                                        Findreviewer__V1__GetStatsResponse_Closure closure,
+                                        void *closure_data)
+{
+  assert(service->descriptor == &findreviewer__v1__admin__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void findreviewer__v1__admin__init (Findreviewer__V1__Admin_Service *service,
                                     Findreviewer__V1__Admin_ServiceDestroy destroy)

@@ -21,6 +21,12 @@ typedef struct Findreviewer__V1__GetClockRequest Findreviewer__V1__GetClockReque
 typedef struct Findreviewer__V1__SetClockRequest Findreviewer__V1__SetClockRequest;
 typedef struct Findreviewer__V1__AdvanceClockRequest Findreviewer__V1__AdvanceClockRequest;
 typedef struct Findreviewer__V1__ClockResponse Findreviewer__V1__ClockResponse;
+typedef struct Findreviewer__V1__GetStatsRequest Findreviewer__V1__GetStatsRequest;
+typedef struct Findreviewer__V1__StatsLabel Findreviewer__V1__StatsLabel;
+typedef struct Findreviewer__V1__StatsBucket Findreviewer__V1__StatsBucket;
+typedef struct Findreviewer__V1__StatsSeries Findreviewer__V1__StatsSeries;
+typedef struct Findreviewer__V1__StatsFamily Findreviewer__V1__StatsFamily;
+typedef struct Findreviewer__V1__GetStatsResponse Findreviewer__V1__GetStatsResponse;
 
 
 /* --- enums --- */
@@ -109,6 +115,131 @@ struct  Findreviewer__V1__ClockResponse
 #define FINDREVIEWER__V1__CLOCK_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__clock_response__descriptor) \
     , 0, 0, 0 }
+
+
+struct  Findreviewer__V1__GetStatsRequest
+{
+  ProtobufCMessage base;
+};
+#define FINDREVIEWER__V1__GET_STATS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__get_stats_request__descriptor) \
+     }
+
+
+/*
+ * A label of a series: method, code, reason, status, ...
+ */
+struct  Findreviewer__V1__StatsLabel
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *name;
+  /*
+   * Max 256 bytes.
+   */
+  char *value;
+};
+#define FINDREVIEWER__V1__STATS_LABEL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stats_label__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One bucket of a histogram: observations at most upper_bound (cumulative, as Prometheus
+ * counts them); the +Inf bucket is the series' count.
+ */
+struct  Findreviewer__V1__StatsBucket
+{
+  ProtobufCMessage base;
+  double upper_bound;
+  uint64_t cumulative_count;
+};
+#define FINDREVIEWER__V1__STATS_BUCKET__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stats_bucket__descriptor) \
+    , 0, 0 }
+
+
+/*
+ * One series of a family.
+ */
+struct  Findreviewer__V1__StatsSeries
+{
+  ProtobufCMessage base;
+  /*
+   * In the family's order. Max 2 (a family has at most two label dimensions).
+   */
+  size_t n_labels;
+  Findreviewer__V1__StatsLabel **labels;
+  /*
+   * A counter's or gauge's value; a histogram's sum of observations.
+   */
+  double value;
+  /*
+   * Histograms only: observations, their estimated median and 99th percentile (computed
+   * the way Prometheus' histogram_quantile does; 0 without observations), and the buckets.
+   */
+  uint64_t count;
+  double p50;
+  double p99;
+  /*
+   * Finite upper bounds, increasing; the +Inf bucket is `count`. Max 32.
+   */
+  size_t n_buckets;
+  Findreviewer__V1__StatsBucket **buckets;
+};
+#define FINDREVIEWER__V1__STATS_SERIES__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stats_series__descriptor) \
+    , 0,NULL, 0, 0, 0, 0, 0,NULL }
+
+
+/*
+ * One metric family, as GET /metrics of the metrics port shows it (README "Metrics").
+ */
+struct  Findreviewer__V1__StatsFamily
+{
+  ProtobufCMessage base;
+  /*
+   * findreviewer_rpc_calls_total. Max 200 bytes.
+   */
+  char *name;
+  /*
+   * One line. Max 1024 bytes.
+   */
+  char *help;
+  /*
+   * "counter", "gauge" or "histogram". Max 16 bytes.
+   */
+  char *type;
+  /*
+   * Every series, zeros included. Max 4096 (findreviewer_rpc_calls_total has one per
+   * method served plus `unknown`, times 17 codes).
+   */
+  size_t n_series;
+  Findreviewer__V1__StatsSeries **series;
+};
+#define FINDREVIEWER__V1__STATS_FAMILY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stats_family__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Findreviewer__V1__GetStatsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Every family, sorted by name. Max 256.
+   */
+  size_t n_families;
+  Findreviewer__V1__StatsFamily **families;
+  /*
+   * What /readyz says: "starting", "recovering", "serving" or "draining". Max 16 bytes.
+   */
+  char *readiness;
+};
+#define FINDREVIEWER__V1__GET_STATS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__get_stats_response__descriptor) \
+    , 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /* Findreviewer__V1__TriggerSnapshotRequest methods */
@@ -225,6 +356,120 @@ Findreviewer__V1__ClockResponse *
 void   findreviewer__v1__clock_response__free_unpacked
                      (Findreviewer__V1__ClockResponse *message,
                       ProtobufCAllocator *allocator);
+/* Findreviewer__V1__GetStatsRequest methods */
+void   findreviewer__v1__get_stats_request__init
+                     (Findreviewer__V1__GetStatsRequest         *message);
+size_t findreviewer__v1__get_stats_request__get_packed_size
+                     (const Findreviewer__V1__GetStatsRequest   *message);
+size_t findreviewer__v1__get_stats_request__pack
+                     (const Findreviewer__V1__GetStatsRequest   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__get_stats_request__pack_to_buffer
+                     (const Findreviewer__V1__GetStatsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__GetStatsRequest *
+       findreviewer__v1__get_stats_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__get_stats_request__free_unpacked
+                     (Findreviewer__V1__GetStatsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StatsLabel methods */
+void   findreviewer__v1__stats_label__init
+                     (Findreviewer__V1__StatsLabel         *message);
+size_t findreviewer__v1__stats_label__get_packed_size
+                     (const Findreviewer__V1__StatsLabel   *message);
+size_t findreviewer__v1__stats_label__pack
+                     (const Findreviewer__V1__StatsLabel   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stats_label__pack_to_buffer
+                     (const Findreviewer__V1__StatsLabel   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StatsLabel *
+       findreviewer__v1__stats_label__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stats_label__free_unpacked
+                     (Findreviewer__V1__StatsLabel *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StatsBucket methods */
+void   findreviewer__v1__stats_bucket__init
+                     (Findreviewer__V1__StatsBucket         *message);
+size_t findreviewer__v1__stats_bucket__get_packed_size
+                     (const Findreviewer__V1__StatsBucket   *message);
+size_t findreviewer__v1__stats_bucket__pack
+                     (const Findreviewer__V1__StatsBucket   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stats_bucket__pack_to_buffer
+                     (const Findreviewer__V1__StatsBucket   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StatsBucket *
+       findreviewer__v1__stats_bucket__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stats_bucket__free_unpacked
+                     (Findreviewer__V1__StatsBucket *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StatsSeries methods */
+void   findreviewer__v1__stats_series__init
+                     (Findreviewer__V1__StatsSeries         *message);
+size_t findreviewer__v1__stats_series__get_packed_size
+                     (const Findreviewer__V1__StatsSeries   *message);
+size_t findreviewer__v1__stats_series__pack
+                     (const Findreviewer__V1__StatsSeries   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stats_series__pack_to_buffer
+                     (const Findreviewer__V1__StatsSeries   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StatsSeries *
+       findreviewer__v1__stats_series__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stats_series__free_unpacked
+                     (Findreviewer__V1__StatsSeries *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StatsFamily methods */
+void   findreviewer__v1__stats_family__init
+                     (Findreviewer__V1__StatsFamily         *message);
+size_t findreviewer__v1__stats_family__get_packed_size
+                     (const Findreviewer__V1__StatsFamily   *message);
+size_t findreviewer__v1__stats_family__pack
+                     (const Findreviewer__V1__StatsFamily   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stats_family__pack_to_buffer
+                     (const Findreviewer__V1__StatsFamily   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StatsFamily *
+       findreviewer__v1__stats_family__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stats_family__free_unpacked
+                     (Findreviewer__V1__StatsFamily *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__GetStatsResponse methods */
+void   findreviewer__v1__get_stats_response__init
+                     (Findreviewer__V1__GetStatsResponse         *message);
+size_t findreviewer__v1__get_stats_response__get_packed_size
+                     (const Findreviewer__V1__GetStatsResponse   *message);
+size_t findreviewer__v1__get_stats_response__pack
+                     (const Findreviewer__V1__GetStatsResponse   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__get_stats_response__pack_to_buffer
+                     (const Findreviewer__V1__GetStatsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__GetStatsResponse *
+       findreviewer__v1__get_stats_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__get_stats_response__free_unpacked
+                     (Findreviewer__V1__GetStatsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Findreviewer__V1__TriggerSnapshotRequest_Closure)
@@ -244,6 +489,24 @@ typedef void (*Findreviewer__V1__AdvanceClockRequest_Closure)
                   void *closure_data);
 typedef void (*Findreviewer__V1__ClockResponse_Closure)
                  (const Findreviewer__V1__ClockResponse *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__GetStatsRequest_Closure)
+                 (const Findreviewer__V1__GetStatsRequest *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StatsLabel_Closure)
+                 (const Findreviewer__V1__StatsLabel *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StatsBucket_Closure)
+                 (const Findreviewer__V1__StatsBucket *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StatsSeries_Closure)
+                 (const Findreviewer__V1__StatsSeries *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StatsFamily_Closure)
+                 (const Findreviewer__V1__StatsFamily *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__GetStatsResponse_Closure)
+                 (const Findreviewer__V1__GetStatsResponse *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -268,6 +531,10 @@ struct Findreviewer__V1__Admin_Service
                         const Findreviewer__V1__AdvanceClockRequest *input,
                         Findreviewer__V1__ClockResponse_Closure closure,
                         void *closure_data);
+  void (*get_stats)(Findreviewer__V1__Admin_Service *service,
+                    const Findreviewer__V1__GetStatsRequest *input,
+                    Findreviewer__V1__GetStatsResponse_Closure closure,
+                    void *closure_data);
 };
 typedef void (*Findreviewer__V1__Admin_ServiceDestroy)(Findreviewer__V1__Admin_Service *);
 void findreviewer__v1__admin__init (Findreviewer__V1__Admin_Service *service,
@@ -279,7 +546,8 @@ void findreviewer__v1__admin__init (Findreviewer__V1__Admin_Service *service,
       function_prefix__ ## trigger_snapshot,\
       function_prefix__ ## get_clock,\
       function_prefix__ ## set_clock,\
-      function_prefix__ ## advance_clock  }
+      function_prefix__ ## advance_clock,\
+      function_prefix__ ## get_stats  }
 void findreviewer__v1__admin__trigger_snapshot(ProtobufCService *service,
                                                const Findreviewer__V1__TriggerSnapshotRequest *input,
                                                Findreviewer__V1__TriggerSnapshotResponse_Closure closure,
@@ -296,6 +564,10 @@ void findreviewer__v1__admin__advance_clock(ProtobufCService *service,
                                             const Findreviewer__V1__AdvanceClockRequest *input,
                                             Findreviewer__V1__ClockResponse_Closure closure,
                                             void *closure_data);
+void findreviewer__v1__admin__get_stats(ProtobufCService *service,
+                                        const Findreviewer__V1__GetStatsRequest *input,
+                                        Findreviewer__V1__GetStatsResponse_Closure closure,
+                                        void *closure_data);
 
 /* --- descriptors --- */
 
@@ -305,6 +577,12 @@ extern const ProtobufCMessageDescriptor findreviewer__v1__get_clock_request__des
 extern const ProtobufCMessageDescriptor findreviewer__v1__set_clock_request__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__advance_clock_request__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__clock_response__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__get_stats_request__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stats_label__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stats_bucket__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stats_series__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stats_family__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__get_stats_response__descriptor;
 extern const ProtobufCServiceDescriptor findreviewer__v1__admin__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x66indreviewer/v1/admin.proto\x12\x0f\x66indreviewer.v1\"\x18\n\x16TriggerSnapshotRequest\"M\n\x17TriggerSnapshotResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x04\"\x11\n\x0fGetClockRequest\"\x1e\n\x0fSetClockRequest\x12\x0b\n\x03now\x18\x01 \x01(\x03\"&\n\x13\x41\x64vanceClockRequest\x12\x0f\n\x07seconds\x18\x01 \x01(\x03\"M\n\rClockResponse\x12\x0b\n\x03now\x18\x01 \x01(\x03\x12\x12\n\ntest_clock\x18\x02 \x01(\x08\x12\x1b\n\x13transitions_applied\x18\x03 \x01(\r2\xdf\x02\n\x05\x41\x64min\x12\x64\n\x0fTriggerSnapshot\x12\'.findreviewer.v1.TriggerSnapshotRequest\x1a(.findreviewer.v1.TriggerSnapshotResponse\x12L\n\x08GetClock\x12 .findreviewer.v1.GetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\x12L\n\x08SetClock\x12 .findreviewer.v1.SetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\x12T\n\x0c\x41\x64vanceClock\x12$.findreviewer.v1.AdvanceClockRequest\x1a\x1e.findreviewer.v1.ClockResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x66indreviewer/v1/admin.proto\x12\x0f\x66indreviewer.v1\"\x18\n\x16TriggerSnapshotRequest\"M\n\x17TriggerSnapshotResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x04\"\x11\n\x0fGetClockRequest\"\x1e\n\x0fSetClockRequest\x12\x0b\n\x03now\x18\x01 \x01(\x03\"&\n\x13\x41\x64vanceClockRequest\x12\x0f\n\x07seconds\x18\x01 \x01(\x03\"M\n\rClockResponse\x12\x0b\n\x03now\x18\x01 \x01(\x03\x12\x12\n\ntest_clock\x18\x02 \x01(\x08\x12\x1b\n\x13transitions_applied\x18\x03 \x01(\r\"\x11\n\x0fGetStatsRequest\")\n\nStatsLabel\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"<\n\x0bStatsBucket\x12\x13\n\x0bupper_bound\x18\x01 \x01(\x01\x12\x18\n\x10\x63umulative_count\x18\x02 \x01(\x04\"\xa1\x01\n\x0bStatsSeries\x12+\n\x06labels\x18\x01 \x03(\x0b\x32\x1b.findreviewer.v1.StatsLabel\x12\r\n\x05value\x18\x02 \x01(\x01\x12\r\n\x05\x63ount\x18\x03 \x01(\x04\x12\x0b\n\x03p50\x18\x04 \x01(\x01\x12\x0b\n\x03p99\x18\x05 \x01(\x01\x12-\n\x07\x62uckets\x18\x06 \x03(\x0b\x32\x1c.findreviewer.v1.StatsBucket\"e\n\x0bStatsFamily\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04help\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12,\n\x06series\x18\x04 \x03(\x0b\x32\x1c.findreviewer.v1.StatsSeries\"U\n\x10GetStatsResponse\x12.\n\x08\x66\x61milies\x18\x01 \x03(\x0b\x32\x1c.findreviewer.v1.StatsFamily\x12\x11\n\treadiness\x18\x02 \x01(\t2\xb0\x03\n\x05\x41\x64min\x12\x64\n\x0fTriggerSnapshot\x12\'.findreviewer.v1.TriggerSnapshotRequest\x1a(.findreviewer.v1.TriggerSnapshotResponse\x12L\n\x08GetClock\x12 .findreviewer.v1.GetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\x12L\n\x08SetClock\x12 .findreviewer.v1.SetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\x12T\n\x0c\x41\x64vanceClock\x12$.findreviewer.v1.AdvanceClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\x12O\n\x08GetStats\x12 .findreviewer.v1.GetStatsRequest\x1a!.findreviewer.v1.GetStatsResponseb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'findreviewer.v1.admin_pb2', globals())
@@ -32,6 +32,18 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _ADVANCECLOCKREQUEST._serialized_end=242
   _CLOCKRESPONSE._serialized_start=244
   _CLOCKRESPONSE._serialized_end=321
-  _ADMIN._serialized_start=324
-  _ADMIN._serialized_end=675
+  _GETSTATSREQUEST._serialized_start=323
+  _GETSTATSREQUEST._serialized_end=340
+  _STATSLABEL._serialized_start=342
+  _STATSLABEL._serialized_end=383
+  _STATSBUCKET._serialized_start=385
+  _STATSBUCKET._serialized_end=445
+  _STATSSERIES._serialized_start=448
+  _STATSSERIES._serialized_end=609
+  _STATSFAMILY._serialized_start=611
+  _STATSFAMILY._serialized_end=712
+  _GETSTATSRESPONSE._serialized_start=714
+  _GETSTATSRESPONSE._serialized_end=799
+  _ADMIN._serialized_start=802
+  _ADMIN._serialized_end=1234
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from typing import ClassVar as _ClassVar, Optional as _Optional
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -24,11 +25,67 @@ class GetClockRequest(_message.Message):
     __slots__ = []
     def __init__(self) -> None: ...
 
+class GetStatsRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class GetStatsResponse(_message.Message):
+    __slots__ = ["families", "readiness"]
+    FAMILIES_FIELD_NUMBER: _ClassVar[int]
+    READINESS_FIELD_NUMBER: _ClassVar[int]
+    families: _containers.RepeatedCompositeFieldContainer[StatsFamily]
+    readiness: str
+    def __init__(self, families: _Optional[_Iterable[_Union[StatsFamily, _Mapping]]] = ..., readiness: _Optional[str] = ...) -> None: ...
+
 class SetClockRequest(_message.Message):
     __slots__ = ["now"]
     NOW_FIELD_NUMBER: _ClassVar[int]
     now: int
     def __init__(self, now: _Optional[int] = ...) -> None: ...
+
+class StatsBucket(_message.Message):
+    __slots__ = ["cumulative_count", "upper_bound"]
+    CUMULATIVE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    UPPER_BOUND_FIELD_NUMBER: _ClassVar[int]
+    cumulative_count: int
+    upper_bound: float
+    def __init__(self, upper_bound: _Optional[float] = ..., cumulative_count: _Optional[int] = ...) -> None: ...
+
+class StatsFamily(_message.Message):
+    __slots__ = ["help", "name", "series", "type"]
+    HELP_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    help: str
+    name: str
+    series: _containers.RepeatedCompositeFieldContainer[StatsSeries]
+    type: str
+    def __init__(self, name: _Optional[str] = ..., help: _Optional[str] = ..., type: _Optional[str] = ..., series: _Optional[_Iterable[_Union[StatsSeries, _Mapping]]] = ...) -> None: ...
+
+class StatsLabel(_message.Message):
+    __slots__ = ["name", "value"]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    value: str
+    def __init__(self, name: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+
+class StatsSeries(_message.Message):
+    __slots__ = ["buckets", "count", "labels", "p50", "p99", "value"]
+    BUCKETS_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    P50_FIELD_NUMBER: _ClassVar[int]
+    P99_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    buckets: _containers.RepeatedCompositeFieldContainer[StatsBucket]
+    count: int
+    labels: _containers.RepeatedCompositeFieldContainer[StatsLabel]
+    p50: float
+    p99: float
+    value: float
+    def __init__(self, labels: _Optional[_Iterable[_Union[StatsLabel, _Mapping]]] = ..., value: _Optional[float] = ..., count: _Optional[int] = ..., p50: _Optional[float] = ..., p99: _Optional[float] = ..., buckets: _Optional[_Iterable[_Union[StatsBucket, _Mapping]]] = ...) -> None: ...
 
 class TriggerSnapshotRequest(_message.Message):
     __slots__ = []
