@@ -39,43 +39,104 @@ public final class FindReviewerService: @unchecked Sendable {
 
     // MARK: the write path
 
-    /// Executes `command` at the service's time, applies its events and hands them to the log;
-    /// `respond` builds the answer from the state after the events, under the same lock. The
-    /// call is answered when the log reports the events durable (at once when nothing changed).
-    func write<Response: ProtoMessage>(
-        _ command: DomainCommand, responder: Responder,
-        _ respond: (DomainState, [DomainEvent]) throws -> Response
-    ) {
+    /// What one command of a batch did: its events (empty when it changed nothing), or why it was refused.
+    typealias Step = Result<[DomainEvent], any Error>
+
+    /// The one write path: RPC handlers, the timer, delivery bookkeeping and tools all come here.
+    ///
+    /// Under the state lock, for each command in order: execute it (a refusal changes nothing),
+    /// build its journal records (a failure changes nothing), apply its events. Then, still
+    /// under the lock, `answer` builds the outcome from the state after the events (it cannot
+    /// fail: everything that can fail ran before the first apply), and the records of every
+    /// applied command go to the log as one append, in apply order. `completion` runs once
+    /// they are durable, at once when nothing changed, or with the log's failure (the log then
+    /// rebuilds the state from disk: nothing stays applied that is not journalled).
+    ///
+    /// With `stopAtRefusal` (one command from a caller) a refusal is the outcome; otherwise
+    /// (the server's own batches) a refused command is skipped and the rest still run.
+    ///
+    /// Returns at once what was applied (the answer, not yet durable) or the refusal; the
+    /// server's own callers use that, callers' writes wait for `completion`.
+    @discardableResult
+    func perform<Answer: Sendable>(
+        _ commands: [DomainCommand], at now: Int64? = nil, stopAtRefusal: Bool,
+        answer: (DomainState, [Step]) -> Answer,
+        completion: @escaping @Sendable (Result<Answer, any Error>) -> Void = { _ in }
+    ) -> Result<Answer, any Error> {
+        self.perform({ _ in commands }, at: now, stopAtRefusal: stopAtRefusal, answer: answer, completion: completion)
+    }
+
+    /// ``perform(_:at:stopAtRefusal:answer:completion:)`` with the commands chosen from the
+    /// state under the same lock (the timer's due transitions).
+    @discardableResult
+    func perform<Answer: Sendable>(
+        _ chooseCommands: (inout DomainState) -> [DomainCommand], at now: Int64? = nil, stopAtRefusal: Bool,
+        answer: (DomainState, [Step]) -> Answer,
+        completion: @escaping @Sendable (Result<Answer, any Error>) -> Void = { _ in }
+    ) -> Result<Answer, any Error> {
         if let refusal = self.eventLog.admitsWrites() {
-            responder.fail(refusal)
-            return
+            completion(.failure(refusal))
+            return .failure(refusal)
         }
-        let outcome: Result<(Response, [DomainEvent]), RPCError> = self.state.withLock { state in
-            do {
-                let events = try state.execute(command, now: self.clock.now())
+        let now = now ?? self.clock.now()
+        let outcome: Result<(Answer, [DomainEvent]), any Error> = self.state.withLock { state in
+            var steps: [Step] = []
+            var applied: [DomainEvent] = []
+            var records: [[UInt8]] = []
+            for command in chooseCommands(&state) {
+                let events: [DomainEvent]
+                let built: [[UInt8]]
+                do {
+                    events = try state.execute(command, now: now)
+                    built = events.isEmpty ? [] : try self.eventLog.records(for: events)
+                } catch {
+                    if stopAtRefusal { return .failure(error) }
+                    steps.append(.failure(error))
+                    continue
+                }
                 state.apply(events)
-                let response = try respond(state, events)
-                if !events.isEmpty {
-                    self.eventLog.append(events) { result in
-                        switch result {
-                        case .success: responder.respond(response)
-                        case .failure(let error): responder.fail(error)
-                        }
+                steps.append(.success(events))
+                applied += events
+                records += built
+            }
+            let result = answer(state, steps)
+            if !applied.isEmpty {
+                self.eventLog.append(records) { durable in
+                    switch durable {
+                    case .success: completion(.success(result))
+                    case .failure(let error): completion(.failure(error))
                     }
                 }
-                return .success((response, events))
-            } catch {
-                return .failure(ErrorMapping.rpcError(error))
             }
+            return .success((result, applied))
         }
         switch outcome {
         case .failure(let error):
-            responder.fail(error)
-        case .success(let (response, events)):
-            if events.isEmpty {
-                responder.respond(response)
+            completion(.failure(error))
+            return .failure(error)
+        case .success(let (result, applied)):
+            if applied.isEmpty {
+                completion(.success(result))
             } else {
-                self.onEventsApplied?(events)
+                self.onEventsApplied?(applied)
+            }
+            return .success(result)
+        }
+    }
+
+    /// A caller's write: ``perform(_:at:stopAtRefusal:answer:completion:)`` with one command,
+    /// answered on `responder` once durable. `respond` builds the answer from the state after
+    /// the events; it cannot throw (what can fail runs before anything is applied).
+    func write<Response: ProtoMessage>(
+        _ command: DomainCommand, responder: Responder,
+        _ respond: (DomainState, [DomainEvent]) -> Response
+    ) {
+        self.perform([command], stopAtRefusal: true, answer: { state, steps in
+            respond(state, (try? steps.first?.get()) ?? [])
+        }) { result in
+            switch result {
+            case .success(let response): responder.respond(response)
+            case .failure(let error): responder.fail(RPCError(converting: error))
             }
         }
     }
@@ -86,7 +147,7 @@ public final class FindReviewerService: @unchecked Sendable {
             do {
                 return .success(try query(state))
             } catch {
-                return .failure(ErrorMapping.rpcError(error))
+                return .failure(RPCError(converting: error))
             }
         }
         switch outcome {
@@ -95,37 +156,25 @@ public final class FindReviewerService: @unchecked Sendable {
         }
     }
 
-    /// Runs a command of the server's own (delivery bookkeeping); its events are logged like any write.
+    /// Runs a command of the server's own (delivery bookkeeping, tools) on the one write path;
+    /// returns its events once applied (the journal makes them durable meanwhile).
     @discardableResult
-    public func executeInternal(_ command: DomainCommand) -> Result<[DomainEvent], DomainError> {
-        let result: Result<[DomainEvent], DomainError> = self.state.withLock { state in
-            do throws(DomainError) {
-                let events = try state.execute(command, now: self.clock.now())
-                state.apply(events)
-                if !events.isEmpty { self.eventLog.append(events) { _ in } }
-                return .success(events)
-            } catch {
-                return .failure(error)
-            }
-        }
-        return result
+    public func executeInternal(_ command: DomainCommand) -> Result<[DomainEvent], any Error> {
+        self.perform([command], stopAtRefusal: true) { _, steps in (try? steps.first?.get()) ?? [] }
     }
 
-    /// Runs several commands of the server's own under one lock acquisition and logs their
-    /// events as one append (delivery marks a whole batch this way). Commands the state refuses
-    /// are skipped; returns the events applied.
+    /// Runs `command` on the one write path and calls `completion` once its events are durable
+    /// (at once when it changed nothing), or with the refusal or the store's failure.
+    public func submit(_ command: DomainCommand, completion: @escaping @Sendable (Result<[DomainEvent], any Error>) -> Void) {
+        self.perform([command], stopAtRefusal: true, answer: { _, steps in (try? steps.first?.get()) ?? [] }, completion: completion)
+    }
+
+    /// Runs several commands of the server's own as one batch on the one write path (delivery
+    /// marks a whole batch this way): refused commands are skipped; returns the events applied.
     @discardableResult
     public func executeInternal(_ commands: [DomainCommand]) -> [DomainEvent] {
-        self.state.withLock { state in
-            var applied: [DomainEvent] = []
-            for command in commands {
-                guard let events = try? state.execute(command, now: self.clock.now()) else { continue }
-                state.apply(events)
-                applied += events
-            }
-            if !applied.isEmpty { self.eventLog.append(applied) { _ in } }
-            return applied
-        }
+        let result = self.perform(commands, stopAtRefusal: false) { _, steps in steps.flatMap { (try? $0.get()) ?? [] } }
+        return (try? result.get()) ?? []
     }
 
     /// Undelivered outbox entries with what their emails need, oldest first, at most `limit`
@@ -140,18 +189,11 @@ public final class FindReviewerService: @unchecked Sendable {
     @discardableResult
     public func applyDueTransitions() -> Int {
         let now = self.clock.now()
-        let applied: [DomainEvent] = self.state.withLock { state in
-            var applied: [DomainEvent] = []
-            for due in state.dueTransitions(at: now) {
-                guard let events = try? state.execute(due.command, now: now), !events.isEmpty else { continue }
-                state.apply(events)
-                self.eventLog.append(events) { _ in }
-                applied += events
-            }
-            return applied
+        let result = self.perform({ state in state.dueTransitions(at: now).map(\.command) }, at: now, stopAtRefusal: false) { _, steps in
+            steps.flatMap { (try? $0.get()) ?? [] }
         }
+        let applied = (try? result.get()) ?? []
         if !applied.isEmpty {
-            self.onEventsApplied?(applied)
             self.logger.log(.info, "due transitions applied", ["count": String(applied.count), "at": String(now)])
         }
         return applied.count

@@ -36,6 +36,8 @@ public final class Storage: EventLog, @unchecked Sendable {
     private let policy = NSCondition()
     private var policyRunning = false
     private var policyThread: Thread?
+    private let encoderLock = NSLock()
+    private var encoderValue: @Sendable (DomainEvent) throws -> [UInt8] = { try StorageMapping.encode($0) }
 
     private init(journal: Journal, snapshotDirectory: String, snapshotSequence: UInt64, logger: Logger) {
         self.journal = journal
@@ -168,37 +170,42 @@ public final class Storage: EventLog, @unchecked Sendable {
 
     // MARK: EventLog
 
-    /// Appends; `completion` runs once the events are on disk, or with UNAVAILABLE.
+    /// The records of `events` (protobuf `StoredEvent`), built before they are applied. Only a
+    /// NUL inside a string can fail to encode, and validation refuses control characters before
+    /// any event exists; should it happen anyway, the command is refused and nothing changes.
+    /// Tests replace ``encoder`` to inject that failure.
+    public func records(for events: [DomainEvent]) throws -> [[UInt8]] {
+        let encode = self.encoder
+        return try events.map(encode)
+    }
+
+    /// How an event becomes a record; a seam for failure injection in tests.
+    public var encoder: @Sendable (DomainEvent) throws -> [UInt8] {
+        get { self.encoderLock.withLock { self.encoderValue } }
+        set { self.encoderLock.withLock { self.encoderValue = newValue } }
+    }
+
+    /// Appends; `completion` runs once the records are on disk, or with the store's failure
+    /// (UNAVAILABLE; the state was rebuilt from disk first).
     ///
     /// On an event-loop thread the loop itself writes and fsyncs, once per iteration, the
     /// records of every call it read in that iteration (before it waits for more events), and
     /// the answers go out right after: no hand-off to the journal's thread and back. Appends
     /// from other threads (the timer, snapshot rotation, tools) wake the journal's writer thread.
-    public func append(_ events: [DomainEvent], completion: @escaping @Sendable (Result<Void, RPCError>) -> Void) {
+    public func append(_ records: [[UInt8]], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
         let loop = EventLoop.current
         let journal = self.journal
-        journal.append(count: events.count, { events.map(Self.encode) }, committedByCaller: loop != nil) { result in
+        journal.append(count: records.count, { records }, committedByCaller: loop != nil) { result in
             switch result {
             case .success: completion(.success(()))
-            case .failure(let error): completion(.failure(RPCError(.unavailable, "not stored: \(error.message)")))
+            case .failure(let error): completion(.failure(error))
             }
         }
         loop?.beforeSleep(token: ObjectIdentifier(journal)) { journal.commit() }
     }
 
-    /// The record of one event. Only a NUL inside a string can fail to encode, and validation
-    /// refuses control characters before any event exists; should it happen anyway, stopping
-    /// before the write keeps the journal valid (nothing of it was acknowledged).
-    static func encode(_ event: DomainEvent) -> [UInt8] {
-        do {
-            return try StorageMapping.encode(event)
-        } catch {
-            fatalError("an applied event cannot be stored (\(error)); stopping before the journal is written")
-        }
-    }
-
     /// Refuses writes at once while a failed write left the disk without room.
-    public func admitsWrites() -> RPCError? {
+    public func admitsWrites() -> (any Error)? {
         guard self.journal.isDegraded, !self.journal.hasSpace() else { return nil }
         return RPCError(.unavailable, "the data directory's disk is full: writes are refused until space returns; reads still work")
     }
