@@ -58,12 +58,15 @@ let package = Package(
         // The Find Reviewer rules: pure, no I/O.
         .target(name: "FindReviewerDomain", exclude: ["README.md"]),
 
+        // Background work as services: run() and a graceful stop, a group that stops them in order,
+        // a wakeup on a system or manual clock (no sleep-polling).
+        .target(name: "ServiceLifecycle"),
         // The journal of domain events: checksummed records, group commit, recovery.
         .target(name: "FindReviewerStore", dependencies: ["CSystemShims"]),
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
-        .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims"]),
+        .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims", "ServiceLifecycle"]),
         // Wiring, authentication and configuration of the running service.
-        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore"]),
+        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "ServiceLifecycle"]),
 
         // What the command-line tools share: the parser, connection settings, console, errors and
         // exit statuses, the outbox reader.
@@ -83,7 +86,8 @@ let package = Package(
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
-        .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer"]),
+        .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer", "ServiceLifecycle"]),
+        .testTarget(name: "ServiceLifecycleTests", dependencies: ["ServiceLifecycle"]),
         .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore", "CSystemShims"]),
         .testTarget(
             name: "NotificationsTests", dependencies: ["Notifications", "FindReviewerDomain", "FindReviewerTestSupport"],

@@ -17,8 +17,6 @@ public final class FindReviewerService: @unchecked Sendable {
     let authorizer: Authorizer
     let eventLog: EventLog
     let logger: Logger
-    private let timerWake = NSCondition()
-    private var timerRunning = false
     /// Called after events were applied (the delivery worker listens to wake up).
     public var onEventsApplied: (@Sendable ([DomainEvent]) -> Void)?
 
@@ -199,36 +197,7 @@ public final class FindReviewerService: @unchecked Sendable {
         return applied.count
     }
 
-    /// Starts the timer thread: it applies due transitions at their time (within a second).
-    public func startTimer() {
-        self.timerWake.lock()
-        self.timerRunning = true
-        self.timerWake.unlock()
-        let thread = Thread { [self] in
-            while true {
-                self.applyDueTransitions()
-                let next = self.state.withLock { $0.nextDueTime() }
-                self.timerWake.lock()
-                guard self.timerRunning else {
-                    self.timerWake.unlock()
-                    return
-                }
-                // Sleep until the next due time, at most a second (the test clock can jump).
-                let seconds = next.map { Double(max(0, $0 - self.clock.now())) } ?? 1
-                _ = self.timerWake.wait(until: Date(timeIntervalSinceNow: min(1, max(0.01, seconds))))
-                self.timerWake.unlock()
-            }
-        }
-        thread.name = "findreviewer-timer"
-        thread.start()
-    }
-
-    /// Stops the timer thread.
-    public func stopTimer() {
-        self.timerWake.lock()
-        self.timerRunning = false
-        self.timerWake.broadcast()
-        self.timerWake.unlock()
-    }
+    /// When the next transition falls due (service time), if any.
+    public func nextDueTime() -> Int64? { self.state.withLock { $0.nextDueTime() } }
 }
 

@@ -5,6 +5,7 @@ import Glibc
 import FindReviewerStore
 import Notifications
 import RPC
+import ServiceLifecycle
 import Transport
 
 /// `findreviewer-server` as a library: configuration in, a running service, exit status out.
@@ -56,22 +57,27 @@ public enum ServerApp {
         public let delivery: DeliveryWorker
         /// The journal and snapshots.
         public let storage: Storage
+        /// The background services, in their stop order: timer, delivery, snapshot policy, journal writer.
+        let services: [any Service]
+        let group: ServiceGroup
 
-        init(server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker, storage: Storage) {
+        init(server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker, storage: Storage,
+             services: [any Service], group: ServiceGroup) {
             self.server = server
             self.service = service
             self.address = address
             self.delivery = delivery
             self.storage = storage
+            self.services = services
+            self.group = group
         }
 
-        /// Graceful stop: GOAWAY, drain, close; then the background threads.
+        /// Graceful stop (PROTOCOL.md §3.5): stop accepting, GOAWAY on every connection, drain
+        /// (RPCServer.shutdown); then the services, each stopped and joined in turn: the timer,
+        /// delivery (its last pass), the snapshot policy, the journal writer (its last commit).
         public func stop() {
             self.server.shutdown()
-            self.service.stopTimer()
-            self.delivery.step()
-            self.delivery.stop()
-            self.storage.stop()
+            self.group.stop(order: self.services)
         }
     }
 
@@ -108,18 +114,27 @@ public enum ServerApp {
         server.log = { event, peer, code, message in
             logger.log(.info, event, ["peer": peer, "status": code.name, "message": message])
         }
-        service.install(on: server) { () throws(RPCError) in try storage.snapshot() }
+        service.install(on: server) { () throws(RPCError) in
+            do { return try storage.snapshot() } catch { throw RPCError(converting: error) }
+        }
         let delivery = try self.makeDelivery(configuration, service: service, server: server, logger: logger)
-        service.onEventsApplied = { _ in delivery.wake() }
+        let timer = TimerService(service)
+        let snapshots = SnapshotPolicyService(
+            storage, everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
+        let journalWriter = JournalWriterService(storage)
+        service.onEventsApplied = { _ in
+            delivery.wake()
+            timer.wakeup.signal()
+        }
         let address = try server.start()
-        service.startTimer()
-        delivery.start()
-        storage.startSnapshots(everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
+        let services: [any Service] = [timer, delivery, snapshots, journalWriter]
+        let group = ServiceGroup(services)
+        group.start()
         if let path = configuration.portFile { try PortFile.write(address.port, to: path) }
         let out = "listening on \(address)\nkeys file: \(keysPath)\n"
         FileHandle.standardOutput.write(Data(out.utf8))
         logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])
-        return Running(server: server, service: service, address: address, delivery: delivery, storage: storage)
+        return Running(server: server, service: service, address: address, delivery: delivery, storage: storage, services: services, group: group)
     }
 
     /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.

@@ -31,11 +31,8 @@ public final class Storage: EventLog, @unchecked Sendable {
     /// Held while snapshot files or journal segments are replaced, and while rebuilding from them.
     private let fileLock = NSLock()
     private var snapshotSequence: UInt64
-    private var lastSnapshotAt = Date()
     private weak var service: FindReviewerService?
-    private let policy = NSCondition()
-    private var policyRunning = false
-    private var policyThread: Thread?
+    private var snapshotTrigger: (everyBytes: Int, trigger: @Sendable () -> Void)?
     private let encoderLock = NSLock()
     private var encoderValue: @Sendable (DomainEvent) throws -> [UInt8] = { try StorageMapping.encode($0) }
 
@@ -202,21 +199,26 @@ public final class Storage: EventLog, @unchecked Sendable {
             }
         }
         loop?.beforeSleep(token: ObjectIdentifier(journal)) { journal.commit() }
+        if let (everyBytes, trigger) = self.encoderLock.withLock({ self.snapshotTrigger }),
+            journal.segmentBytes - JournalFormat.fileHeaderSize >= everyBytes
+        {
+            trigger()
+        }
     }
 
     /// Refuses writes at once while a failed write left the disk without room.
     public func admitsWrites() -> (any Error)? {
         guard self.journal.isDegraded, !self.journal.hasSpace() else { return nil }
-        return RPCError(.unavailable, "the data directory's disk is full: writes are refused until space returns; reads still work")
+        return StoreError(.unavailable, "the data directory's disk is full: writes are refused until space returns; reads still work")
     }
 
     // MARK: snapshots
 
     /// Takes a snapshot now (blocking; one at a time) and removes the journal it covers.
-    public func snapshot() throws(RPCError) -> TriggerSnapshotResponse {
+    public func snapshot() throws(StoreError) -> TriggerSnapshotResponse {
         self.snapshotLock.lock()
         defer { self.snapshotLock.unlock() }
-        guard let service = self.service else { throw RPCError(.unavailable, "the service is stopping") }
+        guard let service = self.service else { throw StoreError(.unavailable, "the service is stopping") }
         let started = DispatchTime.now()
         let rotated = Mutex<Result<UInt64, StoreError>?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -234,7 +236,7 @@ public final class Storage: EventLog, @unchecked Sendable {
         _ = cshim_nice_this_thread(19)
         done.wait()
         if case .failure(let error) = rotated.withLock({ $0 }) {
-            throw RPCError(.unavailable, "snapshot not taken: \(error.message)")
+            throw StoreError(error.code, "snapshot not taken: \(error.message)", path: error.path, offset: error.offset)
         }
         self.fileLock.lock()
         defer { self.fileLock.unlock() }
@@ -256,12 +258,11 @@ public final class Storage: EventLog, @unchecked Sendable {
             }
         } catch {
             self.logger.log(.error, "snapshot failed", ["error": error.description])
-            throw RPCError(.unavailable, "snapshot not written: \(error.message)")
+            throw StoreError(error.code, "snapshot not written: \(error.message)", path: error.path, offset: error.offset)
         }
         for older in SnapshotFile.list(self.snapshotDirectory) where older.sequence < sequence { unlink(older.path) }
         self.journal.removeSegments(through: sequence)
         self.snapshotSequence = sequence
-        self.lastSnapshotAt = Date()
         let nanos = { (from: DispatchTime) in Double(DispatchTime.now().uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
         self.logger.log(.info, "snapshot written", [
             "path": written.path, "sequence": String(sequence), "bytes": String(written.size),
@@ -272,34 +273,14 @@ public final class Storage: EventLog, @unchecked Sendable {
         return TriggerSnapshotResponse(sequence: sequence, path: relative, sizeBytes: UInt64(written.size))
     }
 
-    /// Starts the background policy: a snapshot once the journal segment has grown by
-    /// `everyBytes`, or `everySeconds` after the last one while the journal grows.
-    public func startSnapshots(everyBytes: Int, everySeconds: Int) {
-        self.policy.withLock { self.policyRunning = true }
-        let thread = Thread { [self] in
-            while true {
-                let stop = self.policy.withLock { () -> Bool in
-                    if self.policyRunning { _ = self.policy.wait(until: Date(timeIntervalSinceNow: 1)) }
-                    return !self.policyRunning
-                }
-                if stop { return }
-                let grown = self.journal.segmentBytes - JournalFormat.fileHeaderSize
-                let due = grown >= everyBytes || (grown > 0 && Date().timeIntervalSince(self.lastSnapshotAt) >= Double(everySeconds))
-                if due, !self.journal.isDegraded { _ = try? self.snapshot() }
-            }
-        }
-        thread.name = "findreviewer-snapshots"
-        self.policyThread = thread
-        thread.start()
+    /// Calls `trigger` from appends once the journal segment holds `everyBytes` or more (the
+    /// snapshot policy service wakes on it).
+    public func setSnapshotTrigger(everyBytes: Int, _ trigger: @escaping @Sendable () -> Void) {
+        self.encoderLock.withLock { self.snapshotTrigger = (everyBytes, trigger) }
     }
 
-    /// Stops the snapshot policy and closes the journal (after its queued writes).
+    /// Closes the journal: the last commit (its queued writes), then the writer is joined.
     public func stop() {
-        self.policy.withLock {
-            self.policyRunning = false
-            self.policy.broadcast()
-        }
-        while self.policyThread?.isFinished == false { usleep(1_000) }  // joining; bounded by one snapshot
         self.journal.close()
         let syncs = max(1, self.journal.syncs)
         self.logger.log(.info, "journal closed", [
