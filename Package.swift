@@ -40,7 +40,7 @@ let package = Package(
         // A redis-benchmark-like load generator (one method, closed loop) on findreviewer-load's engine, shared by the benchmarks.
         .target(name: "BenchSupport", dependencies: ["FindReviewerLoad", "RPC", "Messages", "Transport"]),
         // Durable writes, recovery, snapshots and memory at scale (`make bench`).
-        .executableTarget(name: "durability-bench", dependencies: ["BenchSupport", "Transport", "FindReviewerServer", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
+        .executableTarget(name: "durability-bench", dependencies: ["BenchSupport", "Transport", "FindReviewerServer", "FindReviewerEngine", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
         // libFuzzer harness over frames and message unpacking (`make fuzz` only).
         .executableTarget(name: "fuzz-frames", dependencies: ["RPC", "Messages"]),
         // Heap statistics for leak checks in tests.
@@ -65,8 +65,11 @@ let package = Package(
         .target(name: "FindReviewerStore", dependencies: ["CSystemShims"]),
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
         .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims", "ServiceLifecycle"]),
-        // Wiring, authentication and configuration of the running service.
-        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "ServiceLifecycle"]),
+        // The engine: the domain state behind its lock, the one write path, the journal and
+        // snapshots (Storage), recovery, time; the timer, snapshot policy and journal writer as services.
+        .target(name: "FindReviewerEngine", dependencies: ["CSystemShims", "Messages", "Transport", "FindReviewerDomain", "FindReviewerStore", "ServiceLifecycle"]),
+        // Wiring only: RPC handlers (decode -> command -> map), authentication, configuration, shutdown order.
+        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle"]),
 
         // What the command-line tools share: the parser, connection settings, console, errors and
         // exit statuses, the outbox reader.
@@ -86,7 +89,7 @@ let package = Package(
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
-        .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer", "ServiceLifecycle"]),
+        .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer", "FindReviewerEngine", "ServiceLifecycle"]),
         .testTarget(name: "ServiceLifecycleTests", dependencies: ["ServiceLifecycle"]),
         .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore", "CSystemShims"]),
         .testTarget(

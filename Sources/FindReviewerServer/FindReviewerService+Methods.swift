@@ -1,5 +1,6 @@
 import Dispatch
 import FindReviewerDomain
+import FindReviewerEngine
 import Foundation
 import Messages
 import RPC

@@ -1,5 +1,6 @@
 import Dispatch
 import FindReviewerDomain
+import FindReviewerEngine
 import Foundation
 import Glibc
 import FindReviewerStore
@@ -97,7 +98,7 @@ public enum ServerApp {
         }
         let (storage, state) = try Storage.open(dataDirectory: configuration.dataDirectory, logger: logger)
         let service = FindReviewerService(state: state, clock: clock, keys: keys, eventLog: storage, logger: logger)
-        storage.attach(service)
+        storage.attach(service.engine)
 
         var options = ServerOptions()
         options.address = configuration.listen
@@ -118,7 +119,7 @@ public enum ServerApp {
             do { return try storage.snapshot() } catch { throw RPCError(converting: error) }
         }
         let delivery = try self.makeDelivery(configuration, service: service, server: server, logger: logger)
-        let timer = TimerService(service)
+        let timer = TimerService(service.engine)
         let snapshots = SnapshotPolicyService(
             storage, everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
         let journalWriter = JournalWriterService(storage)

@@ -1,3 +1,4 @@
+import FindReviewerEngine
 import Foundation
 
 /// Everything `findreviewer-server` can be told, with its defaults in one place.

@@ -1,6 +1,7 @@
 import Dispatch
 import FindReviewerDomain
 import FindReviewerStore
+@testable import FindReviewerEngine
 @testable import FindReviewerServer
 import Foundation
 import Glibc
@@ -34,7 +35,7 @@ struct ServicesTests {
         let applied = DispatchSemaphore(value: 0)
         service.onEventsApplied = { _ in applied.signal() }
         let clock = ManualClock()
-        let timer = TimerService(service, clock: clock)
+        let timer = TimerService(service.engine, clock: clock)
         let group = ServiceGroup([timer])
         group.start()
         clock.waitForBlocked(atLeast: 1)
@@ -57,7 +58,7 @@ struct ServicesTests {
         let (storage, state) = try Storage.open(dataDirectory: directory, logger: WritePathTests.logger)
         let service = FindReviewerService(
             state: state, clock: .test(start: Self.start), keys: KeysFile(keys: []), eventLog: storage, logger: WritePathTests.logger)
-        storage.attach(service)
+        storage.attach(service.engine)
         let clock = ManualClock()
         let policy = SnapshotPolicyService(storage, everyBytes: 1 << 30, everySeconds: 60, clock: clock)
         let journalWriter = JournalWriterService(storage)

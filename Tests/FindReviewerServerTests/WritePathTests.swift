@@ -1,6 +1,7 @@
 import Dispatch
 import FindReviewerDomain
 import FindReviewerStore
+@testable import FindReviewerEngine
 @testable import FindReviewerServer
 import Foundation
 import Glibc
@@ -24,7 +25,7 @@ struct WritePathTests {
         let (storage, state) = try Storage.open(dataDirectory: directory, logger: self.logger)
         let service = FindReviewerService(
             state: state, clock: .test(start: 1_700_000_000), keys: KeysFile(keys: []), eventLog: storage, logger: self.logger)
-        storage.attach(service)
+        storage.attach(service.engine)
         return Opened(storage: storage, service: service)
     }
 

@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 // The server's background work as services (Sources/ServiceLifecycle): each runs on a thread
 // a ServiceGroup starts and joins, waits on a Wakeup (no sleep-polling), and stops on request.
-// ServerApp stops them, after the RPC drain, in this order: timer, delivery (its last pass),
+// ServerApp (Sources/FindReviewerServer) stops them, after the RPC drain, in this order: timer, delivery (its last pass),
 // snapshot policy, journal writer (its last commit).
 
 /// Applies due transitions (reminders, expiry) at their time: it waits until the next due
@@ -14,12 +14,12 @@ import ServiceLifecycle
 public final class TimerService: Service, @unchecked Sendable {
     /// The thread's name.
     public let name = "findreviewer-timer"
-    let service: FindReviewerService
+    let service: Engine
     /// Signal it when the next due time may have changed.
     public let wakeup: Wakeup
 
     /// A timer for `service`, waiting on `clock` (the system's, or a manual one in tests).
-    public init(_ service: FindReviewerService, clock: any LifecycleClock = SystemClock()) {
+    public init(_ service: Engine, clock: any LifecycleClock = SystemClock()) {
         self.service = service
         self.wakeup = Wakeup(clock: clock)
     }

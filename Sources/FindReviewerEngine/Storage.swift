@@ -4,7 +4,6 @@ import FindReviewerDomain
 import FindReviewerStore
 import Foundation
 import Messages
-import RPC
 import Synchronization
 import Transport
 
@@ -31,7 +30,7 @@ public final class Storage: EventLog, @unchecked Sendable {
     /// Held while snapshot files or journal segments are replaced, and while rebuilding from them.
     private let fileLock = NSLock()
     private var snapshotSequence: UInt64
-    private weak var service: FindReviewerService?
+    private weak var service: Engine?
     private var snapshotTrigger: (everyBytes: Int, trigger: @Sendable () -> Void)?
     private let encoderLock = NSLock()
     private var encoderValue: @Sendable (DomainEvent) throws -> [UInt8] = { try StorageMapping.encode($0) }
@@ -138,8 +137,8 @@ public final class Storage: EventLog, @unchecked Sendable {
         return (state, sequence)
     }
 
-    /// Connects the service: after a failed write the journal rebuilds the service's state from disk.
-    public func attach(_ service: FindReviewerService) {
+    /// Connects the engine: after a failed write the journal rebuilds the service's state from disk.
+    public func attach(_ service: Engine) {
         self.service = service
         self.journal.onFailure = { [weak self, weak service] reason in
             guard let self, let service else { return }
@@ -148,7 +147,7 @@ public final class Storage: EventLog, @unchecked Sendable {
     }
 
     /// Runs on the thread that wrote the failed batch (the journal's, or an event loop's), after a failed write.
-    private func rebuild(_ service: FindReviewerService, after reason: StoreError) {
+    private func rebuild(_ service: Engine, after reason: StoreError) {
         self.logger.log(.error, "journal write failed; rebuilding the state from disk", ["reason": reason.description])
         self.fileLock.lock()
         defer { self.fileLock.unlock() }

@@ -1,8 +1,7 @@
 import FindReviewerDomain
-import RPC
 
 /// Where applied events go to become durable. The service's one write path
-/// (``FindReviewerService/perform(_:at:stopAtRefusal:answer:completion:)``) builds the records
+/// (``Engine/perform(_:at:stopAtRefusal:answer:completion:)``) builds the records
 /// of a command's events before it applies them (``records(for:)`` may fail: then nothing is
 /// applied), and appends them under its state lock, so the log sees records in apply order;
 /// `completion` runs (on any thread) once they are on disk, and only then is the call answered.
