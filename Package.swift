@@ -84,12 +84,16 @@ let package = Package(
         .executableTarget(name: "findreviewer-load", dependencies: ["FindReviewerLoad", "ToolSupport"]),
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
-        .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport", exclude: ["smtp_server.py"]),
+        .target(
+            name: "FindReviewerTestSupport", dependencies: ["FindReviewerServer", "FindReviewerEngine", "RPC"], path: "Tests/FindReviewerTestSupport",
+            exclude: ["smtp_server.py"]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
-        .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer", "FindReviewerEngine", "ServiceLifecycle"]),
+        .testTarget(
+            name: "FindReviewerServerTests",
+            dependencies: ["FindReviewerServer", "FindReviewerEngine", "ServiceLifecycle", "FindReviewerTestSupport", "FindReviewerClient", "Messages", "RPC"]),
         .testTarget(name: "ServiceLifecycleTests", dependencies: ["ServiceLifecycle"]),
         .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore", "CSystemShims"]),
         .testTarget(
