@@ -87,8 +87,8 @@ extension FindReviewerService {
     private func installIngest(on server: RPCServer) {
         self.serve(server, "UpsertBusiness", UpsertBusinessRequest.self) { request, _, _, responder in
             let business = try WireMapping.business(request.business)
-            let existed = self.state.withLock { $0.businesses[business.id] != nil }
-            self.write(.upsertBusiness(business), responder: responder) { state, _ in
+            // Whether it existed is read under the same lock as the write (no race with another upsert).
+            self.write(.upsertBusiness(business), responder: responder, before: { $0.businesses[business.id] != nil }) { state, _, existed in
                 UpsertBusinessResponse(business: (try? state.getBusiness(business.id)).map(WireMapping.business), created: !existed)
             }
         }
@@ -106,8 +106,8 @@ extension FindReviewerService {
         }
         self.serve(server, "UpsertReviewer", UpsertReviewerRequest.self) { request, _, _, responder in
             let reviewer = try WireMapping.reviewer(request.reviewer)
-            let existed = self.state.withLock { $0.reviewers[reviewer.id] != nil }
-            self.write(.upsertReviewer(reviewer), responder: responder) { state, _ in
+            // Whether it existed is read under the same lock as the write (no race with another upsert).
+            self.write(.upsertReviewer(reviewer), responder: responder, before: { $0.reviewers[reviewer.id] != nil }) { state, _, existed in
                 UpsertReviewerResponse(reviewer: (try? state.getReviewer(reviewer.id)).map(WireMapping.reviewer), created: !existed)
             }
         }
@@ -118,8 +118,8 @@ extension FindReviewerService {
         }
         self.serve(server, "PublishReview", PublishReviewRequest.self) { request, _, _, responder in
             let review = try WireMapping.review(request.review)
-            let existed = self.state.withLock { $0.reviews[review.id] != nil }
-            self.write(.publishReview(review), responder: responder) { state, _ in
+            // Whether it existed is read under the same lock as the write (no race with another upsert).
+            self.write(.publishReview(review), responder: responder, before: { $0.reviews[review.id] != nil }) { state, _, existed in
                 PublishReviewResponse(review: state.reviews[review.id].map(WireMapping.review), created: !existed)
             }
         }

@@ -92,6 +92,26 @@ public final class FindReviewerService: @unchecked Sendable {
         }
     }
 
+    /// ``write(_:responder:_:)`` with `before` read from the state under the same lock, just
+    /// before the command runs (e.g. whether an upsert creates), and handed to `respond`.
+    func write<Response: ProtoMessage, Before>(
+        _ command: DomainCommand, responder: Responder, before: (DomainState) -> Before,
+        _ respond: (DomainState, [DomainEvent], Before) -> Response
+    ) {
+        var seen: Before?
+        self.engine.perform({ state in
+            seen = before(state)
+            return [command]
+        }, stopAtRefusal: true, answer: { state, steps in
+            respond(state, (try? steps.first?.get()) ?? [], seen!)
+        }) { result in
+            switch result {
+            case .success(let response): responder.respond(response)
+            case .failure(let error): responder.fail(RPCError(converting: error))
+            }
+        }
+    }
+
     /// Runs a query under the lock and answers at once.
     func read<Response: ProtoMessage>(responder: Responder, _ query: (DomainState) throws -> Response) {
         let outcome: Result<Response, RPCError> = self.engine.withState { state in

@@ -146,7 +146,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         }
         self.running = true
         self.condition.unlock()
-        defer { self.pass(countingMarked: false) }
+        defer { _ = self.pass(countingMarked: false) }
         do {
             // Lowest priority (SCHED_IDLE, else nice 19): rendering and writing emails must not
             // take the CPU from calls; any thread that wakes up preempts this one. The state
