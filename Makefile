@@ -15,7 +15,7 @@ APT_PACKAGES += python3-pytest python3-protobuf python3-venv python3-setuptools 
 # Debian's Python, which has python3-protobuf and python3-pytest (not a pyenv one on PATH).
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps build protos check-protos test run cli load bench bench-rpc bench-writes crash-test bench-messages fuzz clean
+.PHONY: all deps build protos check-protos test tsan run cli load bench bench-rpc bench-writes crash-test bench-messages fuzz clean
 
 all: build
 
@@ -46,6 +46,11 @@ test: deps check-protos
 	$(SWIFT) test --skip-build
 	$(PYTHON) -m pytest -q -p no:cacheprovider clients/python/tests
 	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## tsan: the suite (end-to-end included) built with ThreadSanitizer; fails on any report
+## from the test process or a server it started (not part of `make test`: see README)
+tsan: deps
+	scripts/tsan.sh
 
 ## run: build (release) and start the server on its defaults: 127.0.0.1:7450, ./data
 run: deps

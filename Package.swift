@@ -40,13 +40,15 @@ let package = Package(
         // A redis-benchmark-like load generator (one method, closed loop) on findreviewer-load's engine, shared by the benchmarks.
         .target(name: "BenchSupport", dependencies: ["FindReviewerLoad", "RPC", "Messages", "Transport"]),
         // Durable writes, recovery, snapshots and memory at scale (`make bench`).
-        .executableTarget(name: "durability-bench", dependencies: ["BenchSupport", "Transport", "FindReviewerServer", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
+        .executableTarget(name: "durability-bench", dependencies: ["BenchSupport", "Transport", "FindReviewerServer", "FindReviewerEngine", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
         // libFuzzer harness over frames and message unpacking (`make fuzz` only).
         .executableTarget(name: "fuzz-frames", dependencies: ["RPC", "Messages"]),
         // Heap statistics for leak checks in tests.
         .target(name: "CTestSupport"),
+        // Locked<T>: a value behind a pthread mutex (seen by ThreadSanitizer, unlike Synchronization.Mutex on Linux).
+        .target(name: "Locking"),
         // Sockets and event loops over epoll.
-        .target(name: "Transport", dependencies: ["CSystemShims"]),
+        .target(name: "Transport", dependencies: ["CSystemShims", "Locking"]),
         // Prometheus metrics: registry, per-thread shards, histograms, text exposition, process collector.
         .target(name: "Metrics", exclude: ["README.md"]),
         // The metrics port: a small HTTP/1.1 server for /metrics, /healthz and /readyz.
@@ -63,12 +65,18 @@ let package = Package(
         // Slots and the shard map: which shard owns a business (pure, no I/O beyond reading the map).
         .target(name: "Sharding"),
 
+        // Background work as services: run() and a graceful stop, a group that stops them in order,
+        // a wakeup on a system or manual clock (no sleep-polling).
+        .target(name: "ServiceLifecycle"),
         // The journal of domain events: checksummed records, group commit, recovery.
         .target(name: "FindReviewerStore", dependencies: ["CSystemShims"]),
         // Email rendering (en, sv, de), transports and the outbox delivery worker.
-        .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims"]),
-        // Wiring, authentication and configuration of the running service.
-        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "Metrics", "MetricsHTTP"]),
+        .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims", "ServiceLifecycle"]),
+        // The engine: the domain state behind its lock, the one write path, the journal and
+        // snapshots (Storage), recovery, time; the timer, snapshot policy and journal writer as services.
+        .target(name: "FindReviewerEngine", dependencies: ["CSystemShims", "Messages", "Transport", "FindReviewerDomain", "FindReviewerStore", "ServiceLifecycle"]),
+        // Wiring only: RPC handlers (decode -> command -> map), authentication, configuration, shutdown order.
+        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle", "Metrics", "MetricsHTTP"]),
 
         // What the command-line tools share: the parser, connection settings, console, errors and
         // exit statuses, the outbox reader.
@@ -83,13 +91,18 @@ let package = Package(
         .executableTarget(name: "findreviewer-load", dependencies: ["FindReviewerLoad", "ToolSupport"]),
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
-        .target(name: "FindReviewerTestSupport", path: "Tests/FindReviewerTestSupport", exclude: ["smtp_server.py"]),
+        .target(
+            name: "FindReviewerTestSupport", dependencies: ["FindReviewerServer", "FindReviewerEngine", "RPC"], path: "Tests/FindReviewerTestSupport",
+            exclude: ["smtp_server.py"]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
-        .testTarget(name: "FindReviewerServerTests", dependencies: ["FindReviewerServer"]),
+        .testTarget(
+            name: "FindReviewerServerTests",
+            dependencies: ["FindReviewerServer", "FindReviewerEngine", "ServiceLifecycle", "FindReviewerTestSupport", "FindReviewerClient", "Messages", "RPC"]),
+        .testTarget(name: "ServiceLifecycleTests", dependencies: ["ServiceLifecycle"]),
         .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore", "CSystemShims"]),
         .testTarget(
             name: "NotificationsTests", dependencies: ["Notifications", "FindReviewerDomain", "FindReviewerTestSupport"],

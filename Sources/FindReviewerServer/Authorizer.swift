@@ -23,7 +23,7 @@ public enum AuthorizationFailure: Error, Sendable, Equatable {
 
 /// Checks the `authorization` metadata against the keys file and the method's roles.
 ///
-/// Every call runs this (twice: the interceptor, then the handler that needs the caller), so the
+/// Every call runs this once (the interceptor; the handler finds the `Caller` in its context), so the
 /// accepted path allocates nothing: the key is looked up as a slice of the metadata value and
 /// the `Caller` of each key is built once.
 public struct Authorizer: Sendable {

@@ -1,40 +1,67 @@
 import FindReviewerDomain
+import FindReviewerStore
 import Messages
 import RPC
 
-/// The one place where domain and authorization failures become RPC statuses.
+// The one error model: each layer's error type says its own status through
+// `RPCErrorConvertible` (Sources/RPC/RPCError.swift), and handlers convert any error with
+// `RPCError(converting:)`. The domain and the store do not import RPC, so their conformances
+// live here, in the layer that sees both; an error that says nothing is INTERNAL.
+
+extension DomainError: RPCErrorConvertible {
+    /// The domain's refusal codes, one to one.
+    public var rpcErrorCode: StatusCode {
+        switch self.code {
+        case .invalidArgument: .invalidArgument
+        case .notFound: .notFound
+        case .failedPrecondition: .failedPrecondition
+        case .alreadyExists: .alreadyExists
+        case .resourceExhausted: .resourceExhausted
+        }
+    }
+
+    /// The refusal's message.
+    public var rpcErrorMessage: String { self.message }
+
+    /// One detail when the refusal names a field, a reason or more: an invalid argument
+    /// without a reason of its own is `INVALID_FIELD`.
+    public var rpcErrorDetails: [ErrorDetail] {
+        guard self.field != nil || self.reason != nil || self.detail != nil else { return [] }
+        return [
+            ErrorDetail(
+                reason: self.reason?.rawValue ?? (self.code == .invalidArgument ? "INVALID_FIELD" : ""),
+                field: self.field ?? "", description: self.detail ?? "")
+        ]
+    }
+}
+
+extension AuthorizationFailure: RPCErrorConvertible {
+    /// UNAUTHENTICATED or PERMISSION_DENIED.
+    public var rpcErrorCode: StatusCode {
+        switch self {
+        case .unauthenticated: .unauthenticated
+        case .permissionDenied: .permissionDenied
+        }
+    }
+
+    /// What the caller is told.
+    public var rpcErrorMessage: String {
+        switch self {
+        case .unauthenticated(let message), .permissionDenied(let message): message
+        }
+    }
+}
+
+extension StoreError: RPCErrorConvertible {
+    /// A write the store could not make durable: nothing was changed, retry later.
+    public var rpcErrorCode: StatusCode { .unavailable }
+
+    /// `not stored: <what failed>`.
+    public var rpcErrorMessage: String { "not stored: \(self.message)" }
+}
+
+/// Kept for code written against the former mapping: the same conversion as
+/// `RPCError(converting:)`, no ladder of its own.
 enum ErrorMapping {
-    static func rpcError(_ error: DomainError) -> RPCError {
-        let code: StatusCode
-        switch error.code {
-        case .invalidArgument: code = .invalidArgument
-        case .notFound: code = .notFound
-        case .failedPrecondition: code = .failedPrecondition
-        case .alreadyExists: code = .alreadyExists
-        case .resourceExhausted: code = .resourceExhausted
-        }
-        var details: [ErrorDetail] = []
-        if error.field != nil || error.reason != nil || error.detail != nil {
-            details.append(
-                ErrorDetail(
-                    reason: error.reason?.rawValue ?? (error.code == .invalidArgument ? "INVALID_FIELD" : ""),
-                    field: error.field ?? "", description: error.detail ?? ""))
-        }
-        return RPCError(code, error.message, details: details)
-    }
-
-    static func rpcError(_ failure: AuthorizationFailure) -> RPCError {
-        switch failure {
-        case .unauthenticated(let message): return RPCError(.unauthenticated, message)
-        case .permissionDenied(let message): return RPCError(.permissionDenied, message)
-        }
-    }
-
-    /// Any error a handler throws, as a status; unexpected ones are INTERNAL.
-    static func rpcError(_ error: any Error) -> RPCError {
-        if let error = error as? RPCError { return error }
-        if let error = error as? DomainError { return self.rpcError(error) }
-        if let error = error as? AuthorizationFailure { return self.rpcError(error) }
-        return RPCError(.internal, "unexpected error: \(error)")
-    }
+    static func rpcError(_ error: any Error) -> RPCError { RPCError(converting: error) }
 }

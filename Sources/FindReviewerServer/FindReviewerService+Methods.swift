@@ -1,5 +1,6 @@
 import Dispatch
 import FindReviewerDomain
+import FindReviewerEngine
 import Foundation
 import Messages
 import RPC
@@ -18,9 +19,10 @@ extension FindReviewerService {
             let roles = MethodPolicy.all[context.method]?.roles ?? [.admin]
             guard !roles.isEmpty else { return }
             do {
-                _ = try authorizer.authorize(authorization: context.metadata["authorization"], roles: roles)
+                // Once per call: the handler takes the caller from the context.
+                context.principal = try authorizer.authorize(authorization: context.metadata["authorization"], roles: roles)
             } catch {
-                throw ErrorMapping.rpcError(error)
+                throw RPCError(converting: error)
             }
         }
         self.installIngest(on: server)
@@ -57,12 +59,14 @@ extension FindReviewerService {
                 responder.complete(result)
             }
             do {
-                // The interceptor already accepted the key; this looks its entry up again.
-                let caller = try self.authorizer.authorize(authorization: context.metadata["authorization"], roles: policy.roles)
+                // The interceptor authorized the call and left the caller in the context.
+                guard let caller = context.principal as? Caller else {
+                    throw RPCError(.unauthenticated, "the call was not authorized")
+                }
                 let request = try Self.decodeRequest(Request.self, payload)
                 try body(request, caller, context, logged)
             } catch {
-                logged.fail(ErrorMapping.rpcError(error))
+                logged.fail(RPCError(converting: error))
             }
         }
     }
@@ -88,9 +92,9 @@ extension FindReviewerService {
     private func installIngest(on server: RPCServer) {
         self.serve(server, "UpsertBusiness", UpsertBusinessRequest.self) { request, _, _, responder in
             let business = try WireMapping.business(request.business)
-            let existed = self.state.withLock { $0.businesses[business.id] != nil }
-            self.write(.upsertBusiness(business), responder: responder) { state, _ in
-                UpsertBusinessResponse(business: WireMapping.business(try state.getBusiness(business.id)), created: !existed)
+            // Whether it existed is read under the same lock as the write (no race with another upsert).
+            self.write(.upsertBusiness(business), responder: responder, before: { $0.businesses[business.id] != nil }) { state, _, existed in
+                UpsertBusinessResponse(business: (try? state.getBusiness(business.id)).map(WireMapping.business), created: !existed)
             }
         }
         self.serve(server, "GetBusiness", GetBusinessRequest.self) { request, caller, _, responder in
@@ -107,9 +111,9 @@ extension FindReviewerService {
         }
         self.serve(server, "UpsertReviewer", UpsertReviewerRequest.self) { request, _, _, responder in
             let reviewer = try WireMapping.reviewer(request.reviewer)
-            let existed = self.state.withLock { $0.reviewers[reviewer.id] != nil }
-            self.write(.upsertReviewer(reviewer), responder: responder) { state, _ in
-                UpsertReviewerResponse(reviewer: WireMapping.reviewer(try state.getReviewer(reviewer.id)), created: !existed)
+            // Whether it existed is read under the same lock as the write (no race with another upsert).
+            self.write(.upsertReviewer(reviewer), responder: responder, before: { $0.reviewers[reviewer.id] != nil }) { state, _, existed in
+                UpsertReviewerResponse(reviewer: (try? state.getReviewer(reviewer.id)).map(WireMapping.reviewer), created: !existed)
             }
         }
         self.serve(server, "GetReviewer", GetReviewerRequest.self) { request, _, _, responder in
@@ -119,8 +123,8 @@ extension FindReviewerService {
         }
         self.serve(server, "PublishReview", PublishReviewRequest.self) { request, _, _, responder in
             let review = try WireMapping.review(request.review)
-            let existed = self.state.withLock { $0.reviews[review.id] != nil }
-            self.write(.publishReview(review), responder: responder) { state, _ in
+            // Whether it existed is read under the same lock as the write (no race with another upsert).
+            self.write(.publishReview(review), responder: responder, before: { $0.reviews[review.id] != nil }) { state, _, existed in
                 PublishReviewResponse(review: state.reviews[review.id].map(WireMapping.review), created: !existed)
             }
         }
@@ -164,7 +168,7 @@ extension FindReviewerService {
         self.serve(server, "AcknowledgeIntroduction", AcknowledgeIntroductionRequest.self) { request, caller, _, responder in
             try self.scope(caller, request.businessId)
             self.write(.acknowledgeIntroduction(businessId: request.businessId), responder: responder) { state, _ in
-                AcknowledgeIntroductionResponse(business: WireMapping.business(try state.getBusiness(request.businessId)))
+                AcknowledgeIntroductionResponse(business: (try? state.getBusiness(request.businessId)).map(WireMapping.business))
             }
         }
         self.serve(server, "CreateInfoRequest", CreateInfoRequestRequest.self) { request, caller, context, responder in
@@ -182,8 +186,9 @@ extension FindReviewerService {
                 var id: String?
                 for case .requestCreated(let created) in events { id = created.requestId }
                 if id == nil, let key { id = state.request(idempotencyKey: key, businessId: request.businessId)?.id }
-                guard let id else { throw RPCError(.internal, "the request was not created") }
-                return CreateInfoRequestResponse(request: WireMapping.request(try state.businessView(requestId: id, businessId: request.businessId)))
+                // Not throwing: the answer is built after the events are applied.
+                let view = id.flatMap { try? state.businessView(requestId: $0, businessId: request.businessId) }
+                return CreateInfoRequestResponse(request: view.map(WireMapping.request))
             }
         }
         self.serve(server, "GetInfoRequest", GetInfoRequestRequest.self) { request, caller, _, responder in
@@ -251,7 +256,7 @@ extension FindReviewerService {
                 businessId: request.businessId, reviewId: request.reviewId, reason: WireMapping.reason(request.reason),
                 explanation: request.explanation, acknowledged: request.acknowledgeGuidelines)
             self.write(command, responder: responder) { _, events in
-                guard case .reportCreated(let report)? = events.first else { throw RPCError(.internal, "the report was not created") }
+                guard case .reportCreated(let report)? = events.first else { return CreateReportResponse() }
                 return CreateReportResponse(report: WireMapping.report(report))
             }
         }
@@ -268,10 +273,10 @@ extension FindReviewerService {
     /// A write about one request whose answer is the request as the business sees it.
     private func writeRequest<Response: ProtoMessage>(
         _ command: DomainCommand, _ businessId: String, _ requestId: String, _ responder: Responder,
-        _ wrap: @escaping (Messages.InfoRequest) -> Response
+        _ wrap: @escaping (Messages.InfoRequest?) -> Response
     ) {
         self.write(command, responder: responder) { state, _ in
-            wrap(WireMapping.request(try state.businessView(requestId: requestId, businessId: businessId)))
+            wrap((try? state.businessView(requestId: requestId, businessId: businessId)).map(WireMapping.request))
         }
     }
 
@@ -288,12 +293,12 @@ extension FindReviewerService {
                 email: request.email, referenceNumber: request.referenceNumber, fullName: request.fullName, phone: request.phone,
                 note: request.note)
             self.write(.reply(token: request.token, reply), responder: responder) { state, _ in
-                ReplyToRequestResponse(request: WireMapping.reviewerView(try state.reviewerView(token: request.token)))
+                ReplyToRequestResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
             }
         }
         self.serve(server, "DeclineRequest", DeclineRequestRequest.self) { request, _, _, responder in
             self.write(.decline(token: request.token), responder: responder) { state, _ in
-                DeclineRequestResponse(request: WireMapping.reviewerView(try state.reviewerView(token: request.token)))
+                DeclineRequestResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
             }
         }
         self.serve(server, "GetPublicReview", GetPublicReviewRequest.self) { request, _, _, responder in

@@ -1,4 +1,5 @@
 import FindReviewerDomain
+import FindReviewerEngine
 import Foundation
 import Glibc
 import Messages
@@ -13,12 +14,12 @@ extension FindReviewerService {
     ) {
         self.serve(server, "BlockBusiness", BlockBusinessRequest.self) { request, _, _, responder in
             self.write(.blockBusiness(token: request.token), responder: responder) { state, _ in
-                BlockBusinessResponse(request: WireMapping.reviewerView(try state.reviewerView(token: request.token)))
+                BlockBusinessResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
             }
         }
         self.serve(server, "UnblockBusiness", UnblockBusinessRequest.self) { request, _, _, responder in
             self.write(.unblockBusiness(token: request.token), responder: responder) { state, _ in
-                UnblockBusinessResponse(request: WireMapping.reviewerView(try state.reviewerView(token: request.token)))
+                UnblockBusinessResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
             }
         }
         self.serve(server, "UnblockBusinessForReviewer", UnblockBusinessForReviewerRequest.self) { request, _, _, responder in
@@ -43,7 +44,7 @@ extension FindReviewerService {
             // runs on a copy of the state, outside the lock (domain README), and the snapshot after
             // the erasure blocks until it is written.
             Thread {
-                let found = self.snapshot().reviewsOfReviewer(reviewerId)
+                let found = self.engine.snapshot().reviewsOfReviewer(reviewerId)
                 // Once the erasure is durable: the files forget, then the call answers. On a thread of
                 // its own: durability is reported on the journal's thread, which the snapshot waits for.
                 let forget = Responder { result in
@@ -52,11 +53,9 @@ extension FindReviewerService {
                         responder.complete(self.forgetErased(found, outboxDirectory: outboxDirectory, snapshot: snapshot))
                     }.start()
                 }
-                self.write(.eraseReviewer(reviewerId: reviewerId, found: found), responder: forget) { state, _ in
-                    // A refusal answers at once; the real answer is built after the files forgot.
-                    _ = try state.getReviewer(reviewerId)
-                    return EraseReviewerResponse()
-                }
+                // A refusal (an unknown reviewer) answers at once; the real answer is built after
+                // the files forgot.
+                self.write(.eraseReviewer(reviewerId: reviewerId, found: found), responder: forget) { _, _ in EraseReviewerResponse() }
             }.start()
         }
     }
@@ -69,7 +68,7 @@ extension FindReviewerService {
     ) -> Result<[UInt8], RPCError> {
         do throws(RPCError) {
             if let snapshot { _ = try snapshot() }
-            let state = self.snapshot()
+            let state = self.engine.snapshot()
             var deleted = 0
             if let outboxDirectory {
                 for id in state.outboxEntryIds(ofReviewer: found.reviewerId) {
@@ -85,12 +84,12 @@ extension FindReviewerService {
                 "emails_cancelled": String(summary.emailsCancelled), "email_files_deleted": String(deleted),
             ])
             let response = EraseReviewerResponse(
-                reviewer: reviewer.map(WireMapping.reviewer), reviews: UInt32(summary.reviews), requests: UInt32(summary.requests),
+                reviewer: reviewer.map { WireMapping.reviewer($0) }, reviews: UInt32(summary.reviews), requests: UInt32(summary.requests),
                 emailsCancelled: UInt32(summary.emailsCancelled))
             do {
                 return .success(try response.serializedBytes())
             } catch {
-                return .failure(RPCError(.internal, "could not encode EraseReviewerResponse: \(error.message)"))
+                return .failure(RPCError(.internal, "could not encode EraseReviewerResponse: \(error)"))
             }
         } catch {
             return .failure(error)
@@ -101,7 +100,7 @@ extension FindReviewerService {
     /// meanwhile (an erasure came between rendering and marking), so no email of an erased
     /// reviewer outlives the erasure in `outboxDirectory`.
     public func deleteCancelledEmailFiles(_ ids: [String], outboxDirectory: String) {
-        let cancelled = self.state.withLock { state in ids.filter { state.outbox[$0]?.cancelledAt != nil } }
+        let cancelled = self.engine.withState { state in ids.filter { state.outbox[$0]?.cancelledAt != nil } }
         for id in cancelled { unlink((outboxDirectory as NSString).appendingPathComponent(id + ".eml")) }
     }
 }

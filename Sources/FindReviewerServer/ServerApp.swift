@@ -1,5 +1,6 @@
 import Dispatch
 import FindReviewerDomain
+import FindReviewerEngine
 import Foundation
 import Glibc
 import FindReviewerStore
@@ -7,6 +8,7 @@ import Metrics
 import MetricsHTTP
 import Notifications
 import RPC
+import ServiceLifecycle
 import Transport
 
 /// `findreviewer-server` as a library: configuration in, a running service, exit status out.
@@ -60,10 +62,13 @@ public enum ServerApp {
         public let storage: Storage
         /// The metrics and what `/readyz` says.
         public let observability: Observability
+        /// The background services, in their stop order: timer, delivery, snapshot policy, journal writer.
+        let services: [any Service]
+        let group: ServiceGroup
 
         init(
             server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker, storage: Storage,
-            observability: Observability
+            observability: Observability, services: [any Service], group: ServiceGroup
         ) {
             self.server = server
             self.service = service
@@ -71,19 +76,20 @@ public enum ServerApp {
             self.delivery = delivery
             self.storage = storage
             self.observability = observability
+            self.services = services
+            self.group = group
         }
 
-        /// Graceful stop: `/readyz` 503 and the shutdown delay, then GOAWAY, drain, close; then
-        /// the background threads; the metrics port last.
+        /// Graceful stop (PROTOCOL.md §3.5): `/readyz` 503 and the shutdown delay; stop
+        /// accepting, GOAWAY on every connection, drain (RPCServer.shutdown); then the services,
+        /// each stopped and joined in turn: the timer, delivery (its last pass), the snapshot
+        /// policy, the journal writer (its last commit); the metrics port last.
         public func stop() {
             self.observability.readiness.set(.draining)
             if self.observability.shutdownDelaySeconds > 0 { sleep(UInt32(self.observability.shutdownDelaySeconds)) }
             defer { self.observability.port?.stop() }
             self.server.shutdown()
-            self.service.stopTimer()
-            self.delivery.step()
-            self.delivery.stop()
-            self.storage.stop()
+            self.group.stop(order: self.services)
         }
     }
 
@@ -108,10 +114,10 @@ public enum ServerApp {
             dataDirectory: configuration.dataDirectory, settings: configuration.domainSettings, logger: logger)
         let recoveryNanos = DispatchTime.now().uptimeNanoseconds - recoveryStart
         let service = FindReviewerService(state: state, clock: clock, keys: keys, eventLog: storage, logger: logger)
-        storage.attach(service)
+        storage.attach(service.engine)
         // Transitions that fell due while the server was down (reminders, expiries, retention
         // erasures) are applied before it listens, each at its own due time.
-        let caughtUp = service.applyDueTransitions()
+        let caughtUp = service.engine.applyDueTransitions()
         if caughtUp > 0 { logger.log(.info, "caught up after downtime", ["transitions": String(caughtUp)]) }
 
         var options = ServerOptions()
@@ -130,25 +136,36 @@ public enum ServerApp {
             logger.log(.info, event, ["peer": peer, "status": code.name, "message": message])
         }
         let outboxDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("outbox")
-        service.install(on: server, outboxDirectory: outboxDirectory) { () throws(RPCError) in try storage.snapshot() }
+        service.install(on: server, outboxDirectory: outboxDirectory) { () throws(RPCError) in
+            do { return try storage.snapshot() } catch { throw RPCError(converting: error) }
+        }
         let delivery = try self.makeDelivery(configuration, service: service, server: server, logger: logger)
-        service.onEventsApplied = { _ in delivery.wake() }
+        let timer = TimerService(service.engine)
+        let snapshots = SnapshotPolicyService(
+            storage, everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
+        let journalWriter = JournalWriterService(storage)
+        service.onEventsApplied = { _ in
+            delivery.wake()
+            timer.wakeup.signal()
+        }
         observability.installStats(on: server)
         let metrics = ServerMetrics(registry: observability.registry, methods: server.methods.map(\.method), version: self.version)
         metrics.attach(server: server, storage: storage, service: service, delivery: delivery, transport: configuration.smtp == nil ? "file" : "smtp")
         metrics.recovered(inNanoseconds: recoveryNanos)
         observability.metrics.withLock { $0 = metrics }
         let address = try server.start()
-        service.startTimer()
-        delivery.start()
-        storage.startSnapshots(everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
+        let services: [any Service] = [timer, delivery, snapshots, journalWriter]
+        let group = ServiceGroup(services)
+        group.start()
         observability.readiness.set(.serving)
         if let path = configuration.portFile { try PortFile.write(address.port, to: path) }
         var out = "listening on \(address)\nkeys file: \(keysPath)\n"
         if let metricsAddress = observability.portAddress { out += "metrics on \(metricsAddress)\n" }
         FileHandle.standardOutput.write(Data(out.utf8))
         logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])
-        return Running(server: server, service: service, address: address, delivery: delivery, storage: storage, observability: observability)
+        return Running(
+            server: server, service: service, address: address, delivery: delivery, storage: storage, observability: observability,
+            services: services, group: group)
     }
 
     /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.

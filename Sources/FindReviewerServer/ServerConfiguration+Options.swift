@@ -1,3 +1,4 @@
+import FindReviewerEngine
 import Foundation
 
 extension ServerConfiguration {

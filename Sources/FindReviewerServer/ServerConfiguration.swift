@@ -1,4 +1,5 @@
 import FindReviewerDomain
+import FindReviewerEngine
 import Foundation
 
 /// Everything `findreviewer-server` can be told, with its defaults in one place.

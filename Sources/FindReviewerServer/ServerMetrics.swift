@@ -1,6 +1,7 @@
 import Dispatch
 import Messages
 import FindReviewerDomain
+import FindReviewerEngine
 import FindReviewerStore
 import Foundation
 import Metrics
@@ -108,7 +109,7 @@ public final class ServerMetrics: Sendable {
             },
             snapshotFailed: { [self] in self.rareShard.increment(self.snapshotFailures) },
             writeRefused: { [self] in self.rareShard.increment(self.journalRefused) })
-        service.onTransitionApplied = { [self] due, lag in self.transitionApplied(due, lagSeconds: lag) }
+        service.engine.onTransitionApplied = { [self] due, lag in self.transitionApplied(due, lagSeconds: lag) }
         let transportIndex = Self.transports.firstIndex(of: transport) ?? 0
         delivery.onAttempts = { [self] delivered, failed in
             self.rareShard.add(self.delivered[transportIndex], UInt64(delivered))
@@ -175,7 +176,7 @@ struct DomainFigures: Sendable {
 
     init(_ service: FindReviewerService) {
         let now = service.clock.now()
-        (self.requestsByStatus, self.businesses, self.reviews, self.reports, self.backlog, self.oldestPendingAge) = service.state.withLock {
+        (self.requestsByStatus, self.businesses, self.reviews, self.reports, self.backlog, self.oldestPendingAge) = service.engine.withState {
             state in
             let oldest = state.undelivered.first.flatMap { state.outbox[$0]?.createdAt }
             return (

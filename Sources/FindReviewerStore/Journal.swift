@@ -61,12 +61,17 @@ public final class Journal: @unchecked Sendable {
     private var queuedSequence: UInt64
     private var length: Int
     private var thread: Thread?
+    /// Signalled by the writer thread as it ends: ``close()`` joins it by waiting here.
+    private let writerEnded = DispatchSemaphore(value: 0)
     /// Called on the writing thread (under `writeLock`) after a failed write, before the failed appends complete.
     /// The owner rebuilds what it derived from the failed appends, then calls `resume()`.
     public var onFailure: (@Sendable (StoreError) -> Void)?
     /// What each group commit did, for metrics; called on the writing thread under the write
     /// lock (so calls never overlap). Set before the first append.
     public var observer: (@Sendable (JournalWrite) -> Void)?
+    /// Failure injection for tests: asked once per batch after its bytes are written; an errno
+    /// makes the batch fail as that write error would (cut back, ``onFailure``, appends fail).
+    private var writeFault: (@Sendable () -> Int32?)?
     /// Appends made durable (one append may hold several records; ``observer`` sees records).
     public private(set) var recordsWritten = 0
     /// fsyncs done.
@@ -281,6 +286,11 @@ public final class Journal: @unchecked Sendable {
         return self.queuedSequence
     }
 
+    /// Installs (or with nil removes) a failure injection: see `writeFault`. Tests only.
+    public func injectWriteFault(_ fault: (@Sendable () -> Int32?)?) {
+        self.condition.withLock { self.writeFault = fault }
+    }
+
     /// Accepts appends again after a failure; call it from ``onFailure`` once the owner's state
     /// matches the disk. Appends queued before this call still fail.
     public func resume() {
@@ -314,12 +324,17 @@ public final class Journal: @unchecked Sendable {
         self.running = false
         self.condition.signal()
         self.condition.unlock()
-        while self.thread?.isFinished == false { usleep(1_000) }  // joining the writer, bounded by its last batch
+        // Joins the writer (bounded by its last batch); no polling.
+        if self.thread != nil { self.writerEnded.wait() }
+        self.thread = nil
         Glibc.close(self.fd)
     }
 
     private func start() {
-        let thread = Thread { [self] in self.run() }
+        let thread = Thread { [self] in
+            self.run()
+            self.writerEnded.signal()
+        }
         thread.name = "findreviewer-journal"
         self.thread = thread
         thread.start()
@@ -451,6 +466,7 @@ public final class Journal: @unchecked Sendable {
             }
             written += count
         }
+        if error == 0, let injected = self.condition.withLock({ self.writeFault })?() { error = injected }
         let syncStart = DispatchTime.now().uptimeNanoseconds
         if error == 0 && fdatasync(self.fd) != 0 { error = errno }
         let syncNanoseconds = DispatchTime.now().uptimeNanoseconds - syncStart

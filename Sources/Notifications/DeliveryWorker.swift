@@ -1,6 +1,7 @@
 import CSystemShims
 import FindReviewerDomain
 import Foundation
+import ServiceLifecycle
 import Synchronization
 
 /// Sends undelivered outbox entries and marks them delivered, retrying failures with
@@ -10,7 +11,9 @@ import Synchronization
 /// a dedicated thread runs the steps in production, at the lowest CPU priority (nice 19): the
 /// outbox is durable, so while calls keep both cores busy emails wait, and they go out as soon
 /// as there is CPU to spare, in larger batches.
-public final class DeliveryWorker: @unchecked Sendable {
+public final class DeliveryWorker: Service, @unchecked Sendable {
+    /// The thread's name.
+    public let name = "findreviewer-delivery"
     /// Pending entries, oldest first.
     public typealias Source = @Sendable () -> [NotificationContext]
     /// Records an entry as delivered (durably, through the domain).
@@ -32,6 +35,7 @@ public final class DeliveryWorker: @unchecked Sendable {
     /// One step at a time (the thread's, or a final one at shutdown).
     private let stepLock = NSLock()
     private var running = false
+    private var stopRequested = false
     /// Set by ``wake()``; the condition is signalled only when this turns true, so a stream of
     /// writes costs one atomic exchange each, not a futex wake each.
     private let wakeRequested = Atomic<Bool>(false)
@@ -123,12 +127,31 @@ public final class DeliveryWorker: @unchecked Sendable {
         return countingMarked ? toMark.count : delivered
     }
 
-    /// Runs steps on a dedicated thread: at least every second, and at once after ``wake()``.
+    /// Runs ``run()`` on a dedicated thread (a ``ServiceGroup`` does the same and joins it).
     public func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = self.name
+        thread.start()
+    }
+
+    /// The earliest time (on `now`) an entry backing off may be tried again, if any.
+    private func nextRetry() -> Int64? {
+        self.stepLock.withLock { self.backoff.values.map(\.nextAttempt).min() }
+    }
+
+    /// Runs steps until ``stop()``: at once after ``wake()`` (new outbox entries), and when an
+    /// entry's backoff ends; otherwise it waits (no periodic wake-up). After the stop, one
+    /// last pass delivers what the last calls wrote.
+    public func run() {
         self.condition.lock()
+        if self.stopRequested {
+            self.condition.unlock()
+            return
+        }
         self.running = true
         self.condition.unlock()
-        let thread = Thread { [self] in
+        defer { _ = self.pass(countingMarked: false) }
+        do {
             // Lowest priority (SCHED_IDLE, else nice 19): rendering and writing emails must not
             // take the CPU from calls; any thread that wakes up preempts this one. The state
             // lock is held only briefly here (collecting a page of entries, marking a small
@@ -147,7 +170,20 @@ public final class DeliveryWorker: @unchecked Sendable {
                     self.condition.unlock()
                     continue
                 }
-                if !self.wakeRequested.load(ordering: .acquiring) { _ = self.condition.wait(until: Date(timeIntervalSinceNow: 1)) }
+                if !self.wakeRequested.load(ordering: .acquiring) {
+                    // Until new entries (wake) or the next retry is due: a wait, not a poll.
+                    self.condition.unlock()
+                    let retry = self.nextRetry()
+                    self.condition.lock()
+                    if !self.wakeRequested.load(ordering: .acquiring) && self.running {
+                        if let retry {
+                            let seconds = Double(max(0, retry - self.now()))
+                            _ = self.condition.wait(until: Date(timeIntervalSinceNow: max(0.001, seconds)))
+                        } else {
+                            self.condition.wait()
+                        }
+                    }
+                }
                 // Let the emails of the next few milliseconds join this pass: one file-system
                 // sync and one journal batch for all of them instead of one per email. While
                 // they keep coming (a burst of calls), keep waiting for a quiet window, up to
@@ -163,8 +199,6 @@ public final class DeliveryWorker: @unchecked Sendable {
                 self.condition.unlock()
             }
         }
-        thread.name = "findreviewer-delivery"
-        thread.start()
     }
 
     /// Asks for a pass soon (new outbox entries).
@@ -178,6 +212,7 @@ public final class DeliveryWorker: @unchecked Sendable {
     /// Stops the thread after its current pass.
     public func stop() {
         self.condition.lock()
+        self.stopRequested = true
         self.running = false
         self.condition.signal()
         self.condition.unlock()

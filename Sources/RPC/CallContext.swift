@@ -12,6 +12,9 @@ public struct CallContext: Sendable {
     public var peer: String
     /// The client's id for this call on its connection.
     public var callId: UInt32
+    /// Who is calling, as the server's interceptor found it (it authorizes once per call and
+    /// leaves the result here for the handler); nil before the interceptor ran or without one.
+    public var principal: (any Sendable)?
 
     /// Creates a context (servers build these; tests may too).
     public init(method: String, metadata: [String: String] = [:], deadline: UInt64? = nil, peer: String = "", callId: UInt32 = 0) {

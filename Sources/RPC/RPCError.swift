@@ -38,3 +38,41 @@ extension RPCError {
             details: [ErrorDetail(reason: reason, field: error.field ?? "")])
     }
 }
+
+/// An error that says its own status: code, message and details (grpc-swift's
+/// `RPCErrorConvertible` is the model). Each layer's error type conforms (RPCError itself, the
+/// domain's refusals, authorization failures, the store's write failures), so a handler turns
+/// any error into a status with one conversion, ``RPCError/init(converting:)``.
+public protocol RPCErrorConvertible: Error {
+    /// The status code the caller sees.
+    var rpcErrorCode: StatusCode { get }
+    /// The status message.
+    var rpcErrorMessage: String { get }
+    /// `details` of the response header (empty by default).
+    var rpcErrorDetails: [ErrorDetail] { get }
+}
+
+extension RPCErrorConvertible {
+    /// No details.
+    public var rpcErrorDetails: [ErrorDetail] { [] }
+}
+
+extension RPCError: RPCErrorConvertible {
+    /// The code.
+    public var rpcErrorCode: StatusCode { self.code }
+    /// The message.
+    public var rpcErrorMessage: String { self.message }
+    /// The details.
+    public var rpcErrorDetails: [ErrorDetail] { self.details }
+
+    /// `error` as a status: what it says of itself, or INTERNAL for an error that says nothing.
+    public init(converting error: any Error) {
+        if let error = error as? RPCError {
+            self = error
+        } else if let error = error as? any RPCErrorConvertible {
+            self.init(error.rpcErrorCode, error.rpcErrorMessage, details: error.rpcErrorDetails)
+        } else {
+            self.init(.internal, "unexpected error: \(error)")
+        }
+    }
+}

@@ -2,8 +2,11 @@ import Messages
 
 extension RPCServer {
     /// Health/Check and ServerInfoService, served by every server.
+    /// Served on a connection after its GOAWAY too (answering NOT_SERVING), PROTOCOL.md §3.5.
+    static let healthCheckMethod = "findreviewer.v1.Health/Check"
+
     func registerBuiltins() {
-        self.register("findreviewer.v1.Health/Check", idempotent: true) {
+        self.register(Self.healthCheckMethod, idempotent: true) {
             [unowned self] (request: HealthCheckRequest, _) throws(RPCError) -> HealthCheckResponse in
             if !request.service.isEmpty { try Self.checkName(request.service, field: "service") }
             if !request.service.isEmpty && !self.methods.contains(where: { $0.method.hasPrefix(request.service + "/") }) {

@@ -28,7 +28,8 @@ public final class RPCServer: @unchecked Sendable {
     /// Limits and identity.
     public let options: ServerOptions
     /// Runs before every handler (after the method is known); a thrown error is the answer.
-    public var interceptor: (@Sendable (CallContext, MethodRegistration) throws(RPCError) -> Void)?
+    /// It may set the context's ``CallContext/principal`` (who is calling) for the handler.
+    public var interceptor: (@Sendable (inout CallContext, MethodRegistration) throws(RPCError) -> Void)?
     /// Connection-level events for the operator's log: (event, peer, code, message).
     public var log: (@Sendable (String, String, StatusCode, String) -> Void)?
     /// Where calls, connections and refused frames are counted; set before ``start()``.
@@ -45,6 +46,8 @@ public final class RPCServer: @unchecked Sendable {
     private let lifecycle = Mutex(State.idle)
     private var connections: [ObjectIdentifier: ServerConnection] = [:]  // per loop thread; guarded by loop ownership
     private let connectionsLock = Mutex(())
+    /// Signalled whenever a connection closes (shutdown waits on it while draining).
+    private let drained = NSCondition()
 
     private enum State { case idle, running, stopped }
 
@@ -159,8 +162,12 @@ public final class RPCServer: @unchecked Sendable {
     /// Open connections now.
     public var openConnections: Int { self.connectionCount.load(ordering: .relaxed) }
 
-    /// Graceful shutdown: stop accepting, GOAWAY to every connection, let calls in flight finish
-    /// for up to the drain timeout, then close everything and stop the loops.
+    /// Graceful shutdown (PROTOCOL.md §3.5): stop accepting, GOAWAY to every connection (the
+    /// first frame each gets once its loop handles the shutdown), let every call accepted
+    /// before it finish and its answer be written, then close each connection without a reset
+    /// (shut down writing, read and drop until the peer closes). Returns when every connection
+    /// is closed, or at the drain timeout (then the rest are closed as they are), with the
+    /// loops stopped.
     public func shutdown() {
         guard self.lifecycle.withLock({ state -> Bool in
             guard state == .running else { return false }
@@ -168,16 +175,30 @@ public final class RPCServer: @unchecked Sendable {
             return true
         }) else { return }
         self.draining.store(true, ordering: .sequentiallyConsistent)
+        // Stop accepting: every loop lets go of the listener, then it is closed, so that a new
+        // connection is refused at once (ECONNREFUSED: the client tries elsewhere) instead of
+        // waiting in the backlog to be reset when the process exits.
+        let released = DispatchSemaphore(value: 0)
         for loop in self.loops {
             loop.execute { [self] in
                 loop.deregister(self.listener)
+                released.signal()
+            }
+        }
+        for _ in self.loops { released.wait() }
+        Socket.close(self.listener)
+        for loop in self.loops {
+            loop.execute { [self] in
                 for connection in self.connections(on: loop) { connection.goAway("the server is shutting down") }
             }
         }
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(self.options.drainTimeoutSeconds) * 1_000_000_000
-        while self.callCount.load(ordering: .relaxed) > 0, DispatchTime.now().uptimeNanoseconds < deadline {
-            usleep(2_000)  // waiting for other threads' calls to finish, bounded by the drain timeout
+        // Connections close themselves once drained (connectionClosed signals): a wait, no polling.
+        let deadline = Date(timeIntervalSinceNow: Double(self.options.drainTimeoutSeconds))
+        self.drained.lock()
+        while self.connectionsLock.withLock({ _ in !self.connections.isEmpty }) {
+            if !self.drained.wait(until: deadline) { break }
         }
+        self.drained.unlock()
         let closed = DispatchSemaphore(value: 0)
         for loop in self.loops {
             loop.execute { [self] in
@@ -190,7 +211,6 @@ public final class RPCServer: @unchecked Sendable {
         }
         for _ in self.loops { closed.wait() }
         for loop in self.loops { loop.stop() }
-        Socket.close(self.listener)
     }
 
     // MARK: connection bookkeeping
@@ -225,6 +245,7 @@ public final class RPCServer: @unchecked Sendable {
     func connectionClosed(_ connection: ServerConnection) {
         self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
         self.connectionsLock.withLock { _ in self.connections[ObjectIdentifier(connection)] = nil }
+        self.drained.withLock { self.drained.broadcast() }
     }
 
     func callStarted() { self.callCount.wrappingAdd(1, ordering: .relaxed) }

@@ -28,6 +28,11 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     private var lastActivity: UInt64
     private var midFrameSince: UInt64?
     private var closeDeadline: UInt64?
+    /// Set once the output is written and the write side shut down ("linger close"): input is
+    /// read and dropped until the peer closes or `closeDeadline`, so that closing with unread
+    /// input never makes the kernel reset the connection (which would drop answers the peer
+    /// has received but not yet read).
+    private var lingering = false
 
     /// A call being handled: when it must be answered by, and what its metrics need.
     private struct PendingCall {
@@ -58,6 +63,7 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
 
     private func readAvailable() {
         guard !self.closed, !self.readingPaused else { return }
+        if self.lingering { return self.discardInput() }
         var total = 0
         let chunk = EventLoop.readBufferSize
         var peerClosed = false
@@ -128,7 +134,10 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
             return self.connectionError(.invalidArgument, "call id \(callId) is zero or already in flight on this connection", .duplicateCallId)
         }
         let unknown = self.recorder?.metrics.unknownMethod ?? 0
-        self.highestCallId = max(self.highestCallId, callId)
+        // Before this connection's GOAWAY every REQUEST is accepted for processing (it gets its
+        // own answer, never the drain's 14), and `last_call_id` counts it; after it, only
+        // Health/Check is served (NOT_SERVING) and the rest are refused with 14.
+        if !self.draining { self.highestCallId = max(self.highestCallId, callId) }
         let header: RequestHeader
         do {
             header = try RequestHeader(serializedBytes: frame.header)
@@ -137,7 +146,7 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         }
         let registration = self.server.registration(for: header.method)
         let method = registration?.metricsIndex ?? unknown
-        if self.draining || self.server.isDraining {
+        if self.draining && header.method != RPCServer.healthCheckMethod {
             return self.answer(
                 callId, .failure(RPCError(.unavailable, "the server is shutting down; retry on a new connection")), method: method, start: now)
         }
@@ -156,10 +165,10 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         var metadata: [String: String] = [:]
         metadata.reserveCapacity(header.metadata.count)
         for entry in header.metadata where metadata[entry.key] == nil { metadata[entry.key] = entry.value }
-        let context = CallContext(method: header.method, metadata: metadata, deadline: deadline, peer: self.peer, callId: callId)
+        var context = CallContext(method: header.method, metadata: metadata, deadline: deadline, peer: self.peer, callId: callId)
         if let interceptor = self.server.interceptor {
             do throws(RPCError) {
-                try interceptor(context, registration)
+                try interceptor(&context, registration)
             } catch {
                 return self.answer(callId, .failure(error), method: method, start: now)
             }
@@ -193,6 +202,8 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         } else {
             self.answer(callId, result, method: call.method, start: call.start)
         }
+        // Draining: the last answer owed is out with this flush, then the linger close.
+        if self.draining, self.inFlight.isEmpty { self.closeAfterFlush = true }
         if !self.processing { self.flush() }
     }
 
@@ -233,7 +244,7 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     // MARK: writing
 
     func flush() {
-        guard !self.closed else { return }
+        guard !self.closed, !self.lingering else { return }
         while self.outputStart < self.output.count {
             let result: IOResult<Int>
             do {
@@ -254,7 +265,7 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         self.output.removeAll(keepingCapacity: self.output.capacity <= 1 << 20)
         self.outputStart = 0
         if self.closeAfterFlush {
-            self.close()
+            self.lingerClose()
             return
         }
         self.updateInterest(wantsWrite: false)
@@ -277,6 +288,35 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     }
 
     // MARK: lifecycle
+
+    /// Lingering: reads and drops what the peer still sends; closes at its end of stream.
+    private func discardInput() {
+        var ended = false
+        self.loop.withReadBuffer { buffer in
+            for _ in 0..<8 {
+                switch try? Socket.read(self.fd, into: buffer) {
+                case .wouldBlock?: return
+                case .done(let count)? where count > 0: continue
+                default: ended = true; return  // end of stream or an error: the peer is done
+                }
+            }
+        }
+        if ended { self.close() }
+    }
+
+    /// The output is written: shut down the write side and linger (see `lingering`), at most
+    /// until the drain deadline the server set or two seconds.
+    private func lingerClose() {
+        guard !self.closed, !self.lingering else { return }
+        self.lingering = true
+        _ = Glibc.shutdown(self.fd, Int32(SHUT_WR))
+        let limit = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
+        self.closeDeadline = min(self.closeDeadline ?? limit, limit)
+        self.readingPaused = false
+        self.wantsWrite = false
+        self.loop.modify(self.fd, events: EventLoop.readable | EventLoop.hangup)
+        self.discardInput()
+    }
 
     /// Sends GOAWAY: calls already accepted finish; new ones get UNAVAILABLE.
     func goAway(_ message: String) {

@@ -1,6 +1,7 @@
 import CSystemShims
 import Foundation
 import Glibc
+import Locking
 import Synchronization
 
 /// Something that owns a descriptor registered with an ``EventLoop``.
@@ -28,7 +29,8 @@ public final class EventLoop: @unchecked Sendable {
     private let epoll: Int32
     private let wakeFd: Int32
     private var handlers: [Int32: EventHandler] = [:]
-    private let mailbox = Mutex<[@Sendable () -> Void]>([])
+    /// A pthread-mutex lock (Locking.Locked), not Synchronization.Mutex: see Locked for why.
+    private let mailbox = Locked<[@Sendable () -> Void]>([])
     private let running = Atomic<Bool>(false)
     private var thread: pthread_t?
     private let stopped = DispatchSemaphore(value: 0)

@@ -8,6 +8,7 @@ import BenchSupport
 import Dispatch
 import FindReviewerClient
 import FindReviewerDomain
+import FindReviewerEngine
 import FindReviewerServer
 import Foundation
 import Messages
@@ -114,7 +115,7 @@ case "generate":
     let logger = Logger(level: .warn, format: .text)
     let (storage, state) = try Storage.open(dataDirectory: arguments[2], logger: logger)
     let service = FindReviewerService(state: state, clock: .test(start: 1_800_000_000), keys: KeysFile.generated(), eventLog: storage, logger: logger)
-    storage.attach(service)
+    storage.attach(service.engine)
     let start = DispatchTime.now()
     service.executeInternal(.upsertBusiness(FindReviewerDomain.Business(id: "gen", displayName: "Generated", notificationEmail: "g@gen.example")))
     service.executeInternal(.acknowledgeIntroduction(businessId: "gen"))

@@ -1,4 +1,5 @@
 import FindReviewerDomain
+@testable import FindReviewerEngine
 @testable import FindReviewerServer
 import Messages
 import Testing

@@ -253,10 +253,22 @@ struct LoopbackTests {
         let refused = try #require(try peer.nextFrame())
         #expect(refused.callId == 2)
         #expect(try RawPeer.status(refused).0 == .unavailable)
+        // Health/Check on the draining connection: NOT_SERVING, not 14 (PROTOCOL.md §3.5, §5).
+        try peer.send(RawPeer.request(3, "findreviewer.v1.Health/Check", try HealthCheckRequest().serializedBytes()))
+        let health = try #require(try peer.nextFrame())
+        #expect(health.callId == 3)
+        #expect(try RawPeer.status(health).0 == .ok)
+        #expect(try HealthCheckResponse(serializedBytes: health.payload).status == .notServing)
+        // A new connection is refused at once: the listener is closed.
+        #expect(throws: (any Error).self) { _ = try Socket.connect(SocketAddress(host: "127.0.0.1", port: server.port)) }
         release.signal()
         let finished = try #require(try peer.nextFrame())
         #expect(finished.callId == 1)
         #expect(try HealthCheckRequest(serializedBytes: finished.payload).service == "in flight")
+        // Then the linger close: the server shuts down writing (end of stream, not a reset)
+        // while it still reads what the client sends.
+        try peer.send(RawPeer.request(4, "test.Echo/Echo"))
+        #expect(peer.readsEndOfStream(), "the drained connection was reset or not closed")
         #expect(stopped.wait(timeout: .now() + 10) == .success)
     }
 

@@ -56,6 +56,21 @@ final class RawPeer {
         return false
     }
 
+    /// Whether the next read, within `timeout` seconds, is the end of the stream (a clean
+    /// close; a reset or nothing is false). Frames before it are skipped.
+    func readsEndOfStream(timeout: Double = 5) -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while end.timeIntervalSinceNow > 0 {
+            var poller = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 50) > 0 else { continue }
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(self.fd, $0.baseAddress, $0.count) }
+            if count == 0 { return true }
+            if count < 0 { return false }
+        }
+        return false
+    }
+
     /// The status of a RESPONSE frame.
     static func status(_ frame: Frame) throws -> (StatusCode, String) {
         guard !frame.header.isEmpty else { return (.ok, "") }

@@ -294,7 +294,7 @@ def test_sigterm_sends_goaway_and_accepted_calls_are_answered(start_server) -> N
     """PROTOCOL.md §3.5: GOAWAY says last_call_id; calls after it are never run; new calls
     go to a new connection (here: none, nothing listens), so they end UNAVAILABLE."""
     rounds = []
-    for _ in range(8):  # until a round shows it all (about 6 in 10 do; see the xfail tests below)
+    for _ in range(8):  # until a round has calls in flight on both sides of last_call_id (timing)
         result = drain_round(start_server)
         rounds.append(result)
         assert result.exit_status == 0
@@ -319,13 +319,8 @@ def test_sigterm_sends_goaway_and_accepted_calls_are_answered(start_server) -> N
           f"{len(result.accepted_unavailable)} accepted but UNAVAILABLE, {len(result.refused)} refused")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "server bug against PROTOCOL.md §3.5 and rpc.proto ('last_call_id: highest call id the sender has accepted "
-    "and will still answer'): calls up to last_call_id are answered 14 UNAVAILABLE 'the server is shutting down; "
-    "retry on a new connection' and not run, because ServerConnection.handleRequest raises highestCallId before "
-    "it refuses a call while the server drains (server.isDraining is set before this connection's GOAWAY is "
-    "written). The client cannot tell these from calls that ran, so it retries them only when idempotent"))
 def test_calls_up_to_last_call_id_complete_ok(start_server) -> None:
+    """PROTOCOL.md §3.5: no call up to last_call_id is answered 14; every one of them ran."""
     result = drain_round(start_server)
     assert result.last_call_id is not None
     assert not result.accepted_unavailable, (
@@ -333,13 +328,9 @@ def test_calls_up_to_last_call_id_complete_ok(start_server) -> None:
         f"applied: {len(result.accepted_unavailable & result.present)}")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "server bug against PROTOCOL.md §3.5 ('calls up to that id are still answered'): a draining connection is "
-    "closed with close(2) (ServerConnection.flush -> close) while requests the client sent meanwhile are unread "
-    "in the server's socket, so the kernel sends RST and the client's kernel drops what it had received but not "
-    "read: the GOAWAY and answers to writes the server applied (about 1 round in 4). A lingering close "
-    "(shutdown(SHUT_WR), read and drop until EOF or a short timeout, then close) avoids it"))
 def test_answers_to_applied_calls_reach_the_client(start_server) -> None:
+    """PROTOCOL.md §3.5: the linger close never resets the connection, so every answer written
+    (applied writes included) reaches the client."""
     for _ in range(10):
         result = drain_round(start_server)
         assert result.last_call_id is not None, f"GOAWAY never read: {result.ended}"

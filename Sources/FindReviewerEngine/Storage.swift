@@ -4,7 +4,6 @@ import FindReviewerDomain
 import FindReviewerStore
 import Foundation
 import Messages
-import RPC
 import Synchronization
 import Transport
 
@@ -33,11 +32,10 @@ public final class Storage: EventLog, @unchecked Sendable {
     /// Held while snapshot files or journal segments are replaced, and while rebuilding from them.
     private let fileLock = NSLock()
     private var snapshotSequence: UInt64
-    private var lastSnapshotAt = Date()
-    private weak var service: FindReviewerService?
-    private let policy = NSCondition()
-    private var policyRunning = false
-    private var policyThread: Thread?
+    private weak var service: Engine?
+    private var snapshotTrigger: (everyBytes: Int, trigger: @Sendable () -> Void)?
+    private let encoderLock = NSLock()
+    private var encoderValue: @Sendable (DomainEvent) throws -> [UInt8] = { try StorageMapping.encode($0) }
 
     private init(journal: Journal, snapshotDirectory: String, snapshotSequence: UInt64, logger: Logger) {
         self.journal = journal
@@ -146,8 +144,8 @@ public final class Storage: EventLog, @unchecked Sendable {
         return (state, sequence)
     }
 
-    /// Connects the service: after a failed write the journal rebuilds the service's state from disk.
-    public func attach(_ service: FindReviewerService) {
+    /// Connects the engine: after a failed write the journal rebuilds the service's state from disk.
+    public func attach(_ service: Engine) {
         self.service = service
         self.journal.onFailure = { [weak self, weak service] reason in
             guard let self, let service else { return }
@@ -156,7 +154,7 @@ public final class Storage: EventLog, @unchecked Sendable {
     }
 
     /// Runs on the thread that wrote the failed batch (the journal's, or an event loop's), after a failed write.
-    private func rebuild(_ service: FindReviewerService, after reason: StoreError) {
+    private func rebuild(_ service: Engine, after reason: StoreError) {
         self.logger.log(.error, "journal write failed; rebuilding the state from disk", ["reason": reason.description])
         self.fileLock.lock()
         defer { self.fileLock.unlock() }
@@ -177,48 +175,58 @@ public final class Storage: EventLog, @unchecked Sendable {
 
     // MARK: EventLog
 
-    /// Appends; `completion` runs once the events are on disk, or with UNAVAILABLE.
+    /// The records of `events` (protobuf `StoredEvent`), built before they are applied. Only a
+    /// NUL inside a string can fail to encode, and validation refuses control characters before
+    /// any event exists; should it happen anyway, the command is refused and nothing changes.
+    /// Tests replace ``encoder`` to inject that failure.
+    public func records(for events: [DomainEvent]) throws -> [[UInt8]] {
+        let encode = self.encoder
+        return try events.map(encode)
+    }
+
+    /// How an event becomes a record; a seam for failure injection in tests.
+    public var encoder: @Sendable (DomainEvent) throws -> [UInt8] {
+        get { self.encoderLock.withLock { self.encoderValue } }
+        set { self.encoderLock.withLock { self.encoderValue = newValue } }
+    }
+
+    /// Appends; `completion` runs once the records are on disk, or with the store's failure
+    /// (UNAVAILABLE; the state was rebuilt from disk first).
     ///
     /// On an event-loop thread the loop itself writes and fsyncs, once per iteration, the
     /// records of every call it read in that iteration (before it waits for more events), and
     /// the answers go out right after: no hand-off to the journal's thread and back. Appends
     /// from other threads (the timer, snapshot rotation, tools) wake the journal's writer thread.
-    public func append(_ events: [DomainEvent], completion: @escaping @Sendable (Result<Void, RPCError>) -> Void) {
+    public func append(_ records: [[UInt8]], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
         let loop = EventLoop.current
         let journal = self.journal
-        journal.append(count: events.count, { events.map(Self.encode) }, committedByCaller: loop != nil) { result in
+        journal.append(count: records.count, { records }, committedByCaller: loop != nil) { result in
             switch result {
             case .success: completion(.success(()))
-            case .failure(let error): completion(.failure(RPCError(.unavailable, "not stored: \(error.message)")))
+            case .failure(let error): completion(.failure(error))
             }
         }
         loop?.beforeSleep(token: ObjectIdentifier(journal)) { journal.commit() }
-    }
-
-    /// The record of one event. Only a NUL inside a string can fail to encode, and validation
-    /// refuses control characters before any event exists; should it happen anyway, stopping
-    /// before the write keeps the journal valid (nothing of it was acknowledged).
-    static func encode(_ event: DomainEvent) -> [UInt8] {
-        do {
-            return try StorageMapping.encode(event)
-        } catch {
-            fatalError("an applied event cannot be stored (\(error)); stopping before the journal is written")
+        if let (everyBytes, trigger) = self.encoderLock.withLock({ self.snapshotTrigger }),
+            journal.segmentBytes - JournalFormat.fileHeaderSize >= everyBytes
+        {
+            trigger()
         }
     }
 
     /// Refuses writes at once while a failed write left the disk without room.
-    public func admitsWrites() -> RPCError? {
+    public func admitsWrites() -> (any Error)? {
         guard self.journal.isDegraded, !self.journal.hasSpace() else { return nil }
         self.observer?.writeRefused()
-        return RPCError(.unavailable, "the data directory's disk is full: writes are refused until space returns; reads still work")
+        return StoreError(.unavailable, "the data directory's disk is full: writes are refused until space returns; reads still work")
     }
 
     // MARK: snapshots
 
     /// Takes a snapshot now (blocking; one at a time) and removes the journal it covers.
-    public func snapshot() throws(RPCError) -> TriggerSnapshotResponse {
+    public func snapshot() throws(StoreError) -> TriggerSnapshotResponse {
         let started = DispatchTime.now().uptimeNanoseconds
-        do throws(RPCError) {
+        do throws(StoreError) {
             let response = try self.takeSnapshot()
             self.observer?.snapshotTaken(DispatchTime.now().uptimeNanoseconds - started, Int(response.sizeBytes))
             return response
@@ -228,10 +236,10 @@ public final class Storage: EventLog, @unchecked Sendable {
         }
     }
 
-    private func takeSnapshot() throws(RPCError) -> TriggerSnapshotResponse {
+    private func takeSnapshot() throws(StoreError) -> TriggerSnapshotResponse {
         self.snapshotLock.lock()
         defer { self.snapshotLock.unlock() }
-        guard let service = self.service else { throw RPCError(.unavailable, "the service is stopping") }
+        guard let service = self.service else { throw StoreError(.unavailable, "the service is stopping") }
         let started = DispatchTime.now()
         let rotated = Mutex<Result<UInt64, StoreError>?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -249,7 +257,7 @@ public final class Storage: EventLog, @unchecked Sendable {
         _ = cshim_nice_this_thread(19)
         done.wait()
         if case .failure(let error) = rotated.withLock({ $0 }) {
-            throw RPCError(.unavailable, "snapshot not taken: \(error.message)")
+            throw StoreError(error.code, "snapshot not taken: \(error.message)", path: error.path, offset: error.offset)
         }
         self.fileLock.lock()
         defer { self.fileLock.unlock() }
@@ -271,12 +279,11 @@ public final class Storage: EventLog, @unchecked Sendable {
             }
         } catch {
             self.logger.log(.error, "snapshot failed", ["error": error.description])
-            throw RPCError(.unavailable, "snapshot not written: \(error.message)")
+            throw StoreError(error.code, "snapshot not written: \(error.message)", path: error.path, offset: error.offset)
         }
         for older in SnapshotFile.list(self.snapshotDirectory) where older.sequence < sequence { unlink(older.path) }
         self.journal.removeSegments(through: sequence)
         self.snapshotSequence = sequence
-        self.lastSnapshotAt = Date()
         let nanos = { (from: DispatchTime) in Double(DispatchTime.now().uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
         self.logger.log(.info, "snapshot written", [
             "path": written.path, "sequence": String(sequence), "bytes": String(written.size),
@@ -287,34 +294,14 @@ public final class Storage: EventLog, @unchecked Sendable {
         return TriggerSnapshotResponse(sequence: sequence, path: relative, sizeBytes: UInt64(written.size))
     }
 
-    /// Starts the background policy: a snapshot once the journal segment has grown by
-    /// `everyBytes`, or `everySeconds` after the last one while the journal grows.
-    public func startSnapshots(everyBytes: Int, everySeconds: Int) {
-        self.policy.withLock { self.policyRunning = true }
-        let thread = Thread { [self] in
-            while true {
-                let stop = self.policy.withLock { () -> Bool in
-                    if self.policyRunning { _ = self.policy.wait(until: Date(timeIntervalSinceNow: 1)) }
-                    return !self.policyRunning
-                }
-                if stop { return }
-                let grown = self.journal.segmentBytes - JournalFormat.fileHeaderSize
-                let due = grown >= everyBytes || (grown > 0 && Date().timeIntervalSince(self.lastSnapshotAt) >= Double(everySeconds))
-                if due, !self.journal.isDegraded { _ = try? self.snapshot() }
-            }
-        }
-        thread.name = "findreviewer-snapshots"
-        self.policyThread = thread
-        thread.start()
+    /// Calls `trigger` from appends once the journal segment holds `everyBytes` or more (the
+    /// snapshot policy service wakes on it).
+    public func setSnapshotTrigger(everyBytes: Int, _ trigger: @escaping @Sendable () -> Void) {
+        self.encoderLock.withLock { self.snapshotTrigger = (everyBytes, trigger) }
     }
 
-    /// Stops the snapshot policy and closes the journal (after its queued writes).
+    /// Closes the journal: the last commit (its queued writes), then the writer is joined.
     public func stop() {
-        self.policy.withLock {
-            self.policyRunning = false
-            self.policy.broadcast()
-        }
-        while self.policyThread?.isFinished == false { usleep(1_000) }  // joining; bounded by one snapshot
         self.journal.close()
         let syncs = max(1, self.journal.syncs)
         self.logger.log(.info, "journal closed", [

@@ -5,13 +5,13 @@ import Messages
 ///
 /// Both modules name their types after the same concepts, so every type here is qualified.
 /// Times are Unix seconds on both sides; an absent time is 0 on the wire.
-enum WireMapping {
+public enum WireMapping {
     // MARK: enums
 
-    static func plan(_ plan: Messages.Plan) -> FindReviewerDomain.Plan { plan == .paid ? .paid : .free }
-    static func plan(_ plan: FindReviewerDomain.Plan) -> Messages.Plan { plan == .paid ? .paid : .free }
+    public static func plan(_ plan: Messages.Plan) -> FindReviewerDomain.Plan { plan == .paid ? .paid : .free }
+    public static func plan(_ plan: FindReviewerDomain.Plan) -> Messages.Plan { plan == .paid ? .paid : .free }
 
-    static func source(_ source: Messages.ReviewSource, field: String) throws(DomainError) -> FindReviewerDomain.ReviewSource {
+    public static func source(_ source: Messages.ReviewSource, field: String) throws(DomainError) -> FindReviewerDomain.ReviewSource {
         switch source {
         case .organic: return .organic
         case .businessInvitation: return .businessInvitation
@@ -21,7 +21,7 @@ enum WireMapping {
         }
     }
 
-    static func source(_ source: FindReviewerDomain.ReviewSource) -> Messages.ReviewSource {
+    public static func source(_ source: FindReviewerDomain.ReviewSource) -> Messages.ReviewSource {
         switch source {
         case .organic: return .organic
         case .businessInvitation: return .businessInvitation
@@ -29,7 +29,7 @@ enum WireMapping {
         }
     }
 
-    static func field(_ field: Messages.RequestedField, name: String) throws(DomainError) -> FindReviewerDomain.RequestedField {
+    public static func field(_ field: Messages.RequestedField, name: String) throws(DomainError) -> FindReviewerDomain.RequestedField {
         switch field {
         case .email: return .email
         case .referenceNumber: return .referenceNumber
@@ -39,7 +39,7 @@ enum WireMapping {
         }
     }
 
-    static func field(_ field: FindReviewerDomain.RequestedField) -> Messages.RequestedField {
+    public static func field(_ field: FindReviewerDomain.RequestedField) -> Messages.RequestedField {
         switch field {
         case .email: return .email
         case .referenceNumber: return .referenceNumber
@@ -48,7 +48,7 @@ enum WireMapping {
         }
     }
 
-    static func status(_ status: FindReviewerDomain.RequestStatus) -> Messages.RequestStatus {
+    public static func status(_ status: FindReviewerDomain.RequestStatus) -> Messages.RequestStatus {
         switch status {
         case .pending: return .pending
         case .answered: return .answered
@@ -58,7 +58,7 @@ enum WireMapping {
         }
     }
 
-    static func status(_ status: Messages.RequestStatus, field: String) throws(DomainError) -> FindReviewerDomain.RequestStatus {
+    public static func status(_ status: Messages.RequestStatus, field: String) throws(DomainError) -> FindReviewerDomain.RequestStatus {
         switch status {
         case .pending: return .pending
         case .answered: return .answered
@@ -69,7 +69,7 @@ enum WireMapping {
         }
     }
 
-    static func reason(_ reason: Messages.ReportReason) -> FindReviewerDomain.ReportReason? {
+    public static func reason(_ reason: Messages.ReportReason) -> FindReviewerDomain.ReportReason? {
         switch reason {
         case .harmfulOrIllegal: return .harmfulOrIllegal
         case .personalInformation: return .personalInformation
@@ -80,7 +80,7 @@ enum WireMapping {
         }
     }
 
-    static func reason(_ reason: FindReviewerDomain.ReportReason) -> Messages.ReportReason {
+    public static func reason(_ reason: FindReviewerDomain.ReportReason) -> Messages.ReportReason {
         switch reason {
         case .harmfulOrIllegal: return .harmfulOrIllegal
         case .personalInformation: return .personalInformation
@@ -90,7 +90,7 @@ enum WireMapping {
         }
     }
 
-    static func timelineKind(_ kind: FindReviewerDomain.TimelineKind) -> TimelineEventKind {
+    public static func timelineKind(_ kind: FindReviewerDomain.TimelineKind) -> TimelineEventKind {
         switch kind {
         case .created: return .created
         case .automaticReminderSent: return .automaticReminderSent
@@ -107,34 +107,34 @@ enum WireMapping {
 
     // MARK: entities
 
-    static func business(_ business: Messages.Business?) throws(DomainError) -> FindReviewerDomain.Business {
+    public static func business(_ business: Messages.Business?) throws(DomainError) -> FindReviewerDomain.Business {
         guard let business else { throw DomainError(.invalidArgument, "business: required", field: "business") }
         return FindReviewerDomain.Business(
             id: business.id, displayName: business.displayName, notificationEmail: business.notificationEmail,
             locale: business.locale.isEmpty ? "en" : business.locale, plan: self.plan(business.plan))
     }
 
-    static func business(_ business: FindReviewerDomain.Business) -> Messages.Business {
+    public static func business(_ business: FindReviewerDomain.Business) -> Messages.Business {
         Messages.Business(
             id: business.id, displayName: business.displayName, notificationEmail: business.notificationEmail,
             locale: business.locale, plan: self.plan(business.plan), introAcknowledged: business.introAcknowledgedAt != nil,
             introAcknowledgedAt: business.introAcknowledgedAt ?? 0)
     }
 
-    static func reviewer(_ reviewer: Messages.Reviewer?) throws(DomainError) -> FindReviewerDomain.Reviewer {
+    public static func reviewer(_ reviewer: Messages.Reviewer?) throws(DomainError) -> FindReviewerDomain.Reviewer {
         guard let reviewer else { throw DomainError(.invalidArgument, "reviewer: required", field: "reviewer") }
         return FindReviewerDomain.Reviewer(
             id: reviewer.id, displayName: reviewer.displayName, email: reviewer.email,
             locale: reviewer.locale.isEmpty ? "en" : reviewer.locale)
     }
 
-    static func reviewer(_ reviewer: FindReviewerDomain.Reviewer) -> Messages.Reviewer {
+    public static func reviewer(_ reviewer: FindReviewerDomain.Reviewer) -> Messages.Reviewer {
         Messages.Reviewer(
             id: reviewer.id, displayName: reviewer.displayName, email: reviewer.email, locale: reviewer.locale,
             erasedAt: reviewer.erasedAt ?? 0)
     }
 
-    static func review(_ review: Messages.Review?) throws(DomainError) -> FindReviewerDomain.Review {
+    public static func review(_ review: Messages.Review?) throws(DomainError) -> FindReviewerDomain.Review {
         guard let review else { throw DomainError(.invalidArgument, "review: required", field: "review") }
         return FindReviewerDomain.Review(
             id: review.id, businessId: review.businessId, reviewerId: review.reviewerId, rating: Int(review.rating),
@@ -142,30 +142,30 @@ enum WireMapping {
             source: try self.source(review.source, field: "review.source"))
     }
 
-    static func review(_ review: FindReviewerDomain.Review) -> Messages.Review {
+    public static func review(_ review: FindReviewerDomain.Review) -> Messages.Review {
         Messages.Review(
             id: review.id, businessId: review.businessId, reviewerId: review.reviewerId, rating: Int32(review.rating),
             title: review.title, text: review.text, experienceDate: review.experienceDate, createdAt: review.createdAt,
             source: self.source(review.source), publicReply: review.publicReply.map(self.publicReply))
     }
 
-    static func publicReply(_ reply: FindReviewerDomain.PublicReply) -> Messages.PublicReply {
+    public static func publicReply(_ reply: FindReviewerDomain.PublicReply) -> Messages.PublicReply {
         Messages.PublicReply(text: reply.text, createdAt: reply.createdAt, updatedAt: reply.updatedAt)
     }
 
-    static func reply(_ reply: FindReviewerDomain.ReviewerReply) -> Messages.ReviewerReply {
+    public static func reply(_ reply: FindReviewerDomain.ReviewerReply) -> Messages.ReviewerReply {
         Messages.ReviewerReply(
             email: reply.email, referenceNumber: reply.referenceNumber, fullName: reply.fullName, phone: reply.phone,
             note: reply.note, repliedAt: reply.repliedAt)
     }
 
-    static func timeline(_ entries: [FindReviewerDomain.TimelineEntry]) -> [Messages.TimelineEntry] {
+    public static func timeline(_ entries: [FindReviewerDomain.TimelineEntry]) -> [Messages.TimelineEntry] {
         entries.map { Messages.TimelineEntry(at: $0.at, kind: self.timelineKind($0.kind), detail: self.describe($0.kind)) }
     }
 
-    static func describe(_ kind: FindReviewerDomain.TimelineKind) -> String { ViewTexts.timeline(kind, .en) }
+    public static func describe(_ kind: FindReviewerDomain.TimelineKind) -> String { ViewTexts.timeline(kind, .en) }
 
-    static func request(_ view: BusinessRequestView) -> Messages.InfoRequest {
+    public static func request(_ view: BusinessRequestView) -> Messages.InfoRequest {
         Messages.InfoRequest(
             id: view.id, businessId: view.businessId, reviewId: view.reviewId, message: view.message,
             requestedFields: view.requestedFields.map(self.field), referenceLabel: view.referenceLabel,
@@ -186,7 +186,7 @@ enum WireMapping {
         }
     }
 
-    static func reviewView(_ view: FindReviewerDomain.BusinessReviewView) -> Messages.BusinessReviewView {
+    public static func reviewView(_ view: FindReviewerDomain.BusinessReviewView) -> Messages.BusinessReviewView {
         let summary = view.findReviewer
         return Messages.BusinessReviewView(
             review: self.review(view.review), reviewerDisplayName: view.reviewerDisplayName,
@@ -198,7 +198,7 @@ enum WireMapping {
             reviewerErased: view.reviewerErased)
     }
 
-    static func publicView(_ view: FindReviewerDomain.PublicReviewView) -> Messages.PublicReviewView {
+    public static func publicView(_ view: FindReviewerDomain.PublicReviewView) -> Messages.PublicReviewView {
         Messages.PublicReviewView(
             reviewId: view.reviewId, businessId: view.businessId, businessDisplayName: view.businessDisplayName,
             reviewerDisplayName: view.reviewerDisplayName, rating: Int32(view.rating), title: view.title, text: view.text,
@@ -206,7 +206,7 @@ enum WireMapping {
             publicReply: view.publicReply.map(self.publicReply))
     }
 
-    static func reviewerView(_ view: FindReviewerDomain.ReviewerRequestView) -> Messages.ReviewerRequestView {
+    public static func reviewerView(_ view: FindReviewerDomain.ReviewerRequestView) -> Messages.ReviewerRequestView {
         Messages.ReviewerRequestView(
             requestId: view.requestId, businessDisplayName: view.businessDisplayName, message: view.message,
             requestedFields: view.requestedFields.map(self.field), referenceLabel: view.referenceLabel,
@@ -215,7 +215,7 @@ enum WireMapping {
             replyErasedAt: view.replyErasedAt ?? 0, notice: view.notice)
     }
 
-    static func report(_ report: FindReviewerDomain.Report) -> Messages.Report {
+    public static func report(_ report: FindReviewerDomain.Report) -> Messages.Report {
         Messages.Report(
             id: report.id, businessId: report.businessId, reviewId: report.reviewId, reason: self.reason(report.reason),
             explanation: report.explanation, status: .open, createdAt: report.createdAt)

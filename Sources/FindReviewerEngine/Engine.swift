@@ -1,0 +1,187 @@
+import Dispatch
+import FindReviewerDomain
+import Foundation
+import Synchronization
+
+/// The engine: the one owner of the domain state (behind one lock), of the journal it is
+/// written to (an ``EventLog``: ``Storage`` in the server) and of time (the service clock and
+/// the due transitions). It offers exactly one write path,
+/// ``perform(_:at:stopAtRefusal:answer:completion:)``, used by the RPC handlers, the timer,
+/// delivery bookkeeping and tools alike.
+///
+/// Reads run on the thread that asks (an event loop) under the lock. Writes run the command,
+/// build its journal records, apply its events and hand the records to the log in the same
+/// critical section (so the log's order is the apply order); callers are answered once the log
+/// reports them durable.
+public final class Engine: @unchecked Sendable {
+    let state: Mutex<DomainState>
+    /// The service's clock (real or test).
+    public let clock: ServiceClock
+    let eventLog: EventLog
+    /// The operator's log.
+    public let logger: Logger
+    /// Called after events were applied (the delivery worker listens to wake up).
+    public var onEventsApplied: (@Sendable ([DomainEvent]) -> Void)?
+    /// Called under the state lock for each due transition applied, with its lag (service
+    /// seconds from its due time to now); calls never overlap (metrics).
+    public var onTransitionApplied: (@Sendable (DueTransition, Int64) -> Void)?
+
+    /// An engine over `state` (e.g. recovered from disk).
+    public init(state: DomainState = DomainState(), clock: ServiceClock, eventLog: EventLog = VolatileEventLog(), logger: Logger) {
+        self.state = Mutex(state)
+        self.clock = clock
+        self.eventLog = eventLog
+        self.logger = logger
+    }
+
+    /// Runs a query under the lock (reads: microseconds; never a mutation, which only the
+    /// write path makes).
+    public func withState<T>(_ query: (DomainState) throws -> T) rethrows -> T {
+        try self.state.withLock { state in try query(state) }
+    }
+
+    /// A copy of the state (cheap: a value type), e.g. for a snapshot.
+    public func snapshot() -> DomainState { self.state.withLock { $0 } }
+
+    // MARK: the write path
+
+    /// What one command of a batch did: its events (empty when it changed nothing), or why it was refused.
+    public typealias Step = Result<[DomainEvent], any Error>
+
+    /// The one write path: RPC handlers, the timer, delivery bookkeeping and tools all come here.
+    ///
+    /// Under the state lock, for each command in order: execute it (a refusal changes nothing),
+    /// build its journal records (a failure changes nothing), apply its events. Then, still
+    /// under the lock, `answer` builds the outcome from the state after the events (it cannot
+    /// fail: everything that can fail ran before the first apply), and the records of every
+    /// applied command go to the log as one append, in apply order. `completion` runs once
+    /// they are durable, at once when nothing changed, or with the log's failure (the log then
+    /// rebuilds the state from disk: nothing stays applied that is not journalled).
+    ///
+    /// With `stopAtRefusal` (one command from a caller) a refusal is the outcome; otherwise
+    /// (the server's own batches) a refused command is skipped and the rest still run.
+    ///
+    /// Returns at once what was applied (the answer, not yet durable) or the refusal; the
+    /// server's own callers use that, callers' writes wait for `completion`.
+    @discardableResult
+    public func perform<Answer: Sendable>(
+        _ commands: [DomainCommand], at now: Int64? = nil, stopAtRefusal: Bool,
+        answer: (DomainState, [Step]) -> Answer,
+        completion: @escaping @Sendable (Result<Answer, any Error>) -> Void = { _ in }
+    ) -> Result<Answer, any Error> {
+        self.perform({ _ in commands }, at: now, stopAtRefusal: stopAtRefusal, answer: answer, completion: completion)
+    }
+
+    /// ``perform(_:at:stopAtRefusal:answer:completion:)`` with the commands chosen from the
+    /// state under the same lock (the timer's due transitions).
+    @discardableResult
+    public func perform<Answer: Sendable>(
+        _ chooseCommands: (inout DomainState) -> [DomainCommand], at now: Int64? = nil, stopAtRefusal: Bool,
+        answer: (DomainState, [Step]) -> Answer,
+        completion: @escaping @Sendable (Result<Answer, any Error>) -> Void = { _ in }
+    ) -> Result<Answer, any Error> {
+        if let refusal = self.eventLog.admitsWrites() {
+            completion(.failure(refusal))
+            return .failure(refusal)
+        }
+        let now = now ?? self.clock.now()
+        let outcome: Result<(Answer, [DomainEvent]), any Error> = self.state.withLock { state in
+            var steps: [Step] = []
+            var applied: [DomainEvent] = []
+            var records: [[UInt8]] = []
+            for command in chooseCommands(&state) {
+                let events: [DomainEvent]
+                let built: [[UInt8]]
+                do {
+                    events = try state.execute(command, now: now)
+                    built = events.isEmpty ? [] : try self.eventLog.records(for: events)
+                } catch {
+                    if stopAtRefusal { return .failure(error) }
+                    steps.append(.failure(error))
+                    continue
+                }
+                state.apply(events)
+                steps.append(.success(events))
+                applied += events
+                records += built
+            }
+            let result = answer(state, steps)
+            if !applied.isEmpty {
+                self.eventLog.append(records) { durable in
+                    switch durable {
+                    case .success: completion(.success(result))
+                    case .failure(let error): completion(.failure(error))
+                    }
+                }
+            }
+            return .success((result, applied))
+        }
+        switch outcome {
+        case .failure(let error):
+            completion(.failure(error))
+            return .failure(error)
+        case .success(let (result, applied)):
+            if applied.isEmpty {
+                completion(.success(result))
+            } else {
+                self.onEventsApplied?(applied)
+            }
+            return .success(result)
+        }
+    }
+
+    /// Runs a command of the server's own (delivery bookkeeping, tools) on the one write path;
+    /// returns its events once applied (the journal makes them durable meanwhile).
+    @discardableResult
+    public func executeInternal(_ command: DomainCommand) -> Result<[DomainEvent], any Error> {
+        self.perform([command], stopAtRefusal: true) { _, steps in (try? steps.first?.get()) ?? [] }
+    }
+
+    /// Runs `command` on the one write path and calls `completion` once its events are durable
+    /// (at once when it changed nothing), or with the refusal or the store's failure.
+    public func submit(_ command: DomainCommand, completion: @escaping @Sendable (Result<[DomainEvent], any Error>) -> Void) {
+        self.perform([command], stopAtRefusal: true, answer: { _, steps in (try? steps.first?.get()) ?? [] }, completion: completion)
+    }
+
+    /// Runs several commands of the server's own as one batch on the one write path (delivery
+    /// marks a whole batch this way): refused commands are skipped; returns the events applied.
+    @discardableResult
+    public func executeInternal(_ commands: [DomainCommand]) -> [DomainEvent] {
+        let result = self.perform(commands, stopAtRefusal: false) { _, steps in steps.flatMap { (try? $0.get()) ?? [] } }
+        return (try? result.get()) ?? []
+    }
+
+    /// Undelivered outbox entries with what their emails need, oldest first, at most `limit`
+    /// (the lock is held while they are collected).
+    public func undeliveredNotifications(limit: Int = 256) -> [NotificationContext] {
+        self.state.withLock { $0.undeliveredNotifications(limit: limit) }
+    }
+
+    // MARK: time
+
+    /// Applies every transition due at the service's time; returns how many were applied.
+    @discardableResult
+    public func applyDueTransitions() -> Int {
+        let now = self.clock.now()
+        var due: [DueTransition] = []
+        let result = self.perform({ state in
+            due = state.dueTransitions(at: now)
+            return due.map(\.command)
+        }, at: now, stopAtRefusal: false) { _, steps in
+            // Under the lock, one step per due transition.
+            for (transition, step) in zip(due, steps) where !((try? step.get()) ?? []).isEmpty {
+                self.onTransitionApplied?(transition, now - transition.dueAt)
+            }
+            return steps.flatMap { (try? $0.get()) ?? [] }
+        }
+        let applied = (try? result.get()) ?? []
+        if !applied.isEmpty {
+            self.logger.log(.info, "due transitions applied", ["count": String(applied.count), "at": String(now)])
+        }
+        return applied.count
+    }
+
+    /// When the next transition falls due (service time), if any.
+    public func nextDueTime() -> Int64? { self.state.withLock { $0.nextDueTime() } }
+}
+
