@@ -31,7 +31,13 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Path of a built executable of this package (debug or release, whichever runs the tests).
     public static func executable(_ name: String) -> URL {
-        // The test bundle lives in the same bin directory as the package's executables.
+        // The test executable lives in the bin directory of its build, beside the package's
+        // executables: the same build (debug, release, or `make tsan`'s instrumented one in
+        // .build-tsan), never another one's binary.
+        if let test = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            let candidate = URL(fileURLWithPath: test).deletingLastPathComponent().appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
         let bundle = Bundle.main.bundleURL
         var directory = bundle.deletingLastPathComponent()
         for _ in 0..<3 {
