@@ -50,15 +50,15 @@ let package = Package(
         // Sockets and event loops over epoll.
         .target(name: "Transport", dependencies: ["CSystemShims", "Locking"]),
         // Prometheus metrics: registry, per-thread shards, histograms, text exposition, process collector.
-        .target(name: "Metrics", exclude: ["README.md"]),
+        .target(name: "Metrics", dependencies: ["Locking"], exclude: ["README.md"]),
         // The metrics port: a small HTTP/1.1 server for /metrics, /healthz and /readyz.
-        .target(name: "MetricsHTTP", dependencies: ["Metrics", "Transport", "CSystemShims"]),
+        .target(name: "MetricsHTTP", dependencies: ["Metrics", "Transport", "CSystemShims", "Locking"]),
         // The CPU an email costs: rendering and filing (`make bench-emails`).
         .executableTarget(name: "notifications-bench", dependencies: ["Notifications", "FindReviewerDomain"]),
         // Cost of a metrics update on the hot path (`make bench-metrics`).
         .executableTarget(name: "metrics-bench", dependencies: ["Metrics"]),
         // Frames, status codes, server and client runtime.
-        .target(name: "RPC", dependencies: ["Messages", "Transport", "Metrics"]),
+        .target(name: "RPC", dependencies: ["Messages", "Transport", "Metrics", "Locking"]),
         // The Find Reviewer rules: pure, no I/O.
         .target(name: "FindReviewerDomain", exclude: ["README.md"]),
 
@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "Notifications", dependencies: ["FindReviewerDomain", "Transport", "CSystemShims", "ServiceLifecycle"]),
         // The engine: the domain state behind its lock, the one write path, the journal and
         // snapshots (Storage), recovery, time; the timer, snapshot policy and journal writer as services.
-        .target(name: "FindReviewerEngine", dependencies: ["CSystemShims", "Messages", "Transport", "FindReviewerDomain", "FindReviewerStore", "ServiceLifecycle"]),
+        .target(name: "FindReviewerEngine", dependencies: ["CSystemShims", "Messages", "Transport", "FindReviewerDomain", "FindReviewerStore", "ServiceLifecycle", "Locking"]),
         // Wiring only: RPC handlers (decode -> command -> map), authentication, configuration, shutdown order.
         .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle", "Metrics", "MetricsHTTP"]),
 

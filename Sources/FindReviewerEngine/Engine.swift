@@ -1,7 +1,7 @@
 import Dispatch
 import FindReviewerDomain
 import Foundation
-import Synchronization
+import Locking
 
 /// The engine: the one owner of the domain state (behind one lock), of the journal it is
 /// written to (an ``EventLog``: ``Storage`` in the server) and of time (the service clock and
@@ -14,7 +14,7 @@ import Synchronization
 /// critical section (so the log's order is the apply order); callers are answered once the log
 /// reports them durable.
 public final class Engine: @unchecked Sendable {
-    let state: Mutex<DomainState>
+    let state: Locked<DomainState>
     /// The service's clock (real or test).
     public let clock: ServiceClock
     let eventLog: EventLog
@@ -28,7 +28,7 @@ public final class Engine: @unchecked Sendable {
 
     /// An engine over `state` (e.g. recovered from disk).
     public init(state: DomainState = DomainState(), clock: ServiceClock, eventLog: EventLog = VolatileEventLog(), logger: Logger) {
-        self.state = Mutex(state)
+        self.state = Locked(state)
         self.clock = clock
         self.eventLog = eventLog
         self.logger = logger

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Severity of a log line.
 public enum LogLevel: String, Sendable, CaseIterable, Comparable {
@@ -24,7 +24,7 @@ public final class Logger: Sendable {
     private let level: LogLevel
     private let format: LogFormat
     private let sink: @Sendable (String) -> Void
-    private let lock = Mutex(())
+    private let lock = Locked(())
 
     /// A logger writing lines at `level` or above to `sink` (standard error by default).
     public init(level: LogLevel, format: LogFormat, sink: (@Sendable (String) -> Void)? = nil) {

@@ -1,10 +1,10 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The service's notion of now, in Unix seconds: the real clock, or a test clock that only
 /// admins move (`--test-clock`).
 public final class ServiceClock: Sendable {
-    private let manual: Mutex<Int64>
+    private let manual: Locked<Int64>
     /// Whether admins may move this clock.
     public let isTestClock: Bool
 
@@ -16,7 +16,7 @@ public final class ServiceClock: Sendable {
 
     private init(test: Bool, start: Int64) {
         self.isTestClock = test
-        self.manual = Mutex(start)
+        self.manual = Locked(start)
     }
 
     /// Now, Unix seconds.

@@ -4,7 +4,7 @@ import FindReviewerDomain
 import FindReviewerStore
 import Foundation
 import Messages
-import Synchronization
+import Locking
 import Transport
 
 /// The data directory's durable state (DESIGN.md §5): the journal of domain events under
@@ -102,7 +102,7 @@ public final class Storage: EventLog, @unchecked Sendable {
     static func loadSnapshot(_ directory: String, settings: DomainSettings) throws -> (DomainState, UInt64) {
         guard let newest = SnapshotFile.list(directory).first else { return (DomainState(settings: settings), 0) }
         let pipe = ItemPipe()
-        let restored = Mutex(SnapshotRestorer(settings: settings))
+        let restored = Locked(SnapshotRestorer(settings: settings))
         let consumer = Thread {
             restored.withLock { restorer in
                 while var chunk = pipe.take() {
@@ -241,7 +241,7 @@ public final class Storage: EventLog, @unchecked Sendable {
         defer { self.snapshotLock.unlock() }
         guard let service = self.service else { throw StoreError(.unavailable, "the service is stopping") }
         let started = DispatchTime.now()
-        let rotated = Mutex<Result<UInt64, StoreError>?>(nil)
+        let rotated = Locked<Result<UInt64, StoreError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         // The copy and the cut happen under the state lock: the copy holds exactly the events up to `sequence`.
         let (state, sequence) = service.state.withLock { state in

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Every metric family of the service, the shards that record them, and the scrape that sums
 /// the shards into snapshots and the text exposition.
@@ -68,7 +68,7 @@ public final class MetricsRegistry: Sendable {
         var shards: [ShardStorage] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// An empty registry.
     public init() {}

@@ -1,5 +1,6 @@
 import Glibc
 import Metrics
+import Locking
 import Synchronization
 import Transport
 
@@ -27,8 +28,8 @@ public final class HTTPServer: @unchecked Sendable {
     private var acceptPaused = false
     private let open = Atomic<Int>(0)
     private let refused = Atomic<UInt64>(0)
-    private let answers = Mutex<[Int: UInt64]>([:])
-    private let lifecycle = Mutex(Lifecycle.idle)
+    private let answers = Locked<[Int: UInt64]>([:])
+    private let lifecycle = Locked(Lifecycle.idle)
 
     private enum Lifecycle { case idle, running, stopped }
 

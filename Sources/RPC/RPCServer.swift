@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import Messages
+import Locking
 import Synchronization
 import Transport
 
@@ -43,9 +44,9 @@ public final class RPCServer: @unchecked Sendable {
     private let draining = Atomic<Bool>(false)
     private let nextLoop = Atomic<Int>(0)
     let startTime = Int64(Date().timeIntervalSince1970)
-    private let lifecycle = Mutex(State.idle)
+    private let lifecycle = Locked(State.idle)
     private var connections: [ObjectIdentifier: ServerConnection] = [:]  // per loop thread; guarded by loop ownership
-    private let connectionsLock = Mutex(())
+    private let connectionsLock = Locked(())
     /// Signalled whenever a connection closes (shutdown waits on it while draining).
     private let drained = NSCondition()
 
