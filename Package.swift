@@ -86,7 +86,7 @@ let package = Package(
         // The CLI executable: thin, see FindReviewerCLI.CLI.
         .executableTarget(name: "findreviewer", dependencies: ["FindReviewerCLI", "ToolSupport"]),
         // The load generator: mixes, closed and open loop, histogram, summary.
-        .target(name: "FindReviewerLoad", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC", "Transport", "CSystemShims"]),
+        .target(name: "FindReviewerLoad", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC", "Transport", "CSystemShims", "Locking"]),
         // The load-test executable: thin, see FindReviewerLoad.LoadTool.
         .executableTarget(name: "findreviewer-load", dependencies: ["FindReviewerLoad", "ToolSupport"]),
 

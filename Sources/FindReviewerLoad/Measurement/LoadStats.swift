@@ -1,5 +1,5 @@
 import RPC
-import Synchronization
+import Locking
 
 /// One operation's figures: latencies of every call that ended, and its errors by status.
 public struct OperationStats: Sendable {
@@ -80,7 +80,7 @@ final class ProgressMailbox: Sendable {
         var errors = 0
     }
 
-    private let interval = Mutex(Interval())
+    private let interval = Locked(Interval())
 
     /// Adds a thread's figures since its last hand-over.
     func deposit(_ latency: LatencyHistogram, errors: Int) {
