@@ -21,7 +21,7 @@ public struct ServerOptions: Sendable {
     /// Reported by ServerInfoService.
     public var serverName = "findreviewer-server"
     /// Reported by ServerInfoService.
-    public var serverVersion = "0.1.0"
+    public var serverVersion = Release.version
     /// Reported by ServerInfoService.
     public var testClock = false
 
