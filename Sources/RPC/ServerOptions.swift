@@ -1,7 +1,11 @@
 /// Limits and identity of an ``RPCServer`` (defaults as in PROTOCOL.md "Limits").
 public struct ServerOptions: Sendable {
+    /// The default address of a FindReviewer server, the one place it is written: where the
+    /// server listens and the tools call unless told otherwise.
+    public static let defaultAddress = "127.0.0.1:7450"
+
     /// Where to listen.
-    public var address: String = "127.0.0.1:7450"
+    public var address: String = ServerOptions.defaultAddress
     /// Header and payload size limits.
     public var frameLimits: FrameLimits = .default
     /// Open connections at most; more are refused with RESOURCE_EXHAUSTED.
