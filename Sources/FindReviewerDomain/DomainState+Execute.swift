@@ -394,7 +394,7 @@ extension DomainState {
     func request(token: String) throws(DomainError) -> InfoRequest {
         try Validation.opaqueKey(token, field: "token", maximumBytes: Limits.token)
         guard let row = self.requestRow(token: token), case let request = self.requests[row: row],
-            ReplyToken.constantTimeEqual(request.token, token)
+            ConstantTime.equal(request.token, token)
         else { throw DomainError(.notFound, "no information request for this link; it may have been mistyped") }
         return request
     }

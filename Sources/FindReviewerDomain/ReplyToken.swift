@@ -8,15 +8,4 @@ public enum ReplyToken {
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined()
     }
-
-    /// Compares without an early exit, so the time taken does not reveal how much matched.
-    public static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8)
-        let b = Array(rhs.utf8)
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        for index in 0..<max(a.count, b.count) {
-            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
-        }
-        return difference == 0
-    }
 }

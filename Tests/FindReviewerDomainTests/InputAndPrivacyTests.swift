@@ -90,9 +90,16 @@ struct InputAndPrivacyTests {
         let tokens = (0..<1_000).map { _ in ReplyToken.generate() }
         #expect(Set(tokens).count == 1_000)
         #expect(tokens.allSatisfy { $0.count == 48 && $0.allSatisfy(\.isHexDigit) })
-        #expect(ReplyToken.constantTimeEqual("abc", "abc"))
-        #expect(!ReplyToken.constantTimeEqual("abc", "abd"))
-        #expect(!ReplyToken.constantTimeEqual("abc", "abcd"))
+        #expect(ConstantTime.equal("abc", "abc"))
+        #expect(!ConstantTime.equal("abc", "abd"))
+        #expect(!ConstantTime.equal("abc", "abcd"))
+        #expect(!ConstantTime.equal("abcd", "abc"))
+        #expect(!ConstantTime.equal("", "a"))
+        #expect(ConstantTime.equal("", ""))
+        // A slice, as the authorizer passes the key after "Bearer ".
+        let metadata = "Bearer frk_0123"
+        #expect(ConstantTime.equal("frk_0123", metadata.dropFirst("Bearer ".count)))
+        #expect(!ConstantTime.equal("frk_0124", metadata.dropFirst("Bearer ".count)))
     }
 
     @Test("an unknown token is NOT_FOUND; a withdrawn request's token too")
