@@ -313,7 +313,7 @@ extension DomainState {
         }
         guard self.isContactable(businessId: create.businessId, reviewerId: review.reviewerId) else { throw .notContactable }
         guard create.token.utf8.count >= 32, create.token.utf8.count <= Limits.token, self.requestRow(token: create.token) == nil else {
-            throw .invalid("token", "must be a fresh token of 32 to \(Limits.token) characters from ReplyToken.generate()")
+            throw .invalid("token", "must be a fresh token of 32 to \(Limits.token) characters (a fresh reply token)")
         }
         guard self.reviewers[review.reviewerId] != nil else { throw .notFound("reviewer", review.reviewerId) }
         let created = DomainEvent.RequestCreated(
