@@ -75,16 +75,17 @@ let package = Package(
         // The engine: the domain state behind its lock, the one write path, the journal and
         // snapshots (Storage), recovery, time; the timer, snapshot policy and journal writer as services.
         .target(name: "FindReviewerEngine", dependencies: ["CSystemShims", "Messages", "Transport", "FindReviewerDomain", "FindReviewerStore", "ServiceLifecycle"]),
-        // The credentials the server issues and checks: reviewer reply tokens from the kernel's CSPRNG.
+        // The credentials the server issues and checks: the keys file (API keys and their roles; its
+        // one reader, for the server and the tools) and reviewer reply tokens from the kernel's CSPRNG.
         .target(name: "Credentials", dependencies: ["CSystemShims"]),
         // Wiring only: RPC handlers (decode -> command -> map), authentication, configuration, shutdown order.
         .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Credentials", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle", "Metrics", "MetricsHTTP"]),
 
         // What the command-line tools share: the parser, connection settings, console, errors and
         // exit statuses, the outbox reader.
-        .target(name: "ToolSupport", dependencies: ["RPC"]),
+        .target(name: "ToolSupport", dependencies: ["Credentials", "RPC"]),
         // The `findreviewer` command line: commands, tables and JSON, demo.
-        .target(name: "FindReviewerCLI", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC"]),
+        .target(name: "FindReviewerCLI", dependencies: ["Credentials", "ToolSupport", "FindReviewerClient", "Messages", "RPC"]),
         // The CLI executable: thin, see FindReviewerCLI.CLI.
         .executableTarget(name: "findreviewer", dependencies: ["FindReviewerCLI", "ToolSupport"]),
         // The load generator: mixes, closed and open loop, histogram, summary.
@@ -94,7 +95,7 @@ let package = Package(
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(
-            name: "FindReviewerTestSupport", dependencies: ["FindReviewerServer", "FindReviewerEngine", "RPC"], path: "Tests/FindReviewerTestSupport",
+            name: "FindReviewerTestSupport", dependencies: ["Credentials", "FindReviewerServer", "FindReviewerEngine", "RPC"], path: "Tests/FindReviewerTestSupport",
             exclude: ["smtp_server.py"]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),

@@ -1,3 +1,4 @@
+import Credentials
 import FindReviewerDomain
 
 /// Who is calling, once their key checked out.

@@ -1,3 +1,4 @@
+import Credentials
 import Messages
 
 /// Who may call each method, and whether a retry of it is always safe.

@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 import RPC
 
@@ -70,18 +71,17 @@ public struct ConnectionSettings: Sendable, Equatable {
     /// The first `admin` key of `<dataDirectory>/keys.json`, or nil and why.
     public static func adminKey(dataDirectory: String) -> (String?, String) {
         let path = (dataDirectory as NSString).appendingPathComponent("keys.json")
-        guard FileManager.default.fileExists(atPath: path) else {
-            return (nil, "no key was sent: --key and FINDREVIEWER_KEY are unset and \(path) does not exist")
+        let file: KeysFile
+        do {
+            file = try KeysFile.load(path: path, validate: false)
+        } catch {
+            switch error.reason {
+            case .missing: return (nil, "no key was sent: --key and FINDREVIEWER_KEY are unset and \(path) does not exist")
+            case .unreadable: return (nil, "no key was sent: \(path) cannot be read (it is mode 0600: run as the server's user)")
+            case .invalid, .cannotWrite: return (nil, "no key was sent: \(path) has no admin key (\(error.message))")
+            }
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return (nil, "no key was sent: \(path) cannot be read (it is mode 0600: run as the server's user)")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let keys = object["keys"] as? [[String: Any]],
-            let key = keys.first(where: { $0["role"] as? String == "admin" })?["key"] as? String
-        else {
-            return (nil, "no key was sent: \(path) has no admin key")
-        }
+        guard let key = file.key(for: .admin) else { return (nil, "no key was sent: \(path) has no admin key") }
         return (key, "the admin key in \(path)")
     }
 }
