@@ -40,7 +40,7 @@ let package = Package(
         // A redis-benchmark-like load generator (one method, closed loop) on findreviewer-load's engine, shared by the benchmarks.
         .target(name: "BenchSupport", dependencies: ["FindReviewerLoad", "RPC", "Messages", "Transport"]),
         // Durable writes, recovery, snapshots and memory at scale (`make bench`).
-        .executableTarget(name: "durability-bench", dependencies: ["BenchSupport", "Transport", "FindReviewerServer", "FindReviewerEngine", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
+        .executableTarget(name: "durability-bench", dependencies: ["BenchSupport", "Credentials", "Transport", "FindReviewerServer", "FindReviewerEngine", "FindReviewerClient", "FindReviewerDomain", "Messages", "RPC"]),
         // libFuzzer harness over frames and message unpacking (`make fuzz` only).
         .executableTarget(name: "fuzz-frames", dependencies: ["RPC", "Messages"]),
         // Heap statistics for leak checks in tests.
@@ -75,14 +75,17 @@ let package = Package(
         // The engine: the domain state behind its lock, the one write path, the journal and
         // snapshots (Storage), recovery, time; the timer, snapshot policy and journal writer as services.
         .target(name: "FindReviewerEngine", dependencies: ["CSystemShims", "Messages", "Transport", "FindReviewerDomain", "FindReviewerStore", "ServiceLifecycle", "Locking"]),
+        // The credentials the server issues and checks: the keys file (API keys and their roles; its
+        // one reader, for the server and the tools) and reviewer reply tokens from the kernel's CSPRNG.
+        .target(name: "Credentials", dependencies: ["CSystemShims", "Locking"]),
         // Wiring only: RPC handlers (decode -> command -> map), authentication, configuration, shutdown order.
-        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle", "Metrics", "MetricsHTTP"]),
+        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Credentials", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle", "Metrics", "MetricsHTTP"]),
 
         // What the command-line tools share: the parser, connection settings, console, errors and
         // exit statuses, the outbox reader.
-        .target(name: "ToolSupport", dependencies: ["RPC"]),
+        .target(name: "ToolSupport", dependencies: ["Credentials", "RPC"]),
         // The `findreviewer` command line: commands, tables and JSON, demo.
-        .target(name: "FindReviewerCLI", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC"]),
+        .target(name: "FindReviewerCLI", dependencies: ["Credentials", "ToolSupport", "FindReviewerClient", "Messages", "RPC"]),
         // The CLI executable: thin, see FindReviewerCLI.CLI.
         .executableTarget(name: "findreviewer", dependencies: ["FindReviewerCLI", "ToolSupport"]),
         // The load generator: mixes, closed and open loop, histogram, summary.
@@ -92,16 +95,16 @@ let package = Package(
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(
-            name: "FindReviewerTestSupport", dependencies: ["FindReviewerServer", "FindReviewerEngine", "RPC"], path: "Tests/FindReviewerTestSupport",
+            name: "FindReviewerTestSupport", dependencies: ["Credentials", "FindReviewerServer", "FindReviewerEngine", "RPC"], path: "Tests/FindReviewerTestSupport",
             exclude: ["smtp_server.py"]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
-        .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain"]),
+        .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain", "Credentials"]),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
         .testTarget(
             name: "FindReviewerServerTests",
-            dependencies: ["FindReviewerServer", "FindReviewerEngine", "ServiceLifecycle", "FindReviewerTestSupport", "FindReviewerClient", "Messages", "RPC"]),
+            dependencies: ["FindReviewerServer", "Credentials", "FindReviewerEngine", "ServiceLifecycle", "FindReviewerTestSupport", "FindReviewerClient", "Messages", "RPC"]),
         .testTarget(name: "ServiceLifecycleTests", dependencies: ["ServiceLifecycle"]),
         .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore", "CSystemShims"]),
         .testTarget(

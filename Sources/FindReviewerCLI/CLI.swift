@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 import ToolSupport
 
 /// A command of `findreviewer`: how it parses and what it does.
@@ -77,7 +78,7 @@ public enum CLI {
     static let root = CommandSpec.group(
         [], summary: "Command line for a FindReviewer server: the Find Reviewer workflow, any RPC as JSON, and a demo.",
         discussion: """
-            Right after `make run` it needs no setup: it calls 127.0.0.1:7450 with the admin key from
+            Right after `make run` it needs no setup: it calls \(ServerOptions.defaultAddress) with the admin key from
             ./data/keys.json. Elsewhere, set --server/FINDREVIEWER_SERVER and --key/FINDREVIEWER_KEY
             (or --data-dir/FINDREVIEWER_DATA_DIR for the server's data directory).
 

@@ -56,7 +56,7 @@ public enum DomainCommand: Sendable, Equatable {
         public var acknowledgeIntroduction: Bool
         /// A repeated create with the same key returns the first request.
         public var idempotencyKey: String?
-        /// From ``ReplyToken/generate()``: generated outside so replay stays deterministic.
+        /// A fresh reply token (the server's `TokenSource`): generated outside so replay stays deterministic.
         public var token: String
         /// No emails to the business about this request; the timeline and views are unchanged.
         public var skipBusinessNotificationEmail: Bool

@@ -313,7 +313,7 @@ extension DomainState {
         }
         guard self.isContactable(businessId: create.businessId, reviewerId: review.reviewerId) else { throw .notContactable }
         guard create.token.utf8.count >= 32, create.token.utf8.count <= Limits.token, self.requestRow(token: create.token) == nil else {
-            throw .invalid("token", "must be a fresh token of 32 to \(Limits.token) characters from ReplyToken.generate()")
+            throw .invalid("token", "must be a fresh token of 32 to \(Limits.token) characters (a fresh reply token)")
         }
         guard self.reviewers[review.reviewerId] != nil else { throw .notFound("reviewer", review.reviewerId) }
         let created = DomainEvent.RequestCreated(
@@ -394,7 +394,7 @@ extension DomainState {
     func request(token: String) throws(DomainError) -> InfoRequest {
         try Validation.opaqueKey(token, field: "token", maximumBytes: Limits.token)
         guard let row = self.requestRow(token: token), case let request = self.requests[row: row],
-            ReplyToken.constantTimeEqual(request.token, token)
+            ConstantTime.equal(request.token, token)
         else { throw DomainError(.notFound, "no information request for this link; it may have been mistyped") }
         return request
     }

@@ -31,16 +31,14 @@ public final class Storage: EventLog, @unchecked Sendable {
     private let snapshotLock = NSLock()
     /// Held while snapshot files or journal segments are replaced, and while rebuilding from them.
     private let fileLock = NSLock()
-    private var snapshotSequence: UInt64
     private weak var service: Engine?
     private var snapshotTrigger: (everyBytes: Int, trigger: @Sendable () -> Void)?
     private let encoderLock = NSLock()
     private var encoderValue: @Sendable (DomainEvent) throws -> [UInt8] = { try StorageMapping.encode($0) }
 
-    private init(journal: Journal, snapshotDirectory: String, snapshotSequence: UInt64, logger: Logger) {
+    private init(journal: Journal, snapshotDirectory: String, logger: Logger) {
         self.journal = journal
         self.snapshotDirectory = snapshotDirectory
-        self.snapshotSequence = snapshotSequence
         self.logger = logger
     }
 
@@ -77,7 +75,7 @@ public final class Storage: EventLog, @unchecked Sendable {
             "snapshot_sequence": String(sequence), "journal_events": String(recovery.payloads.count),
             "requests": String(state.requests.count), "seconds": String(format: "%.3f", seconds),
         ])
-        return (Storage(journal: journal, snapshotDirectory: snapshotDirectory, snapshotSequence: sequence, logger: logger), state)
+        return (Storage(journal: journal, snapshotDirectory: snapshotDirectory, logger: logger), state)
     }
 
     /// The newest snapshot plus the journal records after it (`journalAfter` reads those, given
@@ -283,7 +281,6 @@ public final class Storage: EventLog, @unchecked Sendable {
         }
         for older in SnapshotFile.list(self.snapshotDirectory) where older.sequence < sequence { unlink(older.path) }
         self.journal.removeSegments(through: sequence)
-        self.snapshotSequence = sequence
         let nanos = { (from: DispatchTime) in Double(DispatchTime.now().uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
         self.logger.log(.info, "snapshot written", [
             "path": written.path, "sequence": String(sequence), "bytes": String(written.size),

@@ -1,3 +1,6 @@
+import Credentials
+import FindReviewerDomain
+
 /// Who is calling, once their key checked out.
 public struct Caller: Sendable, Equatable {
     /// The key's label from the keys file.
@@ -50,7 +53,7 @@ public struct Authorizer: Sendable {
             throw .unauthenticated("no key: send metadata \"authorization: Bearer <key>\" (keys are in the server's keys file)")
         }
         let presented = authorization.hasPrefix("Bearer ") ? authorization.dropFirst("Bearer ".count) : authorization[...]
-        guard let known = self.entries[presented], Self.constantTimeEqual(known.key, presented) else {
+        guard let known = self.entries[presented], ConstantTime.equal(known.key, presented) else {
             throw .unauthenticated("unknown key: check the key against the server's keys file")
         }
         guard roles.contains(known.caller.role) else {
@@ -58,24 +61,5 @@ public struct Authorizer: Sendable {
             throw .permissionDenied("a \(known.caller.role.rawValue) key may not call this method (allowed: \(allowed))")
         }
         return known.caller
-    }
-
-    /// Compares without an early exit, so timing does not tell how much of a key matched.
-    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        self.constantTimeEqual(lhs, rhs[...])
-    }
-
-    static func constantTimeEqual(_ lhs: String, _ rhs: Substring) -> Bool {
-        var lhs = lhs
-        var rhs = rhs
-        return lhs.withUTF8 { a in
-            rhs.withUTF8 { b in
-                var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-                for index in 0..<max(a.count, b.count) {
-                    difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
-                }
-                return difference == 0
-            }
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Credentials
 import Dispatch
 import FindReviewerDomain
 import FindReviewerEngine

@@ -1,3 +1,4 @@
+import Credentials
 import Messages
 
 /// Who may call each method, and whether a retry of it is always safe.
@@ -9,27 +10,25 @@ public struct MethodPolicy: Sendable, Equatable {
     public var roles: Set<Role>
     /// True when repeating the call can never apply it twice (reads, and writes keyed by the caller's id).
     public var idempotent: Bool
-    /// True when the call changes state and must be durable before it is answered.
-    public var writes: Bool
 
     private static let ingest: Set<Role> = [.reviewsIngest, .admin]
     private static let business: Set<Role> = [.businessPortal, .admin]
     private static let consumer: Set<Role> = [.consumerSite, .admin]
     private static let anyKey: Set<Role> = Set(Role.allCases)
 
-    private static func read(_ roles: Set<Role>) -> MethodPolicy { MethodPolicy(roles: roles, idempotent: true, writes: false) }
+    private static func read(_ roles: Set<Role>) -> MethodPolicy { MethodPolicy(roles: roles, idempotent: true) }
     private static func write(_ roles: Set<Role>, idempotent: Bool = false) -> MethodPolicy {
-        MethodPolicy(roles: roles, idempotent: idempotent, writes: true)
+        MethodPolicy(roles: roles, idempotent: idempotent)
     }
 
     /// The policy of every method by full name (`package.Service/Method`).
     public static let all: [String: MethodPolicy] = {
         let service = "findreviewer.v1.FindReviewer/"
         var table: [String: MethodPolicy] = [
-            "findreviewer.v1.Health/Check": MethodPolicy(roles: [], idempotent: true, writes: false),
+            "findreviewer.v1.Health/Check": MethodPolicy(roles: [], idempotent: true),
             "findreviewer.v1.ServerInfoService/GetServerInfo": read(anyKey),
             "findreviewer.v1.ServerInfoService/DescribeType": read(anyKey),
-            "findreviewer.v1.Admin/TriggerSnapshot": MethodPolicy(roles: [.admin], idempotent: true, writes: false),
+            "findreviewer.v1.Admin/TriggerSnapshot": MethodPolicy(roles: [.admin], idempotent: true),
             "findreviewer.v1.Admin/GetClock": read([.admin]),
             "findreviewer.v1.Admin/SetClock": write([.admin], idempotent: true),
             "findreviewer.v1.Admin/AdvanceClock": write([.admin]),

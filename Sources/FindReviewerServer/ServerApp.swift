@@ -1,3 +1,4 @@
+import Credentials
 import Dispatch
 import FindReviewerDomain
 import FindReviewerEngine
@@ -13,9 +14,6 @@ import Transport
 
 /// `findreviewer-server` as a library: configuration in, a running service, exit status out.
 public enum ServerApp {
-    /// The version reported by ServerInfoService and `--version`.
-    public static let version = "0.1.0"
-
     /// Runs until SIGTERM or SIGINT; returns the process exit status (0 clean, 1 failed start,
     /// 2 bad configuration).
     public static func main(arguments: [String], environment: [String: String]) -> Int32 {
@@ -129,7 +127,7 @@ public enum ServerApp {
         options.frameTimeoutSeconds = configuration.frameTimeoutSeconds
         options.drainTimeoutSeconds = configuration.drainTimeoutSeconds
         options.eventLoops = configuration.eventLoops
-        options.serverVersion = self.version
+        options.serverVersion = Release.version
         options.testClock = configuration.testClock
         let server = RPCServer(options: options)
         server.log = { event, peer, code, message in
@@ -149,7 +147,7 @@ public enum ServerApp {
             timer.wakeup.signal()
         }
         observability.installStats(on: server)
-        let metrics = ServerMetrics(registry: observability.registry, methods: server.methods.map(\.method), version: self.version)
+        let metrics = ServerMetrics(registry: observability.registry, methods: server.methods.map(\.method), version: Release.version)
         metrics.attach(server: server, storage: storage, service: service, delivery: delivery, transport: configuration.smtp == nil ? "file" : "smtp")
         metrics.recovered(inNanoseconds: recoveryNanos)
         observability.metrics.withLock { $0 = metrics }

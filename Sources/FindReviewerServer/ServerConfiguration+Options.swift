@@ -1,5 +1,6 @@
 import FindReviewerEngine
 import Foundation
+import RPC
 
 extension ServerConfiguration {
     /// One command-line option and how it sets the configuration.
@@ -50,7 +51,7 @@ extension ServerConfiguration {
         }
 
         static let all: [Option] = [
-            .text("--listen", "HOST:PORT", "Address to listen on (default 127.0.0.1:7450; port 0 picks one).") {
+            .text("--listen", "HOST:PORT", "Address to listen on (default \(ServerOptions.defaultAddress); port 0 picks one).") {
                 $0.listen = $1
             },
             .text("--data-dir", "DIR", "Data directory: journal, snapshots, keys, outbox (default ./data).") {

@@ -1,6 +1,7 @@
 import FindReviewerDomain
 import FindReviewerEngine
 import Foundation
+import RPC
 
 /// Everything `findreviewer-server` can be told, with its defaults in one place.
 ///
@@ -8,7 +9,7 @@ import Foundation
 /// a flag wins over the environment.
 public struct ServerConfiguration: Sendable, Equatable {
     /// Where to listen: `HOST:PORT`, `[IPv6]:PORT`; port 0 picks a free port (tests).
-    public var listen = "127.0.0.1:7450"
+    public var listen = ServerOptions.defaultAddress
     /// Directory of the journal, snapshots, keys and outbox.
     public var dataDirectory = "./data"
     /// The keys file; default `<data-dir>/keys.json`, created on first start.

@@ -27,10 +27,4 @@ public struct CallContext: Sendable {
 
     /// The `request-id` metadata, for logs.
     public var requestId: String { self.metadata["request-id"] ?? "" }
-
-    /// Whether the deadline has passed.
-    public var isPastDeadline: Bool {
-        guard let deadline = self.deadline else { return false }
-        return DispatchTime.now().uptimeNanoseconds >= deadline
-    }
 }

@@ -52,8 +52,6 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         self.output.append(contentsOf: Preface.bytes)
     }
 
-    var callsInFlight: Int { self.inFlight.count }
-
     // MARK: events
 
     func handle(events: UInt32) {

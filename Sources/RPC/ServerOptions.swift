@@ -1,7 +1,11 @@
 /// Limits and identity of an ``RPCServer`` (defaults as in PROTOCOL.md "Limits").
 public struct ServerOptions: Sendable {
+    /// The default address of a FindReviewer server, the one place it is written: where the
+    /// server listens and the tools call unless told otherwise.
+    public static let defaultAddress = "127.0.0.1:7450"
+
     /// Where to listen.
-    public var address: String = "127.0.0.1:7450"
+    public var address: String = ServerOptions.defaultAddress
     /// Header and payload size limits.
     public var frameLimits: FrameLimits = .default
     /// Open connections at most; more are refused with RESOURCE_EXHAUSTED.
@@ -21,7 +25,7 @@ public struct ServerOptions: Sendable {
     /// Reported by ServerInfoService.
     public var serverName = "findreviewer-server"
     /// Reported by ServerInfoService.
-    public var serverVersion = "0.1.0"
+    public var serverVersion = Release.version
     /// Reported by ServerInfoService.
     public var testClock = false
 

@@ -1,8 +1,10 @@
+import Credentials
 import Foundation
+import RPC
 
 /// Which server to call and with which key: flags first, then environment, then the defaults
-/// that make the tools work right after `make run` (127.0.0.1:7450 and the admin key in
-/// `./data/keys.json`).
+/// that make the tools work right after `make run` (the server's default address,
+/// `ServerOptions.defaultAddress`, and the admin key in `./data/keys.json`).
 public struct ConnectionSettings: Sendable, Equatable {
     /// `HOST:PORT` of the server.
     public var server: String
@@ -17,8 +19,6 @@ public struct ConnectionSettings: Sendable, Equatable {
     /// Deadline of each call.
     public var timeout: Duration
 
-    /// The default server address, the server's own default.
-    public static let defaultServer = "127.0.0.1:7450"
     /// The default data directory, the server's own default.
     public static let defaultDataDirectory = "./data"
     /// The default per-call deadline in seconds.
@@ -26,7 +26,7 @@ public struct ConnectionSettings: Sendable, Equatable {
 
     /// The global options every tool accepts for these settings.
     public static let options: [OptionSpec] = [
-        .value("server", "HOST:PORT", "Server to call (env FINDREVIEWER_SERVER; default \(defaultServer))."),
+        .value("server", "HOST:PORT", "Server to call (env FINDREVIEWER_SERVER; default \(ServerOptions.defaultAddress))."),
         .value("key", "KEY", "API key to send (env FINDREVIEWER_KEY; default: the admin key in DATA-DIR/keys.json)."),
         .value("data-dir", "DIR", "The server's data directory, for its keys file and outbox (env FINDREVIEWER_DATA_DIR; default ./data)."),
         .value("timeout", "SECONDS", "Deadline of each call (default 10)."),
@@ -64,25 +64,24 @@ public struct ConnectionSettings: Sendable, Equatable {
             (key, source) = Self.adminKey(dataDirectory: dataDirectory)
         }
         return ConnectionSettings(
-            server: givenServer ?? Self.defaultServer, serverGiven: givenServer != nil, dataDirectory: dataDirectory, key: key,
+            server: givenServer ?? ServerOptions.defaultAddress, serverGiven: givenServer != nil, dataDirectory: dataDirectory, key: key,
             keySource: source, timeout: .milliseconds(Int64(timeoutSeconds * 1_000)))
     }
 
     /// The first `admin` key of `<dataDirectory>/keys.json`, or nil and why.
     public static func adminKey(dataDirectory: String) -> (String?, String) {
         let path = (dataDirectory as NSString).appendingPathComponent("keys.json")
-        guard FileManager.default.fileExists(atPath: path) else {
-            return (nil, "no key was sent: --key and FINDREVIEWER_KEY are unset and \(path) does not exist")
+        let file: KeysFile
+        do {
+            file = try KeysFile.load(path: path, validate: false)
+        } catch {
+            switch error.reason {
+            case .missing: return (nil, "no key was sent: --key and FINDREVIEWER_KEY are unset and \(path) does not exist")
+            case .unreadable: return (nil, "no key was sent: \(path) cannot be read (it is mode 0600: run as the server's user)")
+            case .invalid, .cannotWrite: return (nil, "no key was sent: \(path) has no admin key (\(error.message))")
+            }
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return (nil, "no key was sent: \(path) cannot be read (it is mode 0600: run as the server's user)")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let keys = object["keys"] as? [[String: Any]],
-            let key = keys.first(where: { $0["role"] as? String == "admin" })?["key"] as? String
-        else {
-            return (nil, "no key was sent: \(path) has no admin key")
-        }
+        guard let key = file.key(for: .admin) else { return (nil, "no key was sent: \(path) has no admin key") }
         return (key, "the admin key in \(path)")
     }
 }

@@ -5,6 +5,7 @@
 //   durability-bench recover DIR                       recovery time and resident memory for DIR
 //   durability-bench snapshot-load ADDRESS KEY SECONDS read p99 without and during a snapshot
 import BenchSupport
+import Credentials
 import Dispatch
 import FindReviewerClient
 import FindReviewerDomain
@@ -130,7 +131,7 @@ case "generate":
             createdAt: 1_700_000_000, source: .organic)))
         let result = service.executeInternal(.createRequest(DomainCommand.CreateRequest(
             businessId: "gen", reviewId: review, message: message, requestedFields: [.referenceNumber, .fullName],
-            referenceLabel: "Booking number", token: ReplyToken.generate())))
+            referenceLabel: "Booking number", token: TokenSource.shared.next())))
         guard case .success(let events) = result else { fail("create \(index): \(result)") }
         // Its email counts as sent, so that the server measured later has no delivery backlog.
         for case .requestCreated(let created) in events { service.executeInternal(.markDelivered(outboxId: created.outboxId)) }
@@ -167,7 +168,7 @@ case "recover":
                 text: "A review published while a snapshot is written.", createdAt: 1_700_000_000, source: .organic)), now: 1_800_000_000))
             live.apply(try live.execute(.createRequest(DomainCommand.CreateRequest(
                 businessId: "gen", reviewId: "after-copy-\(index)", message: message, requestedFields: [.fullName],
-                referenceLabel: "", token: ReplyToken.generate())), now: 1_800_000_000))
+                referenceLabel: "", token: TokenSource.shared.next())), now: 1_800_000_000))
             return seconds(since: start) * 1_000
         }
     }

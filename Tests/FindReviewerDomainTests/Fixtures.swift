@@ -1,3 +1,4 @@
+import Credentials
 @testable import FindReviewerDomain
 
 /// A small world: two businesses, two reviewers, reviews of every source; time starts at `t0`.
@@ -48,7 +49,7 @@ struct World {
             .init(
                 businessId: business, reviewId: review, message: "Hello! Could you share your booking number?",
                 requestedFields: fields, referenceLabel: label, acknowledgeIntroduction: acknowledge, idempotencyKey: key,
-                token: token ?? ReplyToken.generate(), skipBusinessNotificationEmail: skipBusinessEmails))
+                token: token ?? TokenSource.shared.next(), skipBusinessNotificationEmail: skipBusinessEmails))
     }
 
     /// Executes and applies; returns the events.
@@ -71,7 +72,7 @@ struct World {
 
     /// Creates a request and returns (id, token).
     mutating func create(review: String = "r-organic", business: String = "acme", skipBusinessEmails: Bool = false) -> (id: String, token: String) {
-        let token = ReplyToken.generate()
+        let token = TokenSource.shared.next()
         let events = self.must(Self.makeCreate(business: business, review: review, token: token, skipBusinessEmails: skipBusinessEmails))
         guard case .requestCreated(let created) = events.last! else { fatalError("no requestCreated") }
         return (created.requestId, token)

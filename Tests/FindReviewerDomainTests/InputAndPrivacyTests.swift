@@ -1,4 +1,5 @@
 @testable import FindReviewerDomain
+import Credentials
 import Testing
 
 @Suite("Inputs and privacy (DESIGN.md §2 'Inputs', §2 'Reviewer', §6 tokens)")
@@ -7,7 +8,7 @@ struct InputAndPrivacyTests {
         func make(_ change: (inout DomainCommand.CreateRequest) -> Void) -> DomainCommand.CreateRequest {
             var create = DomainCommand.CreateRequest(
                 businessId: "acme", reviewId: "r-organic", message: "Hi", requestedFields: [.email],
-                token: ReplyToken.generate())
+                token: TokenSource.shared.next())
             change(&create)
             return create
         }
@@ -40,7 +41,7 @@ struct InputAndPrivacyTests {
         var world = World.make()
         let message = "Line 1\nLine 2\r\n\t" + String(repeating: "x", count: 1_984)
         let create = DomainCommand.CreateRequest(
-            businessId: "acme", reviewId: "r-organic", message: message, requestedFields: [.email], token: ReplyToken.generate())
+            businessId: "acme", reviewId: "r-organic", message: message, requestedFields: [.email], token: TokenSource.shared.next())
         #expect(world.failure(.createRequest(create)) == nil)
         var longer = create
         longer.message = message + "x"
@@ -61,7 +62,7 @@ struct InputAndPrivacyTests {
     @Test("invalid replies are INVALID_ARGUMENT naming the field", arguments: badReplies.map(\.0))
     func badReply(name: String) {
         var world = World.make()
-        let token = ReplyToken.generate()
+        let token = TokenSource.shared.next()
         world.must(.createRequest(.init(businessId: "acme", reviewId: "r-organic", message: "Hi", requestedFields: [.referenceNumber, .fullName, .phone], token: token)))
         let (_, reply, field) = Self.badReplies.first { $0.0 == name }!
         let error = world.failure(.reply(token: token, reply))
@@ -85,20 +86,28 @@ struct InputAndPrivacyTests {
         #expect(world.failure(.publishReview(review))?.field == "review.businessId")
     }
 
-    @Test("tokens: 192 random bits in hex, distinct, compared in constant time")
+    @Test("tokens: 192 random bits in lowercase hex, distinct across buffer refills, compared in constant time")
     func tokens() {
-        let tokens = (0..<1_000).map { _ in ReplyToken.generate() }
+        // 1,000 tokens span several 170-token refills of the source's buffer.
+        let tokens = (0..<1_000).map { _ in TokenSource.shared.next() }
         #expect(Set(tokens).count == 1_000)
-        #expect(tokens.allSatisfy { $0.count == 48 && $0.allSatisfy(\.isHexDigit) })
-        #expect(ReplyToken.constantTimeEqual("abc", "abc"))
-        #expect(!ReplyToken.constantTimeEqual("abc", "abd"))
-        #expect(!ReplyToken.constantTimeEqual("abc", "abcd"))
+        #expect(tokens.allSatisfy { $0.utf8.count == 48 && $0.utf8.allSatisfy { "0123456789abcdef".utf8.contains($0) } })
+        #expect(ConstantTime.equal("abc", "abc"))
+        #expect(!ConstantTime.equal("abc", "abd"))
+        #expect(!ConstantTime.equal("abc", "abcd"))
+        #expect(!ConstantTime.equal("abcd", "abc"))
+        #expect(!ConstantTime.equal("", "a"))
+        #expect(ConstantTime.equal("", ""))
+        // A slice, as the authorizer passes the key after "Bearer ".
+        let metadata = "Bearer frk_0123"
+        #expect(ConstantTime.equal("frk_0123", metadata.dropFirst("Bearer ".count)))
+        #expect(!ConstantTime.equal("frk_0124", metadata.dropFirst("Bearer ".count)))
     }
 
     @Test("an unknown token is NOT_FOUND; a withdrawn request's token too")
     func unknownToken() {
         var world = World.make()
-        #expect(world.failure(.reply(token: ReplyToken.generate(), ReviewerReply(note: "x")))?.code == .notFound)
+        #expect(world.failure(.reply(token: TokenSource.shared.next(), ReviewerReply(note: "x")))?.code == .notFound)
         #expect(world.failure(.decline(token: ""))?.code == .invalidArgument)
     }
 

@@ -1,4 +1,5 @@
 @testable import FindReviewerDomain
+import Credentials
 import Testing
 
 /// The lists page without scanning a business's whole list; these tests hold them to the
@@ -95,7 +96,7 @@ struct ListPagingTests {
             let command: DomainCommand
             switch Int.random(in: 0..<100, using: &random) {
             case 0..<35:
-                let token = ReplyToken.generate()
+                let token = TokenSource.shared.next()
                 tokens.append(token)
                 command = World.makeCreate(business: business, review: review, acknowledge: true, token: token)
             case 35..<50: command = .reply(token: tokens.randomElement(using: &random) ?? "none", ReviewerReply(note: "n"))

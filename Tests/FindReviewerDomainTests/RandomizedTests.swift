@@ -1,4 +1,5 @@
 @testable import FindReviewerDomain
+import Credentials
 import Testing
 
 /// A deterministic generator so a failing sequence can be replayed from its seed.
@@ -91,7 +92,7 @@ struct RandomizedTests {
             let command: DomainCommand
             switch roll {
             case 0..<18:
-                let fresh = ReplyToken.generate()
+                let fresh = TokenSource.shared.next()
                 tokens.append(fresh)
                 command = World.makeCreate(
                     business: review.business, review: review.id, acknowledge: Bool.random(using: &random), token: fresh,
@@ -203,7 +204,7 @@ struct RandomizedTests {
             #expect(retryAt > now && error.detail == String(retryAt))
             // The limit allows the very same create at the time it names, and not a second before.
             var later = create
-            later.token = ReplyToken.generate()
+            later.token = TokenSource.shared.next()
             let atRetry = Result { () throws(DomainError) in try state.execute(.createRequest(later), now: retryAt) }
             if case .failure(let again) = atRetry { #expect(again.reason != .requestLimitReached) }
             let justBefore = Result { () throws(DomainError) in try state.execute(.createRequest(later), now: retryAt - 1) }

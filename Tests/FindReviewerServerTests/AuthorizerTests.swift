@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 import FindReviewerServer
 import Testing
@@ -72,7 +73,7 @@ struct AuthorizerTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-keys-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data(#"{"keys":[{"name":"x","role":"boss","key":"frk_0123456789abcdef"}]}"#.utf8).write(to: URL(fileURLWithPath: path))
-        let error = #expect(throws: ConfigurationError.self) { _ = try KeysFile.load(path: path) }
+        let error = #expect(throws: KeysFileError.self) { _ = try KeysFile.load(path: path) }
         #expect(error?.message.contains(path) == true)
     }
 }

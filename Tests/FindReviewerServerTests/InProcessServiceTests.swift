@@ -1,3 +1,4 @@
+import Credentials
 import FindReviewerClient
 import FindReviewerServer
 import FindReviewerTestSupport

@@ -1,3 +1,4 @@
+import Credentials
 import FindReviewerServer
 import Messages
 import Testing

@@ -1,3 +1,4 @@
+import Credentials
 import Dispatch
 import FindReviewerDomain
 import FindReviewerStore
@@ -24,7 +25,7 @@ struct ServicesTests {
         _ = try service.executeInternal(.publishReview(FindReviewerDomain.Review(
             id: "rv", businessId: "b", reviewerId: "r", rating: 2, title: "T", text: "A review.", createdAt: 1_700_000_000, source: .organic))).get()
         _ = try service.executeInternal(.createRequest(DomainCommand.CreateRequest(
-            businessId: "b", reviewId: "rv", message: "Hello", requestedFields: [.fullName], referenceLabel: "", token: ReplyToken.generate()))).get()
+            businessId: "b", reviewId: "rv", message: "Hello", requestedFields: [.fullName], referenceLabel: "", token: TokenSource.shared.next()))).get()
         return service
     }
 

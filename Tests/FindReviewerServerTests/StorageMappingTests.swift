@@ -1,3 +1,4 @@
+import Credentials
 import FindReviewerDomain
 @testable import FindReviewerEngine
 @testable import FindReviewerServer
@@ -53,7 +54,7 @@ struct StorageMappingTests {
             try run(.publishReview(FindReviewerDomain.Review(
                 id: review, businessId: "acme", reviewerId: reviewer, rating: 2, title: "T", text: "X", createdAt: t0, source: .organic)), at: t0)
         }
-        let tokens = (0..<3).map { _ in ReplyToken.generate() }
+        let tokens = (0..<3).map { _ in TokenSource.shared.next() }
         for (index, review) in ["r1", "r2", "r3"].enumerated() {
             try run(.createRequest(.init(
                 businessId: "acme", reviewId: review, message: "Hi", requestedFields: [.fullName], acknowledgeIntroduction: true,

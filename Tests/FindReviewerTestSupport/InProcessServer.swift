@@ -1,3 +1,4 @@
+import Credentials
 import FindReviewerEngine
 import FindReviewerServer
 import Foundation

@@ -1,3 +1,4 @@
+import Credentials
 import Dispatch
 import Foundation
 import Glibc
@@ -109,12 +110,9 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// The key of `role` from the server's keys file.
     public func key(role: String) throws -> String {
-        let data = try Data(contentsOf: URL(fileURLWithPath: self.keysFile))
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let keys = object["keys"] as? [[String: Any]],
-            let entry = keys.first(where: { $0["role"] as? String == role }),
-            let key = entry["key"] as? String
-        else { throw ServerProcessError(message: "no \(role) key in \(self.keysFile)") }
+        guard let role = Role(rawValue: role), let key = try KeysFile.load(path: self.keysFile).key(for: role) else {
+            throw ServerProcessError(message: "no \(role) key in \(self.keysFile)")
+        }
         return key
     }
 

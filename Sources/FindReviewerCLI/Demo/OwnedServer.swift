@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 import Glibc
 import ToolSupport
@@ -80,11 +81,8 @@ final class OwnedServer: @unchecked Sendable {
 
     /// The key of `role` from its keys file.
     func key(role: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: self.keysFile),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let keys = object["keys"] as? [[String: Any]]
-        else { return nil }
-        return keys.first { $0["role"] as? String == role }?["key"] as? String
+        guard let role = Role(rawValue: role) else { return nil }
+        return (try? KeysFile.load(path: self.keysFile, validate: false))?.key(for: role)
     }
 
     /// SIGTERM (the server drains and exits), then removes the data directory unless `keepData`.

@@ -45,7 +45,7 @@ public final class Invocation: @unchecked Sendable {
         } catch {
             throw .usage(
                 "the server address \"\(self.settings.server)\" is not HOST:PORT (\(error.message))", path: self.command.path,
-                hint: "Pass --server HOST:PORT, e.g. --server 127.0.0.1:7450, or set FINDREVIEWER_SERVER.")
+                hint: "Pass --server HOST:PORT, e.g. --server \(ServerOptions.defaultAddress), or set FINDREVIEWER_SERVER.")
         }
     }
 

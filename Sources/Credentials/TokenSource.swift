@@ -1,26 +1,29 @@
 import CSystemShims
 import Glibc
-import Synchronization
+import Locking
 
-/// Reviewer reply tokens (DESIGN.md §6): 192 bits from the kernel's CSPRNG in lowercase hex,
-/// the same form as `ReplyToken.generate()`, without a system call per token.
+/// Reviewer reply tokens (DESIGN.md §6): 192 bits from the kernel's CSPRNG as 48 lowercase hex
+/// digits, without a system call per token. The one generator of tokens: the server's handlers,
+/// the benchmarks and the tests take theirs from ``shared``. (The domain has no I/O: a command
+/// carries its token, generated here, so replay stays deterministic.)
 ///
 /// `getrandom` fills a 4 KiB buffer at a time (170 tokens); each token takes the next 24 unused
 /// bytes, and every byte is handed out once. The bytes are as random as the kernel's; only
 /// the number of system calls changes (one per 170 tokens instead of three per token).
-final class TokenSource: Sendable {
-    static let shared = TokenSource()
+public final class TokenSource: Sendable {
+    /// The process-wide source.
+    public static let shared = TokenSource()
     private static let tokenBytes = 24
     private static let bufferBytes = 4_080  // a multiple of 24
 
-    private struct Buffer: ~Copyable {
+    private struct Buffer {
         var bytes: [UInt8]
         var next: Int
     }
-    private let buffer = Mutex(Buffer(bytes: [UInt8](repeating: 0, count: TokenSource.bufferBytes), next: TokenSource.bufferBytes))
+    private let buffer = Locked(Buffer(bytes: [UInt8](repeating: 0, count: TokenSource.bufferBytes), next: TokenSource.bufferBytes))
 
     /// A fresh token: 48 lowercase hex digits.
-    func next() -> String {
+    public func next() -> String {
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         return self.buffer.withLock { buffer in
             if buffer.next + Self.tokenBytes > buffer.bytes.count {

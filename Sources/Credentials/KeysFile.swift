@@ -10,6 +10,9 @@ import Glibc
 /// ]}
 /// ```
 /// A `business-portal` key without `businesses` may act for every business.
+///
+/// The one reader of the file: the server loads it (validated) at start; the tools load it to
+/// pick a role's key (``key(for:)``).
 public struct KeysFile: Sendable, Equatable, Codable {
     /// One key.
     public struct Entry: Sendable, Equatable, Codable {
@@ -52,28 +55,36 @@ public struct KeysFile: Sendable, Equatable, Codable {
         }.joined()
     }
 
-    /// Reads the file at `path`.
-    public static func load(path: String) throws(ConfigurationError) -> KeysFile {
+    /// Reads the file at `path`. `validate` checks what the server needs to start with it (keys
+    /// of 16 characters or more, none twice, `businesses` only on business-portal keys); a tool
+    /// that only picks a key passes false.
+    public static func load(path: String, validate: Bool = true) throws(KeysFileError) -> KeysFile {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ConfigurationError("cannot read keys file \(path): \(error.localizedDescription)")
+            let reason: KeysFileError.Reason = FileManager.default.fileExists(atPath: path) ? .unreadable : .missing
+            throw KeysFileError(reason, "cannot read keys file \(path): \(error.localizedDescription)")
         }
         let file: KeysFile
         do {
             file = try JSONDecoder().decode(KeysFile.self, from: data)
         } catch {
-            throw ConfigurationError(
-                "keys file \(path) is not valid: \(error). Expected {\"keys\":[{\"name\":…,\"role\":\"admin\",\"key\":…}]}")
+            throw KeysFileError(
+                .invalid, "keys file \(path) is not valid: \(error). Expected {\"keys\":[{\"name\":…,\"role\":\"admin\",\"key\":…}]}")
         }
-        try file.validate(path: path)
+        if validate { try file.validate(path: path) }
         return file
+    }
+
+    /// The first key with `role`, if any.
+    public func key(for role: Role) -> String? {
+        self.keys.first { $0.role == role }?.key
     }
 
     /// Loads `path`, or creates it (mode 0600, a fresh key per role) when it does not exist.
     /// Returns the keys and whether the file was created.
-    public static func loadOrCreate(path: String) throws(ConfigurationError) -> (KeysFile, created: Bool) {
+    public static func loadOrCreate(path: String) throws(KeysFileError) -> (KeysFile, created: Bool) {
         if FileManager.default.fileExists(atPath: path) { return (try self.load(path: path), false) }
         let file = self.generated()
         try file.write(path: path)
@@ -81,14 +92,14 @@ public struct KeysFile: Sendable, Equatable, Codable {
     }
 
     /// Writes the file with mode 0600, creating its directory if needed.
-    public func write(path: String) throws(ConfigurationError) {
+    public func write(path: String) throws(KeysFileError) {
         let directory = (path as NSString).deletingLastPathComponent
         do {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
         } catch {
-            throw ConfigurationError("cannot create directory \(directory): \(error.localizedDescription)")
+            throw KeysFileError(.cannotWrite, "cannot create directory \(directory): \(error.localizedDescription)")
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -96,27 +107,56 @@ public struct KeysFile: Sendable, Equatable, Codable {
         // open(2) with 0600 so the secret is never readable by others, not even briefly.
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw ConfigurationError("cannot create keys file \(path): \(String(cString: strerror(errno)))")
+            throw KeysFileError(.cannotWrite, "cannot create keys file \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
         guard written == data.count, fsync(descriptor) == 0 else {
-            throw ConfigurationError("cannot write keys file \(path): \(String(cString: strerror(errno)))")
+            throw KeysFileError(.cannotWrite, "cannot write keys file \(path): \(String(cString: strerror(errno)))")
         }
     }
 
-    private func validate(path: String) throws(ConfigurationError) {
+    private func validate(path: String) throws(KeysFileError) {
         var seen = Set<String>()
         for entry in self.keys {
             guard entry.key.count >= 16 else {
-                throw ConfigurationError("key \"\(entry.name)\" in \(path) is shorter than 16 characters")
+                throw KeysFileError(.invalid, "key \"\(entry.name)\" in \(path) is shorter than 16 characters")
             }
             guard seen.insert(entry.key).inserted else {
-                throw ConfigurationError("key \"\(entry.name)\" in \(path) appears twice")
+                throw KeysFileError(.invalid, "key \"\(entry.name)\" in \(path) appears twice")
             }
             if entry.businesses != nil && entry.role != .businessPortal {
-                throw ConfigurationError("key \"\(entry.name)\" in \(path): only business-portal keys take \"businesses\"")
+                throw KeysFileError(.invalid, "key \"\(entry.name)\" in \(path): only business-portal keys take \"businesses\"")
             }
         }
     }
+}
+
+/// Why the keys file cannot be used, with a message naming the file.
+public struct KeysFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of failure.
+    public enum Reason: Sendable, Equatable {
+        /// The file does not exist.
+        case missing
+        /// The file exists but cannot be read (its mode is 0600: another user's file).
+        case unreadable
+        /// Not JSON of the expected shape, or (when validated) a key the server would refuse.
+        case invalid
+        /// The file or its directory cannot be created or written.
+        case cannotWrite
+    }
+
+    /// What kind of failure.
+    public var reason: Reason
+    /// What went wrong, with the file's path.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { self.message }
 }

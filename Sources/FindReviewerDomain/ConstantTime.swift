@@ -1,0 +1,24 @@
+/// Comparison of secrets (reply tokens here, API keys in the server's authorizer) without an
+/// early exit, so the time taken does not reveal how much of a guess matched. It reads the
+/// UTF-8 in place: comparing a native string with a slice of one allocates nothing.
+public enum ConstantTime {
+    /// Whether `lhs` and `rhs` hold the same bytes.
+    public static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        self.equal(lhs, rhs[...])
+    }
+
+    /// Whether `lhs` and `rhs` hold the same bytes; `rhs` is often a slice of a request's metadata.
+    public static func equal(_ lhs: String, _ rhs: Substring) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { a in
+            rhs.withUTF8 { b in
+                var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+                for index in 0..<max(a.count, b.count) {
+                    difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+                }
+                return difference == 0
+            }
+        }
+    }
+}
