@@ -50,23 +50,6 @@ struct MetricsEndToEndTests {
         return response.body
     }
 
-    static func runPromtool(_ text: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(PrometheusProcess.promtool))
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     /// Some of everything: reads, writes (journal), an unknown method, a rejected key.
     static func exercise(_ server: ServerProcess) throws -> FindReviewerClient {
         let admin = try FindReviewerClient(address: "127.0.0.1:\(server.port)", key: server.key(role: "admin"))
@@ -85,7 +68,7 @@ struct MetricsEndToEndTests {
         defer { server.stop(); server.cleanUp() }
         _ = try Self.exercise(server)
         let text = try Self.scrape(server)
-        let (status, output) = try Self.runPromtool(text)
+        let (status, output) = try PrometheusProcess.checkMetrics(text)
         #expect(status == 0, "\(output)")
         #expect(output.isEmpty, "\(output)")
         let families = [

@@ -12,6 +12,25 @@ public final class PrometheusProcess: @unchecked Sendable {
     /// `promtool` on PATH, if installed.
     public static var promtool: String? { self.find("promtool") }
 
+    /// `promtool check metrics` over `text`: its exit status and what it said.
+    public static func checkMetrics(_ text: String) throws -> (status: Int32, output: String) {
+        guard let promtool = self.promtool else { throw TestConnectionError("promtool is not installed (make deps installs prometheus)") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     /// Its HTTP port (API and UI).
     public private(set) var port = 0
     /// The temporary directory with its configuration and data.

@@ -8,27 +8,10 @@ import Testing
 /// seconds and plain units, the process collector, build info, escaped label values).
 @Suite("promtool check metrics")
 struct PromtoolTests {
-    static func check(_ text: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(PrometheusProcess.promtool))
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test("the sample exposition passes promtool's parser and linter without a remark", .enabled(if: PrometheusProcess.promtool != nil))
     func sampleExposition() throws {
         let text = SampleRegistry.filled().registry.exposition()
-        let (status, output) = try Self.check(text)
+        let (status, output) = try PrometheusProcess.checkMetrics(text)
         #expect(status == 0, "\(output)")
         #expect(output.isEmpty, "\(output)")
     }
@@ -36,8 +19,8 @@ struct PromtoolTests {
     @Test("promtool does catch a broken exposition (so the check above can fail)", .enabled(if: PrometheusProcess.promtool != nil))
     func brokenExposition() throws {
         let broken = "# TYPE findreviewer_calls counter\nfindreviewer_calls{method=\"a} 1\n"
-        #expect(try Self.check(broken).status != 0)
+        #expect(try PrometheusProcess.checkMetrics(broken).status != 0)
         let unlinted = "# TYPE findreviewer_calls counter\nfindreviewer_calls 1\n"  // no HELP, no _total
-        #expect(try Self.check(unlinted).status != 0)
+        #expect(try PrometheusProcess.checkMetrics(unlinted).status != 0)
     }
 }
