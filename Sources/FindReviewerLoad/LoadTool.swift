@@ -26,10 +26,11 @@ public enum LoadTool {
             (default: from DATA-DIR/keys.json, like findreviewer).
 
             Retries and reconnects: a connection the server closes or sends GOAWAY on is opened
-            again (backoff 10 ms to 1 s, for --reconnect-for seconds). A call answered UNAVAILABLE,
-            lost with its connection or refused after GOAWAY is sent again only when that is safe:
-            the server's GetServerInfo marks the method idempotent, or it carries an
-            idempotency-key (every CreateInfoRequest does); anything else counts as an error.
+            again (backoff 10 ms to 1 s, for --reconnect-for seconds). A call above a GOAWAY's
+            last_call_id was never run, so it is sent again whatever its method. A call answered
+            UNAVAILABLE or lost with its connection is sent again only when that is safe: the
+            server's GetServerInfo marks the method idempotent, or it carries an idempotency-key
+            (every CreateInfoRequest does); anything else counts as an error.
             --verify reads every acknowledged write back at the end and counts the lost ones.
 
             Mixes: read (business portal and public pages), write (ingest, the business's actions

@@ -349,7 +349,13 @@ public final class LoadEngine {
     }
 
     private func mayRetry(_ call: LoadCall, now: UInt64) -> Bool {
-        call.retriable && call.attempts < 64 && now &- call.intendedStart < self.reconnectWindow && self.failure == nil
+        call.retriable && self.maySendAgain(call, now: now)
+    }
+
+    /// Whether there is still time and budget to send `call` again (for a call the server never
+    /// ran, whatever its method).
+    private func maySendAgain(_ call: LoadCall, now: UInt64) -> Bool {
+        call.attempts < 64 && now &- call.intendedStart < self.reconnectWindow && self.failure == nil
     }
 
     /// A call whose connection went away before its answer: sent again if that is safe, else failed.
@@ -575,7 +581,14 @@ public final class LoadEngine {
         for (id, call) in beyond {
             connection.inFlight[id] = nil
             self.inFlight -= 1
-            self.lost(call, reason: "not processed: sent after the server's GOAWAY (last_call_id \(lastCallId))", now: now)
+            // Never run (PROTOCOL.md §3.5): sending it again cannot apply it twice, whatever the method.
+            if self.maySendAgain(call, now: now) {
+                self.retries.append((now, call))
+            } else {
+                self.finish(
+                    call, status: .unavailable, message: "not processed: sent after the server's GOAWAY (last_call_id \(lastCallId))",
+                    payload: UnsafeRawBufferPointer(start: nil, count: 0), at: now)
+            }
         }
         if connection.inFlight.isEmpty {
             self.close(connection, now: now, reason: "GOAWAY" + (message.isEmpty ? "" : ": \(message)"))
