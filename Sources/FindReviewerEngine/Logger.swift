@@ -24,7 +24,8 @@ public final class Logger: Sendable {
     private let level: LogLevel
     private let format: LogFormat
     private let sink: @Sendable (String) -> Void
-    private let lock = Locked(())
+    /// Lines written; its lock also keeps lines from interleaving.
+    private let lines = Locked<UInt64>(0)
 
     /// A logger writing lines at `level` or above to `sink` (standard error by default).
     public init(level: LogLevel, format: LogFormat, sink: (@Sendable (String) -> Void)? = nil) {
@@ -54,7 +55,10 @@ public final class Logger: Sendable {
             line = "{" + members.map { "\(Self.quote($0.0)):\(Self.quote($0.1))" }.joined(separator: ",") + "}"
         }
         line += "\n"
-        self.lock.withLock { _ in self.sink(line) }
+        self.lines.withLock { count in
+            count &+= 1
+            self.sink(line)
+        }
     }
 
     private static func quote(_ text: String) -> String {

@@ -2,6 +2,11 @@ import Glibc
 
 /// A value behind a pthread mutex.
 ///
+/// Give it the value the lock protects, not `()` beside separate variables: with a zero-sized
+/// value, `make tsan` reported every `withLock` of `RPCServer`'s connection table as a Swift
+/// access race (the exclusivity check of an empty value's address), and the table itself was
+/// outside the lock's type.
+///
 /// Why not `Synchronization.Mutex`: on Linux its lock is a futex word handled inside the
 /// standard library, which ThreadSanitizer does not instrument, so TSan cannot see the
 /// happens-before edge between an unlock and the next lock and reports every access to the

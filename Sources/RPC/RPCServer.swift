@@ -45,8 +45,8 @@ public final class RPCServer: @unchecked Sendable {
     private let nextLoop = Atomic<Int>(0)
     let startTime = Int64(Date().timeIntervalSince1970)
     private let lifecycle = Locked(State.idle)
-    private var connections: [ObjectIdentifier: ServerConnection] = [:]  // per loop thread; guarded by loop ownership
-    private let connectionsLock = Locked(())
+    /// Every open connection (each owned by its loop's thread; the table itself is shared).
+    private let connections = Locked([ObjectIdentifier: ServerConnection]())
     /// Signalled whenever a connection closes (shutdown waits on it while draining).
     private let drained = NSCondition()
 
@@ -196,7 +196,7 @@ public final class RPCServer: @unchecked Sendable {
         // Connections close themselves once drained (connectionClosed signals): a wait, no polling.
         let deadline = Date(timeIntervalSinceNow: Double(self.options.drainTimeoutSeconds))
         self.drained.lock()
-        while self.connectionsLock.withLock({ _ in !self.connections.isEmpty }) {
+        while self.connections.withLock({ !$0.isEmpty }) {
             if !self.drained.wait(until: deadline) { break }
         }
         self.drained.unlock()
@@ -233,7 +233,7 @@ public final class RPCServer: @unchecked Sendable {
         }
         let connection = ServerConnection(fd: fd, peer: peer, server: self, loop: loop, recorder: recorder)
         recorder?.connectionOpened()
-        self.connectionsLock.withLock { _ in self.connections[ObjectIdentifier(connection)] = connection }
+        self.connections.withLock { $0[ObjectIdentifier(connection)] = connection }
         do {
             try loop.register(fd, events: EventLoop.readable | EventLoop.hangup, handler: connection)
         } catch {
@@ -245,7 +245,7 @@ public final class RPCServer: @unchecked Sendable {
 
     func connectionClosed(_ connection: ServerConnection) {
         self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
-        self.connectionsLock.withLock { _ in self.connections[ObjectIdentifier(connection)] = nil }
+        self.connections.withLock { $0[ObjectIdentifier(connection)] = nil }
         self.drained.withLock { self.drained.broadcast() }
     }
 
@@ -253,7 +253,7 @@ public final class RPCServer: @unchecked Sendable {
     func callFinished() { self.callCount.wrappingSubtract(1, ordering: .relaxed) }
 
     private func connections(on loop: EventLoop) -> [ServerConnection] {
-        self.connectionsLock.withLock { _ in self.connections.values.filter { $0.loop === loop } }
+        self.connections.withLock { table in table.values.filter { $0.loop === loop } }
     }
 
     private func tick(_ loop: EventLoop) {
