@@ -67,7 +67,7 @@ struct ReviewerControlsTests {
 
         /// The token of the first email with a token not seen before (the delivery thread writes it).
         mutating func newToken() throws -> String {
-            let end = Date().addingTimeInterval(10)
+            let end = Date().addingTimeInterval(30)
             while Date() < end {
                 let all = Set(StoryTests.emails(self.server).values.compactMap(StoryTests.token(in:)))
                 if let new = all.subtracting(self.tokens).first {
