@@ -44,6 +44,10 @@ enum CMessage {
     static func pack(_ message: UnsafeMutableRawPointer) -> [UInt8] {
         let typed = UnsafePointer(message.assumingMemoryBound(to: ProtobufCMessage.self))
         let size = protobuf_c_message_get_packed_size(typed)
+        // An empty message is the empty array itself: with capacity 0 the array's initializer
+        // would store the count into the standard library's shared empty-array storage, a write
+        // that make tsan reported when two threads packed empty messages at once.
+        guard size > 0 else { return [] }
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = protobuf_c_message_pack(typed, buffer.baseAddress)
         }
