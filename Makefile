@@ -2,9 +2,10 @@
 # the Swift toolchain; missing Debian packages are installed with apt-get first.
 
 SWIFT ?= swift
-# Build: libprotobuf-c and pkg-config. Protos: protoc-c. Tests: protoc (wire cross-checks),
+# Build: libprotobuf-c and pkg-config. Protos: protoc-c, and libprotobuf-dev for descriptor.proto
+# (options.proto extends MethodOptions). Tests: protoc (wire cross-checks),
 # python3-aiosmtpd (a real SMTP server).
-APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config python3-aiosmtpd
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libprotobuf-dev pkg-config python3-aiosmtpd
 # Metrics tests: promtool (check metrics) and a real Prometheus server scraping the metrics port.
 APT_PACKAGES += prometheus
 GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift

@@ -2,6 +2,11 @@
 # Regenerates the protoc-c output for Protos/ into OUT (default: the
 # FindReviewerProto target), plus a registry of every descriptor so Swift can
 # reach the descriptors by address. Never edit the output by hand.
+#
+# options.proto imports google/protobuf/descriptor.proto (custom method options), so
+# protoc-c's output includes descriptor.pb-c.h, which no Debian package ships: it is
+# generated here too, from libprotobuf-dev's descriptor.proto (PROTOBUF_INCLUDE, default
+# /usr/include), into google/protobuf/ beside findreviewer/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/Sources/FindReviewerProto}
@@ -10,11 +15,15 @@ trap 'rm -rf "$tmp"' EXIT
 
 cd "$root"
 protos=$(cd Protos && find findreviewer -name '*.proto' | LC_ALL=C sort)
-(cd Protos && protoc-c --c_out="$tmp" $protos)
+include=${PROTOBUF_INCLUDE:-/usr/include}
+descriptor=google/protobuf/descriptor.proto
+[ -f "$include/$descriptor" ] || { echo "error: $include/$descriptor is missing (Debian: libprotobuf-dev)" >&2; exit 1; }
+(cd Protos && protoc-c -I. -I"$include" --c_out="$tmp" $protos)
+(cd "$include" && protoc-c -I. --c_out="$tmp" "$descriptor")
 
 rm -rf "$out/generated" "$out/include"
 mkdir -p "$out/generated" "$out/include"
-for p in $protos; do
+for p in $protos $descriptor; do
   base=${p%.proto}
   mkdir -p "$out/generated/$(dirname "$p")" "$out/include/$(dirname "$p")"
   cp "$tmp/$base.pb-c.c" "$out/generated/$base.pb-c.c"

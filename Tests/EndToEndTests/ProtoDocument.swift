@@ -17,10 +17,12 @@ enum ProtoDocument {
     }
 
     /// The comment lines directly above each field, by "MessageShortName.field_name", and above
-    /// each rpc, by "package.Service/Method".
+    /// each rpc, by "package.Service/Method"; and each rpc's options as written in its body
+    /// (`option (findreviewer.v1.roles) = "admin";` → ("findreviewer.v1.roles", "admin")).
     struct Comments {
         var fields: [String: [String]] = [:]
         var methods: [String: [String]] = [:]
+        var methodOptions: [String: [(name: String, value: String)]] = [:]
     }
 
     static func comments() throws -> Comments {
@@ -29,6 +31,7 @@ enum ProtoDocument {
             var package = ""
             var message: String?
             var service: String?
+            var method: String?
             var pending: [String] = []
             for raw in try self.text(path).split(separator: "\n", omittingEmptySubsequences: false) {
                 let line = raw.trimmingCharacters(in: .whitespaces)
@@ -43,11 +46,25 @@ enum ProtoDocument {
                     message = line.hasSuffix("}") ? nil : name
                 } else if let name = self.word(after: "service ", in: line) {
                     service = name
+                } else if let open = method, line.hasPrefix("option (") {
+                    // `option (NAME) = VALUE;` inside an rpc's body.
+                    let body = line.dropFirst("option (".count)
+                    if let close = body.firstIndex(of: ")"), let equals = body.firstIndex(of: "=") {
+                        let value = body[body.index(after: equals)...].trimmingCharacters(in: CharacterSet(charactersIn: " ;\""))
+                        result.methodOptions[open, default: []].append((String(body[..<close]), value))
+                    }
                 } else if line == "}" {
-                    message = nil
-                    service = nil
+                    if method != nil {
+                        method = nil
+                    } else {
+                        message = nil
+                        service = nil
+                    }
                 } else if let service, let name = self.word(after: "rpc ", in: line) {
-                    result.methods["\(package).\(service)/\(name)"] = pending
+                    let full = "\(package).\(service)/\(name)"
+                    result.methods[full] = pending
+                    result.methodOptions[full] = []
+                    if line.hasSuffix("{") { method = full }
                 } else if let message, let name = self.fieldName(line) {
                     result.fields["\(message).\(name)"] = pending
                 }

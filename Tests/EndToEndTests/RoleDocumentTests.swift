@@ -4,26 +4,39 @@ import Messages
 import RPC
 import Testing
 
-/// The roles a client author reads (the `// Roles:` comment above each rpc in the .proto files)
-/// are the roles the server reports (GetServerInfo) and enforces.
-@Suite("Roles: the .proto comments, GetServerInfo and the server agree", .serialized)
+/// The roles and idempotency a client author reads (the `(findreviewer.v1.roles)`,
+/// `(findreviewer.v1.no_key)` and `(findreviewer.v1.idempotent)` options of each rpc in the
+/// .proto files, read here from the text, not through protogen) are what the server reports
+/// (GetServerInfo) and enforces.
+@Suite("Roles: the .proto method options, GetServerInfo and the server agree", .serialized)
 struct RoleDocumentTests {
-    /// The roles the comment above each method names; empty for "none".
+    /// The roles each method's options name; empty for `no_key`. Methods with neither are left out.
     static func documentedRoles() throws -> [String: Set<String>] {
         var roles: [String: Set<String>] = [:]
-        for (method, lines) in try ProtoDocument.comments().methods {
-            guard let line = lines.first(where: { $0.hasPrefix("Roles:") }) else { continue }
-            let list = line.dropFirst("Roles:".count).trimmingCharacters(in: CharacterSet(charactersIn: " ."))
-            roles[method] = list.hasPrefix("none") ? [] : Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        for (method, options) in try ProtoDocument.comments().methodOptions {
+            let named = Set(options.filter { $0.name == "findreviewer.v1.roles" }.map(\.value))
+            let noKey = options.contains { $0.name == "findreviewer.v1.no_key" && $0.value == "true" }
+            if !named.isEmpty || noKey { roles[method] = noKey ? [] : named }
         }
         return roles
     }
 
-    @Test("every rpc has a Roles comment, and GetServerInfo lists exactly those roles for every method")
-    func protoCommentsMatchServerInfo() throws {
+    /// Each method's `(findreviewer.v1.idempotent)` option; methods without one are left out.
+    static func documentedIdempotency() throws -> [String: Bool] {
+        var idempotent: [String: Bool] = [:]
+        for (method, options) in try ProtoDocument.comments().methodOptions {
+            if let option = options.first(where: { $0.name == "findreviewer.v1.idempotent" }) { idempotent[method] = option.value == "true" }
+        }
+        return idempotent
+    }
+
+    @Test("every rpc has roles (or no_key) and idempotent options, and GetServerInfo reports exactly those for every method")
+    func protoOptionsMatchServerInfo() throws {
         let documented = try Self.documentedRoles()
+        let idempotency = try Self.documentedIdempotency()
         let methods = Set(ProtoSchema.services.flatMap { $0.methods.map(\.fullName) })
-        #expect(Set(documented.keys) == methods, "methods without a Roles comment: \(methods.subtracting(documented.keys).sorted())")
+        #expect(Set(documented.keys) == methods, "methods without roles: \(methods.subtracting(documented.keys).sorted())")
+        #expect(Set(idempotency.keys) == methods, "methods without idempotent: \(methods.subtracting(idempotency.keys).sorted())")
         let server = try ServerProcess()
         defer { server.stop(); server.cleanUp() }
         let admin = try RPCClient(address: "127.0.0.1:\(server.port)", key: server.key(role: "admin"))
@@ -33,11 +46,17 @@ struct RoleDocumentTests {
         for method in methods.sorted() {
             #expect(reported[method] == documented[method], "\(method): GetServerInfo \(reported[method] ?? []), proto \(documented[method] ?? [])")
         }
+        let reportedIdempotency = Dictionary(uniqueKeysWithValues: info.services.flatMap(\.methods).map { ($0.fullName, $0.idempotent) })
+        for method in methods.sorted() {
+            #expect(reportedIdempotency[method] == idempotency[method], "\(method): idempotent in GetServerInfo vs the proto")
+        }
+        // The one method whose client list and server table disagreed before the options.
+        #expect(reportedIdempotency["findreviewer.v1.Admin/TriggerSnapshot"] == true)
         // An empty list means "no key needed", and only Health/Check needs none.
         #expect(reported.filter { $0.value.isEmpty }.keys.sorted() == ["findreviewer.v1.Health/Check"])
     }
 
-    @Test("the server enforces the documented roles: each role's key is let through exactly where the comment lists it")
+    @Test("the server enforces the documented roles: each role's key is let through exactly where the options list it")
     func enforcement() throws {
         let documented = try Self.documentedRoles()
         let server = try ServerProcess()

@@ -7,6 +7,7 @@
 #include "findreviewer/v1/findreviewer.pb-c.h"
 #include "findreviewer/v1/health.pb-c.h"
 #include "findreviewer/v1/info.pb-c.h"
+#include "findreviewer/v1/options.pb-c.h"
 #include "findreviewer/v1/rpc.pb-c.h"
 #include "findreviewer/v1/storage.pb-c.h"
 

@@ -68,19 +68,19 @@ class AdminStub:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        #: TriggerSnapshot: Roles: admin.
+        #: TriggerSnapshot: Idempotent: a repeated snapshot changes no state; it writes the same state again, or a later one, and the older file is pruned as any older snapshot is.
         self.trigger_snapshot: UnaryMethod[admin_pb2.TriggerSnapshotRequest, admin_pb2.TriggerSnapshotResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/TriggerSnapshot", admin_pb2.TriggerSnapshotRequest, admin_pb2.TriggerSnapshotResponse)
-        #: GetClock: Roles: admin.
+        #: GetClock
         self.get_clock: UnaryMethod[admin_pb2.GetClockRequest, admin_pb2.ClockResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/GetClock", admin_pb2.GetClockRequest, admin_pb2.ClockResponse)
-        #: SetClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
+        #: SetClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock.
         self.set_clock: UnaryMethod[admin_pb2.SetClockRequest, admin_pb2.ClockResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/SetClock", admin_pb2.SetClockRequest, admin_pb2.ClockResponse)
-        #: AdvanceClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
+        #: AdvanceClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock.
         self.advance_clock: UnaryMethod[admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/AdvanceClock", admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse)
-        #: GetStats: The figures of the metrics port (`--metrics-listen`), over the RPC port: it works where the metrics port is off. What `findreviewer stats` shows. Roles: admin.
+        #: GetStats: The figures of the metrics port (`--metrics-listen`), over the RPC port: it works where the metrics port is off. What `findreviewer stats` shows.
         self.get_stats: UnaryMethod[admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/GetStats", admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse)
 
@@ -92,19 +92,19 @@ class AsyncAdminStub:
 
     def __init__(self, channel: AsyncChannel) -> None:
         self.channel = channel
-        #: TriggerSnapshot: Roles: admin.
+        #: TriggerSnapshot: Idempotent: a repeated snapshot changes no state; it writes the same state again, or a later one, and the older file is pruned as any older snapshot is.
         self.trigger_snapshot: AsyncUnaryMethod[admin_pb2.TriggerSnapshotRequest, admin_pb2.TriggerSnapshotResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/TriggerSnapshot", admin_pb2.TriggerSnapshotRequest, admin_pb2.TriggerSnapshotResponse)
-        #: GetClock: Roles: admin.
+        #: GetClock
         self.get_clock: AsyncUnaryMethod[admin_pb2.GetClockRequest, admin_pb2.ClockResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/GetClock", admin_pb2.GetClockRequest, admin_pb2.ClockResponse)
-        #: SetClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
+        #: SetClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock.
         self.set_clock: AsyncUnaryMethod[admin_pb2.SetClockRequest, admin_pb2.ClockResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/SetClock", admin_pb2.SetClockRequest, admin_pb2.ClockResponse)
-        #: AdvanceClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock. Roles: admin.
+        #: AdvanceClock: FAILED_PRECONDITION (reason NO_TEST_CLOCK) unless the server runs with --test-clock.
         self.advance_clock: AsyncUnaryMethod[admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/AdvanceClock", admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse)
-        #: GetStats: The figures of the metrics port (`--metrics-listen`), over the RPC port: it works where the metrics port is off. What `findreviewer stats` shows. Roles: admin.
+        #: GetStats: The figures of the metrics port (`--metrics-listen`), over the RPC port: it works where the metrics port is off. What `findreviewer stats` shows.
         self.get_stats: AsyncUnaryMethod[admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/GetStats", admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse)
 
@@ -116,94 +116,94 @@ class FindReviewerStub:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        #: UpsertBusiness: Roles: reviews-ingest, admin.
+        #: UpsertBusiness: Upserts keyed by the caller's ids: repeating one stores the same thing.
         self.upsert_business: UnaryMethod[findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UpsertBusiness", findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse)
-        #: GetBusiness: Roles: business-portal, reviews-ingest, admin.
+        #: GetBusiness
         self.get_business: UnaryMethod[findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetBusiness", findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse)
-        #: ListBusinesses: Roles: reviews-ingest, admin.
+        #: ListBusinesses
         self.list_businesses: UnaryMethod[findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListBusinesses", findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse)
-        #: UpsertReviewer: Roles: reviews-ingest, admin.
+        #: UpsertReviewer
         self.upsert_reviewer: UnaryMethod[findreviewer_pb2.UpsertReviewerRequest, findreviewer_pb2.UpsertReviewerResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UpsertReviewer", findreviewer_pb2.UpsertReviewerRequest, findreviewer_pb2.UpsertReviewerResponse)
-        #: GetReviewer: Roles: reviews-ingest, admin.
+        #: GetReviewer
         self.get_reviewer: UnaryMethod[findreviewer_pb2.GetReviewerRequest, findreviewer_pb2.GetReviewerResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetReviewer", findreviewer_pb2.GetReviewerRequest, findreviewer_pb2.GetReviewerResponse)
-        #: PublishReview: Roles: reviews-ingest, admin.
+        #: PublishReview
         self.publish_review: UnaryMethod[findreviewer_pb2.PublishReviewRequest, findreviewer_pb2.PublishReviewResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/PublishReview", findreviewer_pb2.PublishReviewRequest, findreviewer_pb2.PublishReviewResponse)
-        #: GetReview: Roles: business-portal, admin.
+        #: GetReview
         self.get_review: UnaryMethod[findreviewer_pb2.GetReviewRequest, findreviewer_pb2.GetReviewResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetReview", findreviewer_pb2.GetReviewRequest, findreviewer_pb2.GetReviewResponse)
-        #: ListReviews: Roles: business-portal, admin.
+        #: ListReviews
         self.list_reviews: UnaryMethod[findreviewer_pb2.ListReviewsRequest, findreviewer_pb2.ListReviewsResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReviews", findreviewer_pb2.ListReviewsRequest, findreviewer_pb2.ListReviewsResponse)
-        #: GetIntroduction: Roles: business-portal, admin.
+        #: GetIntroduction
         self.get_introduction: UnaryMethod[findreviewer_pb2.GetIntroductionRequest, findreviewer_pb2.GetIntroductionResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetIntroduction", findreviewer_pb2.GetIntroductionRequest, findreviewer_pb2.GetIntroductionResponse)
-        #: AcknowledgeIntroduction: Roles: business-portal, admin.
+        #: AcknowledgeIntroduction
         self.acknowledge_introduction: UnaryMethod[findreviewer_pb2.AcknowledgeIntroductionRequest, findreviewer_pb2.AcknowledgeIntroductionResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/AcknowledgeIntroduction", findreviewer_pb2.AcknowledgeIntroductionRequest, findreviewer_pb2.AcknowledgeIntroductionResponse)
-        #: CreateInfoRequest: Roles: business-portal, admin.
+        #: CreateInfoRequest: Idempotent only with an idempotency-key; clients retry it only then.
         self.create_info_request: UnaryMethod[findreviewer_pb2.CreateInfoRequestRequest, findreviewer_pb2.CreateInfoRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/CreateInfoRequest", findreviewer_pb2.CreateInfoRequestRequest, findreviewer_pb2.CreateInfoRequestResponse)
-        #: GetInfoRequest: Roles: business-portal, admin.
+        #: GetInfoRequest
         self.get_info_request: UnaryMethod[findreviewer_pb2.GetInfoRequestRequest, findreviewer_pb2.GetInfoRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetInfoRequest", findreviewer_pb2.GetInfoRequestRequest, findreviewer_pb2.GetInfoRequestResponse)
-        #: ListInfoRequests: Roles: business-portal, admin.
+        #: ListInfoRequests
         self.list_info_requests: UnaryMethod[findreviewer_pb2.ListInfoRequestsRequest, findreviewer_pb2.ListInfoRequestsResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListInfoRequests", findreviewer_pb2.ListInfoRequestsRequest, findreviewer_pb2.ListInfoRequestsResponse)
-        #: GetTimeline: Roles: business-portal, admin.
+        #: GetTimeline
         self.get_timeline: UnaryMethod[findreviewer_pb2.GetTimelineRequest, findreviewer_pb2.GetTimelineResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetTimeline", findreviewer_pb2.GetTimelineRequest, findreviewer_pb2.GetTimelineResponse)
-        #: SendManualReminder: Roles: business-portal, admin.
+        #: SendManualReminder
         self.send_manual_reminder: UnaryMethod[findreviewer_pb2.SendManualReminderRequest, findreviewer_pb2.SendManualReminderResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/SendManualReminder", findreviewer_pb2.SendManualReminderRequest, findreviewer_pb2.SendManualReminderResponse)
-        #: WithdrawInfoRequest: Roles: business-portal, admin.
+        #: WithdrawInfoRequest
         self.withdraw_info_request: UnaryMethod[findreviewer_pb2.WithdrawInfoRequestRequest, findreviewer_pb2.WithdrawInfoRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/WithdrawInfoRequest", findreviewer_pb2.WithdrawInfoRequestRequest, findreviewer_pb2.WithdrawInfoRequestResponse)
-        #: OpenReply: Roles: business-portal, admin.
+        #: OpenReply
         self.open_reply: UnaryMethod[findreviewer_pb2.OpenReplyRequest, findreviewer_pb2.OpenReplyResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/OpenReply", findreviewer_pb2.OpenReplyRequest, findreviewer_pb2.OpenReplyResponse)
-        #: SetPublicReply: Roles: business-portal, admin.
+        #: SetPublicReply
         self.set_public_reply: UnaryMethod[findreviewer_pb2.SetPublicReplyRequest, findreviewer_pb2.SetPublicReplyResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/SetPublicReply", findreviewer_pb2.SetPublicReplyRequest, findreviewer_pb2.SetPublicReplyResponse)
-        #: DeletePublicReply: Roles: business-portal, admin.
+        #: DeletePublicReply
         self.delete_public_reply: UnaryMethod[findreviewer_pb2.DeletePublicReplyRequest, findreviewer_pb2.DeletePublicReplyResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeletePublicReply", findreviewer_pb2.DeletePublicReplyRequest, findreviewer_pb2.DeletePublicReplyResponse)
-        #: CreateReport: Roles: business-portal, admin.
+        #: CreateReport
         self.create_report: UnaryMethod[findreviewer_pb2.CreateReportRequest, findreviewer_pb2.CreateReportResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/CreateReport", findreviewer_pb2.CreateReportRequest, findreviewer_pb2.CreateReportResponse)
-        #: ListReports: Roles: business-portal, admin.
+        #: ListReports
         self.list_reports: UnaryMethod[findreviewer_pb2.ListReportsRequest, findreviewer_pb2.ListReportsResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReports", findreviewer_pb2.ListReportsRequest, findreviewer_pb2.ListReportsResponse)
-        #: ViewRequestByToken: Roles: consumer-site, admin.
+        #: ViewRequestByToken
         self.view_request_by_token: UnaryMethod[findreviewer_pb2.ViewRequestByTokenRequest, findreviewer_pb2.ViewRequestByTokenResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ViewRequestByToken", findreviewer_pb2.ViewRequestByTokenRequest, findreviewer_pb2.ViewRequestByTokenResponse)
-        #: ReplyToRequest: Roles: consumer-site, admin.
+        #: ReplyToRequest
         self.reply_to_request: UnaryMethod[findreviewer_pb2.ReplyToRequestRequest, findreviewer_pb2.ReplyToRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ReplyToRequest", findreviewer_pb2.ReplyToRequestRequest, findreviewer_pb2.ReplyToRequestResponse)
-        #: DeclineRequest: Roles: consumer-site, admin.
+        #: DeclineRequest
         self.decline_request: UnaryMethod[findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeclineRequest", findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse)
-        #: BlockBusiness: Roles: consumer-site, admin.
+        #: BlockBusiness: Repeating a block, an unblock or an erasure changes nothing more.
         self.block_business: UnaryMethod[findreviewer_pb2.BlockBusinessRequest, findreviewer_pb2.BlockBusinessResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/BlockBusiness", findreviewer_pb2.BlockBusinessRequest, findreviewer_pb2.BlockBusinessResponse)
-        #: UnblockBusiness: Roles: consumer-site, admin.
+        #: UnblockBusiness
         self.unblock_business: UnaryMethod[findreviewer_pb2.UnblockBusinessRequest, findreviewer_pb2.UnblockBusinessResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UnblockBusiness", findreviewer_pb2.UnblockBusinessRequest, findreviewer_pb2.UnblockBusinessResponse)
-        #: GetPublicReview: A public page: nothing in it is private, so any key may read it. Roles: admin, business-portal, consumer-site, reviews-ingest.
+        #: GetPublicReview: A public page: nothing in it is private, so any key may read it.
         self.get_public_review: UnaryMethod[findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetPublicReview", findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse)
-        #: UnblockBusinessForReviewer: Roles: admin.
+        #: UnblockBusinessForReviewer
         self.unblock_business_for_reviewer: UnaryMethod[findreviewer_pb2.UnblockBusinessForReviewerRequest, findreviewer_pb2.UnblockBusinessForReviewerResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UnblockBusinessForReviewer", findreviewer_pb2.UnblockBusinessForReviewerRequest, findreviewer_pb2.UnblockBusinessForReviewerResponse)
-        #: ListReviewerBlocks: Roles: admin.
+        #: ListReviewerBlocks
         self.list_reviewer_blocks: UnaryMethod[findreviewer_pb2.ListReviewerBlocksRequest, findreviewer_pb2.ListReviewerBlocksResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReviewerBlocks", findreviewer_pb2.ListReviewerBlocksRequest, findreviewer_pb2.ListReviewerBlocksResponse)
-        #: EraseReviewer: Roles: admin.
+        #: EraseReviewer
         self.erase_reviewer: UnaryMethod[findreviewer_pb2.EraseReviewerRequest, findreviewer_pb2.EraseReviewerResponse] = UnaryMethod(
             channel, "findreviewer.v1.FindReviewer/EraseReviewer", findreviewer_pb2.EraseReviewerRequest, findreviewer_pb2.EraseReviewerResponse)
 
@@ -215,94 +215,94 @@ class AsyncFindReviewerStub:
 
     def __init__(self, channel: AsyncChannel) -> None:
         self.channel = channel
-        #: UpsertBusiness: Roles: reviews-ingest, admin.
+        #: UpsertBusiness: Upserts keyed by the caller's ids: repeating one stores the same thing.
         self.upsert_business: AsyncUnaryMethod[findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UpsertBusiness", findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse)
-        #: GetBusiness: Roles: business-portal, reviews-ingest, admin.
+        #: GetBusiness
         self.get_business: AsyncUnaryMethod[findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetBusiness", findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse)
-        #: ListBusinesses: Roles: reviews-ingest, admin.
+        #: ListBusinesses
         self.list_businesses: AsyncUnaryMethod[findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListBusinesses", findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse)
-        #: UpsertReviewer: Roles: reviews-ingest, admin.
+        #: UpsertReviewer
         self.upsert_reviewer: AsyncUnaryMethod[findreviewer_pb2.UpsertReviewerRequest, findreviewer_pb2.UpsertReviewerResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UpsertReviewer", findreviewer_pb2.UpsertReviewerRequest, findreviewer_pb2.UpsertReviewerResponse)
-        #: GetReviewer: Roles: reviews-ingest, admin.
+        #: GetReviewer
         self.get_reviewer: AsyncUnaryMethod[findreviewer_pb2.GetReviewerRequest, findreviewer_pb2.GetReviewerResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetReviewer", findreviewer_pb2.GetReviewerRequest, findreviewer_pb2.GetReviewerResponse)
-        #: PublishReview: Roles: reviews-ingest, admin.
+        #: PublishReview
         self.publish_review: AsyncUnaryMethod[findreviewer_pb2.PublishReviewRequest, findreviewer_pb2.PublishReviewResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/PublishReview", findreviewer_pb2.PublishReviewRequest, findreviewer_pb2.PublishReviewResponse)
-        #: GetReview: Roles: business-portal, admin.
+        #: GetReview
         self.get_review: AsyncUnaryMethod[findreviewer_pb2.GetReviewRequest, findreviewer_pb2.GetReviewResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetReview", findreviewer_pb2.GetReviewRequest, findreviewer_pb2.GetReviewResponse)
-        #: ListReviews: Roles: business-portal, admin.
+        #: ListReviews
         self.list_reviews: AsyncUnaryMethod[findreviewer_pb2.ListReviewsRequest, findreviewer_pb2.ListReviewsResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReviews", findreviewer_pb2.ListReviewsRequest, findreviewer_pb2.ListReviewsResponse)
-        #: GetIntroduction: Roles: business-portal, admin.
+        #: GetIntroduction
         self.get_introduction: AsyncUnaryMethod[findreviewer_pb2.GetIntroductionRequest, findreviewer_pb2.GetIntroductionResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetIntroduction", findreviewer_pb2.GetIntroductionRequest, findreviewer_pb2.GetIntroductionResponse)
-        #: AcknowledgeIntroduction: Roles: business-portal, admin.
+        #: AcknowledgeIntroduction
         self.acknowledge_introduction: AsyncUnaryMethod[findreviewer_pb2.AcknowledgeIntroductionRequest, findreviewer_pb2.AcknowledgeIntroductionResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/AcknowledgeIntroduction", findreviewer_pb2.AcknowledgeIntroductionRequest, findreviewer_pb2.AcknowledgeIntroductionResponse)
-        #: CreateInfoRequest: Roles: business-portal, admin.
+        #: CreateInfoRequest: Idempotent only with an idempotency-key; clients retry it only then.
         self.create_info_request: AsyncUnaryMethod[findreviewer_pb2.CreateInfoRequestRequest, findreviewer_pb2.CreateInfoRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/CreateInfoRequest", findreviewer_pb2.CreateInfoRequestRequest, findreviewer_pb2.CreateInfoRequestResponse)
-        #: GetInfoRequest: Roles: business-portal, admin.
+        #: GetInfoRequest
         self.get_info_request: AsyncUnaryMethod[findreviewer_pb2.GetInfoRequestRequest, findreviewer_pb2.GetInfoRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetInfoRequest", findreviewer_pb2.GetInfoRequestRequest, findreviewer_pb2.GetInfoRequestResponse)
-        #: ListInfoRequests: Roles: business-portal, admin.
+        #: ListInfoRequests
         self.list_info_requests: AsyncUnaryMethod[findreviewer_pb2.ListInfoRequestsRequest, findreviewer_pb2.ListInfoRequestsResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListInfoRequests", findreviewer_pb2.ListInfoRequestsRequest, findreviewer_pb2.ListInfoRequestsResponse)
-        #: GetTimeline: Roles: business-portal, admin.
+        #: GetTimeline
         self.get_timeline: AsyncUnaryMethod[findreviewer_pb2.GetTimelineRequest, findreviewer_pb2.GetTimelineResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetTimeline", findreviewer_pb2.GetTimelineRequest, findreviewer_pb2.GetTimelineResponse)
-        #: SendManualReminder: Roles: business-portal, admin.
+        #: SendManualReminder
         self.send_manual_reminder: AsyncUnaryMethod[findreviewer_pb2.SendManualReminderRequest, findreviewer_pb2.SendManualReminderResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/SendManualReminder", findreviewer_pb2.SendManualReminderRequest, findreviewer_pb2.SendManualReminderResponse)
-        #: WithdrawInfoRequest: Roles: business-portal, admin.
+        #: WithdrawInfoRequest
         self.withdraw_info_request: AsyncUnaryMethod[findreviewer_pb2.WithdrawInfoRequestRequest, findreviewer_pb2.WithdrawInfoRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/WithdrawInfoRequest", findreviewer_pb2.WithdrawInfoRequestRequest, findreviewer_pb2.WithdrawInfoRequestResponse)
-        #: OpenReply: Roles: business-portal, admin.
+        #: OpenReply
         self.open_reply: AsyncUnaryMethod[findreviewer_pb2.OpenReplyRequest, findreviewer_pb2.OpenReplyResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/OpenReply", findreviewer_pb2.OpenReplyRequest, findreviewer_pb2.OpenReplyResponse)
-        #: SetPublicReply: Roles: business-portal, admin.
+        #: SetPublicReply
         self.set_public_reply: AsyncUnaryMethod[findreviewer_pb2.SetPublicReplyRequest, findreviewer_pb2.SetPublicReplyResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/SetPublicReply", findreviewer_pb2.SetPublicReplyRequest, findreviewer_pb2.SetPublicReplyResponse)
-        #: DeletePublicReply: Roles: business-portal, admin.
+        #: DeletePublicReply
         self.delete_public_reply: AsyncUnaryMethod[findreviewer_pb2.DeletePublicReplyRequest, findreviewer_pb2.DeletePublicReplyResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeletePublicReply", findreviewer_pb2.DeletePublicReplyRequest, findreviewer_pb2.DeletePublicReplyResponse)
-        #: CreateReport: Roles: business-portal, admin.
+        #: CreateReport
         self.create_report: AsyncUnaryMethod[findreviewer_pb2.CreateReportRequest, findreviewer_pb2.CreateReportResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/CreateReport", findreviewer_pb2.CreateReportRequest, findreviewer_pb2.CreateReportResponse)
-        #: ListReports: Roles: business-portal, admin.
+        #: ListReports
         self.list_reports: AsyncUnaryMethod[findreviewer_pb2.ListReportsRequest, findreviewer_pb2.ListReportsResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReports", findreviewer_pb2.ListReportsRequest, findreviewer_pb2.ListReportsResponse)
-        #: ViewRequestByToken: Roles: consumer-site, admin.
+        #: ViewRequestByToken
         self.view_request_by_token: AsyncUnaryMethod[findreviewer_pb2.ViewRequestByTokenRequest, findreviewer_pb2.ViewRequestByTokenResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ViewRequestByToken", findreviewer_pb2.ViewRequestByTokenRequest, findreviewer_pb2.ViewRequestByTokenResponse)
-        #: ReplyToRequest: Roles: consumer-site, admin.
+        #: ReplyToRequest
         self.reply_to_request: AsyncUnaryMethod[findreviewer_pb2.ReplyToRequestRequest, findreviewer_pb2.ReplyToRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ReplyToRequest", findreviewer_pb2.ReplyToRequestRequest, findreviewer_pb2.ReplyToRequestResponse)
-        #: DeclineRequest: Roles: consumer-site, admin.
+        #: DeclineRequest
         self.decline_request: AsyncUnaryMethod[findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/DeclineRequest", findreviewer_pb2.DeclineRequestRequest, findreviewer_pb2.DeclineRequestResponse)
-        #: BlockBusiness: Roles: consumer-site, admin.
+        #: BlockBusiness: Repeating a block, an unblock or an erasure changes nothing more.
         self.block_business: AsyncUnaryMethod[findreviewer_pb2.BlockBusinessRequest, findreviewer_pb2.BlockBusinessResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/BlockBusiness", findreviewer_pb2.BlockBusinessRequest, findreviewer_pb2.BlockBusinessResponse)
-        #: UnblockBusiness: Roles: consumer-site, admin.
+        #: UnblockBusiness
         self.unblock_business: AsyncUnaryMethod[findreviewer_pb2.UnblockBusinessRequest, findreviewer_pb2.UnblockBusinessResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UnblockBusiness", findreviewer_pb2.UnblockBusinessRequest, findreviewer_pb2.UnblockBusinessResponse)
-        #: GetPublicReview: A public page: nothing in it is private, so any key may read it. Roles: admin, business-portal, consumer-site, reviews-ingest.
+        #: GetPublicReview: A public page: nothing in it is private, so any key may read it.
         self.get_public_review: AsyncUnaryMethod[findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/GetPublicReview", findreviewer_pb2.GetPublicReviewRequest, findreviewer_pb2.GetPublicReviewResponse)
-        #: UnblockBusinessForReviewer: Roles: admin.
+        #: UnblockBusinessForReviewer
         self.unblock_business_for_reviewer: AsyncUnaryMethod[findreviewer_pb2.UnblockBusinessForReviewerRequest, findreviewer_pb2.UnblockBusinessForReviewerResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/UnblockBusinessForReviewer", findreviewer_pb2.UnblockBusinessForReviewerRequest, findreviewer_pb2.UnblockBusinessForReviewerResponse)
-        #: ListReviewerBlocks: Roles: admin.
+        #: ListReviewerBlocks
         self.list_reviewer_blocks: AsyncUnaryMethod[findreviewer_pb2.ListReviewerBlocksRequest, findreviewer_pb2.ListReviewerBlocksResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/ListReviewerBlocks", findreviewer_pb2.ListReviewerBlocksRequest, findreviewer_pb2.ListReviewerBlocksResponse)
-        #: EraseReviewer: Roles: admin.
+        #: EraseReviewer
         self.erase_reviewer: AsyncUnaryMethod[findreviewer_pb2.EraseReviewerRequest, findreviewer_pb2.EraseReviewerResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.FindReviewer/EraseReviewer", findreviewer_pb2.EraseReviewerRequest, findreviewer_pb2.EraseReviewerResponse)
 
@@ -317,7 +317,7 @@ class HealthStub:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        #: Check: Roles: none (no key needed).
+        #: Check
         self.check: UnaryMethod[health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse] = UnaryMethod(
             channel, "findreviewer.v1.Health/Check", health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse)
 
@@ -332,7 +332,7 @@ class AsyncHealthStub:
 
     def __init__(self, channel: AsyncChannel) -> None:
         self.channel = channel
-        #: Check: Roles: none (no key needed).
+        #: Check
         self.check: AsyncUnaryMethod[health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Health/Check", health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse)
 
@@ -347,10 +347,10 @@ class ServerInfoServiceStub:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        #: GetServerInfo: Roles: admin, business-portal, consumer-site, reviews-ingest.
+        #: GetServerInfo
         self.get_server_info: UnaryMethod[info_pb2.GetServerInfoRequest, info_pb2.ServerInfo] = UnaryMethod(
             channel, "findreviewer.v1.ServerInfoService/GetServerInfo", info_pb2.GetServerInfoRequest, info_pb2.ServerInfo)
-        #: DescribeType: Roles: admin, business-portal, consumer-site, reviews-ingest.
+        #: DescribeType
         self.describe_type: UnaryMethod[info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse] = UnaryMethod(
             channel, "findreviewer.v1.ServerInfoService/DescribeType", info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse)
 
@@ -365,10 +365,10 @@ class AsyncServerInfoServiceStub:
 
     def __init__(self, channel: AsyncChannel) -> None:
         self.channel = channel
-        #: GetServerInfo: Roles: admin, business-portal, consumer-site, reviews-ingest.
+        #: GetServerInfo
         self.get_server_info: AsyncUnaryMethod[info_pb2.GetServerInfoRequest, info_pb2.ServerInfo] = AsyncUnaryMethod(
             channel, "findreviewer.v1.ServerInfoService/GetServerInfo", info_pb2.GetServerInfoRequest, info_pb2.ServerInfo)
-        #: DescribeType: Roles: admin, business-portal, consumer-site, reviews-ingest.
+        #: DescribeType
         self.describe_type: AsyncUnaryMethod[info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.ServerInfoService/DescribeType", info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse)
 

@@ -11,39 +11,50 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from findreviewer.v1 import options_pb2 as findreviewer_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x66indreviewer/v1/admin.proto\x12\x0f\x66indreviewer.v1\"\x18\n\x16TriggerSnapshotRequest\"M\n\x17TriggerSnapshotResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x04\"\x11\n\x0fGetClockRequest\"\x1e\n\x0fSetClockRequest\x12\x0b\n\x03now\x18\x01 \x01(\x03\"&\n\x13\x41\x64vanceClockRequest\x12\x0f\n\x07seconds\x18\x01 \x01(\x03\"M\n\rClockResponse\x12\x0b\n\x03now\x18\x01 \x01(\x03\x12\x12\n\ntest_clock\x18\x02 \x01(\x08\x12\x1b\n\x13transitions_applied\x18\x03 \x01(\r\"\x11\n\x0fGetStatsRequest\")\n\nStatsLabel\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"<\n\x0bStatsBucket\x12\x13\n\x0bupper_bound\x18\x01 \x01(\x01\x12\x18\n\x10\x63umulative_count\x18\x02 \x01(\x04\"\xa1\x01\n\x0bStatsSeries\x12+\n\x06labels\x18\x01 \x03(\x0b\x32\x1b.findreviewer.v1.StatsLabel\x12\r\n\x05value\x18\x02 \x01(\x01\x12\r\n\x05\x63ount\x18\x03 \x01(\x04\x12\x0b\n\x03p50\x18\x04 \x01(\x01\x12\x0b\n\x03p99\x18\x05 \x01(\x01\x12-\n\x07\x62uckets\x18\x06 \x03(\x0b\x32\x1c.findreviewer.v1.StatsBucket\"e\n\x0bStatsFamily\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04help\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12,\n\x06series\x18\x04 \x03(\x0b\x32\x1c.findreviewer.v1.StatsSeries\"U\n\x10GetStatsResponse\x12.\n\x08\x66\x61milies\x18\x01 \x03(\x0b\x32\x1c.findreviewer.v1.StatsFamily\x12\x11\n\treadiness\x18\x02 \x01(\t2\xb0\x03\n\x05\x41\x64min\x12\x64\n\x0fTriggerSnapshot\x12\'.findreviewer.v1.TriggerSnapshotRequest\x1a(.findreviewer.v1.TriggerSnapshotResponse\x12L\n\x08GetClock\x12 .findreviewer.v1.GetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\x12L\n\x08SetClock\x12 .findreviewer.v1.SetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\x12T\n\x0c\x41\x64vanceClock\x12$.findreviewer.v1.AdvanceClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\x12O\n\x08GetStats\x12 .findreviewer.v1.GetStatsRequest\x1a!.findreviewer.v1.GetStatsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x66indreviewer/v1/admin.proto\x12\x0f\x66indreviewer.v1\x1a\x1d\x66indreviewer/v1/options.proto\"\x18\n\x16TriggerSnapshotRequest\"M\n\x17TriggerSnapshotResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x04\"\x11\n\x0fGetClockRequest\"\x1e\n\x0fSetClockRequest\x12\x0b\n\x03now\x18\x01 \x01(\x03\"&\n\x13\x41\x64vanceClockRequest\x12\x0f\n\x07seconds\x18\x01 \x01(\x03\"M\n\rClockResponse\x12\x0b\n\x03now\x18\x01 \x01(\x03\x12\x12\n\ntest_clock\x18\x02 \x01(\x08\x12\x1b\n\x13transitions_applied\x18\x03 \x01(\r\"\x11\n\x0fGetStatsRequest\")\n\nStatsLabel\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"<\n\x0bStatsBucket\x12\x13\n\x0bupper_bound\x18\x01 \x01(\x01\x12\x18\n\x10\x63umulative_count\x18\x02 \x01(\x04\"\xa1\x01\n\x0bStatsSeries\x12+\n\x06labels\x18\x01 \x03(\x0b\x32\x1b.findreviewer.v1.StatsLabel\x12\r\n\x05value\x18\x02 \x01(\x01\x12\r\n\x05\x63ount\x18\x03 \x01(\x04\x12\x0b\n\x03p50\x18\x04 \x01(\x01\x12\x0b\n\x03p99\x18\x05 \x01(\x01\x12-\n\x07\x62uckets\x18\x06 \x03(\x0b\x32\x1c.findreviewer.v1.StatsBucket\"e\n\x0bStatsFamily\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04help\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12,\n\x06series\x18\x04 \x03(\x0b\x32\x1c.findreviewer.v1.StatsSeries\"U\n\x10GetStatsResponse\x12.\n\x08\x66\x61milies\x18\x01 \x03(\x0b\x32\x1c.findreviewer.v1.StatsFamily\x12\x11\n\treadiness\x18\x02 \x01(\t2\xfb\x03\n\x05\x41\x64min\x12s\n\x0fTriggerSnapshot\x12\'.findreviewer.v1.TriggerSnapshotRequest\x1a(.findreviewer.v1.TriggerSnapshotResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12[\n\x08GetClock\x12 .findreviewer.v1.GetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12[\n\x08SetClock\x12 .findreviewer.v1.SetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12\x63\n\x0c\x41\x64vanceClock\x12$.findreviewer.v1.AdvanceClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x00\x12^\n\x08GetStats\x12 .findreviewer.v1.GetStatsRequest\x1a!.findreviewer.v1.GetStatsResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'findreviewer.v1.admin_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _TRIGGERSNAPSHOTREQUEST._serialized_start=48
-  _TRIGGERSNAPSHOTREQUEST._serialized_end=72
-  _TRIGGERSNAPSHOTRESPONSE._serialized_start=74
-  _TRIGGERSNAPSHOTRESPONSE._serialized_end=151
-  _GETCLOCKREQUEST._serialized_start=153
-  _GETCLOCKREQUEST._serialized_end=170
-  _SETCLOCKREQUEST._serialized_start=172
-  _SETCLOCKREQUEST._serialized_end=202
-  _ADVANCECLOCKREQUEST._serialized_start=204
-  _ADVANCECLOCKREQUEST._serialized_end=242
-  _CLOCKRESPONSE._serialized_start=244
-  _CLOCKRESPONSE._serialized_end=321
-  _GETSTATSREQUEST._serialized_start=323
-  _GETSTATSREQUEST._serialized_end=340
-  _STATSLABEL._serialized_start=342
-  _STATSLABEL._serialized_end=383
-  _STATSBUCKET._serialized_start=385
-  _STATSBUCKET._serialized_end=445
-  _STATSSERIES._serialized_start=448
-  _STATSSERIES._serialized_end=609
-  _STATSFAMILY._serialized_start=611
-  _STATSFAMILY._serialized_end=712
-  _GETSTATSRESPONSE._serialized_start=714
-  _GETSTATSRESPONSE._serialized_end=799
-  _ADMIN._serialized_start=802
-  _ADMIN._serialized_end=1234
+  _ADMIN.methods_by_name['TriggerSnapshot']._options = None
+  _ADMIN.methods_by_name['TriggerSnapshot']._serialized_options = b'\212\265\030\005admin\220\265\030\001'
+  _ADMIN.methods_by_name['GetClock']._options = None
+  _ADMIN.methods_by_name['GetClock']._serialized_options = b'\212\265\030\005admin\220\265\030\001'
+  _ADMIN.methods_by_name['SetClock']._options = None
+  _ADMIN.methods_by_name['SetClock']._serialized_options = b'\212\265\030\005admin\220\265\030\001'
+  _ADMIN.methods_by_name['AdvanceClock']._options = None
+  _ADMIN.methods_by_name['AdvanceClock']._serialized_options = b'\212\265\030\005admin\220\265\030\000'
+  _ADMIN.methods_by_name['GetStats']._options = None
+  _ADMIN.methods_by_name['GetStats']._serialized_options = b'\212\265\030\005admin\220\265\030\001'
+  _TRIGGERSNAPSHOTREQUEST._serialized_start=79
+  _TRIGGERSNAPSHOTREQUEST._serialized_end=103
+  _TRIGGERSNAPSHOTRESPONSE._serialized_start=105
+  _TRIGGERSNAPSHOTRESPONSE._serialized_end=182
+  _GETCLOCKREQUEST._serialized_start=184
+  _GETCLOCKREQUEST._serialized_end=201
+  _SETCLOCKREQUEST._serialized_start=203
+  _SETCLOCKREQUEST._serialized_end=233
+  _ADVANCECLOCKREQUEST._serialized_start=235
+  _ADVANCECLOCKREQUEST._serialized_end=273
+  _CLOCKRESPONSE._serialized_start=275
+  _CLOCKRESPONSE._serialized_end=352
+  _GETSTATSREQUEST._serialized_start=354
+  _GETSTATSREQUEST._serialized_end=371
+  _STATSLABEL._serialized_start=373
+  _STATSLABEL._serialized_end=414
+  _STATSBUCKET._serialized_start=416
+  _STATSBUCKET._serialized_end=476
+  _STATSSERIES._serialized_start=479
+  _STATSSERIES._serialized_end=640
+  _STATSFAMILY._serialized_start=642
+  _STATSFAMILY._serialized_end=743
+  _GETSTATSRESPONSE._serialized_start=745
+  _GETSTATSRESPONSE._serialized_end=830
+  _ADMIN._serialized_start=833
+  _ADMIN._serialized_end=1340
 # @@protoc_insertion_point(module_scope)

@@ -11,21 +11,24 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from findreviewer.v1 import options_pb2 as findreviewer_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x66indreviewer/v1/health.proto\x12\x0f\x66indreviewer.v1\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"E\n\x13HealthCheckResponse\x12.\n\x06status\x18\x01 \x01(\x0e\x32\x1e.findreviewer.v1.ServingStatus*\x8b\x01\n\rServingStatus\x12\x1a\n\x16SERVING_STATUS_UNKNOWN\x10\x00\x12\x1a\n\x16SERVING_STATUS_SERVING\x10\x01\x12\x1e\n\x1aSERVING_STATUS_NOT_SERVING\x10\x02\x12\"\n\x1eSERVING_STATUS_SERVICE_UNKNOWN\x10\x03\x32\\\n\x06Health\x12R\n\x05\x43heck\x12#.findreviewer.v1.HealthCheckRequest\x1a$.findreviewer.v1.HealthCheckResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x66indreviewer/v1/health.proto\x12\x0f\x66indreviewer.v1\x1a\x1d\x66indreviewer/v1/options.proto\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"E\n\x13HealthCheckResponse\x12.\n\x06status\x18\x01 \x01(\x0e\x32\x1e.findreviewer.v1.ServingStatus*\x8b\x01\n\rServingStatus\x12\x1a\n\x16SERVING_STATUS_UNKNOWN\x10\x00\x12\x1a\n\x16SERVING_STATUS_SERVING\x10\x01\x12\x1e\n\x1aSERVING_STATUS_NOT_SERVING\x10\x02\x12\"\n\x1eSERVING_STATUS_SERVICE_UNKNOWN\x10\x03\x32\x66\n\x06Health\x12\\\n\x05\x43heck\x12#.findreviewer.v1.HealthCheckRequest\x1a$.findreviewer.v1.HealthCheckResponse\"\x08\x98\xb5\x18\x01\x90\xb5\x18\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'findreviewer.v1.health_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _SERVINGSTATUS._serialized_start=160
-  _SERVINGSTATUS._serialized_end=299
-  _HEALTHCHECKREQUEST._serialized_start=49
-  _HEALTHCHECKREQUEST._serialized_end=86
-  _HEALTHCHECKRESPONSE._serialized_start=88
-  _HEALTHCHECKRESPONSE._serialized_end=157
-  _HEALTH._serialized_start=301
-  _HEALTH._serialized_end=393
+  _HEALTH.methods_by_name['Check']._options = None
+  _HEALTH.methods_by_name['Check']._serialized_options = b'\230\265\030\001\220\265\030\001'
+  _SERVINGSTATUS._serialized_start=191
+  _SERVINGSTATUS._serialized_end=330
+  _HEALTHCHECKREQUEST._serialized_start=80
+  _HEALTHCHECKREQUEST._serialized_end=117
+  _HEALTHCHECKRESPONSE._serialized_start=119
+  _HEALTHCHECKRESPONSE._serialized_end=188
+  _HEALTH._serialized_start=332
+  _HEALTH._serialized_end=434
 # @@protoc_insertion_point(module_scope)

@@ -11,31 +11,36 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from findreviewer.v1 import options_pb2 as findreviewer_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x66indreviewer/v1/info.proto\x12\x0f\x66indreviewer.v1\"\x16\n\x14GetServerInfoRequest\"y\n\nMethodInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tfull_name\x18\x02 \x01(\t\x12\x12\n\ninput_type\x18\x03 \x01(\t\x12\x13\n\x0boutput_type\x18\x04 \x01(\t\x12\x12\n\nidempotent\x18\x05 \x01(\x08\x12\r\n\x05roles\x18\x06 \x03(\t\"I\n\x0bServiceInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x07methods\x18\x02 \x03(\x0b\x32\x1b.findreviewer.v1.MethodInfo\"\xd2\x01\n\nServerInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x18\n\x10protocol_version\x18\x03 \x01(\r\x12\x12\n\nstarted_at\x18\x04 \x01(\x03\x12.\n\x08services\x18\x05 \x03(\x0b\x32\x1c.findreviewer.v1.ServiceInfo\x12\x19\n\x11max_payload_bytes\x18\x06 \x01(\x04\x12\x18\n\x10max_header_bytes\x18\x07 \x01(\r\x12\x12\n\ntest_clock\x18\x08 \x01(\x08\"(\n\x13\x44\x65scribeTypeRequest\x12\x11\n\ttype_name\x18\x01 \x01(\t\"o\n\tFieldInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tjson_name\x18\x02 \x01(\t\x12\x0e\n\x06number\x18\x03 \x01(\r\x12\x0c\n\x04type\x18\x04 \x01(\t\x12\x11\n\ttype_name\x18\x05 \x01(\t\x12\x10\n\x08repeated\x18\x06 \x01(\x08\"-\n\rEnumValueInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\x05\"\x93\x01\n\x14\x44\x65scribeTypeResponse\x12\x11\n\ttype_name\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12*\n\x06\x66ields\x18\x03 \x03(\x0b\x32\x1a.findreviewer.v1.FieldInfo\x12.\n\x06values\x18\x04 \x03(\x0b\x32\x1e.findreviewer.v1.EnumValueInfo2\xc5\x01\n\x11ServerInfoService\x12S\n\rGetServerInfo\x12%.findreviewer.v1.GetServerInfoRequest\x1a\x1b.findreviewer.v1.ServerInfo\x12[\n\x0c\x44\x65scribeType\x12$.findreviewer.v1.DescribeTypeRequest\x1a%.findreviewer.v1.DescribeTypeResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x66indreviewer/v1/info.proto\x12\x0f\x66indreviewer.v1\x1a\x1d\x66indreviewer/v1/options.proto\"\x16\n\x14GetServerInfoRequest\"y\n\nMethodInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tfull_name\x18\x02 \x01(\t\x12\x12\n\ninput_type\x18\x03 \x01(\t\x12\x13\n\x0boutput_type\x18\x04 \x01(\t\x12\x12\n\nidempotent\x18\x05 \x01(\x08\x12\r\n\x05roles\x18\x06 \x03(\t\"I\n\x0bServiceInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x07methods\x18\x02 \x03(\x0b\x32\x1b.findreviewer.v1.MethodInfo\"\xd2\x01\n\nServerInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x18\n\x10protocol_version\x18\x03 \x01(\r\x12\x12\n\nstarted_at\x18\x04 \x01(\x03\x12.\n\x08services\x18\x05 \x03(\x0b\x32\x1c.findreviewer.v1.ServiceInfo\x12\x19\n\x11max_payload_bytes\x18\x06 \x01(\x04\x12\x18\n\x10max_header_bytes\x18\x07 \x01(\r\x12\x12\n\ntest_clock\x18\x08 \x01(\x08\"(\n\x13\x44\x65scribeTypeRequest\x12\x11\n\ttype_name\x18\x01 \x01(\t\"o\n\tFieldInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tjson_name\x18\x02 \x01(\t\x12\x0e\n\x06number\x18\x03 \x01(\r\x12\x0c\n\x04type\x18\x04 \x01(\t\x12\x11\n\ttype_name\x18\x05 \x01(\t\x12\x10\n\x08repeated\x18\x06 \x01(\x08\"-\n\rEnumValueInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\x05\"\x93\x01\n\x14\x44\x65scribeTypeResponse\x12\x11\n\ttype_name\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12*\n\x06\x66ields\x18\x03 \x03(\x0b\x32\x1a.findreviewer.v1.FieldInfo\x12.\n\x06values\x18\x04 \x03(\x0b\x32\x1e.findreviewer.v1.EnumValueInfo2\xd1\x02\n\x11ServerInfoService\x12\x98\x01\n\rGetServerInfo\x12%.findreviewer.v1.GetServerInfoRequest\x1a\x1b.findreviewer.v1.ServerInfo\"C\x8a\xb5\x18\x05\x61\x64min\x8a\xb5\x18\x0f\x62usiness-portal\x8a\xb5\x18\rconsumer-site\x8a\xb5\x18\x0ereviews-ingest\x90\xb5\x18\x01\x12\xa0\x01\n\x0c\x44\x65scribeType\x12$.findreviewer.v1.DescribeTypeRequest\x1a%.findreviewer.v1.DescribeTypeResponse\"C\x8a\xb5\x18\x05\x61\x64min\x8a\xb5\x18\x0f\x62usiness-portal\x8a\xb5\x18\rconsumer-site\x8a\xb5\x18\x0ereviews-ingest\x90\xb5\x18\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'findreviewer.v1.info_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _GETSERVERINFOREQUEST._serialized_start=47
-  _GETSERVERINFOREQUEST._serialized_end=69
-  _METHODINFO._serialized_start=71
-  _METHODINFO._serialized_end=192
-  _SERVICEINFO._serialized_start=194
-  _SERVICEINFO._serialized_end=267
-  _SERVERINFO._serialized_start=270
-  _SERVERINFO._serialized_end=480
-  _DESCRIBETYPEREQUEST._serialized_start=482
-  _DESCRIBETYPEREQUEST._serialized_end=522
-  _FIELDINFO._serialized_start=524
-  _FIELDINFO._serialized_end=635
-  _ENUMVALUEINFO._serialized_start=637
-  _ENUMVALUEINFO._serialized_end=682
-  _DESCRIBETYPERESPONSE._serialized_start=685
-  _DESCRIBETYPERESPONSE._serialized_end=832
-  _SERVERINFOSERVICE._serialized_start=835
-  _SERVERINFOSERVICE._serialized_end=1032
+  _SERVERINFOSERVICE.methods_by_name['GetServerInfo']._options = None
+  _SERVERINFOSERVICE.methods_by_name['GetServerInfo']._serialized_options = b'\212\265\030\005admin\212\265\030\017business-portal\212\265\030\rconsumer-site\212\265\030\016reviews-ingest\220\265\030\001'
+  _SERVERINFOSERVICE.methods_by_name['DescribeType']._options = None
+  _SERVERINFOSERVICE.methods_by_name['DescribeType']._serialized_options = b'\212\265\030\005admin\212\265\030\017business-portal\212\265\030\rconsumer-site\212\265\030\016reviews-ingest\220\265\030\001'
+  _GETSERVERINFOREQUEST._serialized_start=78
+  _GETSERVERINFOREQUEST._serialized_end=100
+  _METHODINFO._serialized_start=102
+  _METHODINFO._serialized_end=223
+  _SERVICEINFO._serialized_start=225
+  _SERVICEINFO._serialized_end=298
+  _SERVERINFO._serialized_start=301
+  _SERVERINFO._serialized_end=511
+  _DESCRIBETYPEREQUEST._serialized_start=513
+  _DESCRIBETYPEREQUEST._serialized_end=553
+  _FIELDINFO._serialized_start=555
+  _FIELDINFO._serialized_end=666
+  _ENUMVALUEINFO._serialized_start=668
+  _ENUMVALUEINFO._serialized_end=713
+  _DESCRIBETYPERESPONSE._serialized_start=716
+  _DESCRIBETYPERESPONSE._serialized_end=863
+  _SERVERINFOSERVICE._serialized_start=866
+  _SERVERINFOSERVICE._serialized_end=1203
 # @@protoc_insertion_point(module_scope)
