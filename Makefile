@@ -8,7 +8,6 @@ SWIFT ?= swift
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libprotobuf-dev pkg-config python3-aiosmtpd
 # Metrics tests: promtool (check metrics) and a real Prometheus server scraping the metrics port.
 APT_PACKAGES += prometheus
-GENERATED_SWIFT := Sources/Messages/Generated/Messages.generated.swift
 # Seconds of fuzzing inside `make test`.
 FUZZ_SECONDS ?= 60
 # The Python client (clients/python): its tests, its generated code, its offline install.
@@ -28,17 +27,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## protos: regenerate the protoc-c output and the Swift value types from Protos/
+## protos: regenerate the protoc-c output, the Swift value types and method table, and the Python client's code from Protos/
 protos: deps
 	scripts/gen-protos.sh
-	$(SWIFT) build --product findreviewer-protogen
-	$$($(SWIFT) build --show-bin-path)/findreviewer-protogen > $(GENERATED_SWIFT).tmp
-	mv $(GENERATED_SWIFT).tmp $(GENERATED_SWIFT)
+	SWIFT=$(SWIFT) scripts/gen-swift-protos.sh
 	PYTHON=$(PYTHON) scripts/gen-python-protos.sh
 
-## check-protos: fail when the committed protoc-c output is stale
+## check-protos: fail when any committed generated file (protoc-c, Swift, Python) is stale
 check-protos: deps
 	scripts/check-protos.sh
+	SWIFT=$(SWIFT) scripts/check-swift-protos.sh
 	PYTHON=$(PYTHON) scripts/check-python-protos.sh
 
 ## test: install, build and run every test

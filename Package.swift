@@ -27,8 +27,11 @@ let package = Package(
         .target(name: "CSystemShims"),
         // Swift values <-> protobuf-c; the only code touching protobuf-c memory.
         .target(name: "Messages", dependencies: ["FindReviewerProto", "CProtobufC"]),
-        // Writes Messages' generated Swift value types from the descriptors (`make protos`).
-        .executableTarget(name: "findreviewer-protogen", dependencies: ["Messages"]),
+        // What findreviewer-protogen writes: Messages' Swift value types (from the protobuf-c
+        // descriptors) and the method table (from protoc's descriptor set, for the method options).
+        .target(name: "ProtoGenerator", dependencies: ["Messages"]),
+        // Prints them (`make protos`, scripts/gen-swift-protos.sh).
+        .executableTarget(name: "findreviewer-protogen", dependencies: ["ProtoGenerator"]),
         // Cost per message of the message layer (`make bench-messages`).
         .executableTarget(name: "messages-bench", dependencies: ["Messages"]),
         // Typed client for internal Swift services.
@@ -99,6 +102,7 @@ let package = Package(
             exclude: ["smtp_server.py"]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
+        .testTarget(name: "ProtoGeneratorTests", dependencies: ["ProtoGenerator", "Messages"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain", "Credentials"]),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when the committed protoc-c output differs from what `make protos` would write.
-# (The generated Swift types are checked by a test in MessagesTests.)
+# (The generated Swift is checked by scripts/check-swift-protos.sh and ProtoGeneratorTests.)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 fresh=$(mktemp -d)

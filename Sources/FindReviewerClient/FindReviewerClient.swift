@@ -11,38 +11,9 @@ public final class FindReviewerClient: Sendable {
     /// The default deadline of each call.
     public let timeout: Duration
 
-    /// Methods a retry can never apply twice; the RPC client retries them after UNAVAILABLE.
-    public static let idempotentMethods: Set<String> = [
-        "findreviewer.v1.FindReviewer/UpsertBusiness",
-        "findreviewer.v1.Admin/GetStats",
-        "findreviewer.v1.FindReviewer/GetBusiness",
-        "findreviewer.v1.FindReviewer/ListBusinesses",
-        "findreviewer.v1.FindReviewer/UpsertReviewer",
-        "findreviewer.v1.FindReviewer/GetReviewer",
-        "findreviewer.v1.FindReviewer/PublishReview",
-        "findreviewer.v1.FindReviewer/GetReview",
-        "findreviewer.v1.FindReviewer/ListReviews",
-        "findreviewer.v1.FindReviewer/GetIntroduction",
-        "findreviewer.v1.FindReviewer/AcknowledgeIntroduction",
-        "findreviewer.v1.FindReviewer/GetInfoRequest",
-        "findreviewer.v1.FindReviewer/ListInfoRequests",
-        "findreviewer.v1.FindReviewer/GetTimeline",
-        "findreviewer.v1.FindReviewer/OpenReply",
-        "findreviewer.v1.FindReviewer/SetPublicReply",
-        "findreviewer.v1.FindReviewer/DeletePublicReply",
-        "findreviewer.v1.FindReviewer/ListReports",
-        "findreviewer.v1.FindReviewer/ViewRequestByToken",
-        "findreviewer.v1.FindReviewer/GetPublicReview",
-        "findreviewer.v1.FindReviewer/BlockBusiness",
-        "findreviewer.v1.FindReviewer/UnblockBusiness",
-        "findreviewer.v1.FindReviewer/UnblockBusinessForReviewer",
-        "findreviewer.v1.FindReviewer/ListReviewerBlocks",
-        "findreviewer.v1.FindReviewer/EraseReviewer",
-        "findreviewer.v1.Admin/GetClock",
-        "findreviewer.v1.Admin/SetClock",
-        "findreviewer.v1.Health/Check", "findreviewer.v1.ServerInfoService/GetServerInfo",
-        "findreviewer.v1.ServerInfoService/DescribeType",
-    ]
+    /// Methods a retry can never apply twice (the method table: each rpc's
+    /// `(findreviewer.v1.idempotent)` option); the RPC client retries them after UNAVAILABLE.
+    public static let idempotentMethods: Set<String> = ProtoMethods.idempotentFullNames
 
     /// A client for `address` (`HOST:PORT`) calling with `key` (sent as `authorization: Bearer <key>`).
     public init(address: String, key: String?, connections: Int = 1, timeout: Duration = .seconds(30)) throws(RPCError) {

@@ -8,7 +8,7 @@ import RPC
 
 extension FindReviewerService {
     /// Registers every method of findreviewer.v1.FindReviewer and Admin, and the key check for
-    /// every method of the server (policies from ``MethodPolicy``).
+    /// every method of the server (policies from ``MethodPolicy``: the generated method table).
     /// `outboxDirectory`: where delivered emails are files (`<outbox id>.eml`); EraseReviewer deletes the reviewer's.
     public func install(
         on server: RPCServer, outboxDirectory: String? = nil,
@@ -31,8 +31,7 @@ extension FindReviewerService {
         self.installReviewer(on: server)
         self.installAdmin(on: server, snapshot: snapshot)
         self.installReviewerControls(on: server, outboxDirectory: outboxDirectory, snapshot: snapshot)
-        // Health and ServerInfoService are the RPC server's own; GetServerInfo lists their roles too.
-        for (method, policy) in MethodPolicy.all { server.setRoles(policy.roles.map(\.rawValue).sorted(), for: method) }
+        // Health and ServerInfoService are the RPC server's own; GetServerInfo answers from the method table.
     }
 
     /// Registers `name` (a method of FindReviewer unless it contains `/`) with its policy.

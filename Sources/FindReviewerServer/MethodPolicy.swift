@@ -1,76 +1,50 @@
 import Credentials
 import Messages
 
-/// Who may call each method, and whether a retry of it is always safe.
+/// Who may call each method, and whether a retry of it is always safe: the generated method
+/// table (``ProtoMethods/all``, from the `.proto` files' method options) with its roles typed.
 ///
-/// Every method of `Protos/` must appear here: a test fails otherwise, so no method is
-/// ever reachable without a decision about its roles.
+/// The server refuses to start unless its handlers and the table name the same methods
+/// (``verify(registered:table:)``), so no method is reachable without a decision about its roles.
 public struct MethodPolicy: Sendable, Equatable {
     /// Roles whose keys may call the method; empty means no key is needed.
     public var roles: Set<Role>
     /// True when repeating the call can never apply it twice (reads, and writes keyed by the caller's id).
     public var idempotent: Bool
 
-    private static let ingest: Set<Role> = [.reviewsIngest, .admin]
-    private static let business: Set<Role> = [.businessPortal, .admin]
-    private static let consumer: Set<Role> = [.consumerSite, .admin]
-    private static let anyKey: Set<Role> = Set(Role.allCases)
+    /// The policy of every method by full name (`package.Service/Method`), from the method table.
+    /// A role name the server does not know is left out (the method is narrower, never wider);
+    /// ``verify(registered:table:)`` refuses to start with one.
+    public static let all: [String: MethodPolicy] = Self.policies(ProtoMethods.all)
 
-    private static func read(_ roles: Set<Role>) -> MethodPolicy { MethodPolicy(roles: roles, idempotent: true) }
-    private static func write(_ roles: Set<Role>, idempotent: Bool = false) -> MethodPolicy {
-        MethodPolicy(roles: roles, idempotent: idempotent)
+    /// The policies of `table`'s methods by full name.
+    public static func policies(_ table: [ProtoMethod]) -> [String: MethodPolicy] {
+        var policies: [String: MethodPolicy] = [:]
+        for method in table {
+            policies[method.fullName] = MethodPolicy(roles: Set(method.roles.compactMap(Role.init(rawValue:))), idempotent: method.idempotent)
+        }
+        return policies
     }
 
-    /// The policy of every method by full name (`package.Service/Method`).
-    public static let all: [String: MethodPolicy] = {
-        let service = "findreviewer.v1.FindReviewer/"
-        var table: [String: MethodPolicy] = [
-            "findreviewer.v1.Health/Check": MethodPolicy(roles: [], idempotent: true),
-            "findreviewer.v1.ServerInfoService/GetServerInfo": read(anyKey),
-            "findreviewer.v1.ServerInfoService/DescribeType": read(anyKey),
-            "findreviewer.v1.Admin/TriggerSnapshot": MethodPolicy(roles: [.admin], idempotent: true),
-            "findreviewer.v1.Admin/GetClock": read([.admin]),
-            "findreviewer.v1.Admin/SetClock": write([.admin], idempotent: true),
-            "findreviewer.v1.Admin/AdvanceClock": write([.admin]),
-            "findreviewer.v1.Admin/GetStats": read([.admin]),
-        ]
-        let methods: [(String, MethodPolicy)] = [
-            // Upserts keyed by the caller's ids: repeating one stores the same thing.
-            ("UpsertBusiness", write(ingest, idempotent: true)),
-            ("GetBusiness", read([.businessPortal, .reviewsIngest, .admin])),
-            ("ListBusinesses", read(ingest)),
-            ("UpsertReviewer", write(ingest, idempotent: true)),
-            ("GetReviewer", read(ingest)),
-            ("PublishReview", write(ingest, idempotent: true)),
-            ("GetReview", read(business)),
-            ("ListReviews", read(business)),
-            ("GetIntroduction", read(business)),
-            ("AcknowledgeIntroduction", write(business, idempotent: true)),
-            // Idempotent only with an idempotency-key; clients retry it only then.
-            ("CreateInfoRequest", write(business)),
-            ("GetInfoRequest", read(business)),
-            ("ListInfoRequests", read(business)),
-            ("GetTimeline", read(business)),
-            ("SendManualReminder", write(business)),
-            ("WithdrawInfoRequest", write(business)),
-            ("OpenReply", write(business, idempotent: true)),
-            ("SetPublicReply", write(business, idempotent: true)),
-            ("DeletePublicReply", write(business, idempotent: true)),
-            ("CreateReport", write(business)),
-            ("ListReports", read(business)),
-            ("ViewRequestByToken", read(consumer)),
-            ("ReplyToRequest", write(consumer)),
-            ("DeclineRequest", write(consumer)),
-            // A public page: nothing in it is private, so any key may read it.
-            ("GetPublicReview", read(anyKey)),
-            // Repeating a block, an unblock or an erasure changes nothing more.
-            ("BlockBusiness", write(consumer, idempotent: true)),
-            ("UnblockBusiness", write(consumer, idempotent: true)),
-            ("UnblockBusinessForReviewer", write([.admin], idempotent: true)),
-            ("ListReviewerBlocks", read([.admin])),
-            ("EraseReviewer", write([.admin], idempotent: true)),
-        ]
-        for (name, policy) in methods { table[service + name] = policy }
-        return table
-    }()
+    /// Fails unless every registered handler has a table entry, every table entry has a handler,
+    /// and every role the table names is a role of the keys file: the server does not start otherwise.
+    public static func verify(registered: [String], table: [ProtoMethod] = ProtoMethods.all) throws(ConfigurationError) {
+        var problems: [String] = []
+        let handlers = Set(registered)
+        let entries = Set(table.map(\.fullName))
+        for method in handlers.subtracting(entries).sorted() {
+            problems.append("\(method) has a handler but no entry in the method table (no rpc with roles and idempotent options in Protos/)")
+        }
+        for method in entries.subtracting(handlers).sorted() {
+            problems.append("\(method) is in the method table but has no handler")
+        }
+        for method in table {
+            for role in method.roles where Role(rawValue: role) == nil {
+                problems.append("\(method.fullName) names the unknown role \"\(role)\" (known: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        guard problems.isEmpty else {
+            throw ConfigurationError("the server's methods and the method table disagree: " + problems.joined(separator: "; "))
+        }
+    }
 }

@@ -147,6 +147,8 @@ public enum ServerApp {
             timer.wakeup.signal()
         }
         observability.installStats(on: server)
+        // Every handler has its method-table entry (roles, idempotency) and every entry a handler.
+        try MethodPolicy.verify(registered: server.methods.map(\.method))
         let metrics = ServerMetrics(registry: observability.registry, methods: server.methods.map(\.method), version: Release.version)
         metrics.attach(server: server, storage: storage, service: service, delivery: delivery, transport: configuration.smtp == nil ? "file" : "smtp")
         metrics.recovered(inNanoseconds: recoveryNanos)

@@ -240,7 +240,8 @@ extension Observability {
     func installStats(on server: RPCServer) {
         let roles = (MethodPolicy.all[Self.statsMethod]?.roles ?? [.admin]).map(\.rawValue).sorted()
         let queue = DispatchQueue(label: "findreviewer-stats")
-        server.registerDeferred(Self.statsMethod, GetStatsRequest.self, idempotent: true, roles: roles) { [self] _, _, responder in
+        let idempotent = MethodPolicy.all[Self.statsMethod]?.idempotent ?? false
+        server.registerDeferred(Self.statsMethod, GetStatsRequest.self, idempotent: idempotent, roles: roles) { [self] _, _, responder in
             queue.async { responder.respond(self.stats()) }
         }
     }

@@ -103,7 +103,7 @@ public final class FieldLayout: @unchecked Sendable {
     }
 
     /// `reference_label` → `referenceLabel`, as protoc computes `json_name`.
-    static func lowerCamelCase(_ name: String) -> String {
+    public static func lowerCamelCase(_ name: String) -> String {
         var result = ""
         var upperNext = false
         for character in name {

@@ -44,17 +44,26 @@ extension RPCServer {
         }
     }
 
-    /// What GetServerInfo answers: identity, limits and every served method with its types.
+    /// What GetServerInfo answers: identity, limits and every served method with its types, roles
+    /// and idempotency: a method of Protos/ as the method table (its method options) says, any
+    /// other as it was registered.
     func serverInfo() -> ServerInfo {
         var services: [String: [MethodInfo]] = [:]
         for registration in self.methods {
             let parts = registration.method.split(separator: "/", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let schema = ProtoSchema.method(fullName: registration.method)
-            services[String(parts[0]), default: []].append(
-                MethodInfo(
+            let info: MethodInfo
+            if let entry = ProtoMethods.byFullName[registration.method] {
+                info = MethodInfo(
+                    name: entry.name, fullName: entry.fullName, inputType: entry.inputType, outputType: entry.outputType,
+                    idempotent: entry.idempotent, roles: entry.roles)
+            } else {
+                let schema = ProtoSchema.method(fullName: registration.method)
+                info = MethodInfo(
                     name: String(parts[1]), fullName: registration.method, inputType: schema?.inputType ?? "",
-                    outputType: schema?.outputType ?? "", idempotent: registration.idempotent, roles: registration.roles))
+                    outputType: schema?.outputType ?? "", idempotent: registration.idempotent, roles: registration.roles)
+            }
+            services[String(parts[0]), default: []].append(info)
         }
         return ServerInfo(
             name: self.options.serverName, version: self.options.serverVersion, protocolVersion: UInt32(Preface.version),

@@ -10,9 +10,11 @@ import Transport
 public struct MethodRegistration: Sendable {
     /// Full name, `package.Service/Method`.
     public var method: String
-    /// Whether clients may retry it after UNAVAILABLE.
+    /// Whether clients may retry it after UNAVAILABLE (GetServerInfo lists the method table's
+    /// value for a method of Protos/).
     public var idempotent: Bool
-    /// Roles allowed to call it, for ServerInfoService (the interceptor enforces them).
+    /// Roles allowed to call it, for ServerInfoService when the method is not in the method table
+    /// (``ProtoMethods``), whose roles it lists otherwise; the interceptor enforces them.
     public var roles: [String]
     /// Request payload, context, responder.
     public var handler: @Sendable ([UInt8], CallContext, Responder) -> Void
@@ -105,13 +107,6 @@ public final class RPCServer: @unchecked Sendable {
         } catch {
             throw RPCError.undecodable(error, as: Request.protoName)
         }
-    }
-
-    /// Sets the roles GetServerInfo lists for `method` (already registered, e.g. the built-in
-    /// Health and ServerInfoService methods); the interceptor is what enforces them.
-    public func setRoles(_ roles: [String], for method: String) {
-        precondition(self.lifecycle.withLock { $0 } == .idle, "set roles before start()")
-        self.registrations[method]?.roles = roles
     }
 
     func registration(for method: String) -> MethodRegistration? { self.registrations[method] }

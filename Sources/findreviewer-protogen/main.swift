@@ -1,5 +1,25 @@
-// Prints the generated Swift value types; `make protos` writes them to
-// Sources/Messages/Generated/Messages.generated.swift.
-import Messages
+// `findreviewer-protogen messages` prints the generated Swift value types
+// (Sources/Messages/Generated/Messages.generated.swift, from the protobuf-c descriptors);
+// `findreviewer-protogen methods DESCRIPTORS.pb` prints the method table
+// (Sources/Messages/Generated/Methods.generated.swift) from a descriptor set made by
+// `protoc --include_imports --descriptor_set_out`. scripts/gen-swift-protos.sh runs both.
+import Foundation
+import ProtoGenerator
 
-print(SwiftSourceGenerator.render(), terminator: "")
+let arguments = Array(CommandLine.arguments.dropFirst())
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("findreviewer-protogen: \(message)\n".utf8))
+    exit(1)
+}
+switch arguments.first {
+case "messages" where arguments.count == 1:
+    print(SwiftSourceGenerator.render(), terminator: "")
+case "methods" where arguments.count == 2:
+    do {
+        print(try MethodTableGenerator.render(DescriptorSet(contentsOf: arguments[1])), terminator: "")
+    } catch {
+        fail("\(error)")
+    }
+default:
+    fail("usage: findreviewer-protogen messages | methods DESCRIPTORS.pb")
+}

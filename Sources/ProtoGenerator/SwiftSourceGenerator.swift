@@ -1,3 +1,5 @@
+import Messages
+
 /// Writes the Swift value types for every message and enum of `Protos/`, from the protobuf-c
 /// descriptors, so the Swift side can never drift from the .proto files (`make protos`).
 public enum SwiftSourceGenerator {
