@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Regenerates the generated Swift of Sources/Messages/Generated into OUT (default: that
-# folder) with findreviewer-protogen: the value types (Messages.generated.swift, from the
-# protobuf-c descriptors compiled into the FindReviewerProto target, so run
-# scripts/gen-protos.sh first) and the method table (Methods.generated.swift, from a
-# descriptor set of every .proto under Protos/, for the method options). Never edit the
-# output by hand. SWIFT (default swift) builds protogen.
+# Regenerates the generated Swift with findreviewer-protogen under ROOT (default: the
+# repository; scripts/check-swift-protos.sh passes a temporary folder), at the same paths:
+#   Sources/Messages/Generated/Messages.generated.swift   value types, from the protobuf-c
+#       descriptors compiled into FindReviewerProto (run scripts/gen-protos.sh first);
+#   Sources/Messages/Generated/Methods.generated.swift    the method table, and
+#   Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift   the client's
+#       methods, both from a descriptor set of every .proto under Protos/ (method options).
+# Never edit the output by hand. SWIFT (default swift) builds protogen.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$root/Sources/Messages/Generated}
+out=${1:-$root}
 swift=${SWIFT:-swift}
 include=${PROTOBUF_INCLUDE:-/usr/include}
 tmp=$(mktemp -d)
@@ -18,7 +20,9 @@ $swift build --product findreviewer-protogen >&2
 protogen="$($swift build --show-bin-path)/findreviewer-protogen"
 protos=$(cd Protos && find findreviewer -name '*.proto' | LC_ALL=C sort)
 (cd Protos && protoc -I. -I"$include" --include_imports --descriptor_set_out="$tmp/descriptors.pb" $protos)
-mkdir -p "$out"
 "$protogen" messages > "$tmp/Messages.generated.swift"
 "$protogen" methods "$tmp/descriptors.pb" > "$tmp/Methods.generated.swift"
-mv "$tmp/Messages.generated.swift" "$tmp/Methods.generated.swift" "$out/"
+"$protogen" client "$tmp/descriptors.pb" > "$tmp/FindReviewerClient.generated.swift"
+mkdir -p "$out/Sources/Messages/Generated" "$out/Sources/FindReviewerClient/Generated"
+mv "$tmp/Messages.generated.swift" "$tmp/Methods.generated.swift" "$out/Sources/Messages/Generated/"
+mv "$tmp/FindReviewerClient.generated.swift" "$out/Sources/FindReviewerClient/Generated/"

@@ -2,7 +2,9 @@
 // (Sources/Messages/Generated/Messages.generated.swift, from the protobuf-c descriptors);
 // `findreviewer-protogen methods DESCRIPTORS.pb` prints the method table
 // (Sources/Messages/Generated/Methods.generated.swift) from a descriptor set made by
-// `protoc --include_imports --descriptor_set_out`. scripts/gen-swift-protos.sh runs both.
+// `protoc --include_imports --descriptor_set_out`; `findreviewer-protogen client DESCRIPTORS.pb`
+// the typed client's methods (Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift).
+// scripts/gen-swift-protos.sh runs them all.
 import Foundation
 import ProtoGenerator
 
@@ -20,6 +22,12 @@ case "methods" where arguments.count == 2:
     } catch {
         fail("\(error)")
     }
+case "client" where arguments.count == 2:
+    do {
+        print(try ClientGenerator.render(DescriptorSet(contentsOf: arguments[1])), terminator: "")
+    } catch {
+        fail("\(error)")
+    }
 default:
-    fail("usage: findreviewer-protogen messages | methods DESCRIPTORS.pb")
+    fail("usage: findreviewer-protogen messages | methods DESCRIPTORS.pb | client DESCRIPTORS.pb")
 }

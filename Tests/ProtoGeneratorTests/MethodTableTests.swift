@@ -36,7 +36,13 @@ struct MethodTableTests {
         let messages = try String(contentsOf: generated.appendingPathComponent("Messages.generated.swift"), encoding: .utf8)
         #expect(messages == SwiftSourceGenerator.render())
         let methods = try String(contentsOf: generated.appendingPathComponent("Methods.generated.swift"), encoding: .utf8)
-        #expect(methods == (try MethodTableGenerator.render(descriptorSet(of: allProtos(), in: [protosDirectory]))))
+        let set = try descriptorSet(of: allProtos(), in: [protosDirectory])
+        #expect(methods == (try MethodTableGenerator.render(set)))
+        let client = try String(
+            contentsOf: packageRoot.appendingPathComponent("Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift"), encoding: .utf8)
+        #expect(client == (try ClientGenerator.render(set)))
+        // One blocking and one async method per rpc, every one through the chokepoint.
+        #expect(client.components(separatedBy: "self.call(\"").count - 1 == 2 * ProtoMethods.all.count)
     }
 
     @Test("the table has every rpc of the protobuf-c descriptors, with the same types, and the options as written")
