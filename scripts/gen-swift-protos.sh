@@ -5,7 +5,10 @@
 #       descriptors compiled into FindReviewerProto (run scripts/gen-protos.sh first);
 #   Sources/Messages/Generated/Methods.generated.swift    the method table, and
 #   Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift   the client's
-#       methods, both from a descriptor set of every .proto under Protos/ (method options).
+#       methods, and
+#   Sources/FindReviewerServer/Generated/ServiceHandlers.generated.swift   a protocol per
+#       service with one requirement per rpc, all from a descriptor set of every .proto under
+#       Protos/ (method options).
 # Never edit the output by hand. SWIFT (default swift) builds protogen.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +26,8 @@ protos=$(cd Protos && find findreviewer -name '*.proto' | LC_ALL=C sort)
 "$protogen" messages > "$tmp/Messages.generated.swift"
 "$protogen" methods "$tmp/descriptors.pb" > "$tmp/Methods.generated.swift"
 "$protogen" client "$tmp/descriptors.pb" > "$tmp/FindReviewerClient.generated.swift"
-mkdir -p "$out/Sources/Messages/Generated" "$out/Sources/FindReviewerClient/Generated"
+"$protogen" handlers "$tmp/descriptors.pb" > "$tmp/ServiceHandlers.generated.swift"
+mkdir -p "$out/Sources/Messages/Generated" "$out/Sources/FindReviewerClient/Generated" "$out/Sources/FindReviewerServer/Generated"
 mv "$tmp/Messages.generated.swift" "$tmp/Methods.generated.swift" "$out/Sources/Messages/Generated/"
 mv "$tmp/FindReviewerClient.generated.swift" "$out/Sources/FindReviewerClient/Generated/"
+mv "$tmp/ServiceHandlers.generated.swift" "$out/Sources/FindReviewerServer/Generated/"

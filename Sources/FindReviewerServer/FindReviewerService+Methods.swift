@@ -6,7 +6,26 @@ import Foundation
 import Messages
 import RPC
 
-extension FindReviewerService {
+/// Serves a generated service protocol's rpcs through ``FindReviewerService/serve(_:_:_:_:)``.
+public protocol HandlerRegistrar {
+    /// Serves `method` (`package.Service/Method`): the request decoded, the caller authorized, then `body`.
+    func serve<Request: ProtoMessage>(
+        _ method: String, _ type: Request.Type, _ body: @escaping @Sendable (Request, Caller, CallContext, Responder) throws -> Void)
+}
+
+/// The registrar of ``FindReviewerService/install(on:outboxDirectory:snapshot:)``.
+struct ServiceRegistrar: HandlerRegistrar {
+    let service: FindReviewerService
+    let server: RPCServer
+
+    func serve<Request: ProtoMessage>(
+        _ method: String, _ type: Request.Type, _ body: @escaping @Sendable (Request, Caller, CallContext, Responder) throws -> Void
+    ) {
+        self.service.serve(self.server, method, type, body)
+    }
+}
+
+extension FindReviewerService: FindReviewerHandlers, AdminHandlers {
     /// Registers every method of findreviewer.v1.FindReviewer and Admin, and the key check for
     /// every method of the server (policies from ``MethodPolicy``: the generated method table).
     /// `outboxDirectory`: where delivered emails are files (`<outbox id>.eml`); EraseReviewer deletes the reviewer's.
@@ -26,20 +45,23 @@ extension FindReviewerService {
                 throw RPCError(converting: error)
             }
         }
-        self.installIngest(on: server)
-        self.installBusiness(on: server)
-        self.installReviewer(on: server)
-        self.installAdmin(on: server, snapshot: snapshot)
-        self.installReviewerControls(on: server, outboxDirectory: outboxDirectory, snapshot: snapshot)
+        self.wiring.withLock {
+            $0.outboxDirectory = outboxDirectory
+            $0.snapshot = snapshot
+        }
+        // One method per rpc of each service (the generated FindReviewerHandlers and AdminHandlers).
+        let registrar = ServiceRegistrar(service: self, server: server)
+        self.registerFindReviewer(with: registrar)
+        self.registerAdmin(with: registrar)
         // Health and ServerInfoService are the RPC server's own; GetServerInfo answers from the method table.
     }
 
-    /// Registers `name` (a method of FindReviewer unless it contains `/`) with its policy.
+    /// Registers `method` (`package.Service/Method`) with its policy: decode, the caller, a log
+    /// line per call, then `body`.
     func serve<Request: ProtoMessage>(
-        _ server: RPCServer, _ name: String, _ type: Request.Type,
+        _ server: RPCServer, _ method: String, _ type: Request.Type,
         _ body: @escaping @Sendable (Request, Caller, CallContext, Responder) throws -> Void
     ) {
-        let method = name.contains("/") ? name : "findreviewer.v1.FindReviewer/" + name
         let policy = MethodPolicy.all[method]!
         let logger = self.logger
         server.register(method, idempotent: policy.idempotent, roles: policy.roles.map(\.rawValue).sorted()) {
@@ -89,184 +111,220 @@ extension FindReviewerService {
 
     // MARK: reviews pipeline
 
-    private func installIngest(on server: RPCServer) {
-        self.serve(server, "UpsertBusiness", UpsertBusinessRequest.self) { request, _, _, responder in
-            let business = try WireMapping.business(request.business)
-            // Whether it existed is read under the same lock as the write (no race with another upsert).
-            self.write(.upsertBusiness(business), responder: responder, before: { $0.businesses[business.id] != nil }) { state, _, existed in
-                UpsertBusinessResponse(business: (try? state.getBusiness(business.id)).map(WireMapping.business), created: !existed)
-            }
+    /// `UpsertBusiness`.
+    public func upsertBusiness(_ request: UpsertBusinessRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        let business = try WireMapping.business(request.business)
+        // Whether it existed is read under the same lock as the write (no race with another upsert).
+        self.write(.upsertBusiness(business), responder: responder, before: { $0.businesses[business.id] != nil }) { state, _, existed in
+            UpsertBusinessResponse(business: (try? state.getBusiness(business.id)).map(WireMapping.business), created: !existed)
         }
-        self.serve(server, "GetBusiness", GetBusinessRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.read(responder: responder) { state in
-                GetBusinessResponse(business: WireMapping.business(try state.getBusiness(request.businessId)))
-            }
+    }
+
+    /// `GetBusiness`.
+    public func getBusiness(_ request: GetBusinessRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.read(responder: responder) { state in
+            GetBusinessResponse(business: WireMapping.business(try state.getBusiness(request.businessId)))
         }
-        self.serve(server, "ListBusinesses", ListBusinessesRequest.self) { request, _, _, responder in
-            self.read(responder: responder) { state in
-                let page = try state.listBusinesses(pageSize: Int(request.pageSize), pageToken: request.pageToken)
-                return ListBusinessesResponse(businesses: page.items.map(WireMapping.business), nextPageToken: page.nextPageToken)
-            }
+    }
+
+    /// `ListBusinesses`.
+    public func listBusinesses(_ request: ListBusinessesRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        self.read(responder: responder) { state in
+            let page = try state.listBusinesses(pageSize: Int(request.pageSize), pageToken: request.pageToken)
+            return ListBusinessesResponse(businesses: page.items.map(WireMapping.business), nextPageToken: page.nextPageToken)
         }
-        self.serve(server, "UpsertReviewer", UpsertReviewerRequest.self) { request, _, _, responder in
-            let reviewer = try WireMapping.reviewer(request.reviewer)
-            // Whether it existed is read under the same lock as the write (no race with another upsert).
-            self.write(.upsertReviewer(reviewer), responder: responder, before: { $0.reviewers[reviewer.id] != nil }) { state, _, existed in
-                UpsertReviewerResponse(reviewer: (try? state.getReviewer(reviewer.id)).map(WireMapping.reviewer), created: !existed)
-            }
+    }
+
+    /// `UpsertReviewer`.
+    public func upsertReviewer(_ request: UpsertReviewerRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        let reviewer = try WireMapping.reviewer(request.reviewer)
+        // Whether it existed is read under the same lock as the write (no race with another upsert).
+        self.write(.upsertReviewer(reviewer), responder: responder, before: { $0.reviewers[reviewer.id] != nil }) { state, _, existed in
+            UpsertReviewerResponse(reviewer: (try? state.getReviewer(reviewer.id)).map(WireMapping.reviewer), created: !existed)
         }
-        self.serve(server, "GetReviewer", GetReviewerRequest.self) { request, _, _, responder in
-            self.read(responder: responder) { state in
-                GetReviewerResponse(reviewer: WireMapping.reviewer(try state.getReviewer(request.reviewerId)))
-            }
+    }
+
+    /// `GetReviewer`.
+    public func getReviewer(_ request: GetReviewerRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        self.read(responder: responder) { state in
+            GetReviewerResponse(reviewer: WireMapping.reviewer(try state.getReviewer(request.reviewerId)))
         }
-        self.serve(server, "PublishReview", PublishReviewRequest.self) { request, _, _, responder in
-            let review = try WireMapping.review(request.review)
-            // Whether it existed is read under the same lock as the write (no race with another upsert).
-            self.write(.publishReview(review), responder: responder, before: { $0.reviews[review.id] != nil }) { state, _, existed in
-                PublishReviewResponse(review: state.reviews[review.id].map(WireMapping.review), created: !existed)
-            }
+    }
+
+    /// `PublishReview`.
+    public func publishReview(_ request: PublishReviewRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        let review = try WireMapping.review(request.review)
+        // Whether it existed is read under the same lock as the write (no race with another upsert).
+        self.write(.publishReview(review), responder: responder, before: { $0.reviews[review.id] != nil }) { state, _, existed in
+            PublishReviewResponse(review: state.reviews[review.id].map(WireMapping.review), created: !existed)
         }
     }
 
     // MARK: business portal
 
-    private func installBusiness(on server: RPCServer) {
-        self.serve(server, "GetReview", GetReviewRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.read(responder: responder) { state in
-                GetReviewResponse(view: WireMapping.reviewView(try state.businessView(reviewId: request.reviewId, businessId: request.businessId)))
-            }
+    /// `GetReview`.
+    public func getReview(_ request: GetReviewRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.read(responder: responder) { state in
+            GetReviewResponse(view: WireMapping.reviewView(try state.businessView(reviewId: request.reviewId, businessId: request.businessId)))
         }
-        self.serve(server, "ListReviews", ListReviewsRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            var statuses = Set<FindReviewerDomain.RequestStatus>()
-            for status in request.statuses { statuses.insert(try WireMapping.status(status, field: "statuses")) }
-            let contact: ReviewFilter.Contact =
-                switch request.contactFilter {
-                case .any: .any
-                case .contacted: .contacted
-                case .notContacted: .notContacted
-                }
-            let filter = ReviewFilter(contact: contact, statuses: statuses, eligibleOnly: request.eligibleOnly)
-            self.read(responder: responder) { state in
-                let page = try state.listReviews(
-                    businessId: request.businessId, filter: filter, pageSize: Int(request.pageSize), pageToken: request.pageToken)
-                return ListReviewsResponse(reviews: page.items.map(WireMapping.reviewView), nextPageToken: page.nextPageToken)
+    }
+
+    /// `ListReviews`.
+    public func listReviews(_ request: ListReviewsRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        var statuses = Set<FindReviewerDomain.RequestStatus>()
+        for status in request.statuses { statuses.insert(try WireMapping.status(status, field: "statuses")) }
+        let contact: ReviewFilter.Contact =
+            switch request.contactFilter {
+            case .any: .any
+            case .contacted: .contacted
+            case .notContacted: .notContacted
             }
+        let filter = ReviewFilter(contact: contact, statuses: statuses, eligibleOnly: request.eligibleOnly)
+        self.read(responder: responder) { state in
+            let page = try state.listReviews(
+                businessId: request.businessId, filter: filter, pageSize: Int(request.pageSize), pageToken: request.pageToken)
+            return ListReviewsResponse(reviews: page.items.map(WireMapping.reviewView), nextPageToken: page.nextPageToken)
         }
-        self.serve(server, "GetIntroduction", GetIntroductionRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.read(responder: responder) { state in
-                let introduction = try state.introduction(businessId: request.businessId)
-                return GetIntroductionResponse(
-                    acknowledged: introduction.acknowledgedAt != nil, acknowledgedAt: introduction.acknowledgedAt ?? 0,
-                    text: introduction.text)
-            }
+    }
+
+    /// `GetIntroduction`.
+    public func getIntroduction(_ request: GetIntroductionRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.read(responder: responder) { state in
+            let introduction = try state.introduction(businessId: request.businessId)
+            return GetIntroductionResponse(
+                acknowledged: introduction.acknowledgedAt != nil, acknowledgedAt: introduction.acknowledgedAt ?? 0,
+                text: introduction.text)
         }
-        self.serve(server, "AcknowledgeIntroduction", AcknowledgeIntroductionRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.write(.acknowledgeIntroduction(businessId: request.businessId), responder: responder) { state, _ in
-                AcknowledgeIntroductionResponse(business: (try? state.getBusiness(request.businessId)).map(WireMapping.business))
-            }
+    }
+
+    /// `AcknowledgeIntroduction`.
+    public func acknowledgeIntroduction(_ request: AcknowledgeIntroductionRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.write(.acknowledgeIntroduction(businessId: request.businessId), responder: responder) { state, _ in
+            AcknowledgeIntroductionResponse(business: (try? state.getBusiness(request.businessId)).map(WireMapping.business))
         }
-        self.serve(server, "CreateInfoRequest", CreateInfoRequestRequest.self) { request, caller, context, responder in
-            try self.scope(caller, request.businessId)
-            var fields: [FindReviewerDomain.RequestedField] = []
-            for field in request.requestedFields { fields.append(try WireMapping.field(field, name: "requestedFields")) }
-            let key = context.metadata["idempotency-key"]
-            let command = DomainCommand.createRequest(
-                .init(
-                    businessId: request.businessId, reviewId: request.reviewId, message: request.message, requestedFields: fields,
-                    referenceLabel: request.referenceLabel, acknowledgeIntroduction: request.acknowledgeIntro,
-                    idempotencyKey: key, token: TokenSource.shared.next(),
-                    skipBusinessNotificationEmail: request.skipBusinessNotificationEmail))
-            self.write(command, responder: responder) { state, events in
-                var id: String?
-                for case .requestCreated(let created) in events { id = created.requestId }
-                if id == nil, let key { id = state.request(idempotencyKey: key, businessId: request.businessId)?.id }
-                // Not throwing: the answer is built after the events are applied.
-                let view = id.flatMap { try? state.businessView(requestId: $0, businessId: request.businessId) }
-                return CreateInfoRequestResponse(request: view.map(WireMapping.request))
-            }
+    }
+
+    /// `CreateInfoRequest`.
+    public func createInfoRequest(_ request: CreateInfoRequestRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        var fields: [FindReviewerDomain.RequestedField] = []
+        for field in request.requestedFields { fields.append(try WireMapping.field(field, name: "requestedFields")) }
+        let key = context.metadata["idempotency-key"]
+        let command = DomainCommand.createRequest(
+            .init(
+                businessId: request.businessId, reviewId: request.reviewId, message: request.message, requestedFields: fields,
+                referenceLabel: request.referenceLabel, acknowledgeIntroduction: request.acknowledgeIntro,
+                idempotencyKey: key, token: TokenSource.shared.next(),
+                skipBusinessNotificationEmail: request.skipBusinessNotificationEmail))
+        self.write(command, responder: responder) { state, events in
+            var id: String?
+            for case .requestCreated(let created) in events { id = created.requestId }
+            if id == nil, let key { id = state.request(idempotencyKey: key, businessId: request.businessId)?.id }
+            // Not throwing: the answer is built after the events are applied.
+            let view = id.flatMap { try? state.businessView(requestId: $0, businessId: request.businessId) }
+            return CreateInfoRequestResponse(request: view.map(WireMapping.request))
         }
-        self.serve(server, "GetInfoRequest", GetInfoRequestRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.read(responder: responder) { state in
-                GetInfoRequestResponse(
-                    request: WireMapping.request(try state.businessView(requestId: request.requestId, businessId: request.businessId)))
-            }
+    }
+
+    /// `GetInfoRequest`.
+    public func getInfoRequest(_ request: GetInfoRequestRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.read(responder: responder) { state in
+            GetInfoRequestResponse(
+                request: WireMapping.request(try state.businessView(requestId: request.requestId, businessId: request.businessId)))
         }
-        self.serve(server, "ListInfoRequests", ListInfoRequestsRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            var statuses = Set<FindReviewerDomain.RequestStatus>()
-            for status in request.statuses { statuses.insert(try WireMapping.status(status, field: "statuses")) }
-            self.read(responder: responder) { state in
-                let (page, counts) = try state.listRequests(
-                    businessId: request.businessId, statuses: statuses, reviewId: request.reviewId, pageSize: Int(request.pageSize),
-                    pageToken: request.pageToken)
-                return ListInfoRequestsResponse(
-                    requests: page.items.map(WireMapping.request), nextPageToken: page.nextPageToken,
-                    counts: FindReviewerDomain.RequestStatus.allCases.map {
-                        StatusCount(status: WireMapping.status($0), count: UInt64(counts[$0] ?? 0))
-                    },
-                    totalMatching: UInt64(page.totalMatching ?? 0))
-            }
+    }
+
+    /// `ListInfoRequests`.
+    public func listInfoRequests(_ request: ListInfoRequestsRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        var statuses = Set<FindReviewerDomain.RequestStatus>()
+        for status in request.statuses { statuses.insert(try WireMapping.status(status, field: "statuses")) }
+        self.read(responder: responder) { state in
+            let (page, counts) = try state.listRequests(
+                businessId: request.businessId, statuses: statuses, reviewId: request.reviewId, pageSize: Int(request.pageSize),
+                pageToken: request.pageToken)
+            return ListInfoRequestsResponse(
+                requests: page.items.map(WireMapping.request), nextPageToken: page.nextPageToken,
+                counts: FindReviewerDomain.RequestStatus.allCases.map {
+                    StatusCount(status: WireMapping.status($0), count: UInt64(counts[$0] ?? 0))
+                },
+                totalMatching: UInt64(page.totalMatching ?? 0))
         }
-        self.serve(server, "GetTimeline", GetTimelineRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.read(responder: responder) { state in
-                GetTimelineResponse(entries: WireMapping.timeline(try state.timeline(requestId: request.requestId, businessId: request.businessId)))
-            }
+    }
+
+    /// `GetTimeline`.
+    public func getTimeline(_ request: GetTimelineRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.read(responder: responder) { state in
+            GetTimelineResponse(entries: WireMapping.timeline(try state.timeline(requestId: request.requestId, businessId: request.businessId)))
         }
-        self.serve(server, "SendManualReminder", SendManualReminderRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.writeRequest(.sendManualReminder(businessId: request.businessId, requestId: request.requestId), request.businessId, request.requestId, responder) {
-                SendManualReminderResponse(request: $0)
-            }
+    }
+
+    /// `SendManualReminder`.
+    public func sendManualReminder(_ request: SendManualReminderRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.writeRequest(.sendManualReminder(businessId: request.businessId, requestId: request.requestId), request.businessId, request.requestId, responder) {
+            SendManualReminderResponse(request: $0)
         }
-        self.serve(server, "WithdrawInfoRequest", WithdrawInfoRequestRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.writeRequest(.withdrawRequest(businessId: request.businessId, requestId: request.requestId), request.businessId, request.requestId, responder) {
-                WithdrawInfoRequestResponse(request: $0)
-            }
+    }
+
+    /// `WithdrawInfoRequest`.
+    public func withdrawInfoRequest(_ request: WithdrawInfoRequestRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.writeRequest(.withdrawRequest(businessId: request.businessId, requestId: request.requestId), request.businessId, request.requestId, responder) {
+            WithdrawInfoRequestResponse(request: $0)
         }
-        self.serve(server, "OpenReply", OpenReplyRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.writeRequest(.openReply(businessId: request.businessId, requestId: request.requestId), request.businessId, request.requestId, responder) {
-                OpenReplyResponse(request: $0)
-            }
+    }
+
+    /// `OpenReply`.
+    public func openReply(_ request: OpenReplyRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.writeRequest(.openReply(businessId: request.businessId, requestId: request.requestId), request.businessId, request.requestId, responder) {
+            OpenReplyResponse(request: $0)
         }
-        self.serve(server, "SetPublicReply", SetPublicReplyRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.write(.setPublicReply(businessId: request.businessId, reviewId: request.reviewId, text: request.text), responder: responder) { state, _ in
-                SetPublicReplyResponse(review: state.reviews[request.reviewId].map(WireMapping.review))
-            }
+    }
+
+    /// `SetPublicReply`.
+    public func setPublicReply(_ request: SetPublicReplyRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.write(.setPublicReply(businessId: request.businessId, reviewId: request.reviewId, text: request.text), responder: responder) { state, _ in
+            SetPublicReplyResponse(review: state.reviews[request.reviewId].map(WireMapping.review))
         }
-        self.serve(server, "DeletePublicReply", DeletePublicReplyRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.write(.deletePublicReply(businessId: request.businessId, reviewId: request.reviewId), responder: responder) { state, _ in
-                DeletePublicReplyResponse(review: state.reviews[request.reviewId].map(WireMapping.review))
-            }
+    }
+
+    /// `DeletePublicReply`.
+    public func deletePublicReply(_ request: DeletePublicReplyRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.write(.deletePublicReply(businessId: request.businessId, reviewId: request.reviewId), responder: responder) { state, _ in
+            DeletePublicReplyResponse(review: state.reviews[request.reviewId].map(WireMapping.review))
         }
-        self.serve(server, "CreateReport", CreateReportRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            let command = DomainCommand.createReport(
-                businessId: request.businessId, reviewId: request.reviewId, reason: WireMapping.reason(request.reason),
-                explanation: request.explanation, acknowledged: request.acknowledgeGuidelines)
-            self.write(command, responder: responder) { _, events in
-                guard case .reportCreated(let report)? = events.first else { return CreateReportResponse() }
-                return CreateReportResponse(report: WireMapping.report(report))
-            }
+    }
+
+    /// `CreateReport`.
+    public func createReport(_ request: CreateReportRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        let command = DomainCommand.createReport(
+            businessId: request.businessId, reviewId: request.reviewId, reason: WireMapping.reason(request.reason),
+            explanation: request.explanation, acknowledged: request.acknowledgeGuidelines)
+        self.write(command, responder: responder) { _, events in
+            guard case .reportCreated(let report)? = events.first else { return CreateReportResponse() }
+            return CreateReportResponse(report: WireMapping.report(report))
         }
-        self.serve(server, "ListReports", ListReportsRequest.self) { request, caller, _, responder in
-            try self.scope(caller, request.businessId)
-            self.read(responder: responder) { state in
-                let page = try state.listReports(
-                    businessId: request.businessId, reviewId: request.reviewId, pageSize: Int(request.pageSize), pageToken: request.pageToken)
-                return ListReportsResponse(reports: page.items.map(WireMapping.report), nextPageToken: page.nextPageToken)
-            }
+    }
+
+    /// `ListReports`.
+    public func listReports(_ request: ListReportsRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.scope(caller, request.businessId)
+        self.read(responder: responder) { state in
+            let page = try state.listReports(
+                businessId: request.businessId, reviewId: request.reviewId, pageSize: Int(request.pageSize), pageToken: request.pageToken)
+            return ListReportsResponse(reports: page.items.map(WireMapping.report), nextPageToken: page.nextPageToken)
         }
     }
 
@@ -282,61 +340,83 @@ extension FindReviewerService {
 
     // MARK: consumer site
 
-    private func installReviewer(on server: RPCServer) {
-        self.serve(server, "ViewRequestByToken", ViewRequestByTokenRequest.self) { request, _, _, responder in
-            self.read(responder: responder) { state in
-                ViewRequestByTokenResponse(request: WireMapping.reviewerView(try state.reviewerView(token: request.token)))
-            }
+    /// `ViewRequestByToken`.
+    public func viewRequestByToken(_ request: ViewRequestByTokenRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        self.read(responder: responder) { state in
+            ViewRequestByTokenResponse(request: WireMapping.reviewerView(try state.reviewerView(token: request.token)))
         }
-        self.serve(server, "ReplyToRequest", ReplyToRequestRequest.self) { request, _, _, responder in
-            let reply = FindReviewerDomain.ReviewerReply(
-                email: request.email, referenceNumber: request.referenceNumber, fullName: request.fullName, phone: request.phone,
-                note: request.note)
-            self.write(.reply(token: request.token, reply), responder: responder) { state, _ in
-                ReplyToRequestResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
-            }
+    }
+
+    /// `ReplyToRequest`.
+    public func replyToRequest(_ request: ReplyToRequestRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        let reply = FindReviewerDomain.ReviewerReply(
+            email: request.email, referenceNumber: request.referenceNumber, fullName: request.fullName, phone: request.phone,
+            note: request.note)
+        self.write(.reply(token: request.token, reply), responder: responder) { state, _ in
+            ReplyToRequestResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
         }
-        self.serve(server, "DeclineRequest", DeclineRequestRequest.self) { request, _, _, responder in
-            self.write(.decline(token: request.token), responder: responder) { state, _ in
-                DeclineRequestResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
-            }
+    }
+
+    /// `DeclineRequest`.
+    public func declineRequest(_ request: DeclineRequestRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        self.write(.decline(token: request.token), responder: responder) { state, _ in
+            DeclineRequestResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
         }
-        self.serve(server, "GetPublicReview", GetPublicReviewRequest.self) { request, _, _, responder in
-            self.read(responder: responder) { state in
-                GetPublicReviewResponse(review: WireMapping.publicView(try state.publicView(reviewId: request.reviewId)))
-            }
+    }
+
+    /// `GetPublicReview`.
+    public func getPublicReview(_ request: GetPublicReviewRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        self.read(responder: responder) { state in
+            GetPublicReviewResponse(review: WireMapping.publicView(try state.publicView(reviewId: request.reviewId)))
         }
     }
 
     // MARK: admin
 
-    private func installAdmin(on server: RPCServer, snapshot: (@Sendable () throws(RPCError) -> TriggerSnapshotResponse)?) {
-        let admin = "findreviewer.v1.Admin/"
-        self.serve(server, admin + "GetClock", GetClockRequest.self) { _, _, _, responder in
-            responder.respond(ClockResponse(now: self.clock.now(), testClock: self.clock.isTestClock))
-        }
-        self.serve(server, admin + "SetClock", SetClockRequest.self) { request, _, _, responder in
-            try self.moveClock(responder) { now in request.now }
-        }
-        self.serve(server, admin + "AdvanceClock", AdvanceClockRequest.self) { request, _, _, responder in
-            guard (1...31_536_000).contains(request.seconds) else {
-                throw RPCError(.invalidArgument, "seconds must be 1 to 31536000 (one year), not \(request.seconds)",
-                    details: [ErrorDetail(reason: "INVALID_FIELD", field: "seconds")])
-            }
-            try self.moveClock(responder) { now in now + request.seconds }
-        }
-        self.serve(server, admin + "TriggerSnapshot", TriggerSnapshotRequest.self) { _, _, _, responder in
-            guard let snapshot else { throw RPCError(.failedPrecondition, "this server keeps no snapshots") }
-            // A snapshot takes a while at scale: off the event loop, on a thread of its own.
-            Thread {
-                do throws(RPCError) {
-                    responder.respond(try snapshot())
-                } catch {
-                    responder.fail(error)
-                }
-            }.start()
-        }
+    /// `GetClock`.
+    public func getClock(_ request: GetClockRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        responder.respond(ClockResponse(now: self.clock.now(), testClock: self.clock.isTestClock))
     }
+
+    /// `SetClock`.
+    public func setClock(_ request: SetClockRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        try self.moveClock(responder) { now in request.now }
+    }
+
+    /// `AdvanceClock`.
+    public func advanceClock(_ request: AdvanceClockRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        guard (1...31_536_000).contains(request.seconds) else {
+            throw RPCError(.invalidArgument, "seconds must be 1 to 31536000 (one year), not \(request.seconds)",
+                details: [ErrorDetail(reason: "INVALID_FIELD", field: "seconds")])
+        }
+        try self.moveClock(responder) { now in now + request.seconds }
+    }
+
+    /// `TriggerSnapshot`.
+    public func triggerSnapshot(_ request: TriggerSnapshotRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        guard let snapshot = self.wiring.withLock({ $0.snapshot }) else {
+            throw RPCError(.failedPrecondition, "this server keeps no snapshots")
+        }
+        // A snapshot takes a while at scale: off the event loop, on a thread of its own.
+        Thread {
+            do throws(RPCError) {
+                responder.respond(try snapshot())
+            } catch {
+                responder.fail(error)
+            }
+        }.start()
+    }
+
+    /// `GetStats`: the figures of the metrics registry (``Wiring/stats``, set by ServerApp),
+    /// computed off the event loop (a scrape takes a millisecond or two).
+    public func getStats(_ request: GetStatsRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        guard let stats = self.wiring.withLock({ $0.stats }) else {
+            throw RPCError(.unimplemented, "this server keeps no metrics")
+        }
+        Self.statsQueue.async { responder.respond(stats()) }
+    }
+
+    private static let statsQueue = DispatchQueue(label: "findreviewer-stats")
 
     /// Moves the test clock and applies what became due; the answer says how many transitions ran.
     private func moveClock(_ responder: Responder, _ target: (Int64) -> Int64) throws {

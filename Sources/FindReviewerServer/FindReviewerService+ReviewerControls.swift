@@ -9,55 +9,61 @@ import RPC
 /// link, or an admin for the reviewer), the admin's list of a reviewer's blocks, and the erasure
 /// of a reviewer, which reaches the files before it answers.
 extension FindReviewerService {
-    func installReviewerControls(
-        on server: RPCServer, outboxDirectory: String?, snapshot: (@Sendable () throws(RPCError) -> TriggerSnapshotResponse)?
-    ) {
-        self.serve(server, "BlockBusiness", BlockBusinessRequest.self) { request, _, _, responder in
-            self.write(.blockBusiness(token: request.token), responder: responder) { state, _ in
-                BlockBusinessResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
+    /// `BlockBusiness`.
+    public func blockBusiness(_ request: BlockBusinessRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        self.write(.blockBusiness(token: request.token), responder: responder) { state, _ in
+            BlockBusinessResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
+        }
+    }
+
+    /// `UnblockBusiness`.
+    public func unblockBusiness(_ request: UnblockBusinessRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        self.write(.unblockBusiness(token: request.token), responder: responder) { state, _ in
+            UnblockBusinessResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
+        }
+    }
+
+    /// `UnblockBusinessForReviewer`.
+    public func unblockBusinessForReviewer(_ request: UnblockBusinessForReviewerRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        let command = DomainCommand.unblockBusinessForReviewer(businessId: request.businessId, reviewerId: request.reviewerId)
+        self.write(command, responder: responder) { _, events in
+            UnblockBusinessForReviewerResponse(wasBlocked: !events.isEmpty)
+        }
+    }
+
+    /// `ListReviewerBlocks`.
+    public func listReviewerBlocks(_ request: ListReviewerBlocksRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        self.read(responder: responder) { state in
+            let page = try state.listBlocks(reviewerId: request.reviewerId, pageSize: Int(request.pageSize), pageToken: request.pageToken)
+            return ListReviewerBlocksResponse(
+                blocks: page.items.map {
+                    BlockedBusiness(businessId: $0.businessId, businessDisplayName: $0.businessDisplayName, blockedAt: $0.blockedAt)
+                },
+                nextPageToken: page.nextPageToken)
+        }
+    }
+
+    /// `EraseReviewer`.
+    public func eraseReviewer(_ request: EraseReviewerRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        let reviewerId = request.reviewerId
+        let (outboxDirectory, snapshot) = self.wiring.withLock { ($0.outboxDirectory, $0.snapshot) }
+        // Off the event loop: the pass over every review (tens of ms at a million reviews)
+        // runs on a copy of the state, outside the lock (domain README), and the snapshot after
+        // the erasure blocks until it is written.
+        Thread {
+            let found = self.engine.snapshot().reviewsOfReviewer(reviewerId)
+            // Once the erasure is durable: the files forget, then the call answers. On a thread of
+            // its own: durability is reported on the journal's thread, which the snapshot waits for.
+            let forget = Responder { result in
+                guard case .success = result else { return responder.complete(result) }
+                Thread {
+                    responder.complete(self.forgetErased(found, outboxDirectory: outboxDirectory, snapshot: snapshot))
+                }.start()
             }
-        }
-        self.serve(server, "UnblockBusiness", UnblockBusinessRequest.self) { request, _, _, responder in
-            self.write(.unblockBusiness(token: request.token), responder: responder) { state, _ in
-                UnblockBusinessResponse(request: (try? state.reviewerView(token: request.token)).map(WireMapping.reviewerView))
-            }
-        }
-        self.serve(server, "UnblockBusinessForReviewer", UnblockBusinessForReviewerRequest.self) { request, _, _, responder in
-            let command = DomainCommand.unblockBusinessForReviewer(businessId: request.businessId, reviewerId: request.reviewerId)
-            self.write(command, responder: responder) { _, events in
-                UnblockBusinessForReviewerResponse(wasBlocked: !events.isEmpty)
-            }
-        }
-        self.serve(server, "ListReviewerBlocks", ListReviewerBlocksRequest.self) { request, _, _, responder in
-            self.read(responder: responder) { state in
-                let page = try state.listBlocks(reviewerId: request.reviewerId, pageSize: Int(request.pageSize), pageToken: request.pageToken)
-                return ListReviewerBlocksResponse(
-                    blocks: page.items.map {
-                        BlockedBusiness(businessId: $0.businessId, businessDisplayName: $0.businessDisplayName, blockedAt: $0.blockedAt)
-                    },
-                    nextPageToken: page.nextPageToken)
-            }
-        }
-        self.serve(server, "EraseReviewer", EraseReviewerRequest.self) { request, _, _, responder in
-            let reviewerId = request.reviewerId
-            // Off the event loop: the pass over every review (tens of ms at a million reviews)
-            // runs on a copy of the state, outside the lock (domain README), and the snapshot after
-            // the erasure blocks until it is written.
-            Thread {
-                let found = self.engine.snapshot().reviewsOfReviewer(reviewerId)
-                // Once the erasure is durable: the files forget, then the call answers. On a thread of
-                // its own: durability is reported on the journal's thread, which the snapshot waits for.
-                let forget = Responder { result in
-                    guard case .success = result else { return responder.complete(result) }
-                    Thread {
-                        responder.complete(self.forgetErased(found, outboxDirectory: outboxDirectory, snapshot: snapshot))
-                    }.start()
-                }
-                // A refusal (an unknown reviewer) answers at once; the real answer is built after
-                // the files forgot.
-                self.write(.eraseReviewer(reviewerId: reviewerId, found: found), responder: forget) { _, _ in EraseReviewerResponse() }
-            }.start()
-        }
+            // A refusal (an unknown reviewer) answers at once; the real answer is built after
+            // the files forgot.
+            self.write(.eraseReviewer(reviewerId: reviewerId, found: found), responder: forget) { _, _ in EraseReviewerResponse() }
+        }.start()
     }
 
     /// After a durable erasure: a snapshot (the state without the data; it rotates the journal

@@ -15,6 +15,17 @@ public final class FindReviewerService: @unchecked Sendable {
     /// The engine: state, write path, journal, time.
     public let engine: Engine
     let authorizer: Authorizer
+    /// What the handlers of TriggerSnapshot, EraseReviewer and GetStats need from the server
+    /// around them; set by ``install(on:outboxDirectory:snapshot:)`` and ``setStats(_:)``.
+    struct Wiring: Sendable {
+        var outboxDirectory: String?
+        var snapshot: (@Sendable () throws(RPCError) -> TriggerSnapshotResponse)?
+        var stats: (@Sendable () -> GetStatsResponse)?
+    }
+    let wiring = Mutex(Wiring())
+
+    /// Where GetStats reads its figures (without it, GetStats is UNIMPLEMENTED).
+    public func setStats(_ stats: @escaping @Sendable () -> GetStatsResponse) { self.wiring.withLock { $0.stats = stats } }
 
     /// A service over `engine`, with the keys of `keys`.
     public init(engine: Engine, keys: KeysFile) {

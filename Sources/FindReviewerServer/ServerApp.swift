@@ -146,7 +146,7 @@ public enum ServerApp {
             delivery.wake()
             timer.wakeup.signal()
         }
-        observability.installStats(on: server)
+        service.setStats { observability.stats() }
         // Every handler has its method-table entry (roles, idempotency) and every entry a handler.
         try MethodPolicy.verify(registered: server.methods.map(\.method))
         let metrics = ServerMetrics(registry: observability.registry, methods: server.methods.map(\.method), version: Release.version)

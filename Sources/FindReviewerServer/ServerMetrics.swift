@@ -232,21 +232,7 @@ public final class Observability: Sendable {
 }
 
 extension Observability {
-    /// `Admin/GetStats`.
-    static let statsMethod = "findreviewer.v1.Admin/GetStats"
-
-    /// Serves `Admin/GetStats` (roles from ``MethodPolicy``, enforced by the interceptor): the
-    /// registry's figures, computed off the event loop (a scrape takes a millisecond or two).
-    func installStats(on server: RPCServer) {
-        let roles = (MethodPolicy.all[Self.statsMethod]?.roles ?? [.admin]).map(\.rawValue).sorted()
-        let queue = DispatchQueue(label: "findreviewer-stats")
-        let idempotent = MethodPolicy.all[Self.statsMethod]?.idempotent ?? false
-        server.registerDeferred(Self.statsMethod, GetStatsRequest.self, idempotent: idempotent, roles: roles) { [self] _, _, responder in
-            queue.async { responder.respond(self.stats()) }
-        }
-    }
-
-    /// Every family now, as the stats RPC answers.
+    /// Every family now, as the stats RPC (``FindReviewerService/getStats(_:caller:context:responder:)``) answers.
     func stats() -> GetStatsResponse {
         let families = self.registry.snapshot().sorted { $0.name < $1.name }.map { family in
             StatsFamily(

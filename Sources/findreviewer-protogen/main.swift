@@ -4,6 +4,8 @@
 // (Sources/Messages/Generated/Methods.generated.swift) from a descriptor set made by
 // `protoc --include_imports --descriptor_set_out`; `findreviewer-protogen client DESCRIPTORS.pb`
 // the typed client's methods (Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift).
+// `findreviewer-protogen handlers DESCRIPTORS.pb` the server's per-service protocols
+// (Sources/FindReviewerServer/Generated/ServiceHandlers.generated.swift).
 // scripts/gen-swift-protos.sh runs them all.
 import Foundation
 import ProtoGenerator
@@ -28,6 +30,12 @@ case "client" where arguments.count == 2:
     } catch {
         fail("\(error)")
     }
+case "handlers" where arguments.count == 2:
+    do {
+        print(try HandlersGenerator.render(DescriptorSet(contentsOf: arguments[1])), terminator: "")
+    } catch {
+        fail("\(error)")
+    }
 default:
-    fail("usage: findreviewer-protogen messages | methods DESCRIPTORS.pb | client DESCRIPTORS.pb")
+    fail("usage: findreviewer-protogen messages | methods DESCRIPTORS.pb | client DESCRIPTORS.pb | handlers DESCRIPTORS.pb")
 }

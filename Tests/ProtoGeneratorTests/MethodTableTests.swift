@@ -41,6 +41,9 @@ struct MethodTableTests {
         let client = try String(
             contentsOf: packageRoot.appendingPathComponent("Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift"), encoding: .utf8)
         #expect(client == (try ClientGenerator.render(set)))
+        let handlers = try String(
+            contentsOf: packageRoot.appendingPathComponent("Sources/FindReviewerServer/Generated/ServiceHandlers.generated.swift"), encoding: .utf8)
+        #expect(handlers == (try HandlersGenerator.render(set)))
         // One blocking and one async method per rpc, every one through the chokepoint.
         #expect(client.components(separatedBy: "self.call(\"").count - 1 == 2 * ProtoMethods.all.count)
     }
