@@ -222,3 +222,13 @@ def test_the_committed_manifests_are_the_rendering_for_three_shards(tmp_path):
             f"deploy/kubernetes/{path.name} is stale: scripts/render-kubernetes.py --shards 3 --no-secret --out deploy/kubernetes"
         )
     assert sorted(p.name for p in committed.glob("*.yaml")) == sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_every_server_flag_the_pods_use_exists():
+    # The flags of Sources/FindReviewerServer's option table; --shard and --shard-map come with
+    # issue 19's server side, on another branch.
+    sources = "".join(path.read_text() for path in (ROOT / "Sources" / "FindReviewerServer").glob("*.swift"))
+    defined = set(re.findall(r'"(--[a-z][a-z0-9-]*)"', sources))
+    used = set(re.findall(r"(?:^|\s)(--[a-z][a-z0-9-]*)", server_script(rendered("--shards", "1", "--no-secret"))))
+    assert {"--listen", "--metrics-listen", "--data-dir", "--keys-file", "--drain-timeout", "--shutdown-delay"} <= used
+    assert used - defined <= {"--shard", "--shard-map"}, used - defined
