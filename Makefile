@@ -12,10 +12,13 @@ APT_PACKAGES += prometheus
 FUZZ_SECONDS ?= 60
 # The Python client (clients/python): its tests, its generated code, its offline install.
 APT_PACKAGES += python3-pytest python3-protobuf python3-venv python3-setuptools python3-wheel
+# Kubernetes manifests (deploy/): their tests read the rendered YAML; kubernetes-validate itself
+# comes from PyPI into a venv under .build/ on first use.
+APT_PACKAGES += python3-yaml
 # Debian's Python, which has python3-protobuf and python3-pytest (not a pyenv one on PATH).
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps build protos check-protos test tsan run cli load bench bench-rpc bench-writes crash-test bench-messages fuzz clean
+.PHONY: all deps build protos check-protos check-kubernetes test tsan run cli load bench bench-rpc bench-writes crash-test bench-messages fuzz clean
 
 all: build
 
@@ -39,8 +42,12 @@ check-protos: deps
 	SWIFT=$(SWIFT) scripts/check-swift-protos.sh
 	PYTHON=$(PYTHON) scripts/check-python-protos.sh
 
+## check-kubernetes: render deploy/kubernetes for 1 and 3 shards, validate offline (kubernetes-validate), test the renderer
+check-kubernetes: deps
+	PYTHON=$(PYTHON) scripts/check-kubernetes.sh
+
 ## test: install, build and run every test
-test: deps check-protos
+test: deps check-protos check-kubernetes
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(PYTHON) -m pytest -q -p no:cacheprovider clients/python/tests
