@@ -31,6 +31,10 @@ extension FindReviewerService {
         self.installReviewer(on: server)
         self.installAdmin(on: server, snapshot: snapshot)
         self.installReviewerControls(on: server, outboxDirectory: outboxDirectory, snapshot: snapshot)
+        self.serve(server, "findreviewer.v1.ShardMapService/GetShardMap", GetShardMapRequest.self) { _, _, _, responder in
+            guard let map = self.ownership.servedMap else { throw RPCError(.internal, "no shard map for this server's address") }
+            responder.respond(GetShardMapResponse(shardMapJson: String(decoding: map.encoded(), as: UTF8.self), shard: self.ownership.name))
+        }
         // Health and ServerInfoService are the RPC server's own; GetServerInfo lists their roles too.
         for (method, policy) in MethodPolicy.all { server.setRoles(policy.roles.map(\.rawValue).sorted(), for: method) }
     }
@@ -65,6 +69,12 @@ extension FindReviewerService {
                     throw RPCError(.unauthenticated, "the call was not authorized")
                 }
                 let request = try Self.decodeRequest(Request.self, payload)
+                // Once per call, before any command: a business (or token) of another shard
+                // is WRONG_SHARD and changes nothing.
+                if let keyed = request as? any ShardKeyed {
+                    let (key, field) = keyed.shardKey
+                    try self.ownership.check(key, field: field)
+                }
                 try body(request, caller, context, logged)
             } catch {
                 logged.fail(RPCError(converting: error))
@@ -181,7 +191,7 @@ extension FindReviewerService {
                 .init(
                     businessId: request.businessId, reviewId: request.reviewId, message: request.message, requestedFields: fields,
                     referenceLabel: request.referenceLabel, acknowledgeIntroduction: request.acknowledgeIntro,
-                    idempotencyKey: key, token: TokenSource.shared.next(),
+                    idempotencyKey: key, token: self.ownership.newToken(TokenSource.shared.next()),
                     skipBusinessNotificationEmail: request.skipBusinessNotificationEmail))
             self.write(command, responder: responder) { state, events in
                 var id: String?

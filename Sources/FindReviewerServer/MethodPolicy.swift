@@ -33,6 +33,8 @@ public struct MethodPolicy: Sendable, Equatable {
             "findreviewer.v1.Admin/SetClock": write([.admin], idempotent: true),
             "findreviewer.v1.Admin/AdvanceClock": write([.admin]),
             "findreviewer.v1.Admin/GetStats": read([.admin]),
+            // The shard map: every client routes by it, whatever its role.
+            "findreviewer.v1.ShardMapService/GetShardMap": read(anyKey),
         ]
         let methods: [(String, MethodPolicy)] = [
             // Upserts keyed by the caller's ids: repeating one stores the same thing.
