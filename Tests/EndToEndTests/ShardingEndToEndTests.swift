@@ -86,4 +86,137 @@ struct ShardingEndToEndTests {
         #expect(answer.shard == "default")
         #expect(map.shards == [ShardMap.Shard(name: "default", address: "127.0.0.1:\(server.port)", slots: [0...16_383])])
     }
+
+    // MARK: clients route
+
+    static let t0: Int64 = 1_800_000_000
+
+    /// The reply tokens in the emails of a shard's outbox.
+    static func tokens(_ server: ServerProcess) -> [String] {
+        let directory = server.dataDirectory.appendingPathComponent("outbox")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var tokens: [String] = []
+        for name in names.sorted() where name.hasSuffix(".eml") {
+            let raw = ((try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? "").replacingOccurrences(of: "=\r\n", with: "")
+            if let range = raw.range(of: #"token=3D[a-z0-9-]+\.[0-9a-f]{48}"#, options: .regularExpression) {
+                tokens.append(String(raw[range].dropFirst("token=3D".count)))
+            }
+        }
+        return tokens
+    }
+
+    /// Waits (polling, bounded) for `count` tokens in `server`'s outbox; the delivery thread writes them.
+    static func waitForTokens(_ server: ServerProcess, count: Int) -> [String] {
+        for _ in 0..<1_500 {
+            let tokens = Self.tokens(server)
+            if tokens.count >= count { return tokens }
+            usleep(20_000)
+        }
+        return Self.tokens(server)
+    }
+
+    @Test("the story across three shards: one business per shard, one reviewer on all three; tokens, public pages, lists, the clock and erasure routed by the client")
+    func storyAcrossShards() throws {
+        let cluster = try ShardCluster(arguments: ["--test-clock", "--test-clock-start", String(Self.t0)])
+        defer { cluster.stop() }
+        func client(_ role: String) throws -> FindReviewerClient {
+            try FindReviewerClient(router: ShardRouter(map: cluster.map, key: cluster.key(role: role)))
+        }
+        let ingest = try client("reviews-ingest")
+        let portal = try client("business-portal")
+        let site = try client("consumer-site")
+        let admin = try client("admin")
+        let businesses = (0..<3).map { cluster.business(onShard: $0, prefix: "hotel") }
+
+        // The ingest path: the reviewer is upserted on the shard of each review's business, then the review.
+        for (index, id) in businesses.enumerated() {
+            #expect(try ingest.upsertBusiness(UpsertBusinessRequest(business: Self.business(id))).created)
+            _ = try ingest.upsertReviewer(
+                UpsertReviewerRequest(reviewer: Reviewer(id: "ann", displayName: "Ann", email: "ann@mail.example", locale: "en")), forBusiness: id)
+            _ = try ingest.publishReview(
+                PublishReviewRequest(review: Review(id: "rev-\(index)", businessId: id, reviewerId: "ann", rating: 1, title: "Bad", text: "Bad stay", createdAt: Self.t0 - 86_400, source: .organic)))
+        }
+        // Isolation: each shard holds exactly its own business; the merged list has all three in id order, across pages.
+        for (index, shard) in cluster.map.shards.enumerated() {
+            let direct = try RPCClient(address: shard.address, key: cluster.key(role: "admin"))
+            let own = try direct.call("findreviewer.v1.FindReviewer/ListBusinesses", ListBusinessesRequest(), as: ListBusinessesResponse.self)
+            #expect(own.businesses.map(\.id) == [businesses[index]])
+        }
+        #expect(try admin.listBusinesses(ListBusinessesRequest()).businesses.map(\.id) == businesses.sorted())
+        var paged: [String] = []
+        var token = ""
+        repeat {
+            let page = try admin.listBusinesses(ListBusinessesRequest(pageSize: 2, pageToken: token))
+            #expect(page.businesses.count <= 2)
+            paged += page.businesses.map(\.id)
+            token = page.nextPageToken
+        } while !token.isEmpty
+        #expect(paged == businesses.sorted())
+        // A public page and the reviewer, by id alone: the shard that holds them answers.
+        #expect(try site.getPublicReview(GetPublicReviewRequest(reviewId: "rev-2")).review?.businessDisplayName == "Business \(businesses[2])")
+        #expect((#expect(throws: RPCError.self) { _ = try site.getPublicReview(GetPublicReviewRequest(reviewId: "nowhere")) })?.code == .notFound)
+        #expect(try ingest.getReviewer(GetReviewerRequest(reviewerId: "ann")).reviewer?.email == "ann@mail.example")
+
+        // A request per business; each email's token names the shard that issued it.
+        var requests: [String] = []
+        for (index, id) in businesses.enumerated() {
+            let created = try portal.createInfoRequest(
+                CreateInfoRequestRequest(businessId: id, reviewId: "rev-\(index)", message: "Which booking?", requestedFields: [.referenceNumber], acknowledgeIntro: true))
+            requests.append(try #require(created.request).id)
+        }
+        var tokens: [String] = []
+        for (index, server) in cluster.servers.enumerated() {
+            let found = Self.waitForTokens(server, count: 1)
+            #expect(found.count == 1)
+            let token = try #require(found.first)
+            #expect(token.hasPrefix("shard-\(index)."))
+            #expect(token.count == "shard-\(index).".count + 48)
+            tokens.append(token)
+        }
+        // The consumer site routes by the token: view and reply on shard 1, decline on shard 2.
+        #expect(try site.viewRequestByToken(ViewRequestByTokenRequest(token: tokens[1])).request?.businessDisplayName == "Business \(businesses[1])")
+        #expect(try site.replyToRequest(ReplyToRequestRequest(token: tokens[1], referenceNumber: "BK-1")).request?.status == .answered)
+        #expect(try site.declineRequest(DeclineRequestRequest(token: tokens[2])).request?.status == .declined)
+        let opened = try #require(try portal.openReply(OpenReplyRequest(businessId: businesses[1], requestId: requests[1])).request)
+        #expect(opened.reply?.referenceNumber == "BK-1")
+        // The test clock moves on every shard: the pending request on shard 0 expires after five days.
+        let moved = try admin.advanceClock(AdvanceClockRequest(seconds: 120 * 3_600))
+        #expect(moved.transitionsApplied >= 1)
+        for index in 0..<3 {
+            let now = try RPCClient(address: cluster.map.shards[index].address, key: cluster.key(role: "admin"))
+                .call("findreviewer.v1.Admin/GetClock", GetClockRequest(), as: ClockResponse.self).now
+            #expect(now == Self.t0 + 120 * 3_600)
+        }
+        let expired = try portal.getInfoRequest(GetInfoRequestRequest(businessId: businesses[0], requestId: requests[0])).request
+        #expect(expired?.status == .expired)
+        // Erasure reaches the reviewer on all three shards; the counts are summed.
+        let erased = try admin.eraseReviewer(EraseReviewerRequest(reviewerId: "ann"))
+        #expect(erased.reviews == 3)
+        #expect(erased.requests == 3)
+        for server in cluster.servers { #expect(server.isRunning) }
+    }
+
+    @Test("a client with a stale map follows WRONG_SHARD: it refreshes the map from the server and retries once, at the owner")
+    func staleMap() throws {
+        let cluster = try ShardCluster()
+        defer { cluster.stop() }
+        // Every shard's slots handed to the next shard's address: each business routes to a wrong shard first.
+        let shards = cluster.map.shards
+        let stale = try ShardMap(shards: shards.enumerated().map { index, shard in
+            ShardMap.Shard(name: shard.name, address: shard.address, slots: shards[(index + 1) % shards.count].slots)
+        })
+        let router = ShardRouter(map: stale, key: try cluster.key(role: "admin"))
+        let client = try FindReviewerClient(router: router)
+        let id = cluster.business(onShard: 1)
+        #expect(stale.owner(ofBusiness: id).name != "shard-1")
+        #expect(try client.upsertBusiness(UpsertBusinessRequest(business: Self.business(id))).created)
+        #expect(router.redirectCount == 1)
+        #expect(router.map == cluster.map)
+        // With the fresh map the next call goes straight to the owner.
+        #expect(try client.getBusiness(GetBusinessRequest(businessId: id)).business?.id == id)
+        #expect(router.redirectCount == 1)
+        // The business is on its owner only.
+        let owner = try RPCClient(address: shards[1].address, key: cluster.key(role: "admin"))
+        #expect(try owner.call("findreviewer.v1.FindReviewer/GetBusiness", GetBusinessRequest(businessId: id), as: GetBusinessResponse.self).business?.id == id)
+    }
 }
