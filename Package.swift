@@ -89,7 +89,7 @@ let package = Package(
         // The CLI executable: thin, see FindReviewerCLI.CLI.
         .executableTarget(name: "findreviewer", dependencies: ["FindReviewerCLI", "ToolSupport"]),
         // The load generator: mixes, closed and open loop, histogram, summary.
-        .target(name: "FindReviewerLoad", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC", "Transport", "CSystemShims", "Locking"]),
+        .target(name: "FindReviewerLoad", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC", "Transport", "CSystemShims", "Locking", "Sharding"]),
         // The load-test executable: thin, see FindReviewerLoad.LoadTool.
         .executableTarget(name: "findreviewer-load", dependencies: ["FindReviewerLoad", "ToolSupport"]),
 
@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "FindReviewerCLI", "FindReviewerLoad", "ToolSupport", "FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer",
+                "FindReviewerCLI", "FindReviewerLoad", "ToolSupport", "FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "Sharding", "findreviewer",
                 "findreviewer-load", "findreviewer-server",
             ]),
     ],

@@ -18,6 +18,7 @@ public final class ShardCluster: @unchecked Sendable {
     public init(count: Int = 3, arguments: [String] = []) throws {
         let ports = try Self.freePorts(count)
         let map = try ShardMap.evenly(count: count) { "127.0.0.1:\(ports[$0])" }
+        // One root: ROOT/keys.json (shared), ROOT/shard-map.json, ROOT/<shard name>/ per shard.
         let directory = ServerProcess.makeDataDirectory()
         let mapFile = directory.appendingPathComponent("shard-map.json")
         try map.encoded().write(to: mapFile)
@@ -25,9 +26,11 @@ public final class ShardCluster: @unchecked Sendable {
         var servers: [ServerProcess] = []
         for (index, shard) in map.shards.enumerated() {
             do {
+                let data = directory.appendingPathComponent(shard.name)
+                try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
                 servers.append(try ServerProcess(arguments: [
                     "--listen", shard.address, "--shard", shard.name, "--shard-map", mapFile.path, "--keys-file", keysFile,
-                ] + arguments))
+                ] + arguments, dataDirectory: data))
             } catch {
                 for server in servers { server.stop(); server.cleanUp() }
                 throw ServerProcessError(message: "shard \(index): \(error)")
@@ -37,7 +40,11 @@ public final class ShardCluster: @unchecked Sendable {
         self.mapFile = mapFile
         self.servers = servers
         self.keysFile = keysFile
+        self.root = directory
     }
+
+    /// The directory holding the keys file, the map and one data directory per shard (named after it).
+    public let root: URL
 
     /// The key of `role` (the same on every shard).
     public func key(role: String) throws -> String { try self.servers[0].key(role: role) }
