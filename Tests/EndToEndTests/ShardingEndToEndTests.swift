@@ -219,4 +219,38 @@ struct ShardingEndToEndTests {
         let owner = try RPCClient(address: shards[1].address, key: cluster.key(role: "admin"))
         #expect(try owner.call("findreviewer.v1.FindReviewer/GetBusiness", GetBusinessRequest(businessId: id), as: GetBusinessResponse.self).business?.id == id)
     }
+
+    @Test("a token without a shard (issued by an unsharded server): the client tries each shard in map order until one knows it")
+    func shardlessToken() throws {
+        // Two unsharded servers stand in for shards holding data from before sharding.
+        let first = try ServerProcess(arguments: ["--keys-file", ServerProcess.makeDataDirectory().appendingPathComponent("keys.json").path])
+        defer { first.stop(); first.cleanUp() }
+        let second = try ServerProcess(arguments: ["--keys-file", first.keysFile])
+        defer { second.stop(); second.cleanUp() }
+        let direct = try FindReviewerClient(address: "127.0.0.1:\(second.port)", key: second.key(role: "admin"))
+        _ = try direct.upsertBusiness(UpsertBusinessRequest(business: Self.business("old")))
+        _ = try direct.upsertReviewer(UpsertReviewerRequest(reviewer: Reviewer(id: "ann", displayName: "Ann", email: "ann@mail.example")))
+        _ = try direct.publishReview(PublishReviewRequest(review: Review(id: "old-1", businessId: "old", reviewerId: "ann", rating: 1, source: .organic)))
+        _ = try direct.createInfoRequest(
+            CreateInfoRequestRequest(businessId: "old", reviewId: "old-1", message: "Which booking?", requestedFields: [.email], acknowledgeIntro: true))
+        var token: String?
+        for _ in 0..<1_500 where token == nil {
+            let directory = second.dataDirectory.appendingPathComponent("outbox")
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".eml") {
+                let raw = ((try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? "").replacingOccurrences(of: "=\r\n", with: "")
+                if let range = raw.range(of: #"token=3D[0-9a-f]{48}"#, options: .regularExpression) { token = String(raw[range].dropFirst(8)) }
+            }
+            if token == nil { usleep(20_000) }
+        }
+        let shardless = try #require(token)
+        #expect(!shardless.contains("."))
+        let map = try ShardMap(shards: [
+            ShardMap.Shard(name: "a", address: "127.0.0.1:\(first.port)", slots: [0...8_191]),
+            ShardMap.Shard(name: "b", address: "127.0.0.1:\(second.port)", slots: [8_192...16_383]),
+        ])
+        let site = try FindReviewerClient(router: ShardRouter(map: map, key: first.key(role: "consumer-site")))
+        #expect(try site.viewRequestByToken(ViewRequestByTokenRequest(token: shardless)).request?.businessDisplayName == "Business old")
+        let unknown = String(repeating: "cd", count: 24)
+        #expect((#expect(throws: RPCError.self) { _ = try site.viewRequestByToken(ViewRequestByTokenRequest(token: unknown)) })?.code == .notFound)
+    }
 }
