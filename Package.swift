@@ -35,7 +35,7 @@ let package = Package(
         // Cost per message of the message layer (`make bench-messages`).
         .executableTarget(name: "messages-bench", dependencies: ["Messages"]),
         // Typed client for internal Swift services.
-        .target(name: "FindReviewerClient", dependencies: ["Messages", "RPC"]),
+        .target(name: "FindReviewerClient", dependencies: ["Messages", "RPC", "Sharding", "Locking"]),
         // The server executable: thin, see FindReviewerServer.ServerApp.
         .executableTarget(name: "findreviewer-server", dependencies: ["FindReviewerServer"]),
         // RPC round trips against a running server (`make bench`).
@@ -82,7 +82,7 @@ let package = Package(
         // one reader, for the server and the tools) and reviewer reply tokens from the kernel's CSPRNG.
         .target(name: "Credentials", dependencies: ["CSystemShims", "Locking"]),
         // Wiring only: RPC handlers (decode -> command -> map), authentication, configuration, shutdown order.
-        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Credentials", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle", "Metrics", "MetricsHTTP"]),
+        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Credentials", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle", "Metrics", "MetricsHTTP", "Sharding"]),
 
         // What the command-line tools share: the parser, connection settings, console, errors and
         // exit statuses, the outbox reader.
@@ -92,13 +92,13 @@ let package = Package(
         // The CLI executable: thin, see FindReviewerCLI.CLI.
         .executableTarget(name: "findreviewer", dependencies: ["FindReviewerCLI", "ToolSupport"]),
         // The load generator: mixes, closed and open loop, histogram, summary.
-        .target(name: "FindReviewerLoad", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC", "Transport", "CSystemShims", "Locking"]),
+        .target(name: "FindReviewerLoad", dependencies: ["ToolSupport", "FindReviewerClient", "Messages", "RPC", "Transport", "CSystemShims", "Locking", "Sharding"]),
         // The load-test executable: thin, see FindReviewerLoad.LoadTool.
         .executableTarget(name: "findreviewer-load", dependencies: ["FindReviewerLoad", "ToolSupport"]),
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(
-            name: "FindReviewerTestSupport", dependencies: ["Credentials", "FindReviewerServer", "FindReviewerEngine", "RPC"], path: "Tests/FindReviewerTestSupport",
+            name: "FindReviewerTestSupport", dependencies: ["Credentials", "FindReviewerServer", "FindReviewerEngine", "RPC", "Sharding"], path: "Tests/FindReviewerTestSupport",
             exclude: ["smtp_server.py"]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
@@ -117,11 +117,11 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricsHTTP", "Transport", "FindReviewerTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer-server"]),
+            dependencies: ["FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "Sharding", "findreviewer-server"]),
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "FindReviewerCLI", "FindReviewerLoad", "ToolSupport", "FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "findreviewer",
+                "FindReviewerCLI", "FindReviewerLoad", "ToolSupport", "FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "Sharding", "findreviewer",
                 "findreviewer-load", "findreviewer-server",
             ]),
     ],

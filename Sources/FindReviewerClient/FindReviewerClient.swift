@@ -17,24 +17,37 @@ public final class FindReviewerClient: Sendable {
     /// `(findreviewer.v1.idempotent)` option); the RPC client retries them after UNAVAILABLE.
     public static let idempotentMethods: Set<String> = ProtoMethods.idempotentFullNames
 
+    /// Routes each call to its shard when the client was made with a shard map (ShardRouter.swift).
+    let router: ShardRouter?
+
     /// A client for `address` (`HOST:PORT`) calling with `key` (sent as `authorization: Bearer <key>`).
     public init(address: String, key: String?, connections: Int = 1, timeout: Duration = .seconds(30)) throws(RPCError) {
         self.rpc = try RPCClient(address: address, key: key, connections: connections, idempotentMethods: Self.idempotentMethods)
         self.timeout = timeout
+        self.router = nil
+    }
+
+    /// A client that routes every call by `router`'s shard map; ``rpc`` is the first shard's client.
+    public init(router: ShardRouter, timeout: Duration = .seconds(30)) throws(RPCError) {
+        self.rpc = try router.client(address: router.map.shards[0].address)
+        self.timeout = timeout
+        self.router = router
     }
 
     /// The chokepoint: every generated method calls this (not public: callers use the methods).
     func call<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: String, _ request: Request, _ metadata: [MetadataEntry]
     ) throws(RPCError) -> Response {
-        try self.rpc.call(method, request, as: Response.self, metadata: metadata, timeout: self.timeout)
+        if let router { return try router.call(method, request, as: Response.self, metadata: metadata, timeout: self.timeout) }
+        return try self.rpc.call(method, request, as: Response.self, metadata: metadata, timeout: self.timeout)
     }
 
     /// The chokepoint, async: every generated async method calls this.
     func call<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: String, _ request: Request, _ metadata: [MetadataEntry]
     ) async throws(RPCError) -> Response {
-        try await self.rpc.call(method, request, as: Response.self, metadata: metadata, timeout: self.timeout)
+        if let router { return try await router.call(method, request, as: Response.self, metadata: metadata, timeout: self.timeout) }
+        return try await self.rpc.call(method, request, as: Response.self, metadata: metadata, timeout: self.timeout)
     }
 
     /// `findreviewer.v1.FindReviewer/CreateInfoRequest` with an `idempotency-key` (none when nil):

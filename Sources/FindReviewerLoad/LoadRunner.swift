@@ -3,6 +3,7 @@ import FindReviewerClient
 import Foundation
 import Messages
 import RPC
+import Sharding
 import Synchronization
 import ToolSupport
 import Transport
@@ -46,7 +47,30 @@ public final class LoadRunner: Sendable {
         } catch {
             throw .usage("the server address \"\(settings.server)\" is not HOST:PORT", path: [])
         }
-        let threads = configuration.threadCount
+        // With a shard map, one lane (at least) per shard, each connected to its shard and
+        // driving businesses whose ids hash to that shard's slots (PROTOCOL.md §9).
+        var shardMap: ShardMap?
+        if let path = settings.shardMap {
+            do {
+                shardMap = try ShardMap.load(path: path)
+            } catch {
+                throw .usage("--shard-map: \(error.message)", path: [])
+            }
+        }
+        let shards = shardMap?.shards ?? []
+        let threads = max(configuration.threadCount, shards.count)
+        guard configuration.connections >= threads else {
+            throw .usage("--connections \(configuration.connections) is fewer than the \(shards.count) shards: every shard needs a connection", path: [])
+        }
+        var laneAddresses: [SocketAddress] = []
+        for shard in shards {
+            do {
+                laneAddresses.append(try SocketAddress(parsing: shard.address))
+            } catch {
+                throw .usage("the shard map's address \"\(shard.address)\" is not HOST:PORT", path: [])
+            }
+        }
+        let businessCount = max(configuration.businessCount, threads)
         if let problem = DescriptorLimit.raise(to: UInt64(configuration.connections + 64 + 4 * threads)) {
             throw CLIError.failure(
                 "--connections \(configuration.connections) cannot be opened: \(problem)",
@@ -71,12 +95,18 @@ public final class LoadRunner: Sendable {
         do {
             lanes = try (0..<threads).map { (thread) throws(SystemError) in
                 let engine = try LoadEngine(
-                    index: thread, address: address, connections: Self.share(configuration.connections, thread, threads),
+                    index: thread, address: laneAddresses.isEmpty ? address : laneAddresses[thread % laneAddresses.count], connections: Self.share(configuration.connections, thread, threads),
                     concurrency: configuration.concurrency)
                 engine.reconnectWindow = UInt64(configuration.reconnectWindow * 1e9)
                 engine.callTimeout = UInt64(workflow.timeoutMs) * 1_000_000 + 1_000_000_000
+                var owned: (@Sendable (String) -> Bool)?
+                if let shardMap {
+                    let name = shards[thread % shards.count].name
+                    owned = { shardMap.owner(ofBusiness: $0).name == name }
+                }
                 let workload = WorkflowLoad(
-                    thread: thread, businesses: Self.share(configuration.businessCount, thread, threads), settings: workflow, inbox: inboxes[thread])
+                    thread: thread, businesses: Self.share(businessCount, thread, threads), settings: workflow, inbox: inboxes[thread],
+                    ownedByLane: owned)
                 return Lane(engine: engine, workload: workload)
             }
         } catch {
@@ -84,11 +114,17 @@ public final class LoadRunner: Sendable {
         }
         defer { for lane in lanes { lane.engine.close() } }
         // Tokens come from the outbox of a local server whose data directory is here.
-        let wantsTokens = configuration.mix.weights.contains { $0.0.needsToken } && ProcessCPU.isLocal(address.host)
+        // Sharded: each shard's outbox is DATA-DIR/<shard name>/outbox (README "Running shards").
+        let hosts = laneAddresses.isEmpty ? [address] : laneAddresses
+        let wantsTokens = configuration.mix.weights.contains { $0.0.needsToken } && hosts.allSatisfy { ProcessCPU.isLocal($0.host) }
             && FileManager.default.fileExists(atPath: settings.dataDirectory)
-        let harvester = wantsTokens ? TokenHarvester(dataDirectory: settings.dataDirectory, runId: runId, inboxes: inboxes) : nil
-        harvester?.start()
-        defer { harvester?.stop() }
+        let tokenDirectories = shards.isEmpty ? [settings.dataDirectory] : shards.map { (settings.dataDirectory as NSString).appendingPathComponent($0.name) }
+        let harvesters = wantsTokens
+            ? tokenDirectories.filter { FileManager.default.fileExists(atPath: $0) }.compactMap {
+                TokenHarvester(dataDirectory: $0, runId: runId, inboxes: inboxes)
+            } : []
+        for harvester in harvesters { harvester.start() }
+        defer { for harvester in harvesters { harvester.stop() } }
 
         // Connect.
         let failures = Self.onThreads(lanes) { lane in lane.engine.connect(timeout: 60_000_000_000) ?? "" }
@@ -108,18 +144,22 @@ public final class LoadRunner: Sendable {
             for lane in lanes { lane.workload.clockAdvanced() }
         }
         try self.seed(lanes, phase: .seedAfterClock)
-        if let harvester {
+        if !harvesters.isEmpty {
             // Delivery runs in the server's background: wait (bounded) for the seeded requests' tokens.
             let wanted = lanes.reduce(0) { $0 + $1.workload.seededRequests }
             let deadline = DispatchTime.now() + 5
-            while harvester.delivered.load(ordering: .relaxed) < wanted && DispatchTime.now() < deadline { usleep(10_000) }
+            func delivered() -> Int { harvesters.reduce(0) { $0 + $1.delivered.load(ordering: .relaxed) } }
+            while delivered() < wanted && DispatchTime.now() < deadline { usleep(10_000) }
         }
 
         if configuration.progress {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - seedingStarted.uptimeNanoseconds) / 1e9
             var what = "\(configuration.businessCount) business(es) with \(workflow.seedReviews) reviews, \(workflow.seedPending) pending"
             what += seedExpired > 0 ? " and \(seedExpired) expired requests each (the test clock moved 5 days on)" : " requests each"
-            if let harvester { what += "; \(harvester.delivered.load(ordering: .relaxed)) reply tokens read from \(harvester.directory)" }
+            if !harvesters.isEmpty {
+                let count = harvesters.reduce(0) { $0 + $1.delivered.load(ordering: .relaxed) }
+                what += "; \(count) reply tokens read from \(harvesters.map(\.directory).joined(separator: ", "))"
+            }
             self.console.error(String(format: "seeded %@ in %.2f s", what, seconds))
         }
 
@@ -152,8 +192,8 @@ public final class LoadRunner: Sendable {
         }
         let failure = lanes.compactMap(\.engine.failure).first
         return LoadSummary(
-            configuration: configuration, threads: threads, businesses: configuration.businessCount, elapsedSeconds: measured.elapsed,
-            stats: stats, substitutions: substitutions, cpu: measured.cpu, verification: verification, tokensSeen: harvester != nil,
+            configuration: configuration, threads: threads, businesses: businessCount, elapsedSeconds: measured.elapsed,
+            stats: stats, substitutions: substitutions, cpu: measured.cpu, verification: verification, tokensSeen: !harvesters.isEmpty,
             failure: failure)
     }
 
@@ -304,7 +344,12 @@ public final class LoadRunner: Sendable {
         let settings = self.configuration.settings
         let client: FindReviewerClient
         do {
-            client = try FindReviewerClient(address: settings.server, key: settings.key, timeout: settings.timeout)
+            if let path = settings.shardMap {
+                // The test clock moves on every shard; GetServerInfo asks the first.
+                client = try FindReviewerClient(router: ShardRouter(mapFile: path, key: settings.key), timeout: settings.timeout)
+            } else {
+                client = try FindReviewerClient(address: settings.server, key: settings.key, timeout: settings.timeout)
+            }
         } catch {
             throw .usage("the server address \"\(settings.server)\" is not HOST:PORT", path: [])
         }
@@ -329,6 +374,8 @@ public final class LoadRunner: Sendable {
     /// The server's process id: given, or found from the listening port when the server is local.
     private var serverPid: Int32? {
         if let pid = self.configuration.serverPid { return pid }
+        // Several shard processes: no one server's CPU time to report.
+        if self.configuration.settings.shardMap != nil { return nil }
         guard let address = try? SocketAddress(parsing: self.configuration.settings.server), ProcessCPU.isLocal(address.host) else { return nil }
         return ProcessCPU.listeningProcess(port: address.port)
     }

@@ -74,7 +74,7 @@ public struct LoadSummary: Sendable {
         let c = self.configuration
         let mode = c.rate.map { "open loop at \(Self.number($0)) calls/s" } ?? "closed loop"
         var out = "findreviewer-load: mix \(c.mix.name), \(c.connections) connection(s) x \(c.concurrency) in flight on \(self.threads) thread(s), "
-        out += "\(mode), \(self.businesses) business(es), server \(c.settings.server)\n"
+        out += "\(mode), \(self.businesses) business(es), " + (c.settings.shardMap.map { "shards of \($0)" } ?? "server \(c.settings.server)") + "\n"
         let warm = c.warmup > 0 ? " after a \(Self.number(c.warmup)) s warm-up" : ""
         out += "calls       \(ToolText.count(self.calls)) in \(String(format: "%.2f", self.elapsedSeconds)) s\(warm)\n"
         out += "throughput  \(String(format: "%.1f", self.throughput)) calls/s\n"
@@ -181,7 +181,7 @@ public struct LoadSummary: Sendable {
         cpu["server_pid"] = self.cpu.serverPid.map { Int($0) } ?? NSNull()
         cpu["tool_to_server"] = self.cpu.serverSeconds.flatMap { $0 > 0 ? Self.rounded(self.cpu.toolSeconds / $0, 3) : nil } ?? NSNull()
         var object: [String: Any] = [
-            "mix": c.mix.name, "mode": c.rate == nil ? "closed" : "open", "server": c.settings.server, "connections": c.connections,
+            "mix": c.mix.name, "mode": c.rate == nil ? "closed" : "open", "server": c.settings.shardMap.map { "shards of \($0)" } ?? c.settings.server, "connections": c.connections,
             "concurrency": c.concurrency, "threads": self.threads, "businesses": self.businesses, "warmup_s": c.warmup,
             "elapsed_s": Self.rounded(self.elapsedSeconds, 3), "calls": Int(self.calls), "ok": Int(self.calls) - self.errorCount,
             "throughput": Self.rounded(self.throughput, 1),

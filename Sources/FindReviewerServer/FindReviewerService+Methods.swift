@@ -25,7 +25,7 @@ struct ServiceRegistrar: HandlerRegistrar {
     }
 }
 
-extension FindReviewerService: FindReviewerHandlers, AdminHandlers {
+extension FindReviewerService: FindReviewerHandlers, AdminHandlers, ShardMapServiceHandlers {
     /// Registers every method of findreviewer.v1.FindReviewer and Admin, and the key check for
     /// every method of the server (policies from ``MethodPolicy``: the generated method table).
     /// `outboxDirectory`: where delivered emails are files (`<outbox id>.eml`); EraseReviewer deletes the reviewer's.
@@ -49,10 +49,11 @@ extension FindReviewerService: FindReviewerHandlers, AdminHandlers {
             $0.outboxDirectory = outboxDirectory
             $0.snapshot = snapshot
         }
-        // One method per rpc of each service (the generated FindReviewerHandlers and AdminHandlers).
+        // One method per rpc of each service (the generated FindReviewerHandlers, AdminHandlers and ShardMapServiceHandlers).
         let registrar = ServiceRegistrar(service: self, server: server)
         self.registerFindReviewer(with: registrar)
         self.registerAdmin(with: registrar)
+        self.registerShardMapService(with: registrar)
         // Health and ServerInfoService are the RPC server's own; GetServerInfo answers from the method table.
     }
 
@@ -86,6 +87,12 @@ extension FindReviewerService: FindReviewerHandlers, AdminHandlers {
                     throw RPCError(.unauthenticated, "the call was not authorized")
                 }
                 let request = try Self.decodeRequest(Request.self, payload)
+                // Once per call, before any command: a business (or token) of another shard
+                // is WRONG_SHARD and changes nothing.
+                if let keyed = request as? any ShardKeyed {
+                    let (key, field) = keyed.shardKey
+                    try self.ownership.check(key, field: field)
+                }
                 try body(request, caller, context, logged)
             } catch {
                 logged.fail(RPCError(converting: error))
@@ -161,6 +168,12 @@ extension FindReviewerService: FindReviewerHandlers, AdminHandlers {
         }
     }
 
+    /// `ShardMapService/GetShardMap`: the map this server was started with (or its one-shard map).
+    public func getShardMap(_ request: GetShardMapRequest, caller: Caller, context: CallContext, responder: Responder) throws {
+        guard let map = self.ownership.servedMap else { throw RPCError(.internal, "no shard map for this server's address") }
+        responder.respond(GetShardMapResponse(shardMapJson: String(decoding: map.encoded(), as: UTF8.self), shard: self.ownership.name))
+    }
+
     // MARK: business portal
 
     /// `GetReview`.
@@ -219,7 +232,7 @@ extension FindReviewerService: FindReviewerHandlers, AdminHandlers {
             .init(
                 businessId: request.businessId, reviewId: request.reviewId, message: request.message, requestedFields: fields,
                 referenceLabel: request.referenceLabel, acknowledgeIntroduction: request.acknowledgeIntro,
-                idempotencyKey: key, token: TokenSource.shared.next(),
+                idempotencyKey: key, token: self.ownership.newToken(TokenSource.shared.next()),
                 skipBusinessNotificationEmail: request.skipBusinessNotificationEmail))
         self.write(command, responder: responder) { state, events in
             var id: String?

@@ -26,19 +26,22 @@ public final class FindReviewerService: @unchecked Sendable {
 
     /// Where GetStats reads its figures (without it, GetStats is UNIMPLEMENTED).
     public func setStats(_ stats: @escaping @Sendable () -> GetStatsResponse) { self.wiring.withLock { $0.stats = stats } }
+    /// The slots this process owns (every slot unless started with `--shard`).
+    public let ownership: ShardOwnership
 
     /// A service over `engine`, with the keys of `keys`.
-    public init(engine: Engine, keys: KeysFile) {
+    public init(engine: Engine, keys: KeysFile, ownership: ShardOwnership = ShardOwnership()) {
         self.engine = engine
         self.authorizer = Authorizer(keys)
+        self.ownership = ownership
     }
 
     /// A service over a new engine over `state` (e.g. recovered from disk).
     public convenience init(
         state: DomainState = DomainState(), clock: ServiceClock, keys: KeysFile, eventLog: EventLog = VolatileEventLog(),
-        logger: Logger
+        logger: Logger, ownership: ShardOwnership = ShardOwnership()
     ) {
-        self.init(engine: Engine(state: state, clock: clock, eventLog: eventLog, logger: logger), keys: keys)
+        self.init(engine: Engine(state: state, clock: clock, eventLog: eventLog, logger: logger), keys: keys, ownership: ownership)
     }
 
     /// The service's clock (real or test).

@@ -111,7 +111,8 @@ public enum ServerApp {
         let (storage, state) = try Storage.open(
             dataDirectory: configuration.dataDirectory, settings: configuration.domainSettings, logger: logger)
         let recoveryNanos = DispatchTime.now().uptimeNanoseconds - recoveryStart
-        let service = FindReviewerService(state: state, clock: clock, keys: keys, eventLog: storage, logger: logger)
+        let service = FindReviewerService(
+            state: state, clock: clock, keys: keys, eventLog: storage, logger: logger, ownership: configuration.ownership)
         storage.attach(service.engine)
         // Transitions that fell due while the server was down (reminders, expiries, retention
         // erasures) are applied before it listens, each at its own due time.
@@ -154,6 +155,7 @@ public enum ServerApp {
         metrics.recovered(inNanoseconds: recoveryNanos)
         observability.metrics.withLock { $0 = metrics }
         let address = try server.start()
+        service.ownership.setListenAddress(address.description)
         let services: [any Service] = [timer, delivery, snapshots, journalWriter]
         let group = ServiceGroup(services)
         group.start()

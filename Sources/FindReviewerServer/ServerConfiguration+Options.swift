@@ -60,6 +60,12 @@ extension ServerConfiguration {
             .text("--keys-file", "PATH", "Keys file (default DATA-DIR/keys.json, created on first start).") {
                 $0.keysFile = $1
             },
+            .text("--shard", "NAME", "This process's shard in --shard-map; it serves only that shard's slots (default: every slot).") {
+                $0.shard = $1
+            },
+            .text("--shard-map", "FILE", "Shard map JSON: which shard (name, address) owns which slots; needs --shard.") {
+                $0.shardMapFile = $1
+            },
             .text("--port-file", "PATH", "Write the port listened on to PATH once it accepts connections.") {
                 $0.portFile = $1
             },

@@ -2,6 +2,7 @@ import FindReviewerDomain
 import FindReviewerEngine
 import Foundation
 import RPC
+import Sharding
 
 /// Everything `findreviewer-server` can be told, with its defaults in one place.
 ///
@@ -65,8 +66,42 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Requests one business on the paid plan may create in any 24 hours.
     public var maxRequestsPerDayPaid = DomainSettings.defaultMaxRequestsPerDayPaid
 
+    /// This process's shard name in ``shardMapFile`` (`--shard`); nil: one process owns every slot.
+    public var shard: String?
+    /// The shard map JSON file (`--shard-map`, README "Running shards"); only with ``shard``.
+    public var shardMapFile: String?
+    /// The map read from ``shardMapFile`` by ``parse(arguments:environment:)``.
+    public var shardMap: ShardMap?
+
     /// The defaults.
     public init() {}
+
+    /// Who owns which slots, for the service.
+    public var ownership: ShardOwnership {
+        if let shard, let shardMap { return ShardOwnership(name: shard, map: shardMap) }
+        return ShardOwnership(listen: self.listen)
+    }
+
+    /// `--shard` and `--shard-map` come together; the map must be valid and name the shard.
+    mutating func loadShardMap() throws(ConfigurationError) {
+        switch (self.shard, self.shardMapFile) {
+        case (nil, nil): return
+        case (.some, nil): throw ConfigurationError("--shard needs --shard-map FILE (the map that says which slots the shard owns)")
+        case (nil, .some): throw ConfigurationError("--shard-map needs --shard NAME (which shard of the map this process is)")
+        case (.some(let name), .some(let path)):
+            let map: ShardMap
+            do {
+                map = try ShardMap.load(path: path)
+            } catch {
+                throw ConfigurationError("--shard-map: \(error.message)")
+            }
+            guard map.shard(named: name) != nil else {
+                let names = map.shards.map(\.name).joined(separator: ", ")
+                throw ConfigurationError("--shard \"\(name)\" is not in the shard map \(path) (it names \(names))")
+            }
+            self.shardMap = map
+        }
+    }
 
     /// The domain's settings from the flags (configuration, not data: DomainSettings).
     public var domainSettings: DomainSettings {
@@ -118,6 +153,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         for (flag, value) in values {
             try Option.all.first { $0.flag == flag }!.apply(value, &configuration)
         }
+        try configuration.loadShardMap()
         return configuration
     }
 

@@ -18,6 +18,9 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var keySource: String
     /// Deadline of each call.
     public var timeout: Duration
+    /// A shard map JSON file (`--shard-map`, `FINDREVIEWER_SHARD_MAP`): route each call to its
+    /// shard (Protos/PROTOCOL.md §9) instead of calling ``server``.
+    public var shardMap: String?
 
     /// The default data directory, the server's own default.
     public static let defaultDataDirectory = "./data"
@@ -30,6 +33,7 @@ public struct ConnectionSettings: Sendable, Equatable {
         .value("key", "KEY", "API key to send (env FINDREVIEWER_KEY; default: the admin key in DATA-DIR/keys.json)."),
         .value("data-dir", "DIR", "The server's data directory, for its keys file and outbox (env FINDREVIEWER_DATA_DIR; default ./data)."),
         .value("timeout", "SECONDS", "Deadline of each call (default 10)."),
+        .value("shard-map", "FILE", "Shard map JSON: route each call to its shard instead of --server (env FINDREVIEWER_SHARD_MAP)."),
     ]
 
     /// Creates settings directly.
@@ -63,9 +67,11 @@ public struct ConnectionSettings: Sendable, Equatable {
         } else {
             (key, source) = Self.adminKey(dataDirectory: dataDirectory)
         }
-        return ConnectionSettings(
+        var settings = ConnectionSettings(
             server: givenServer ?? ServerOptions.defaultAddress, serverGiven: givenServer != nil, dataDirectory: dataDirectory, key: key,
             keySource: source, timeout: .milliseconds(Int64(timeoutSeconds * 1_000)))
+        settings.shardMap = nonEmpty(arguments.value("shard-map")) ?? nonEmpty(environment["FINDREVIEWER_SHARD_MAP"])
+        return settings
     }
 
     /// The first `admin` key of `<dataDirectory>/keys.json`, or nil and why.

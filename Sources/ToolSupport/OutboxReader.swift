@@ -17,7 +17,7 @@ public struct OutboxEmail: Sendable, Equatable {
 
     /// The reply token of a reviewer's email (from its `?token=` link), if it has one.
     public var token: String? {
-        guard let range = self.body.range(of: #"[?&]token=[A-Za-z0-9_-]+"#, options: .regularExpression) else { return nil }
+        guard let range = self.body.range(of: #"[?&]token=[A-Za-z0-9._-]+"#, options: .regularExpression) else { return nil }
         return String(self.body[range].split(separator: "=", maxSplits: 1).last ?? "")
     }
 }

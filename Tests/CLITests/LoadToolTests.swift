@@ -2,6 +2,8 @@ import FindReviewerLoad
 import FindReviewerTestSupport
 import Foundation
 import Glibc
+import Messages
+import RPC
 import Testing
 
 /// `findreviewer-load` as a process against the real server: short runs, zero errors, valid JSON.
@@ -182,5 +184,32 @@ struct LoadToolTests {
         #expect(result.errors.contains("--connections 2000 cannot be opened"), "\(result.errors)")
         #expect(result.errors.contains("the limit is 256"), "\(result.errors)")
         #expect(result.errors.contains("ulimit -n"))
+    }
+
+    @Test("across three shards (--shard-map): each lane drives businesses of its shard; the whole write workflow, zero errors, --verify finds every write, every shard got its share")
+    func acrossThreeShards() throws {
+        let cluster = try ShardCluster(arguments: ["--test-clock"])
+        defer { cluster.stop() }
+        let result = try ToolProcess.run(
+            "findreviewer-load",
+            ["--shard-map", cluster.mapFile.path, "--data-dir", cluster.root.path, "--mix", "write", "--connections", "6", "--concurrency", "2",
+             "--duration", "3", "--seed-expired", "4", "--seed-reviews", "10", "--verify", "--json", "--quiet"])
+        #expect(result.status == 0, "\(result.output)\n\(result.errors)")
+        let summary = try Self.summary(result)
+        #expect((summary["errors"] as? [String: Int])?.isEmpty == true, "\(summary["errors"] ?? "")")
+        #expect((summary["ok"] as? Int ?? 0) > 0)
+        let methods = try #require(summary["methods"] as? [String: Int])
+        for method in ["ReplyToRequest", "DeclineRequest", "OpenReply", "CreateInfoRequest"] {
+            #expect((methods[method] ?? 0) > 0, "\(method): \(methods)")
+        }
+        let verify = try #require(summary["verify"] as? [String: Any])
+        #expect(verify["lost"] as? Int == 0, "\(verify)")
+        // Every shard holds businesses of the run, each one its own (no WRONG_SHARD above: zero errors).
+        for shard in cluster.map.shards {
+            let client = try RPCClient(address: shard.address, key: cluster.key(role: "admin"))
+            let businesses = try client.call("findreviewer.v1.FindReviewer/ListBusinesses", ListBusinessesRequest(), as: ListBusinessesResponse.self).businesses
+            #expect(!businesses.isEmpty, "\(shard.name)")
+            #expect(businesses.allSatisfy { cluster.map.owner(ofBusiness: $0.id).name == shard.name })
+        }
     }
 }

@@ -201,7 +201,8 @@ struct ProtocolPromisesTests {
     func reasonsByMethod() throws {
         let table = ProtoDocument.table(in: try ProtoDocument.text("Protos/PROTOCOL.md"), firstHeader: "Reason")
         var documented: Set<String> = []
-        for row in table where row[1] == "9" {
+        // A reason of "every method …" (WRONG_SHARD) is held by its own suite (ShardingEndToEndTests).
+        for row in table where row[1] == "9" && !row[2].hasPrefix("every method") {
             for method in row[2].split(separator: ",") { documented.insert("\(method.trimmingCharacters(in: .whitespaces)) \(row[0])") }
         }
         var world = try World()

@@ -96,6 +96,9 @@ enum Demo {
         func story(address: String, keys: (String) -> String?, dataDirectory: String, owned: Bool) throws(CLIError) -> Int32 {
             func client(_ role: String) throws(CLIError) -> FindReviewerClient {
                 do {
+                    if let mapFile = self.invocation.settings.shardMap, !owned {
+                        return try FindReviewerClient(router: ShardRouter(mapFile: mapFile, key: keys(role)), timeout: self.invocation.settings.timeout)
+                    }
                     return try FindReviewerClient(address: address, key: keys(role), timeout: self.invocation.settings.timeout)
                 } catch {
                     throw .usage("the server address \"\(address)\" is not HOST:PORT", path: ["demo"])
@@ -128,10 +131,14 @@ enum Demo {
                         business: Business(id: cast.business, displayName: "Acme Travel", notificationEmail: cast.businessEmail, locale: "en", plan: .free)))
             }
             _ = try self.call("FindReviewer/UpsertReviewer") { () throws(RPCError) in
-                try ingest.upsertReviewer(UpsertReviewerRequest(reviewer: Reviewer(id: cast.ann, displayName: "Ann Andersson", email: cast.annEmail, locale: "en")))
+                try ingest.upsertReviewer(
+                    UpsertReviewerRequest(reviewer: Reviewer(id: cast.ann, displayName: "Ann Andersson", email: cast.annEmail, locale: "en")),
+                    forBusiness: cast.business)
             }
             _ = try self.call("FindReviewer/UpsertReviewer") { () throws(RPCError) in
-                try ingest.upsertReviewer(UpsertReviewerRequest(reviewer: Reviewer(id: cast.bob, displayName: "Bob Berg", email: cast.bobEmail, locale: "sv")))
+                try ingest.upsertReviewer(
+                    UpsertReviewerRequest(reviewer: Reviewer(id: cast.bob, displayName: "Bob Berg", email: cast.bobEmail, locale: "sv")),
+                    forBusiness: cast.business)
             }
             let reviews: [(String, String, ReviewSource, String)] = [
                 (cast.reviews[0], cast.ann, .organic, "Never got the room we booked"),

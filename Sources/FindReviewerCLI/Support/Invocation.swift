@@ -38,6 +38,15 @@ public final class Invocation: @unchecked Sendable {
     /// The client for ``settings``.
     public func client() throws(CLIError) -> FindReviewerClient {
         if let client = self.cachedClient { return client }
+        if let mapFile = self.settings.shardMap {
+            do {
+                let client = try FindReviewerClient(router: ShardRouter(mapFile: mapFile, key: self.settings.key), timeout: self.settings.timeout)
+                self.cachedClient = client
+                return client
+            } catch {
+                throw .usage(error.message, path: self.command.path, hint: "Pass --shard-map FILE with a valid shard map (README \"Running shards\").")
+            }
+        }
         do {
             let client = try FindReviewerClient(address: self.settings.server, key: self.settings.key, timeout: self.settings.timeout)
             self.cachedClient = client

@@ -386,4 +386,14 @@ extension FindReviewerClient {
     public func describeType(_ request: DescribeTypeRequest = DescribeTypeRequest(), metadata: [MetadataEntry] = []) async throws(RPCError) -> DescribeTypeResponse {
         try await self.call("findreviewer.v1.ServerInfoService/DescribeType", request, metadata)
     }
+
+    /// `findreviewer.v1.ShardMapService/GetShardMap` (roles: admin, business-portal, consumer-site, reviews-ingest; idempotent: retried after UNAVAILABLE).
+    public func getShardMap(_ request: GetShardMapRequest = GetShardMapRequest(), metadata: [MetadataEntry] = []) throws(RPCError) -> GetShardMapResponse {
+        try self.call("findreviewer.v1.ShardMapService/GetShardMap", request, metadata)
+    }
+
+    /// `findreviewer.v1.ShardMapService/GetShardMap`, async (roles: admin, business-portal, consumer-site, reviews-ingest; idempotent: retried after UNAVAILABLE).
+    public func getShardMap(_ request: GetShardMapRequest = GetShardMapRequest(), metadata: [MetadataEntry] = []) async throws(RPCError) -> GetShardMapResponse {
+        try await self.call("findreviewer.v1.ShardMapService/GetShardMap", request, metadata)
+    }
 }

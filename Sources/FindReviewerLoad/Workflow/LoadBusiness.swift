@@ -83,9 +83,19 @@ final class LoadBusiness {
     var stageSent = 0
     var stageAcknowledged = 0
 
-    init(index: Int32, runId: String, thread: Int) {
+    /// `owned`: with a shard map, the id gets the first suffix `sN` that puts it on the lane's shard.
+    init(index: Int32, runId: String, thread: Int, owned: ((String) -> Bool)? = nil) {
         self.index = index
-        self.id = "\(runId)-t\(thread)b\(index)"
+        var id = "\(runId)-t\(thread)b\(index)"
+        if let owned {
+            let base = id
+            var suffix = 0
+            while !owned(id) {
+                id = "\(base)s\(suffix)"
+                suffix += 1
+            }
+        }
+        self.id = id
         self.reviewerId = self.id + "-rv"
         self.reviewerEmail = "rv-\(runId)-t\(thread)b\(index)@load.example"
     }

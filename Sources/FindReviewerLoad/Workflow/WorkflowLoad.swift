@@ -55,11 +55,12 @@ final class WorkflowLoad: LoadWorkload {
     /// Whether the server marks each operation's method idempotent, by ``LoadOperation/rawValue``.
     private let idempotent: [Bool]
 
-    init(thread: Int, businesses: Int, settings: WorkflowSettings, inbox: TokenInbox) {
+    /// `ownedByLane`: with a shard map, whether a business id belongs to the shard this lane's engine calls.
+    init(thread: Int, businesses: Int, settings: WorkflowSettings, inbox: TokenInbox, ownedByLane: ((String) -> Bool)? = nil) {
         self.thread = thread
         self.settings = settings
         self.inbox = inbox
-        self.businesses = (0..<businesses).map { LoadBusiness(index: Int32($0), runId: settings.runId, thread: thread) }
+        self.businesses = (0..<businesses).map { LoadBusiness(index: Int32($0), runId: settings.runId, thread: thread, owned: ownedByLane) }
         self.encoder = CallEncoder(key: settings.key, timeoutMs: settings.timeoutMs)
         self.idempotent = LoadOperation.allCases.map { settings.idempotentMethods.contains($0.method) }
         // xorshift64* seeded per thread; any non-zero seed works.

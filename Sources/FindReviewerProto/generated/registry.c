@@ -104,6 +104,8 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__response_header__descriptor,
   &findreviewer__v1__go_away__descriptor,
   &findreviewer__v1__connection_error__descriptor,
+  &findreviewer__v1__get_shard_map_request__descriptor,
+  &findreviewer__v1__get_shard_map_response__descriptor,
   &findreviewer__v1__stored_business__descriptor,
   &findreviewer__v1__stored_reviewer__descriptor,
   &findreviewer__v1__stored_public_reply__descriptor,
@@ -119,7 +121,7 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__snapshot_counters__descriptor,
   &findreviewer__v1__snapshot_item__descriptor,
 };
-const size_t findreviewer_message_descriptor_count = 116;
+const size_t findreviewer_message_descriptor_count = 118;
 const ProtobufCMessageDescriptor *findreviewer_message_descriptor_at(size_t index) {
   return index < findreviewer_message_descriptor_count ? findreviewer_message_descriptors[index] : NULL;
 }
@@ -148,8 +150,9 @@ static const ProtobufCServiceDescriptor *const findreviewer_service_descriptors[
   &findreviewer__v1__find_reviewer__descriptor,
   &findreviewer__v1__health__descriptor,
   &findreviewer__v1__server_info_service__descriptor,
+  &findreviewer__v1__shard_map_service__descriptor,
 };
-const size_t findreviewer_service_descriptor_count = 4;
+const size_t findreviewer_service_descriptor_count = 5;
 const ProtobufCServiceDescriptor *findreviewer_service_descriptor_at(size_t index) {
   return index < findreviewer_service_descriptor_count ? findreviewer_service_descriptors[index] : NULL;
 }

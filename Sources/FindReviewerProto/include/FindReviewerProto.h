@@ -9,6 +9,7 @@
 #include "findreviewer/v1/info.pb-c.h"
 #include "findreviewer/v1/options.pb-c.h"
 #include "findreviewer/v1/rpc.pb-c.h"
+#include "findreviewer/v1/shard.pb-c.h"
 #include "findreviewer/v1/storage.pb-c.h"
 
 /* Every descriptor of Protos/, by address (Swift cannot take the address of a C constant). */

@@ -243,3 +243,20 @@ extension ServerInfoServiceHandlers {
         }
     }
 }
+
+/// `findreviewer.v1.ShardMapService`: one requirement per rpc. Each decodes nothing and checks no key: the
+/// registration did (the caller is the authorized key); it answers on `responder`, now or later,
+/// or throws (the error is the answer).
+public protocol ShardMapServiceHandlers: Sendable {
+    /// `findreviewer.v1.ShardMapService/GetShardMap`: answers `GetShardMapResponse`.
+    func getShardMap(_ request: GetShardMapRequest, caller: Caller, context: CallContext, responder: Responder) throws
+}
+
+extension ShardMapServiceHandlers {
+    /// Serves every rpc of `findreviewer.v1.ShardMapService` through `registrar`.
+    public func registerShardMapService(with registrar: some HandlerRegistrar) {
+        registrar.serve("findreviewer.v1.ShardMapService/GetShardMap", GetShardMapRequest.self) { [self] in
+            try self.getShardMap($0, caller: $1, context: $2, responder: $3)
+        }
+    }
+}

@@ -1762,6 +1762,58 @@ public struct GetServerInfoRequest: ProtoMessage {
     public func write(to writer: FieldWriter) throws {}
 }
 
+/// `findreviewer.v1.GetShardMapRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct GetShardMapRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.GetShardMapRequest")
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init() {}
+
+    /// Nothing to read.
+    public init(reader: FieldReader) throws {}
+
+    /// Nothing to store.
+    public func write(to writer: FieldWriter) throws {}
+}
+
+/// `findreviewer.v1.GetShardMapResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct GetShardMapResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.GetShardMapResponse")
+    /// `string shard_map_json = 1`
+    public var shardMapJson: String
+    /// `string shard = 2`
+    public var shard: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        shardMapJson: String = "",
+        shard: String = ""
+    ) {
+        self.shardMapJson = shardMapJson
+        self.shard = shard
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.shardMapJson = try reader(1)
+        self.shard = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.shardMapJson)
+        try writer(2, self.shard)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case shardMapJson = 1
+        case shard = 2
+    }
+}
+
 /// `findreviewer.v1.GetStatsRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct GetStatsRequest: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
@@ -5743,6 +5795,8 @@ public enum ProtoMessages {
         GetReviewerRequest.self,
         GetReviewerResponse.self,
         GetServerInfoRequest.self,
+        GetShardMapRequest.self,
+        GetShardMapResponse.self,
         GetStatsRequest.self,
         GetStatsResponse.self,
         GetTimelineRequest.self,

@@ -159,5 +159,9 @@ public enum ProtoMethods {
             service: "findreviewer.v1.ServerInfoService", name: "DescribeType",
             inputType: "findreviewer.v1.DescribeTypeRequest", outputType: "findreviewer.v1.DescribeTypeResponse",
             roles: ["admin", "business-portal", "consumer-site", "reviews-ingest"], idempotent: true, noKey: false),
+        ProtoMethod(
+            service: "findreviewer.v1.ShardMapService", name: "GetShardMap",
+            inputType: "findreviewer.v1.GetShardMapRequest", outputType: "findreviewer.v1.GetShardMapResponse",
+            roles: ["admin", "business-portal", "consumer-site", "reviews-ingest"], idempotent: true, noKey: false),
     ]
 }

@@ -17,6 +17,7 @@ from findreviewer.v1 import admin_pb2
 from findreviewer.v1 import findreviewer_pb2
 from findreviewer.v1 import health_pb2
 from findreviewer.v1 import info_pb2
+from findreviewer.v1 import shard_pb2
 
 #: Every RPC: full method name -> (request class, response class).
 METHODS = {
@@ -58,6 +59,7 @@ METHODS = {
     "findreviewer.v1.Health/Check": (health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse),
     "findreviewer.v1.ServerInfoService/GetServerInfo": (info_pb2.GetServerInfoRequest, info_pb2.ServerInfo),
     "findreviewer.v1.ServerInfoService/DescribeType": (info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse),
+    "findreviewer.v1.ShardMapService/GetShardMap": (shard_pb2.GetShardMapRequest, shard_pb2.GetShardMapResponse),
 }
 
 
@@ -373,4 +375,34 @@ class AsyncServerInfoServiceStub:
             channel, "findreviewer.v1.ServerInfoService/DescribeType", info_pb2.DescribeTypeRequest, info_pb2.DescribeTypeResponse)
 
 
-__all__ = ["METHODS", "AdminStub", "AsyncAdminStub", "FindReviewerStub", "AsyncFindReviewerStub", "HealthStub", "AsyncHealthStub", "ServerInfoServiceStub", "AsyncServerInfoServiceStub"]
+class ShardMapServiceStub:
+    """``findreviewer.v1.ShardMapService`` (shard.proto).
+
+    Needs any valid key: every client routes by the map, whatever its role.
+    """
+
+    SERVICE = "findreviewer.v1.ShardMapService"
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        #: GetShardMap
+        self.get_shard_map: UnaryMethod[shard_pb2.GetShardMapRequest, shard_pb2.GetShardMapResponse] = UnaryMethod(
+            channel, "findreviewer.v1.ShardMapService/GetShardMap", shard_pb2.GetShardMapRequest, shard_pb2.GetShardMapResponse)
+
+
+class AsyncShardMapServiceStub:
+    """``findreviewer.v1.ShardMapService`` (shard.proto) on an AsyncChannel.
+
+    Needs any valid key: every client routes by the map, whatever its role.
+    """
+
+    SERVICE = "findreviewer.v1.ShardMapService"
+
+    def __init__(self, channel: AsyncChannel) -> None:
+        self.channel = channel
+        #: GetShardMap
+        self.get_shard_map: AsyncUnaryMethod[shard_pb2.GetShardMapRequest, shard_pb2.GetShardMapResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.ShardMapService/GetShardMap", shard_pb2.GetShardMapRequest, shard_pb2.GetShardMapResponse)
+
+
+__all__ = ["METHODS", "AdminStub", "AsyncAdminStub", "FindReviewerStub", "AsyncFindReviewerStub", "HealthStub", "AsyncHealthStub", "ServerInfoServiceStub", "AsyncServerInfoServiceStub", "ShardMapServiceStub", "AsyncShardMapServiceStub"]

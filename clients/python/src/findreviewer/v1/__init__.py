@@ -170,6 +170,10 @@ from findreviewer.v1.info_pb2 import (  # noqa: F401
 from findreviewer.v1.rpc_pb2 import (  # noqa: F401
     ErrorDetail,
 )
+from findreviewer.v1.shard_pb2 import (  # noqa: F401
+    GetShardMapRequest,
+    GetShardMapResponse,
+)
 
 __all__ = [
     "AcknowledgeIntroductionRequest",
@@ -215,6 +219,8 @@ __all__ = [
     "GetReviewerRequest",
     "GetReviewerResponse",
     "GetServerInfoRequest",
+    "GetShardMapRequest",
+    "GetShardMapResponse",
     "GetStatsRequest",
     "GetStatsResponse",
     "GetTimelineRequest",
