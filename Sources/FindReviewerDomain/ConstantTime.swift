@@ -13,10 +13,9 @@ public enum ConstantTime {
         var rhs = rhs
         return lhs.withUTF8 { a in
             rhs.withUTF8 { b in
-                var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-                for index in 0..<max(a.count, b.count) {
-                    difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
-                }
+                // The time depends on the lengths only, never on where the bytes differ.
+                var difference: UInt8 = a.count == b.count ? 0 : 1
+                for index in 0..<min(a.count, b.count) { difference |= a[index] ^ b[index] }
                 return difference == 0
             }
         }

@@ -270,14 +270,21 @@ extension DomainState {
     }
 
     func view(of review: Review) -> BusinessReviewView {
-        let rows = self.requestRows(ofReview: review.id)
-        let latest = rows.last.map { self.requests[row: $0] }
-        let opened = rows.reversed().lazy.map { self.requests[row: $0] }
-            .first { $0.status == .answered && $0.openedAt != nil }
+        // One pass over the review's requests (creation order), without closures that would
+        // capture a copy of the state: the latest, the latest opened answer, whether any try counts.
+        var latest: InfoRequest?
+        var opened: InfoRequest?
+        var tried = false
+        for row in self.requestRows(ofReview: review.id) {
+            let request = self.requests[row: row]
+            if request.status.countsAsFindReviewerTry { tried = true }
+            if request.status == .answered && request.openedAt != nil { opened = request }
+            latest = request
+        }
         let summary = FindReviewerSummary(
             eligible: review.source.isEligibleForFindReviewer, contacted: latest != nil, latestRequestId: latest?.id,
             latestStatus: latest?.status,
-            canReportNotGenuine: !review.source.isEligibleForFindReviewer || self.hasFindReviewerTry(reviewId: review.id),
+            canReportNotGenuine: !review.source.isEligibleForFindReviewer || tried,
             reply: opened?.hasRetainedReply == true ? opened?.reply : nil, replyErasedAt: opened?.replyErasedAt,
             replyErasure: opened?.replyErasure)
         let reviewer = self.reviewers[review.reviewerId]

@@ -86,9 +86,14 @@ enum Validation {
     static func id(_ value: String, field: String) throws(DomainError) {
         guard !value.isEmpty else { throw .invalid(field, "must not be empty") }
         guard value.utf8.count <= Limits.id else { throw .invalid(field, "is longer than \(Limits.id) characters") }
-        let allowed = value.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D
+        // Over the contiguous UTF-8 (every id is a native string): a byte loop, not an iterator.
+        var copy = value
+        let allowed = copy.withUTF8 { bytes in
+            for byte in bytes {
+                let letterOrDigit = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+                guard letterOrDigit || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D else { return false }
+            }
+            return true
         }
         guard allowed else { throw .invalid(field, "may contain only letters, digits and . _ : - (got \(value.debugDescription))") }
     }

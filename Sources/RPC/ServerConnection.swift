@@ -160,10 +160,7 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline {
             return self.answer(callId, .failure(RPCError(.deadlineExceeded, "the deadline passed before the call could start")), method: method, start: now)
         }
-        var metadata: [String: String] = [:]
-        metadata.reserveCapacity(header.metadata.count)
-        for entry in header.metadata where metadata[entry.key] == nil { metadata[entry.key] = entry.value }
-        var context = CallContext(method: header.method, metadata: metadata, deadline: deadline, peer: self.peer, callId: callId)
+        var context = CallContext(method: header.method, entries: header.metadata, deadline: deadline, peer: self.peer, callId: callId)
         if let interceptor = self.server.interceptor {
             do throws(RPCError) {
                 try interceptor(&context, registration)
