@@ -5,9 +5,9 @@ import Foundation
 ///
 /// ```json
 /// {"shards": [
-///   {"name": "shard-0", "address": "findreviewer-0.findreviewer:7450", "slots": ["0-5461"]},
-///   {"name": "shard-1", "address": "findreviewer-1.findreviewer:7450", "slots": ["5462-10922"]},
-///   {"name": "shard-2", "address": "findreviewer-2.findreviewer:7450", "slots": ["10923-16383"]}
+///   {"name": "shard-0", "address": "findreviewer-0.findreviewer:7450", "slots": ["0-5460"]},
+///   {"name": "shard-1", "address": "findreviewer-1.findreviewer:7450", "slots": ["5461-10921"]},
+///   {"name": "shard-2", "address": "findreviewer-2.findreviewer:7450", "slots": ["10922-16383"]}
 /// ]}
 /// ```
 /// A slot range is `"FIRST-LAST"` (both included) or one slot `"N"`. Every slot from 0 to
