@@ -188,7 +188,10 @@ enum WireDecoding {
         switch field.kind {
         case .string:
             guard T.self == String.self else { throw mismatch() }
-            return unsafeBitCast(try self.string(bytes), to: T.self)
+            if bytes.isEmpty { return unsafeBitCast("", to: T.self) }
+            // Invalid UTF-8: protobuf-c's path names the field in its error.
+            guard let string = String(validating: bytes, as: UTF8.self) else { throw WireFallback() }
+            return unsafeBitCast(string, to: T.self)
         case .int32: return try scalar(Int32(truncatingIfNeeded: number))
         case .sint32:
             let raw = UInt32(truncatingIfNeeded: number)
@@ -212,34 +215,6 @@ enum WireDecoding {
             guard let messageType = T.self as? any ProtoMessage.Type else { throw mismatch() }
             return try messageType.init(reader: FieldReader(layout: messageType.layout, wire: bytes)) as! T
         }
-    }
-}
-
-extension WireDecoding {
-    /// A string value (NUL already refused by ``validate(_:_:remaining:)``). Most strings (ids,
-    /// tokens, metadata) are ASCII: checked a word at a time and taken as they are; others are
-    /// decoded and compared with their bytes, so invalid UTF-8 (which decoding would repair)
-    /// is left to protobuf-c's path, whose error names the field.
-    static func string(_ raw: UnsafeRawBufferPointer) throws -> String {
-        guard let base = raw.baseAddress, raw.count > 0 else { return "" }
-        var index = 0
-        var high: UInt64 = 0
-        while index + 8 <= raw.count {
-            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            index += 8
-        }
-        var tail: UInt8 = 0
-        while index < raw.count {
-            tail |= raw[index]
-            index += 1
-        }
-        let bytes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
-        let string = String(decoding: bytes, as: UTF8.self)
-        if high & 0x8080_8080_8080_8080 == 0 && tail & 0x80 == 0 { return string }
-        var copy = string
-        let same = copy.withUTF8 { utf8 in utf8.count == bytes.count && memcmp(utf8.baseAddress!, base, bytes.count) == 0 }
-        guard same else { throw WireFallback() }
-        return string
     }
 }
 
