@@ -1,8 +1,6 @@
 extension ProtoMessage {
     /// The `Codable` path, for conformers without a generated `init(reader:)`.
     public init(reader: FieldReader) throws {
-        // The Codable path reads protobuf-c structs only.
-        guard reader.wire == nil else { throw WireFallback() }
         try self.init(from: StructDecoder(layout: Self.layout, base: reader.base))
     }
 }
@@ -13,19 +11,10 @@ extension ProtoMessage {
 public struct FieldReader {
     let layout: MessageLayout
     let base: UnsafeRawPointer?
-    /// Set when the fields are read straight from wire bytes that ``WireDecoding`` validated.
-    let wire: UnsafeRawBufferPointer?
 
     init(layout: MessageLayout, base: UnsafeRawPointer?) {
         self.layout = layout
         self.base = base
-        self.wire = nil
-    }
-
-    init(layout: MessageLayout, wire: UnsafeRawBufferPointer) {
-        self.layout = layout
-        self.base = nil
-        self.wire = wire
     }
 
     private func field(_ number: Int) throws -> FieldLayout {
@@ -38,7 +27,6 @@ public struct FieldReader {
     /// Field `number` as a `T` (scalars, strings, bytes, enums, repeated fields).
     public func callAsFunction<T>(_ number: Int) throws -> T {
         let field = try self.field(number)
-        if let wire = self.wire { return try WireDecoding.read(T.self, field: field, layout: self.layout, wire: wire) }
         if T.self == String.self, field.kind == .string, !field.isRepeated {
             return unsafeBitCast(try StructDecoder.loadString(field: field, layout: self.layout, at: self.base.map { $0 + field.offset }), to: T.self)
         }
@@ -50,10 +38,6 @@ public struct FieldReader {
         let field = try self.field(number)
         guard field.kind == .message, !field.isRepeated else {
             throw MessageError(.schemaMismatch, "\(self.layout.name).\(field.name) is not a singular message", field: field.jsonName)
-        }
-        if let wire = self.wire {
-            guard let bytes = try WireDecoding.messageBytes(field: field, wire: wire) else { return nil }
-            return try M(reader: FieldReader(layout: M.layout, wire: bytes))
         }
         guard let child = self.base?.load(fromByteOffset: field.offset, as: UnsafeRawPointer?.self) else { return nil }
         return try M(reader: FieldReader(layout: M.layout, base: child))

@@ -61,16 +61,6 @@ extension ProtoMessage {
     /// refused (``MessageError/Code/invalidValue``, naming the field), never cut at the NUL.
     public init(serializedBytes bytes: UnsafeRawBufferPointer, budget: Int? = nil) throws(MessageError) {
         let budget = budget ?? MessageLimits.defaultBudget(forInputSize: bytes.count)
-        // Straight from the wire when it is sure to read what protobuf-c would (WireDecoding).
-        if let direct = WireDecoding.decode(Self.self, bytes, budget: budget) {
-            self = direct
-            return
-        }
-        try self.init(protobufCBytes: bytes, budget: budget)
-    }
-
-    /// Decodes through protobuf-c: unpack within `budget`, refuse embedded NULs, read the struct.
-    init(protobufCBytes bytes: UnsafeRawBufferPointer, budget: Int) throws(MessageError) {
         self = try CMessage.withUnpacked(Self.layout, bytes, budget: budget) { (pointer) throws(MessageError) in
             // After protobuf-c accepted the bytes within the budget: the walk then costs no more
             // than the unpack did, and bytes protobuf-c refuses are never walked.

@@ -26,6 +26,18 @@ struct AuthorizerTests {
         #expect(all.mayActFor(businessId: "anything"))
     }
 
+    @Test("keys that end alike (one bucket) are still told apart by the whole key")
+    func sameEnding() throws {
+        // All four keys end in the same 8 bytes: each must still find its own caller.
+        let authorizer = Authorizer(Self.makeKeys())
+        #expect(try authorizer.authorize(authorization: "frk_admin_0123456789", roles: [.admin]).name == "ops")
+        #expect(try authorizer.authorize(authorization: "frk_site_0123456789", roles: [.consumerSite]).name == "site")
+        #expect(throws: AuthorizationFailure.unauthenticated("unknown key: check the key against the server's keys file")) {
+            try authorizer.authorize(authorization: "frk_other_0123456789", roles: [.admin])
+        }
+        #expect(throws: AuthorizationFailure.self) { try authorizer.authorize(authorization: "0123456789", roles: [.admin]) }
+    }
+
     @Test("no key or an unknown key is unauthenticated")
     func unauthenticated() {
         let authorizer = Authorizer(Self.makeKeys())
