@@ -35,13 +35,6 @@ public final class ClientConnection: @unchecked Sendable {
 
     deinit { if self.fd >= 0 { Socket.close(self.fd) } }
 
-    /// Calls in flight now.
-    public var callsInFlight: Int {
-        self.condition.lock()
-        defer { self.condition.unlock() }
-        return self.pending.count
-    }
-
     /// Sends a call and waits for its answer. Throws the server's status, DEADLINE_EXCEEDED when
     /// `timeout` passes (and cancels the call), or UNAVAILABLE with `sent == false` in
     /// ``ClientCallError`` terms when it could not be sent at all.
