@@ -30,7 +30,7 @@ public enum CLI {
     /// Every command, the root included.
     public static let commands: [Command] =
         [Command(group: Self.root)] + Commands.reflection + Commands.importing + Commands.requests + Commands.reviews
-        + Commands.reviewer + Commands.reviewerControls + Commands.admin + Commands.operations + Commands.stats + Commands.outbox + [Demo.command]
+        + Commands.reviewer + Commands.reviewerControls + Commands.admin + Commands.moving + Commands.operations + Commands.stats + Commands.outbox + [Demo.command]
 
     /// The parser over ``commands`` with the connection options as global options.
     public static let parser = CommandLineParser(

@@ -91,7 +91,12 @@ public final class ShardRouter: Sendable {
             return try self.callOwner(method, request, metadata, timeout) { $0.owner(ofBusiness: id) }
         case .token(let token):
             if let name = ShardRoute.shard(ofToken: token), self.map.shard(named: name) != nil {
-                return try self.callOwner(method, request, metadata, timeout) { $0.shard(named: name) ?? $0.shards[0] }
+                do {
+                    return try self.callOwner(method, request, metadata, timeout) { $0.shard(named: name) ?? $0.shards[0] }
+                } catch where error.code == .notFound && self.map.shards.count > 1 {
+                    // Its business may have moved to another shard with its tokens (PROTOCOL.md §9.5).
+                    return try self.firstFound(method, request, metadata, timeout)
+                }
             }
             return try self.firstFound(method, request, metadata, timeout)
         case .firstFound:

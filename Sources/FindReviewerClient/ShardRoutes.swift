@@ -47,6 +47,13 @@ extension ShardRoute {
         case is UpsertReviewerRequest: return .firstFound
         case is ListBusinessesRequest, is ListReviewerBlocksRequest, is EraseReviewerRequest: return .everyShard
         case is SetClockRequest, is AdvanceClockRequest, is TriggerSnapshotRequest: return .everyShard
+        // Moving a business (PROTOCOL.md §9.5): export and forget at its owner by the client's map (the
+        // old map), the import at its owner by the map (the new one). Pointing at one server skips this.
+        case let request as ExportBusinessRequest: return .business(request.businessId)
+        case let request as ForgetBusinessRequest: return .business(request.businessId)
+        case let request as ImportBusinessRequest:
+            guard let export = try? BusinessExport(serializedBytes: Array(request.data)) else { return .anyShard }
+            return .business(export.businessId)
         default: return .anyShard
         }
     }

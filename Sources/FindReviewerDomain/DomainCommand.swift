@@ -35,6 +35,14 @@ public enum DomainCommand: Sendable, Equatable {
     /// state, off the lock; the command then looks only at the reviews published since (without
     /// it, it scans every review).
     case eraseReviewer(reviewerId: String, found: ReviewsOfReviewer? = nil)
+    /// Moving a business between shards (Protos/PROTOCOL.md §9.5): marks it moving (its writes are
+    /// refused from then on); the export is read from the state after it.
+    case markBusinessMoving(businessId: String)
+    /// Loads a business exported by another shard: `items` as ``DomainState/exportItems(businessId:)``
+    /// gave them (the business first). Request, report and outbox ids are renumbered here.
+    case importBusiness(items: [SnapshotItem])
+    /// Removes a moving business and all its data.
+    case forgetBusiness(businessId: String)
 
     // Time and delivery, applied by the server's timer and delivery threads.
     /// Due 72 h into the first window; `dueAt` becomes the event's time.

@@ -32,6 +32,10 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case reviewerErased = "REVIEWER_ERASED"
         /// For `resourceExhausted`: the business's fair-use limit of requests per 24 hours.
         case requestLimitReached = "REQUEST_LIMIT_REACHED"
+        /// The business is moving to another shard (exported, not yet forgotten): writes wait.
+        case businessMoving = "BUSINESS_MOVING"
+        /// `ForgetBusiness` of a business that was not exported (not moving).
+        case businessNotMoving = "BUSINESS_NOT_MOVING"
     }
 
     public var code: Code

@@ -36,6 +36,12 @@ public enum DomainEvent: Sendable, Equatable {
     case publicReplyDeleted(reviewId: String)
     case reportCreated(Report)
     case outboxDelivered(outboxId: String, at: UnixSeconds)
+    /// The business is moving away: its writes are refused from now on.
+    case businessMarkedMoving(businessId: String, at: UnixSeconds)
+    /// A business moved here: its entities, already renumbered for this state (the business first).
+    case businessImported(items: [SnapshotItem])
+    /// A moved business and everything about it are gone from this state.
+    case businessForgotten(businessId: String, at: UnixSeconds)
 
     /// What a created request starts with.
     public struct RequestCreated: Sendable, Equatable {

@@ -8,7 +8,15 @@ extension DomainState {
     /// (NOT_FOUND), then the rules that depend on the state (FAILED_PRECONDITION, and the few
     /// INVALID_ARGUMENTs that do, such as a review naming a business that does not exist).
     public func execute(_ command: DomainCommand, now: UnixSeconds) throws(DomainError) -> [DomainEvent] {
+        try self.checkNotMoving(command)
         switch command {
+        case .markBusinessMoving(let businessId):
+            return try self.executeMarkMoving(businessId, now: now)
+        case .importBusiness(let items):
+            return try self.executeImport(items)
+        case .forgetBusiness(let businessId):
+            return try self.executeForget(businessId, now: now)
+
         case .upsertBusiness(var business):
             try Validation.id(business.id, field: "business.id")
             try Validation.text(business.displayName, field: "business.displayName", maximum: Limits.displayName, required: true)
@@ -16,6 +24,7 @@ extension DomainState {
             try Validation.text(business.locale, field: "business.locale", maximum: Limits.locale)
             // The acknowledgement belongs to the business's users, not to the pipeline.
             business.introAcknowledgedAt = self.businesses[business.id]?.introAcknowledgedAt
+            business.movingSince = self.businesses[business.id]?.movingSince
             return self.businesses[business.id] == business ? [] : [.businessUpserted(business)]
 
         case .upsertReviewer(let reviewer):

@@ -204,6 +204,11 @@ extension DomainState {
             self.dueQueue.popFirst()
             guard self.isCurrent(entry), current.insert(entry).inserted else { continue }
             let request = self.requests[row: entry.row]
+            // A moving business's timers wait for its new owner (whose import files them again).
+            if self.isMoving(request.businessId) {
+                current.remove(entry)
+                continue
+            }
             let id = request.id
             if let eraseAt = self.replyErasureDue(request) {
                 due.append(DueTransition(requestId: id, dueAt: eraseAt, command: .eraseReplyDetails(requestId: id, dueAt: eraseAt)))
@@ -231,14 +236,15 @@ extension DomainState {
 
     /// Outbox entries not yet delivered, oldest first, with what their emails need.
     public func undeliveredNotifications(limit: Int = .max) -> [NotificationContext] {
-        self.undelivered.prefix(limit).compactMap { self.notificationContext(outboxId: $0) }
+        Array(self.undelivered.lazy.compactMap { self.notificationContext(outboxId: $0) }.prefix(limit))
     }
 
     /// What the email for one outbox entry needs.
     /// None for a cancelled entry, or one to a reviewer who was erased.
     public func notificationContext(outboxId: String) -> NotificationContext? {
         guard let entry = self.outbox[outboxId], entry.cancelledAt == nil, let request = self.requests[entry.requestId],
-            let business = self.businesses[request.businessId], let reviewer = self.reviewers[request.reviewerId]
+            let business = self.businesses[request.businessId], let reviewer = self.reviewers[request.reviewerId],
+            business.movingSince == nil  // a moving business's emails go out from its new owner
         else { return nil }
         let forReviewer = entry.kind.isForReviewer
         if forReviewer && reviewer.erasedAt != nil { return nil }

@@ -159,6 +159,12 @@ public struct DomainState: Sendable {
             self.requests[row: row].record(TimelineEntry(at: at, kind: .replyDetailsErased))
         case .reviewerErased(let reviewerId, let at, let reviewIds):
             self.applyErasure(reviewerId: reviewerId, at: at, reviewIds: reviewIds)
+        case .businessMarkedMoving(let businessId, let at):
+            self.businesses.update(businessId) { if $0.movingSince == nil { $0.movingSince = at } }
+        case .businessImported(let items):
+            self.applyImport(items)
+        case .businessForgotten(let businessId, _):
+            self.applyForget(businessId)
         }
     }
 

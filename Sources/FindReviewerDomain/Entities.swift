@@ -10,12 +10,16 @@ public struct Business: Sendable, Equatable, TableRow {
     public var plan: Plan
     /// When the business's users acknowledged the introduction; nil until then.
     public var introAcknowledgedAt: UnixSeconds?
+    /// Since when the business is moving to another shard (`ExportBusiness`): its writes are
+    /// refused (`BUSINESS_MOVING`), its timers and emails wait; nil when it is not moving.
+    public var movingSince: UnixSeconds?
 
     /// Creates a business.
     public init(
         id: String, displayName: String, notificationEmail: String, locale: String = "en", plan: Plan = .free,
-        introAcknowledgedAt: UnixSeconds? = nil
+        introAcknowledgedAt: UnixSeconds? = nil, movingSince: UnixSeconds? = nil
     ) {
+        self.movingSince = movingSince
         self.id = id
         self.displayName = displayName
         self.notificationEmail = notificationEmail

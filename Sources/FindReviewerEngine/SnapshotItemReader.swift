@@ -72,6 +72,7 @@ struct SnapshotItemReader {
             case 4: business.locale = try reader.string(type)
             case 5: business.plan = WireMapping.plan(try Self.enumValue(try reader.int32(type), "plan"))
             case 6: business.introAcknowledgedAt = StorageMapping.optional(try reader.int64(type))
+            case 7: business.movingSince = StorageMapping.optional(try reader.int64(type))
             default: try reader.skip(type)
             }
         }

@@ -76,6 +76,12 @@ enum StorageMapping {
             stored = StoredEvent(kind: .replyDetailsErased, requestId: requestId, at: at)
         case .reviewerErased(let reviewerId, let at, let reviewIds):
             stored = StoredEvent(kind: .reviewerErased, at: at, reviewerId: reviewerId, reviewIds: reviewIds)
+        case .businessMarkedMoving(let businessId, let at):
+            stored = StoredEvent(kind: .businessMarkedMoving, businessId: businessId, at: at)
+        case .businessImported(let items):
+            stored = StoredEvent(kind: .businessImported, items: items.map(self.storedItem))
+        case .businessForgotten(let businessId, let at):
+            stored = StoredEvent(kind: .businessForgotten, businessId: businessId, at: at)
         }
         return stored
     }
@@ -121,6 +127,9 @@ enum StorageMapping {
                 outboxId: stored.outboxId)
         case .replyDetailsErased: return .replyDetailsErased(requestId: stored.requestId, at: stored.at)
         case .reviewerErased: return .reviewerErased(reviewerId: stored.reviewerId, at: stored.at, reviewIds: stored.reviewIds)
+        case .businessMarkedMoving: return .businessMarkedMoving(businessId: stored.businessId, at: stored.at)
+        case .businessImported: return .businessImported(items: try stored.items.map(self.item))
+        case .businessForgotten: return .businessForgotten(businessId: stored.businessId, at: stored.at)
         case .unspecified: throw Invalid("an event without a kind")
         }
     }
@@ -128,6 +137,10 @@ enum StorageMapping {
     // MARK: snapshot items
 
     static func encode(_ item: FindReviewerDomain.SnapshotItem) throws(MessageError) -> [UInt8] {
+        try self.storedItem(item).serializedBytes()
+    }
+
+    static func storedItem(_ item: FindReviewerDomain.SnapshotItem) -> Messages.SnapshotItem {
         var stored = Messages.SnapshotItem()
         switch item {
         case .business(let business): stored.business = self.business(business)
@@ -143,11 +156,14 @@ enum StorageMapping {
         case .counters(let requests, let reports, let outbox):
             stored.counters = SnapshotCounters(requests: UInt64(requests), reports: UInt64(reports), outbox: UInt64(outbox))
         }
-        return try stored.serializedBytes()
+        return stored
     }
 
     static func decodeItem(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
-        let stored = try Messages.SnapshotItem(serializedBytes: bytes)
+        try self.item(try Messages.SnapshotItem(serializedBytes: bytes))
+    }
+
+    static func item(_ stored: Messages.SnapshotItem) throws -> FindReviewerDomain.SnapshotItem {
         if let business = stored.business { return .business(self.business(business)) }
         if let reviewer = stored.reviewer { return .reviewer(self.reviewer(reviewer)) }
         if let review = stored.review { return .review(try self.review(review)) }
@@ -171,13 +187,15 @@ enum StorageMapping {
     static func business(_ business: FindReviewerDomain.Business) -> StoredBusiness {
         StoredBusiness(
             id: business.id, displayName: business.displayName, notificationEmail: business.notificationEmail,
-            locale: business.locale, plan: WireMapping.plan(business.plan), introAcknowledgedAt: business.introAcknowledgedAt ?? 0)
+            locale: business.locale, plan: WireMapping.plan(business.plan), introAcknowledgedAt: business.introAcknowledgedAt ?? 0,
+            movingSince: business.movingSince ?? 0)
     }
 
     static func business(_ stored: StoredBusiness) -> FindReviewerDomain.Business {
         FindReviewerDomain.Business(
             id: stored.id, displayName: stored.displayName, notificationEmail: stored.notificationEmail, locale: stored.locale,
-            plan: WireMapping.plan(stored.plan), introAcknowledgedAt: self.optional(stored.introAcknowledgedAt))
+            plan: WireMapping.plan(stored.plan), introAcknowledgedAt: self.optional(stored.introAcknowledgedAt),
+            movingSince: self.optional(stored.movingSince))
     }
 
     static func reviewer(_ reviewer: FindReviewerDomain.Reviewer) -> StoredReviewer {

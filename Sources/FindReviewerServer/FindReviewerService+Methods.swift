@@ -91,7 +91,7 @@ extension FindReviewerService: FindReviewerHandlers, AdminHandlers, ShardMapServ
                 // is WRONG_SHARD and changes nothing.
                 if let keyed = request as? any ShardKeyed {
                     let (key, field) = keyed.shardKey
-                    try self.ownership.check(key, field: field)
+                    try self.ownership.check(key, field: field) { token in self.engine.withState { $0.holdsToken(token) } }
                 }
                 try body(request, caller, context, logged)
             } catch {

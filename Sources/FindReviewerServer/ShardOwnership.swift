@@ -49,7 +49,9 @@ public final class ShardOwnership: Sendable {
 
     /// FAILED_PRECONDITION `WRONG_SHARD` unless this process owns the call's business (or,
     /// for a token, was the shard that issued it). Changes nothing.
-    func check(_ key: ShardKey, field: String) throws(RPCError) {
+    /// `holdsToken` says whether this shard's state holds a token of another shard: a business
+    /// moved here keeps its tokens (PROTOCOL.md §9.5), and they are served where they are.
+    func check(_ key: ShardKey, field: String, holdsToken: (String) -> Bool = { _ in false }) throws(RPCError) {
         guard let map else { return }
         switch key {
         case .business(let id):
@@ -65,6 +67,7 @@ public final class ShardOwnership: Sendable {
             guard let dot = token.firstIndex(of: "."), dot != token.startIndex else { return }
             let shard = String(token[..<dot])
             guard shard != self.name, let owner = map.shard(named: shard) else { return }  // unknown shard: NOT_FOUND
+            if holdsToken(token) { return }  // imported with its business
             throw Self.wrongShard(
                 "this reply token belongs to shard \"\(owner.name)\" at \(owner.address), not to this shard \"\(self.name)\"",
                 owner: owner, field: field)

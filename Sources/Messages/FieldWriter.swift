@@ -84,6 +84,13 @@ public struct FieldWriter {
         try StructEncoder.storeString(value, field: field, layout: self.layout, at: self.base + field.offset, repeated: false)
     }
 
+    /// Stores a bytes field (in struct mode through the generic path).
+    public func callAsFunction(_ number: Int, _ value: Data) throws {
+        let field = try self.field(number)
+        guard let wire = self.wire, field.kind == .bytes, !field.isRepeated else { return try self.generic(value, field) }
+        if !value.isEmpty { wire.bytes(value, number: field.number) }
+    }
+
     /// Stores a bool field.
     public func callAsFunction(_ number: Int, _ value: Bool) throws {
         let field = try self.field(number)

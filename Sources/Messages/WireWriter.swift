@@ -108,6 +108,13 @@ final class WireBuffer {
         }
     }
 
+    /// A bytes field: its length and the bytes as they are.
+    func bytes(_ value: Data, number: UInt32) {
+        self.tag(number, 2)
+        self.varint(UInt64(value.count))
+        value.withUnsafeBytes { self.append($0.bindMemory(to: UInt8.self)) }
+    }
+
     /// An integer of a varint kind, as the field's kind encodes it.
     @inline(__always)
     func integer(_ value: Int64, field: FieldLayout) throws {

@@ -29,7 +29,7 @@ struct AuthorizationTests {
         let stranger = try RPCClient(address: address, key: "frk_not_a_key_0000000000000000")
         var clients: [String: RPCClient] = [:]
         for role in Self.roleNames { clients[role] = try RPCClient(address: address, key: server.key(role: role)) }
-        #expect(Self.methods.count == 39)
+        #expect(Self.methods.count == 42)
         for method in Self.methods {
             let roles = try Self.allowedRoles(method, server: server, admin: admin)
             if method == "findreviewer.v1.Health/Check" {

@@ -25,7 +25,7 @@ struct IdShapeTests {
         let admin = try RPCClient(address: "127.0.0.1:\(server.port)", key: server.key(role: "admin"))
         let fields = Self.idFields(try ProtoDocument.comments())
         // Every method with a business, review, request or reviewer id is here.
-        #expect(Set(fields.map(\.method)).count == 24, "\(Set(fields.map(\.method)).sorted())")
+        #expect(Set(fields.map(\.method)).count == 26, "\(Set(fields.map(\.method)).sorted())")
         for (method, json, path) in fields {
             for bad in ["no such/id", String(repeating: "a", count: 65), "acmé", " acme"] {
                 let bytes = try RequestSamples.wireBytes(method, try RequestSamples.json(json, setting: path, to: bad))

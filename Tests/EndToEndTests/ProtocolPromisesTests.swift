@@ -201,7 +201,8 @@ struct ProtocolPromisesTests {
     func reasonsByMethod() throws {
         let table = ProtoDocument.table(in: try ProtoDocument.text("Protos/PROTOCOL.md"), firstHeader: "Reason")
         var documented: Set<String> = []
-        // A reason of "every method …" (WRONG_SHARD) is held by its own suite (ShardingEndToEndTests).
+        // A reason of "every method …" is held by its own suite (WRONG_SHARD: ShardingEndToEndTests;
+        // BUSINESS_MOVING: MoveBusinessEndToEndTests).
         for row in table where row[1] == "9" && !row[2].hasPrefix("every method") {
             for method in row[2].split(separator: ",") { documented.insert("\(method.trimmingCharacters(in: .whitespaces)) \(row[0])") }
         }
@@ -271,6 +272,8 @@ struct ProtocolPromisesTests {
         expectReason("PublishReview") {
             _ = try admin.publishReview(PublishReviewRequest(review: Review(id: "r-bob", businessId: "acme", reviewerId: "bob", rating: 1, source: .organic)))
         }
+        // Forgetting a business that was not exported (moving).
+        expectReason("Admin/ForgetBusiness") { _ = try admin.forgetBusiness(ForgetBusinessRequest(businessId: "acme")) }
         // The clock of a server without --test-clock.
         let plain = try World([])
         defer { plain.server.stop(); plain.server.cleanUp() }

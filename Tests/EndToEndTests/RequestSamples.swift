@@ -59,6 +59,9 @@ enum RequestSamples {
         ("GetPublicReview", #"{"reviewId":"r1"}"#),
         ("findreviewer.v1.Health/Check", #"{"service":"findreviewer.v1.FindReviewer"}"#),
         ("findreviewer.v1.ServerInfoService/DescribeType", #"{"typeName":"findreviewer.v1.InfoRequest"}"#),
+        // Moving a business (last: the export marks acme moving, the forget removes it).
+        ("findreviewer.v1.Admin/ExportBusiness", #"{"businessId":"acme"}"#),
+        ("findreviewer.v1.Admin/ForgetBusiness", #"{"businessId":"acme"}"#),
     ].map { (name, json) in (name.contains("/") ? name : "findreviewer.v1.FindReviewer/\(name)", json) }
 
     /// One string field of a request type, reached through message fields.

@@ -74,7 +74,7 @@ public final class ShardCluster: @unchecked Sendable {
     }
 
     /// `count` distinct loopback ports that were free a moment ago (bound to port 0, then closed).
-    static func freePorts(_ count: Int) throws -> [Int] {
+    public static func freePorts(_ count: Int) throws -> [Int] {
         var sockets: [Int32] = []
         defer { for fd in sockets { close(fd) } }
         var ports: [Int] = []

@@ -57,6 +57,36 @@ extension FindReviewerClient {
         try await self.call("findreviewer.v1.Admin/GetStats", request, metadata)
     }
 
+    /// `findreviewer.v1.Admin/ExportBusiness` (roles: admin; idempotent: retried after UNAVAILABLE).
+    public func exportBusiness(_ request: ExportBusinessRequest = ExportBusinessRequest(), metadata: [MetadataEntry] = []) throws(RPCError) -> ExportBusinessResponse {
+        try self.call("findreviewer.v1.Admin/ExportBusiness", request, metadata)
+    }
+
+    /// `findreviewer.v1.Admin/ExportBusiness`, async (roles: admin; idempotent: retried after UNAVAILABLE).
+    public func exportBusiness(_ request: ExportBusinessRequest = ExportBusinessRequest(), metadata: [MetadataEntry] = []) async throws(RPCError) -> ExportBusinessResponse {
+        try await self.call("findreviewer.v1.Admin/ExportBusiness", request, metadata)
+    }
+
+    /// `findreviewer.v1.Admin/ImportBusiness` (roles: admin; not idempotent: retried only if never sent).
+    public func importBusiness(_ request: ImportBusinessRequest = ImportBusinessRequest(), metadata: [MetadataEntry] = []) throws(RPCError) -> ImportBusinessResponse {
+        try self.call("findreviewer.v1.Admin/ImportBusiness", request, metadata)
+    }
+
+    /// `findreviewer.v1.Admin/ImportBusiness`, async (roles: admin; not idempotent: retried only if never sent).
+    public func importBusiness(_ request: ImportBusinessRequest = ImportBusinessRequest(), metadata: [MetadataEntry] = []) async throws(RPCError) -> ImportBusinessResponse {
+        try await self.call("findreviewer.v1.Admin/ImportBusiness", request, metadata)
+    }
+
+    /// `findreviewer.v1.Admin/ForgetBusiness` (roles: admin; not idempotent: retried only if never sent).
+    public func forgetBusiness(_ request: ForgetBusinessRequest = ForgetBusinessRequest(), metadata: [MetadataEntry] = []) throws(RPCError) -> ForgetBusinessResponse {
+        try self.call("findreviewer.v1.Admin/ForgetBusiness", request, metadata)
+    }
+
+    /// `findreviewer.v1.Admin/ForgetBusiness`, async (roles: admin; not idempotent: retried only if never sent).
+    public func forgetBusiness(_ request: ForgetBusinessRequest = ForgetBusinessRequest(), metadata: [MetadataEntry] = []) async throws(RPCError) -> ForgetBusinessResponse {
+        try await self.call("findreviewer.v1.Admin/ForgetBusiness", request, metadata)
+    }
+
     /// `findreviewer.v1.FindReviewer/UpsertBusiness` (roles: admin, reviews-ingest; idempotent: retried after UNAVAILABLE).
     public func upsertBusiness(_ request: UpsertBusinessRequest = UpsertBusinessRequest(), metadata: [MetadataEntry] = []) throws(RPCError) -> UpsertBusinessResponse {
         try self.call("findreviewer.v1.FindReviewer/UpsertBusiness", request, metadata)

@@ -14,6 +14,14 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__stats_series__descriptor,
   &findreviewer__v1__stats_family__descriptor,
   &findreviewer__v1__get_stats_response__descriptor,
+  &findreviewer__v1__export_business_request__descriptor,
+  &findreviewer__v1__business_counts__descriptor,
+  &findreviewer__v1__export_business_response__descriptor,
+  &findreviewer__v1__import_business_request__descriptor,
+  &findreviewer__v1__renamed_id__descriptor,
+  &findreviewer__v1__import_business_response__descriptor,
+  &findreviewer__v1__forget_business_request__descriptor,
+  &findreviewer__v1__forget_business_response__descriptor,
   &findreviewer__v1__business__descriptor,
   &findreviewer__v1__reviewer__descriptor,
   &findreviewer__v1__public_reply__descriptor,
@@ -120,8 +128,9 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__stored_outbox_entry__descriptor,
   &findreviewer__v1__snapshot_counters__descriptor,
   &findreviewer__v1__snapshot_item__descriptor,
+  &findreviewer__v1__business_export__descriptor,
 };
-const size_t findreviewer_message_descriptor_count = 118;
+const size_t findreviewer_message_descriptor_count = 127;
 const ProtobufCMessageDescriptor *findreviewer_message_descriptor_at(size_t index) {
   return index < findreviewer_message_descriptor_count ? findreviewer_message_descriptors[index] : NULL;
 }

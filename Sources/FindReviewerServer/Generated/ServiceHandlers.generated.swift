@@ -20,6 +20,12 @@ public protocol AdminHandlers: Sendable {
     func advanceClock(_ request: AdvanceClockRequest, caller: Caller, context: CallContext, responder: Responder) throws
     /// `findreviewer.v1.Admin/GetStats`: answers `GetStatsResponse`.
     func getStats(_ request: GetStatsRequest, caller: Caller, context: CallContext, responder: Responder) throws
+    /// `findreviewer.v1.Admin/ExportBusiness`: answers `ExportBusinessResponse`.
+    func exportBusiness(_ request: ExportBusinessRequest, caller: Caller, context: CallContext, responder: Responder) throws
+    /// `findreviewer.v1.Admin/ImportBusiness`: answers `ImportBusinessResponse`.
+    func importBusiness(_ request: ImportBusinessRequest, caller: Caller, context: CallContext, responder: Responder) throws
+    /// `findreviewer.v1.Admin/ForgetBusiness`: answers `ForgetBusinessResponse`.
+    func forgetBusiness(_ request: ForgetBusinessRequest, caller: Caller, context: CallContext, responder: Responder) throws
 }
 
 extension AdminHandlers {
@@ -39,6 +45,15 @@ extension AdminHandlers {
         }
         registrar.serve("findreviewer.v1.Admin/GetStats", GetStatsRequest.self) { [self] in
             try self.getStats($0, caller: $1, context: $2, responder: $3)
+        }
+        registrar.serve("findreviewer.v1.Admin/ExportBusiness", ExportBusinessRequest.self) { [self] in
+            try self.exportBusiness($0, caller: $1, context: $2, responder: $3)
+        }
+        registrar.serve("findreviewer.v1.Admin/ImportBusiness", ImportBusinessRequest.self) { [self] in
+            try self.importBusiness($0, caller: $1, context: $2, responder: $3)
+        }
+        registrar.serve("findreviewer.v1.Admin/ForgetBusiness", ForgetBusinessRequest.self) { [self] in
+            try self.forgetBusiness($0, caller: $1, context: $2, responder: $3)
         }
     }
 }

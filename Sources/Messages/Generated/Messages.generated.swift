@@ -183,6 +183,12 @@ public enum StoredEventKind: Int32, ProtoEnum {
     case replyDetailsErased = 19
     /// `STORED_EVENT_KIND_REVIEWER_ERASED = 20`
     case reviewerErased = 20
+    /// `STORED_EVENT_KIND_BUSINESS_MARKED_MOVING = 21`
+    case businessMarkedMoving = 21
+    /// `STORED_EVENT_KIND_BUSINESS_IMPORTED = 22`
+    case businessImported = 22
+    /// `STORED_EVENT_KIND_BUSINESS_FORGOTTEN = 23`
+    case businessForgotten = 23
 
     /// The full proto name of this enum type.
     public static let protoName = "findreviewer.v1.StoredEventKind"
@@ -505,6 +511,136 @@ public struct Business: ProtoMessage {
         case plan = 5
         case introAcknowledged = 6
         case introAcknowledgedAt = 7
+    }
+}
+
+/// `findreviewer.v1.BusinessCounts`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct BusinessCounts: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.BusinessCounts")
+    /// `uint32 reviewers = 1`
+    public var reviewers: UInt32
+    /// `uint32 reviews = 2`
+    public var reviews: UInt32
+    /// `uint32 requests = 3`
+    public var requests: UInt32
+    /// `uint32 reports = 4`
+    public var reports: UInt32
+    /// `uint32 outbox_entries = 5`
+    public var outboxEntries: UInt32
+    /// `uint32 pending_emails = 6`
+    public var pendingEmails: UInt32
+    /// `uint32 blocks = 7`
+    public var blocks: UInt32
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        reviewers: UInt32 = 0,
+        reviews: UInt32 = 0,
+        requests: UInt32 = 0,
+        reports: UInt32 = 0,
+        outboxEntries: UInt32 = 0,
+        pendingEmails: UInt32 = 0,
+        blocks: UInt32 = 0
+    ) {
+        self.reviewers = reviewers
+        self.reviews = reviews
+        self.requests = requests
+        self.reports = reports
+        self.outboxEntries = outboxEntries
+        self.pendingEmails = pendingEmails
+        self.blocks = blocks
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewers = try reader(1)
+        self.reviews = try reader(2)
+        self.requests = try reader(3)
+        self.reports = try reader(4)
+        self.outboxEntries = try reader(5)
+        self.pendingEmails = try reader(6)
+        self.blocks = try reader(7)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewers)
+        try writer(2, self.reviews)
+        try writer(3, self.requests)
+        try writer(4, self.reports)
+        try writer(5, self.outboxEntries)
+        try writer(6, self.pendingEmails)
+        try writer(7, self.blocks)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case reviewers = 1
+        case reviews = 2
+        case requests = 3
+        case reports = 4
+        case outboxEntries = 5
+        case pendingEmails = 6
+        case blocks = 7
+    }
+}
+
+/// `findreviewer.v1.BusinessExport`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct BusinessExport: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.BusinessExport")
+    /// `uint32 version = 1`
+    public var version: UInt32
+    /// `string business_id = 2`
+    public var businessId: String
+    /// `string source_shard = 3`
+    public var sourceShard: String
+    /// `int64 exported_at = 4`
+    public var exportedAt: Int64
+    /// `repeated findreviewer.v1.SnapshotItem items = 5`
+    public var items: [SnapshotItem]
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        version: UInt32 = 0,
+        businessId: String = "",
+        sourceShard: String = "",
+        exportedAt: Int64 = 0,
+        items: [SnapshotItem] = []
+    ) {
+        self.version = version
+        self.businessId = businessId
+        self.sourceShard = sourceShard
+        self.exportedAt = exportedAt
+        self.items = items
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.version = try reader(1)
+        self.businessId = try reader(2)
+        self.sourceShard = try reader(3)
+        self.exportedAt = try reader(4)
+        self.items = try reader(5)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.version)
+        try writer(2, self.businessId)
+        try writer(3, self.sourceShard)
+        try writer(4, self.exportedAt)
+        try writer(5, self.items)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case version = 1
+        case businessId = 2
+        case sourceShard = 3
+        case exportedAt = 4
+        case items = 5
     }
 }
 
@@ -1200,6 +1336,73 @@ public struct ErrorDetail: ProtoMessage {
     }
 }
 
+/// `findreviewer.v1.ExportBusinessRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct ExportBusinessRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.ExportBusinessRequest")
+    /// `string business_id = 1`
+    public var businessId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        businessId: String = ""
+    ) {
+        self.businessId = businessId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case businessId = 1
+    }
+}
+
+/// `findreviewer.v1.ExportBusinessResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct ExportBusinessResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.ExportBusinessResponse")
+    /// `bytes data = 1`
+    public var data: Data
+    /// `findreviewer.v1.BusinessCounts counts = 2`
+    public var counts: BusinessCounts?
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        data: Data = Data(),
+        counts: BusinessCounts? = nil
+    ) {
+        self.data = data
+        self.counts = counts
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.data = try reader(1)
+        self.counts = try reader.message(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.data)
+        try writer.message(2, self.counts)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case data = 1
+        case counts = 2
+    }
+}
+
 /// `findreviewer.v1.FieldInfo`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct FieldInfo: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
@@ -1341,6 +1544,66 @@ public struct FindReviewerSummary: ProtoMessage {
         case reply = 6
         case replyErasedAt = 7
         case replyErasureReason = 8
+    }
+}
+
+/// `findreviewer.v1.ForgetBusinessRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct ForgetBusinessRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.ForgetBusinessRequest")
+    /// `string business_id = 1`
+    public var businessId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        businessId: String = ""
+    ) {
+        self.businessId = businessId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case businessId = 1
+    }
+}
+
+/// `findreviewer.v1.ForgetBusinessResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct ForgetBusinessResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.ForgetBusinessResponse")
+    /// `findreviewer.v1.BusinessCounts counts = 1`
+    public var counts: BusinessCounts?
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        counts: BusinessCounts? = nil
+    ) {
+        self.counts = counts
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.counts = try reader.message(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.counts)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case counts = 1
     }
 }
 
@@ -2034,6 +2297,87 @@ public struct HealthCheckResponse: ProtoMessage {
     // Int values are the field numbers: the coder finds fields without hashing names.
     enum CodingKeys: Int, CodingKey {
         case status = 1
+    }
+}
+
+/// `findreviewer.v1.ImportBusinessRequest`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct ImportBusinessRequest: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.ImportBusinessRequest")
+    /// `bytes data = 1`
+    public var data: Data
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        data: Data = Data()
+    ) {
+        self.data = data
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.data = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.data)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case data = 1
+    }
+}
+
+/// `findreviewer.v1.ImportBusinessResponse`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct ImportBusinessResponse: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.ImportBusinessResponse")
+    /// `string business_id = 1`
+    public var businessId: String
+    /// `findreviewer.v1.BusinessCounts counts = 2`
+    public var counts: BusinessCounts?
+    /// `repeated findreviewer.v1.RenamedId requests = 3`
+    public var requests: [RenamedId]
+    /// `repeated findreviewer.v1.RenamedId reports = 4`
+    public var reports: [RenamedId]
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        businessId: String = "",
+        counts: BusinessCounts? = nil,
+        requests: [RenamedId] = [],
+        reports: [RenamedId] = []
+    ) {
+        self.businessId = businessId
+        self.counts = counts
+        self.requests = requests
+        self.reports = reports
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.counts = try reader.message(2)
+        self.requests = try reader(3)
+        self.reports = try reader(4)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer.message(2, self.counts)
+        try writer(3, self.requests)
+        try writer(4, self.reports)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case businessId = 1
+        case counts = 2
+        case requests = 3
+        case reports = 4
     }
 }
 
@@ -3052,6 +3396,43 @@ public struct PublishReviewResponse: ProtoMessage {
     enum CodingKeys: Int, CodingKey {
         case review = 1
         case created = 2
+    }
+}
+
+/// `findreviewer.v1.RenamedId`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct RenamedId: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.RenamedId")
+    /// `string before = 1`
+    public var before: String
+    /// `string after = 2`
+    public var after: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        before: String = "",
+        after: String = ""
+    ) {
+        self.before = before
+        self.after = after
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.before = try reader(1)
+        self.after = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.before)
+        try writer(2, self.after)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case before = 1
+        case after = 2
     }
 }
 
@@ -4344,6 +4725,8 @@ public struct StoredBusiness: ProtoMessage {
     public var plan: Plan
     /// `int64 intro_acknowledged_at = 6`
     public var introAcknowledgedAt: Int64
+    /// `int64 moving_since = 7`
+    public var movingSince: Int64
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -4352,7 +4735,8 @@ public struct StoredBusiness: ProtoMessage {
         notificationEmail: String = "",
         locale: String = "",
         plan: Plan = .unspecified,
-        introAcknowledgedAt: Int64 = 0
+        introAcknowledgedAt: Int64 = 0,
+        movingSince: Int64 = 0
     ) {
         self.id = id
         self.displayName = displayName
@@ -4360,6 +4744,7 @@ public struct StoredBusiness: ProtoMessage {
         self.locale = locale
         self.plan = plan
         self.introAcknowledgedAt = introAcknowledgedAt
+        self.movingSince = movingSince
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -4370,6 +4755,7 @@ public struct StoredBusiness: ProtoMessage {
         self.locale = try reader(4)
         self.plan = try reader(5)
         self.introAcknowledgedAt = try reader(6)
+        self.movingSince = try reader(7)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -4380,6 +4766,7 @@ public struct StoredBusiness: ProtoMessage {
         try writer(4, self.locale)
         try writer(5, self.plan)
         try writer(6, self.introAcknowledgedAt)
+        try writer(7, self.movingSince)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -4390,6 +4777,7 @@ public struct StoredBusiness: ProtoMessage {
         case locale = 4
         case plan = 5
         case introAcknowledgedAt = 6
+        case movingSince = 7
     }
 }
 
@@ -4431,6 +4819,8 @@ public struct StoredEvent: ProtoMessage {
     public var reviewerId: String
     /// `repeated string review_ids = 17`
     public var reviewIds: [String]
+    /// `repeated findreviewer.v1.SnapshotItem items = 18`
+    public var items: [SnapshotItem]
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
@@ -4450,7 +4840,8 @@ public struct StoredEvent: ProtoMessage {
         text: String = "",
         block: StoredBlock? = nil,
         reviewerId: String = "",
-        reviewIds: [String] = []
+        reviewIds: [String] = [],
+        items: [SnapshotItem] = []
     ) {
         self.kind = kind
         self.business = business
@@ -4469,6 +4860,7 @@ public struct StoredEvent: ProtoMessage {
         self.block = block
         self.reviewerId = reviewerId
         self.reviewIds = reviewIds
+        self.items = items
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
@@ -4490,6 +4882,7 @@ public struct StoredEvent: ProtoMessage {
         self.block = try reader.message(15)
         self.reviewerId = try reader(16)
         self.reviewIds = try reader(17)
+        self.items = try reader(18)
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
@@ -4511,6 +4904,7 @@ public struct StoredEvent: ProtoMessage {
         try writer.message(15, self.block)
         try writer(16, self.reviewerId)
         try writer(17, self.reviewIds)
+        try writer(18, self.items)
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -4532,6 +4926,7 @@ public struct StoredEvent: ProtoMessage {
         case block = 15
         case reviewerId = 16
         case reviewIds = 17
+        case items = 18
     }
 }
 
@@ -5762,6 +6157,8 @@ public enum ProtoMessages {
         BlockBusinessResponse.self,
         BlockedBusiness.self,
         Business.self,
+        BusinessCounts.self,
+        BusinessExport.self,
         BusinessReviewView.self,
         ClockResponse.self,
         ConnectionError.self,
@@ -5779,8 +6176,12 @@ public enum ProtoMessages {
         EraseReviewerRequest.self,
         EraseReviewerResponse.self,
         ErrorDetail.self,
+        ExportBusinessRequest.self,
+        ExportBusinessResponse.self,
         FieldInfo.self,
         FindReviewerSummary.self,
+        ForgetBusinessRequest.self,
+        ForgetBusinessResponse.self,
         GetBusinessRequest.self,
         GetBusinessResponse.self,
         GetClockRequest.self,
@@ -5804,6 +6205,8 @@ public enum ProtoMessages {
         GoAway.self,
         HealthCheckRequest.self,
         HealthCheckResponse.self,
+        ImportBusinessRequest.self,
+        ImportBusinessResponse.self,
         InfoRequest.self,
         ListBusinessesRequest.self,
         ListBusinessesResponse.self,
@@ -5823,6 +6226,7 @@ public enum ProtoMessages {
         PublicReviewView.self,
         PublishReviewRequest.self,
         PublishReviewResponse.self,
+        RenamedId.self,
         ReplyToRequestRequest.self,
         ReplyToRequestResponse.self,
         Report.self,

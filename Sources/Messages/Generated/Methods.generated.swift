@@ -28,6 +28,18 @@ public enum ProtoMethods {
             inputType: "findreviewer.v1.GetStatsRequest", outputType: "findreviewer.v1.GetStatsResponse",
             roles: ["admin"], idempotent: true, noKey: false),
         ProtoMethod(
+            service: "findreviewer.v1.Admin", name: "ExportBusiness",
+            inputType: "findreviewer.v1.ExportBusinessRequest", outputType: "findreviewer.v1.ExportBusinessResponse",
+            roles: ["admin"], idempotent: true, noKey: false),
+        ProtoMethod(
+            service: "findreviewer.v1.Admin", name: "ImportBusiness",
+            inputType: "findreviewer.v1.ImportBusinessRequest", outputType: "findreviewer.v1.ImportBusinessResponse",
+            roles: ["admin"], idempotent: false, noKey: false),
+        ProtoMethod(
+            service: "findreviewer.v1.Admin", name: "ForgetBusiness",
+            inputType: "findreviewer.v1.ForgetBusinessRequest", outputType: "findreviewer.v1.ForgetBusinessResponse",
+            roles: ["admin"], idempotent: false, noKey: false),
+        ProtoMethod(
             service: "findreviewer.v1.FindReviewer", name: "UpsertBusiness",
             inputType: "findreviewer.v1.UpsertBusinessRequest", outputType: "findreviewer.v1.UpsertBusinessResponse",
             roles: ["admin", "reviews-ingest"], idempotent: true, noKey: false),

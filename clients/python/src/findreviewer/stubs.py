@@ -26,6 +26,9 @@ METHODS = {
     "findreviewer.v1.Admin/SetClock": (admin_pb2.SetClockRequest, admin_pb2.ClockResponse),
     "findreviewer.v1.Admin/AdvanceClock": (admin_pb2.AdvanceClockRequest, admin_pb2.ClockResponse),
     "findreviewer.v1.Admin/GetStats": (admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse),
+    "findreviewer.v1.Admin/ExportBusiness": (admin_pb2.ExportBusinessRequest, admin_pb2.ExportBusinessResponse),
+    "findreviewer.v1.Admin/ImportBusiness": (admin_pb2.ImportBusinessRequest, admin_pb2.ImportBusinessResponse),
+    "findreviewer.v1.Admin/ForgetBusiness": (admin_pb2.ForgetBusinessRequest, admin_pb2.ForgetBusinessResponse),
     "findreviewer.v1.FindReviewer/UpsertBusiness": (findreviewer_pb2.UpsertBusinessRequest, findreviewer_pb2.UpsertBusinessResponse),
     "findreviewer.v1.FindReviewer/GetBusiness": (findreviewer_pb2.GetBusinessRequest, findreviewer_pb2.GetBusinessResponse),
     "findreviewer.v1.FindReviewer/ListBusinesses": (findreviewer_pb2.ListBusinessesRequest, findreviewer_pb2.ListBusinessesResponse),
@@ -85,6 +88,15 @@ class AdminStub:
         #: GetStats: The figures of the metrics port (`--metrics-listen`), over the RPC port: it works where the metrics port is off. What `findreviewer stats` shows.
         self.get_stats: UnaryMethod[admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse] = UnaryMethod(
             channel, "findreviewer.v1.Admin/GetStats", admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse)
+        #: ExportBusiness: Moving a business (PROTOCOL.md §9.5), step 1 on the old owner: marks the business moving (journaled: every later write to it is FAILED_PRECONDITION BUSINESS_MOVING, its timers and emails wait; reads keep working) and answers its data. NOT_FOUND for an unknown business. Idempotent: a repeated export answers the same data (nothing can change it meanwhile).
+        self.export_business: UnaryMethod[admin_pb2.ExportBusinessRequest, admin_pb2.ExportBusinessResponse] = UnaryMethod(
+            channel, "findreviewer.v1.Admin/ExportBusiness", admin_pb2.ExportBusinessRequest, admin_pb2.ExportBusinessResponse)
+        #: ImportBusiness: Step 2 on the new owner: loads an export (journaled). INVALID_ARGUMENT (field `data`) for bytes that are not an export; WRONG_SHARD when this shard does not own the business's slot; ALREADY_EXISTS when the business, one of its reviews or reply tokens exists here.
+        self.import_business: UnaryMethod[admin_pb2.ImportBusinessRequest, admin_pb2.ImportBusinessResponse] = UnaryMethod(
+            channel, "findreviewer.v1.Admin/ImportBusiness", admin_pb2.ImportBusinessRequest, admin_pb2.ImportBusinessResponse)
+        #: ForgetBusiness: Step 4 on the old owner: removes a moving business and all its data (journaled). NOT_FOUND for an unknown business; FAILED_PRECONDITION BUSINESS_NOT_MOVING unless exported.
+        self.forget_business: UnaryMethod[admin_pb2.ForgetBusinessRequest, admin_pb2.ForgetBusinessResponse] = UnaryMethod(
+            channel, "findreviewer.v1.Admin/ForgetBusiness", admin_pb2.ForgetBusinessRequest, admin_pb2.ForgetBusinessResponse)
 
 
 class AsyncAdminStub:
@@ -109,6 +121,15 @@ class AsyncAdminStub:
         #: GetStats: The figures of the metrics port (`--metrics-listen`), over the RPC port: it works where the metrics port is off. What `findreviewer stats` shows.
         self.get_stats: AsyncUnaryMethod[admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse] = AsyncUnaryMethod(
             channel, "findreviewer.v1.Admin/GetStats", admin_pb2.GetStatsRequest, admin_pb2.GetStatsResponse)
+        #: ExportBusiness: Moving a business (PROTOCOL.md §9.5), step 1 on the old owner: marks the business moving (journaled: every later write to it is FAILED_PRECONDITION BUSINESS_MOVING, its timers and emails wait; reads keep working) and answers its data. NOT_FOUND for an unknown business. Idempotent: a repeated export answers the same data (nothing can change it meanwhile).
+        self.export_business: AsyncUnaryMethod[admin_pb2.ExportBusinessRequest, admin_pb2.ExportBusinessResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.Admin/ExportBusiness", admin_pb2.ExportBusinessRequest, admin_pb2.ExportBusinessResponse)
+        #: ImportBusiness: Step 2 on the new owner: loads an export (journaled). INVALID_ARGUMENT (field `data`) for bytes that are not an export; WRONG_SHARD when this shard does not own the business's slot; ALREADY_EXISTS when the business, one of its reviews or reply tokens exists here.
+        self.import_business: AsyncUnaryMethod[admin_pb2.ImportBusinessRequest, admin_pb2.ImportBusinessResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.Admin/ImportBusiness", admin_pb2.ImportBusinessRequest, admin_pb2.ImportBusinessResponse)
+        #: ForgetBusiness: Step 4 on the old owner: removes a moving business and all its data (journaled). NOT_FOUND for an unknown business; FAILED_PRECONDITION BUSINESS_NOT_MOVING unless exported.
+        self.forget_business: AsyncUnaryMethod[admin_pb2.ForgetBusinessRequest, admin_pb2.ForgetBusinessResponse] = AsyncUnaryMethod(
+            channel, "findreviewer.v1.Admin/ForgetBusiness", admin_pb2.ForgetBusinessRequest, admin_pb2.ForgetBusinessResponse)
 
 
 class FindReviewerStub:

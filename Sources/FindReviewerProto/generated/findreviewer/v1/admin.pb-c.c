@@ -547,6 +547,366 @@ void   findreviewer__v1__get_stats_response__free_unpacked
   assert(message->base.descriptor == &findreviewer__v1__get_stats_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   findreviewer__v1__export_business_request__init
+                     (Findreviewer__V1__ExportBusinessRequest         *message)
+{
+  static const Findreviewer__V1__ExportBusinessRequest init_value = FINDREVIEWER__V1__EXPORT_BUSINESS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__export_business_request__get_packed_size
+                     (const Findreviewer__V1__ExportBusinessRequest *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__export_business_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__export_business_request__pack
+                     (const Findreviewer__V1__ExportBusinessRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__export_business_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__export_business_request__pack_to_buffer
+                     (const Findreviewer__V1__ExportBusinessRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__export_business_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__ExportBusinessRequest *
+       findreviewer__v1__export_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__ExportBusinessRequest *)
+     protobuf_c_message_unpack (&findreviewer__v1__export_business_request__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__export_business_request__free_unpacked
+                     (Findreviewer__V1__ExportBusinessRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__export_business_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__business_counts__init
+                     (Findreviewer__V1__BusinessCounts         *message)
+{
+  static const Findreviewer__V1__BusinessCounts init_value = FINDREVIEWER__V1__BUSINESS_COUNTS__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__business_counts__get_packed_size
+                     (const Findreviewer__V1__BusinessCounts *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__business_counts__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__business_counts__pack
+                     (const Findreviewer__V1__BusinessCounts *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__business_counts__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__business_counts__pack_to_buffer
+                     (const Findreviewer__V1__BusinessCounts *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__business_counts__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__BusinessCounts *
+       findreviewer__v1__business_counts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__BusinessCounts *)
+     protobuf_c_message_unpack (&findreviewer__v1__business_counts__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__business_counts__free_unpacked
+                     (Findreviewer__V1__BusinessCounts *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__business_counts__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__export_business_response__init
+                     (Findreviewer__V1__ExportBusinessResponse         *message)
+{
+  static const Findreviewer__V1__ExportBusinessResponse init_value = FINDREVIEWER__V1__EXPORT_BUSINESS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__export_business_response__get_packed_size
+                     (const Findreviewer__V1__ExportBusinessResponse *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__export_business_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__export_business_response__pack
+                     (const Findreviewer__V1__ExportBusinessResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__export_business_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__export_business_response__pack_to_buffer
+                     (const Findreviewer__V1__ExportBusinessResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__export_business_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__ExportBusinessResponse *
+       findreviewer__v1__export_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__ExportBusinessResponse *)
+     protobuf_c_message_unpack (&findreviewer__v1__export_business_response__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__export_business_response__free_unpacked
+                     (Findreviewer__V1__ExportBusinessResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__export_business_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__import_business_request__init
+                     (Findreviewer__V1__ImportBusinessRequest         *message)
+{
+  static const Findreviewer__V1__ImportBusinessRequest init_value = FINDREVIEWER__V1__IMPORT_BUSINESS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__import_business_request__get_packed_size
+                     (const Findreviewer__V1__ImportBusinessRequest *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__import_business_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__import_business_request__pack
+                     (const Findreviewer__V1__ImportBusinessRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__import_business_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__import_business_request__pack_to_buffer
+                     (const Findreviewer__V1__ImportBusinessRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__import_business_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__ImportBusinessRequest *
+       findreviewer__v1__import_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__ImportBusinessRequest *)
+     protobuf_c_message_unpack (&findreviewer__v1__import_business_request__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__import_business_request__free_unpacked
+                     (Findreviewer__V1__ImportBusinessRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__import_business_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__renamed_id__init
+                     (Findreviewer__V1__RenamedId         *message)
+{
+  static const Findreviewer__V1__RenamedId init_value = FINDREVIEWER__V1__RENAMED_ID__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__renamed_id__get_packed_size
+                     (const Findreviewer__V1__RenamedId *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__renamed_id__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__renamed_id__pack
+                     (const Findreviewer__V1__RenamedId *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__renamed_id__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__renamed_id__pack_to_buffer
+                     (const Findreviewer__V1__RenamedId *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__renamed_id__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__RenamedId *
+       findreviewer__v1__renamed_id__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__RenamedId *)
+     protobuf_c_message_unpack (&findreviewer__v1__renamed_id__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__renamed_id__free_unpacked
+                     (Findreviewer__V1__RenamedId *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__renamed_id__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__import_business_response__init
+                     (Findreviewer__V1__ImportBusinessResponse         *message)
+{
+  static const Findreviewer__V1__ImportBusinessResponse init_value = FINDREVIEWER__V1__IMPORT_BUSINESS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__import_business_response__get_packed_size
+                     (const Findreviewer__V1__ImportBusinessResponse *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__import_business_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__import_business_response__pack
+                     (const Findreviewer__V1__ImportBusinessResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__import_business_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__import_business_response__pack_to_buffer
+                     (const Findreviewer__V1__ImportBusinessResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__import_business_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__ImportBusinessResponse *
+       findreviewer__v1__import_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__ImportBusinessResponse *)
+     protobuf_c_message_unpack (&findreviewer__v1__import_business_response__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__import_business_response__free_unpacked
+                     (Findreviewer__V1__ImportBusinessResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__import_business_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__forget_business_request__init
+                     (Findreviewer__V1__ForgetBusinessRequest         *message)
+{
+  static const Findreviewer__V1__ForgetBusinessRequest init_value = FINDREVIEWER__V1__FORGET_BUSINESS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__forget_business_request__get_packed_size
+                     (const Findreviewer__V1__ForgetBusinessRequest *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__forget_business_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__forget_business_request__pack
+                     (const Findreviewer__V1__ForgetBusinessRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__forget_business_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__forget_business_request__pack_to_buffer
+                     (const Findreviewer__V1__ForgetBusinessRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__forget_business_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__ForgetBusinessRequest *
+       findreviewer__v1__forget_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__ForgetBusinessRequest *)
+     protobuf_c_message_unpack (&findreviewer__v1__forget_business_request__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__forget_business_request__free_unpacked
+                     (Findreviewer__V1__ForgetBusinessRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__forget_business_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__forget_business_response__init
+                     (Findreviewer__V1__ForgetBusinessResponse         *message)
+{
+  static const Findreviewer__V1__ForgetBusinessResponse init_value = FINDREVIEWER__V1__FORGET_BUSINESS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__forget_business_response__get_packed_size
+                     (const Findreviewer__V1__ForgetBusinessResponse *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__forget_business_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__forget_business_response__pack
+                     (const Findreviewer__V1__ForgetBusinessResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__forget_business_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__forget_business_response__pack_to_buffer
+                     (const Findreviewer__V1__ForgetBusinessResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__forget_business_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__ForgetBusinessResponse *
+       findreviewer__v1__forget_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__ForgetBusinessResponse *)
+     protobuf_c_message_unpack (&findreviewer__v1__forget_business_response__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__forget_business_response__free_unpacked
+                     (Findreviewer__V1__ForgetBusinessResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__forget_business_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 #define findreviewer__v1__trigger_snapshot_request__field_descriptors NULL
 #define findreviewer__v1__trigger_snapshot_request__field_indices_by_name NULL
 #define findreviewer__v1__trigger_snapshot_request__number_ranges NULL
@@ -1138,18 +1498,471 @@ const ProtobufCMessageDescriptor findreviewer__v1__get_stats_response__descripto
   (ProtobufCMessageInit) findreviewer__v1__get_stats_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor findreviewer__v1__admin__method_descriptors[5] =
+static const ProtobufCFieldDescriptor findreviewer__v1__export_business_request__field_descriptors[1] =
+{
+  {
+    "business_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ExportBusinessRequest, business_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__export_business_request__field_indices_by_name[] = {
+  0,   /* field[0] = business_id */
+};
+static const ProtobufCIntRange findreviewer__v1__export_business_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__export_business_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.ExportBusinessRequest",
+  "ExportBusinessRequest",
+  "Findreviewer__V1__ExportBusinessRequest",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__ExportBusinessRequest),
+  1,
+  findreviewer__v1__export_business_request__field_descriptors,
+  findreviewer__v1__export_business_request__field_indices_by_name,
+  1,  findreviewer__v1__export_business_request__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__export_business_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__business_counts__field_descriptors[7] =
+{
+  {
+    "reviewers",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessCounts, reviewers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviews",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessCounts, reviews),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requests",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessCounts, requests),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reports",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessCounts, reports),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outbox_entries",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessCounts, outbox_entries),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending_emails",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessCounts, pending_emails),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "blocks",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessCounts, blocks),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__business_counts__field_indices_by_name[] = {
+  6,   /* field[6] = blocks */
+  4,   /* field[4] = outbox_entries */
+  5,   /* field[5] = pending_emails */
+  3,   /* field[3] = reports */
+  2,   /* field[2] = requests */
+  0,   /* field[0] = reviewers */
+  1,   /* field[1] = reviews */
+};
+static const ProtobufCIntRange findreviewer__v1__business_counts__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__business_counts__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.BusinessCounts",
+  "BusinessCounts",
+  "Findreviewer__V1__BusinessCounts",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__BusinessCounts),
+  7,
+  findreviewer__v1__business_counts__field_descriptors,
+  findreviewer__v1__business_counts__field_indices_by_name,
+  1,  findreviewer__v1__business_counts__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__business_counts__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__export_business_response__field_descriptors[2] =
+{
+  {
+    "data",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ExportBusinessResponse, data),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counts",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ExportBusinessResponse, counts),
+    &findreviewer__v1__business_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__export_business_response__field_indices_by_name[] = {
+  1,   /* field[1] = counts */
+  0,   /* field[0] = data */
+};
+static const ProtobufCIntRange findreviewer__v1__export_business_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__export_business_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.ExportBusinessResponse",
+  "ExportBusinessResponse",
+  "Findreviewer__V1__ExportBusinessResponse",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__ExportBusinessResponse),
+  2,
+  findreviewer__v1__export_business_response__field_descriptors,
+  findreviewer__v1__export_business_response__field_indices_by_name,
+  1,  findreviewer__v1__export_business_response__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__export_business_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__import_business_request__field_descriptors[1] =
+{
+  {
+    "data",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ImportBusinessRequest, data),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__import_business_request__field_indices_by_name[] = {
+  0,   /* field[0] = data */
+};
+static const ProtobufCIntRange findreviewer__v1__import_business_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__import_business_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.ImportBusinessRequest",
+  "ImportBusinessRequest",
+  "Findreviewer__V1__ImportBusinessRequest",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__ImportBusinessRequest),
+  1,
+  findreviewer__v1__import_business_request__field_descriptors,
+  findreviewer__v1__import_business_request__field_indices_by_name,
+  1,  findreviewer__v1__import_business_request__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__import_business_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__renamed_id__field_descriptors[2] =
+{
+  {
+    "before",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__RenamedId, before),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__RenamedId, after),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__renamed_id__field_indices_by_name[] = {
+  1,   /* field[1] = after */
+  0,   /* field[0] = before */
+};
+static const ProtobufCIntRange findreviewer__v1__renamed_id__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__renamed_id__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.RenamedId",
+  "RenamedId",
+  "Findreviewer__V1__RenamedId",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__RenamedId),
+  2,
+  findreviewer__v1__renamed_id__field_descriptors,
+  findreviewer__v1__renamed_id__field_indices_by_name,
+  1,  findreviewer__v1__renamed_id__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__renamed_id__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__import_business_response__field_descriptors[4] =
+{
+  {
+    "business_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ImportBusinessResponse, business_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counts",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ImportBusinessResponse, counts),
+    &findreviewer__v1__business_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requests",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__ImportBusinessResponse, n_requests),
+    offsetof(Findreviewer__V1__ImportBusinessResponse, requests),
+    &findreviewer__v1__renamed_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reports",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__ImportBusinessResponse, n_reports),
+    offsetof(Findreviewer__V1__ImportBusinessResponse, reports),
+    &findreviewer__v1__renamed_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__import_business_response__field_indices_by_name[] = {
+  0,   /* field[0] = business_id */
+  1,   /* field[1] = counts */
+  3,   /* field[3] = reports */
+  2,   /* field[2] = requests */
+};
+static const ProtobufCIntRange findreviewer__v1__import_business_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__import_business_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.ImportBusinessResponse",
+  "ImportBusinessResponse",
+  "Findreviewer__V1__ImportBusinessResponse",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__ImportBusinessResponse),
+  4,
+  findreviewer__v1__import_business_response__field_descriptors,
+  findreviewer__v1__import_business_response__field_indices_by_name,
+  1,  findreviewer__v1__import_business_response__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__import_business_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__forget_business_request__field_descriptors[1] =
+{
+  {
+    "business_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ForgetBusinessRequest, business_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__forget_business_request__field_indices_by_name[] = {
+  0,   /* field[0] = business_id */
+};
+static const ProtobufCIntRange findreviewer__v1__forget_business_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__forget_business_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.ForgetBusinessRequest",
+  "ForgetBusinessRequest",
+  "Findreviewer__V1__ForgetBusinessRequest",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__ForgetBusinessRequest),
+  1,
+  findreviewer__v1__forget_business_request__field_descriptors,
+  findreviewer__v1__forget_business_request__field_indices_by_name,
+  1,  findreviewer__v1__forget_business_request__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__forget_business_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__forget_business_response__field_descriptors[1] =
+{
+  {
+    "counts",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__ForgetBusinessResponse, counts),
+    &findreviewer__v1__business_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__forget_business_response__field_indices_by_name[] = {
+  0,   /* field[0] = counts */
+};
+static const ProtobufCIntRange findreviewer__v1__forget_business_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__forget_business_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.ForgetBusinessResponse",
+  "ForgetBusinessResponse",
+  "Findreviewer__V1__ForgetBusinessResponse",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__ForgetBusinessResponse),
+  1,
+  findreviewer__v1__forget_business_response__field_descriptors,
+  findreviewer__v1__forget_business_response__field_indices_by_name,
+  1,  findreviewer__v1__forget_business_response__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__forget_business_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor findreviewer__v1__admin__method_descriptors[8] =
 {
   { "TriggerSnapshot", &findreviewer__v1__trigger_snapshot_request__descriptor, &findreviewer__v1__trigger_snapshot_response__descriptor },
   { "GetClock", &findreviewer__v1__get_clock_request__descriptor, &findreviewer__v1__clock_response__descriptor },
   { "SetClock", &findreviewer__v1__set_clock_request__descriptor, &findreviewer__v1__clock_response__descriptor },
   { "AdvanceClock", &findreviewer__v1__advance_clock_request__descriptor, &findreviewer__v1__clock_response__descriptor },
   { "GetStats", &findreviewer__v1__get_stats_request__descriptor, &findreviewer__v1__get_stats_response__descriptor },
+  { "ExportBusiness", &findreviewer__v1__export_business_request__descriptor, &findreviewer__v1__export_business_response__descriptor },
+  { "ImportBusiness", &findreviewer__v1__import_business_request__descriptor, &findreviewer__v1__import_business_response__descriptor },
+  { "ForgetBusiness", &findreviewer__v1__forget_business_request__descriptor, &findreviewer__v1__forget_business_response__descriptor },
 };
 const unsigned findreviewer__v1__admin__method_indices_by_name[] = {
   3,        /* AdvanceClock */
+  5,        /* ExportBusiness */
+  7,        /* ForgetBusiness */
   1,        /* GetClock */
   4,        /* GetStats */
+  6,        /* ImportBusiness */
   2,        /* SetClock */
   0         /* TriggerSnapshot */
 };
@@ -1160,7 +1973,7 @@ const ProtobufCServiceDescriptor findreviewer__v1__admin__descriptor =
   "Admin",
   "Findreviewer__V1__Admin",
   "findreviewer.v1",
-  5,
+  8,
   findreviewer__v1__admin__method_descriptors,
   findreviewer__v1__admin__method_indices_by_name
 };
@@ -1203,6 +2016,30 @@ void findreviewer__v1__admin__get_stats(ProtobufCService *service,
 {
   assert(service->descriptor == &findreviewer__v1__admin__descriptor);
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void findreviewer__v1__admin__export_business(ProtobufCService *service,
+                                              const Findreviewer__V1__ExportBusinessRequest *input,
+                                              Findreviewer__V1__ExportBusinessResponse_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &findreviewer__v1__admin__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void findreviewer__v1__admin__import_business(ProtobufCService *service,
+                                              const Findreviewer__V1__ImportBusinessRequest *input,
+                                              Findreviewer__V1__ImportBusinessResponse_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &findreviewer__v1__admin__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void findreviewer__v1__admin__forget_business(ProtobufCService *service,
+                                              const Findreviewer__V1__ForgetBusinessRequest *input,
+                                              Findreviewer__V1__ForgetBusinessResponse_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &findreviewer__v1__admin__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void findreviewer__v1__admin__init (Findreviewer__V1__Admin_Service *service,
                                     Findreviewer__V1__Admin_ServiceDestroy destroy)

@@ -637,7 +637,52 @@ void   findreviewer__v1__snapshot_item__free_unpacked
   assert(message->base.descriptor == &findreviewer__v1__snapshot_item__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor findreviewer__v1__stored_business__field_descriptors[6] =
+void   findreviewer__v1__business_export__init
+                     (Findreviewer__V1__BusinessExport         *message)
+{
+  static const Findreviewer__V1__BusinessExport init_value = FINDREVIEWER__V1__BUSINESS_EXPORT__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__business_export__get_packed_size
+                     (const Findreviewer__V1__BusinessExport *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__business_export__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__business_export__pack
+                     (const Findreviewer__V1__BusinessExport *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__business_export__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__business_export__pack_to_buffer
+                     (const Findreviewer__V1__BusinessExport *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__business_export__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__BusinessExport *
+       findreviewer__v1__business_export__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__BusinessExport *)
+     protobuf_c_message_unpack (&findreviewer__v1__business_export__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__business_export__free_unpacked
+                     (Findreviewer__V1__BusinessExport *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__business_export__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_business__field_descriptors[7] =
 {
   {
     "id",
@@ -711,19 +756,32 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_business__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "moving_since",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusiness, moving_since),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__stored_business__field_indices_by_name[] = {
   1,   /* field[1] = display_name */
   0,   /* field[0] = id */
   5,   /* field[5] = intro_acknowledged_at */
   3,   /* field[3] = locale */
+  6,   /* field[6] = moving_since */
   2,   /* field[2] = notification_email */
   4,   /* field[4] = plan */
 };
 static const ProtobufCIntRange findreviewer__v1__stored_business__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__stored_business__descriptor =
 {
@@ -733,7 +791,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_business__descriptor =
   "Findreviewer__V1__StoredBusiness",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__StoredBusiness),
-  6,
+  7,
   findreviewer__v1__stored_business__field_descriptors,
   findreviewer__v1__stored_business__field_indices_by_name,
   1,  findreviewer__v1__stored_business__number_ranges,
@@ -1474,7 +1532,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_block__descriptor =
   (ProtobufCMessageInit) findreviewer__v1__stored_block__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_descriptors[17] =
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_descriptors[18] =
 {
   {
     "kind",
@@ -1680,6 +1738,18 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "items",
+    18,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, n_items),
+    offsetof(Findreviewer__V1__StoredEvent, items),
+    &findreviewer__v1__snapshot_item__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned findreviewer__v1__stored_event__field_indices_by_name[] = {
   11,   /* field[11] = at */
@@ -1688,6 +1758,7 @@ static const unsigned findreviewer__v1__stored_event__field_indices_by_name[] = 
   7,   /* field[7] = business_id */
   4,   /* field[4] = created */
   12,   /* field[12] = deadline */
+  17,   /* field[17] = items */
   0,   /* field[0] = kind */
   10,   /* field[10] = outbox_id */
   5,   /* field[5] = reply */
@@ -1703,7 +1774,7 @@ static const unsigned findreviewer__v1__stored_event__field_indices_by_name[] = 
 static const ProtobufCIntRange findreviewer__v1__stored_event__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 17 }
+  { 0, 18 }
 };
 const ProtobufCMessageDescriptor findreviewer__v1__stored_event__descriptor =
 {
@@ -1713,7 +1784,7 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_event__descriptor =
   "Findreviewer__V1__StoredEvent",
   "findreviewer.v1",
   sizeof(Findreviewer__V1__StoredEvent),
-  17,
+  18,
   findreviewer__v1__stored_event__field_descriptors,
   findreviewer__v1__stored_event__field_indices_by_name,
   1,  findreviewer__v1__stored_event__number_ranges,
@@ -2443,7 +2514,97 @@ const ProtobufCMessageDescriptor findreviewer__v1__snapshot_item__descriptor =
   (ProtobufCMessageInit) findreviewer__v1__snapshot_item__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue findreviewer__v1__stored_event_kind__enum_values_by_number[21] =
+static const ProtobufCFieldDescriptor findreviewer__v1__business_export__field_descriptors[5] =
+{
+  {
+    "version",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessExport, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessExport, business_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source_shard",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessExport, source_shard),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "exported_at",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__BusinessExport, exported_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "items",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__BusinessExport, n_items),
+    offsetof(Findreviewer__V1__BusinessExport, items),
+    &findreviewer__v1__snapshot_item__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__business_export__field_indices_by_name[] = {
+  1,   /* field[1] = business_id */
+  3,   /* field[3] = exported_at */
+  4,   /* field[4] = items */
+  2,   /* field[2] = source_shard */
+  0,   /* field[0] = version */
+};
+static const ProtobufCIntRange findreviewer__v1__business_export__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__business_export__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.BusinessExport",
+  "BusinessExport",
+  "Findreviewer__V1__BusinessExport",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__BusinessExport),
+  5,
+  findreviewer__v1__business_export__field_descriptors,
+  findreviewer__v1__business_export__field_indices_by_name,
+  1,  findreviewer__v1__business_export__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__business_export__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue findreviewer__v1__stored_event_kind__enum_values_by_number[24] =
 {
   { "STORED_EVENT_KIND_UNSPECIFIED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_UNSPECIFIED", 0 },
   { "STORED_EVENT_KIND_BUSINESS_UPSERTED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_UPSERTED", 1 },
@@ -2466,14 +2627,20 @@ static const ProtobufCEnumValue findreviewer__v1__stored_event_kind__enum_values
   { "STORED_EVENT_KIND_BUSINESS_UNBLOCKED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_UNBLOCKED", 18 },
   { "STORED_EVENT_KIND_REPLY_DETAILS_ERASED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_REPLY_DETAILS_ERASED", 19 },
   { "STORED_EVENT_KIND_REVIEWER_ERASED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_REVIEWER_ERASED", 20 },
+  { "STORED_EVENT_KIND_BUSINESS_MARKED_MOVING", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_MARKED_MOVING", 21 },
+  { "STORED_EVENT_KIND_BUSINESS_IMPORTED", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_IMPORTED", 22 },
+  { "STORED_EVENT_KIND_BUSINESS_FORGOTTEN", "FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_FORGOTTEN", 23 },
 };
 static const ProtobufCIntRange findreviewer__v1__stored_event_kind__value_ranges[] = {
-{0, 0},{0, 21}
+{0, 0},{0, 24}
 };
-static const ProtobufCEnumValueIndex findreviewer__v1__stored_event_kind__enum_values_by_name[21] =
+static const ProtobufCEnumValueIndex findreviewer__v1__stored_event_kind__enum_values_by_name[24] =
 {
   { "STORED_EVENT_KIND_AUTOMATIC_REMINDER_SENT", 6 },
   { "STORED_EVENT_KIND_BUSINESS_BLOCKED", 17 },
+  { "STORED_EVENT_KIND_BUSINESS_FORGOTTEN", 23 },
+  { "STORED_EVENT_KIND_BUSINESS_IMPORTED", 22 },
+  { "STORED_EVENT_KIND_BUSINESS_MARKED_MOVING", 21 },
   { "STORED_EVENT_KIND_BUSINESS_UNBLOCKED", 18 },
   { "STORED_EVENT_KIND_BUSINESS_UPSERTED", 1 },
   { "STORED_EVENT_KIND_INTRODUCTION_ACKNOWLEDGED", 4 },
@@ -2501,9 +2668,9 @@ const ProtobufCEnumDescriptor findreviewer__v1__stored_event_kind__descriptor =
   "StoredEventKind",
   "Findreviewer__V1__StoredEventKind",
   "findreviewer.v1",
-  21,
+  24,
   findreviewer__v1__stored_event_kind__enum_values_by_number,
-  21,
+  24,
   findreviewer__v1__stored_event_kind__enum_values_by_name,
   1,
   findreviewer__v1__stored_event_kind__value_ranges,

@@ -28,6 +28,14 @@ typedef struct Findreviewer__V1__StatsBucket Findreviewer__V1__StatsBucket;
 typedef struct Findreviewer__V1__StatsSeries Findreviewer__V1__StatsSeries;
 typedef struct Findreviewer__V1__StatsFamily Findreviewer__V1__StatsFamily;
 typedef struct Findreviewer__V1__GetStatsResponse Findreviewer__V1__GetStatsResponse;
+typedef struct Findreviewer__V1__ExportBusinessRequest Findreviewer__V1__ExportBusinessRequest;
+typedef struct Findreviewer__V1__BusinessCounts Findreviewer__V1__BusinessCounts;
+typedef struct Findreviewer__V1__ExportBusinessResponse Findreviewer__V1__ExportBusinessResponse;
+typedef struct Findreviewer__V1__ImportBusinessRequest Findreviewer__V1__ImportBusinessRequest;
+typedef struct Findreviewer__V1__RenamedId Findreviewer__V1__RenamedId;
+typedef struct Findreviewer__V1__ImportBusinessResponse Findreviewer__V1__ImportBusinessResponse;
+typedef struct Findreviewer__V1__ForgetBusinessRequest Findreviewer__V1__ForgetBusinessRequest;
+typedef struct Findreviewer__V1__ForgetBusinessResponse Findreviewer__V1__ForgetBusinessResponse;
 
 
 /* --- enums --- */
@@ -241,6 +249,142 @@ struct  Findreviewer__V1__GetStatsResponse
 #define FINDREVIEWER__V1__GET_STATS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__get_stats_response__descriptor) \
     , 0,NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__ExportBusinessRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *business_id;
+};
+#define FINDREVIEWER__V1__EXPORT_BUSINESS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__export_business_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * What an export or an import holds.
+ */
+struct  Findreviewer__V1__BusinessCounts
+{
+  ProtobufCMessage base;
+  uint32_t reviewers;
+  uint32_t reviews;
+  uint32_t requests;
+  uint32_t reports;
+  /*
+   * Outbox entries, delivered or not.
+   */
+  uint32_t outbox_entries;
+  /*
+   * Of those, not delivered yet (emails still to send).
+   */
+  uint32_t pending_emails;
+  uint32_t blocks;
+};
+#define FINDREVIEWER__V1__BUSINESS_COUNTS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__business_counts__descriptor) \
+    , 0, 0, 0, 0, 0, 0, 0 }
+
+
+struct  Findreviewer__V1__ExportBusinessResponse
+{
+  ProtobufCMessage base;
+  /*
+   * A BusinessExport (storage.proto), to give to ImportBusiness unchanged. Max: the payload
+   * limit (`--max-payload-bytes`, 4 MiB by default).
+   */
+  ProtobufCBinaryData data;
+  Findreviewer__V1__BusinessCounts *counts;
+};
+#define FINDREVIEWER__V1__EXPORT_BUSINESS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__export_business_response__descriptor) \
+    , {0,NULL}, NULL }
+
+
+struct  Findreviewer__V1__ImportBusinessRequest
+{
+  ProtobufCMessage base;
+  /*
+   * What ExportBusiness answered. Max: the payload limit.
+   */
+  ProtobufCBinaryData data;
+};
+#define FINDREVIEWER__V1__IMPORT_BUSINESS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__import_business_request__descriptor) \
+    , {0,NULL} }
+
+
+/*
+ * A request or report id the import renumbered (ids are numbered per shard).
+ */
+struct  Findreviewer__V1__RenamedId
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *before;
+  /*
+   * Max 64 bytes.
+   */
+  char *after;
+};
+#define FINDREVIEWER__V1__RENAMED_ID__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__renamed_id__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__ImportBusinessResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *business_id;
+  Findreviewer__V1__BusinessCounts *counts;
+  /*
+   * Every request's old and new id, in creation order. Max 4,000,000.
+   */
+  size_t n_requests;
+  Findreviewer__V1__RenamedId **requests;
+  /*
+   * Every report's old and new id. Max 4,000,000.
+   */
+  size_t n_reports;
+  Findreviewer__V1__RenamedId **reports;
+};
+#define FINDREVIEWER__V1__IMPORT_BUSINESS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__import_business_response__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, 0,NULL, 0,NULL }
+
+
+struct  Findreviewer__V1__ForgetBusinessRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *business_id;
+};
+#define FINDREVIEWER__V1__FORGET_BUSINESS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__forget_business_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__ForgetBusinessResponse
+{
+  ProtobufCMessage base;
+  /*
+   * What was removed.
+   */
+  Findreviewer__V1__BusinessCounts *counts;
+};
+#define FINDREVIEWER__V1__FORGET_BUSINESS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__forget_business_response__descriptor) \
+    , NULL }
 
 
 /* Findreviewer__V1__TriggerSnapshotRequest methods */
@@ -471,6 +615,158 @@ Findreviewer__V1__GetStatsResponse *
 void   findreviewer__v1__get_stats_response__free_unpacked
                      (Findreviewer__V1__GetStatsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Findreviewer__V1__ExportBusinessRequest methods */
+void   findreviewer__v1__export_business_request__init
+                     (Findreviewer__V1__ExportBusinessRequest         *message);
+size_t findreviewer__v1__export_business_request__get_packed_size
+                     (const Findreviewer__V1__ExportBusinessRequest   *message);
+size_t findreviewer__v1__export_business_request__pack
+                     (const Findreviewer__V1__ExportBusinessRequest   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__export_business_request__pack_to_buffer
+                     (const Findreviewer__V1__ExportBusinessRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__ExportBusinessRequest *
+       findreviewer__v1__export_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__export_business_request__free_unpacked
+                     (Findreviewer__V1__ExportBusinessRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__BusinessCounts methods */
+void   findreviewer__v1__business_counts__init
+                     (Findreviewer__V1__BusinessCounts         *message);
+size_t findreviewer__v1__business_counts__get_packed_size
+                     (const Findreviewer__V1__BusinessCounts   *message);
+size_t findreviewer__v1__business_counts__pack
+                     (const Findreviewer__V1__BusinessCounts   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__business_counts__pack_to_buffer
+                     (const Findreviewer__V1__BusinessCounts   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__BusinessCounts *
+       findreviewer__v1__business_counts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__business_counts__free_unpacked
+                     (Findreviewer__V1__BusinessCounts *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__ExportBusinessResponse methods */
+void   findreviewer__v1__export_business_response__init
+                     (Findreviewer__V1__ExportBusinessResponse         *message);
+size_t findreviewer__v1__export_business_response__get_packed_size
+                     (const Findreviewer__V1__ExportBusinessResponse   *message);
+size_t findreviewer__v1__export_business_response__pack
+                     (const Findreviewer__V1__ExportBusinessResponse   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__export_business_response__pack_to_buffer
+                     (const Findreviewer__V1__ExportBusinessResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__ExportBusinessResponse *
+       findreviewer__v1__export_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__export_business_response__free_unpacked
+                     (Findreviewer__V1__ExportBusinessResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__ImportBusinessRequest methods */
+void   findreviewer__v1__import_business_request__init
+                     (Findreviewer__V1__ImportBusinessRequest         *message);
+size_t findreviewer__v1__import_business_request__get_packed_size
+                     (const Findreviewer__V1__ImportBusinessRequest   *message);
+size_t findreviewer__v1__import_business_request__pack
+                     (const Findreviewer__V1__ImportBusinessRequest   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__import_business_request__pack_to_buffer
+                     (const Findreviewer__V1__ImportBusinessRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__ImportBusinessRequest *
+       findreviewer__v1__import_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__import_business_request__free_unpacked
+                     (Findreviewer__V1__ImportBusinessRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__RenamedId methods */
+void   findreviewer__v1__renamed_id__init
+                     (Findreviewer__V1__RenamedId         *message);
+size_t findreviewer__v1__renamed_id__get_packed_size
+                     (const Findreviewer__V1__RenamedId   *message);
+size_t findreviewer__v1__renamed_id__pack
+                     (const Findreviewer__V1__RenamedId   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__renamed_id__pack_to_buffer
+                     (const Findreviewer__V1__RenamedId   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__RenamedId *
+       findreviewer__v1__renamed_id__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__renamed_id__free_unpacked
+                     (Findreviewer__V1__RenamedId *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__ImportBusinessResponse methods */
+void   findreviewer__v1__import_business_response__init
+                     (Findreviewer__V1__ImportBusinessResponse         *message);
+size_t findreviewer__v1__import_business_response__get_packed_size
+                     (const Findreviewer__V1__ImportBusinessResponse   *message);
+size_t findreviewer__v1__import_business_response__pack
+                     (const Findreviewer__V1__ImportBusinessResponse   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__import_business_response__pack_to_buffer
+                     (const Findreviewer__V1__ImportBusinessResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__ImportBusinessResponse *
+       findreviewer__v1__import_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__import_business_response__free_unpacked
+                     (Findreviewer__V1__ImportBusinessResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__ForgetBusinessRequest methods */
+void   findreviewer__v1__forget_business_request__init
+                     (Findreviewer__V1__ForgetBusinessRequest         *message);
+size_t findreviewer__v1__forget_business_request__get_packed_size
+                     (const Findreviewer__V1__ForgetBusinessRequest   *message);
+size_t findreviewer__v1__forget_business_request__pack
+                     (const Findreviewer__V1__ForgetBusinessRequest   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__forget_business_request__pack_to_buffer
+                     (const Findreviewer__V1__ForgetBusinessRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__ForgetBusinessRequest *
+       findreviewer__v1__forget_business_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__forget_business_request__free_unpacked
+                     (Findreviewer__V1__ForgetBusinessRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__ForgetBusinessResponse methods */
+void   findreviewer__v1__forget_business_response__init
+                     (Findreviewer__V1__ForgetBusinessResponse         *message);
+size_t findreviewer__v1__forget_business_response__get_packed_size
+                     (const Findreviewer__V1__ForgetBusinessResponse   *message);
+size_t findreviewer__v1__forget_business_response__pack
+                     (const Findreviewer__V1__ForgetBusinessResponse   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__forget_business_response__pack_to_buffer
+                     (const Findreviewer__V1__ForgetBusinessResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__ForgetBusinessResponse *
+       findreviewer__v1__forget_business_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__forget_business_response__free_unpacked
+                     (Findreviewer__V1__ForgetBusinessResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Findreviewer__V1__TriggerSnapshotRequest_Closure)
@@ -509,6 +805,30 @@ typedef void (*Findreviewer__V1__StatsFamily_Closure)
 typedef void (*Findreviewer__V1__GetStatsResponse_Closure)
                  (const Findreviewer__V1__GetStatsResponse *message,
                   void *closure_data);
+typedef void (*Findreviewer__V1__ExportBusinessRequest_Closure)
+                 (const Findreviewer__V1__ExportBusinessRequest *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__BusinessCounts_Closure)
+                 (const Findreviewer__V1__BusinessCounts *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__ExportBusinessResponse_Closure)
+                 (const Findreviewer__V1__ExportBusinessResponse *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__ImportBusinessRequest_Closure)
+                 (const Findreviewer__V1__ImportBusinessRequest *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__RenamedId_Closure)
+                 (const Findreviewer__V1__RenamedId *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__ImportBusinessResponse_Closure)
+                 (const Findreviewer__V1__ImportBusinessResponse *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__ForgetBusinessRequest_Closure)
+                 (const Findreviewer__V1__ForgetBusinessRequest *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__ForgetBusinessResponse_Closure)
+                 (const Findreviewer__V1__ForgetBusinessResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -536,6 +856,18 @@ struct Findreviewer__V1__Admin_Service
                     const Findreviewer__V1__GetStatsRequest *input,
                     Findreviewer__V1__GetStatsResponse_Closure closure,
                     void *closure_data);
+  void (*export_business)(Findreviewer__V1__Admin_Service *service,
+                          const Findreviewer__V1__ExportBusinessRequest *input,
+                          Findreviewer__V1__ExportBusinessResponse_Closure closure,
+                          void *closure_data);
+  void (*import_business)(Findreviewer__V1__Admin_Service *service,
+                          const Findreviewer__V1__ImportBusinessRequest *input,
+                          Findreviewer__V1__ImportBusinessResponse_Closure closure,
+                          void *closure_data);
+  void (*forget_business)(Findreviewer__V1__Admin_Service *service,
+                          const Findreviewer__V1__ForgetBusinessRequest *input,
+                          Findreviewer__V1__ForgetBusinessResponse_Closure closure,
+                          void *closure_data);
 };
 typedef void (*Findreviewer__V1__Admin_ServiceDestroy)(Findreviewer__V1__Admin_Service *);
 void findreviewer__v1__admin__init (Findreviewer__V1__Admin_Service *service,
@@ -548,7 +880,10 @@ void findreviewer__v1__admin__init (Findreviewer__V1__Admin_Service *service,
       function_prefix__ ## get_clock,\
       function_prefix__ ## set_clock,\
       function_prefix__ ## advance_clock,\
-      function_prefix__ ## get_stats  }
+      function_prefix__ ## get_stats,\
+      function_prefix__ ## export_business,\
+      function_prefix__ ## import_business,\
+      function_prefix__ ## forget_business  }
 void findreviewer__v1__admin__trigger_snapshot(ProtobufCService *service,
                                                const Findreviewer__V1__TriggerSnapshotRequest *input,
                                                Findreviewer__V1__TriggerSnapshotResponse_Closure closure,
@@ -569,6 +904,18 @@ void findreviewer__v1__admin__get_stats(ProtobufCService *service,
                                         const Findreviewer__V1__GetStatsRequest *input,
                                         Findreviewer__V1__GetStatsResponse_Closure closure,
                                         void *closure_data);
+void findreviewer__v1__admin__export_business(ProtobufCService *service,
+                                              const Findreviewer__V1__ExportBusinessRequest *input,
+                                              Findreviewer__V1__ExportBusinessResponse_Closure closure,
+                                              void *closure_data);
+void findreviewer__v1__admin__import_business(ProtobufCService *service,
+                                              const Findreviewer__V1__ImportBusinessRequest *input,
+                                              Findreviewer__V1__ImportBusinessResponse_Closure closure,
+                                              void *closure_data);
+void findreviewer__v1__admin__forget_business(ProtobufCService *service,
+                                              const Findreviewer__V1__ForgetBusinessRequest *input,
+                                              Findreviewer__V1__ForgetBusinessResponse_Closure closure,
+                                              void *closure_data);
 
 /* --- descriptors --- */
 
@@ -584,6 +931,14 @@ extern const ProtobufCMessageDescriptor findreviewer__v1__stats_bucket__descript
 extern const ProtobufCMessageDescriptor findreviewer__v1__stats_series__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stats_family__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__get_stats_response__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__export_business_request__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__business_counts__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__export_business_response__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__import_business_request__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__renamed_id__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__import_business_response__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__forget_business_request__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__forget_business_response__descriptor;
 extern const ProtobufCServiceDescriptor findreviewer__v1__admin__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -30,6 +30,7 @@ typedef struct Findreviewer__V1__StoredReport Findreviewer__V1__StoredReport;
 typedef struct Findreviewer__V1__StoredOutboxEntry Findreviewer__V1__StoredOutboxEntry;
 typedef struct Findreviewer__V1__SnapshotCounters Findreviewer__V1__SnapshotCounters;
 typedef struct Findreviewer__V1__SnapshotItem Findreviewer__V1__SnapshotItem;
+typedef struct Findreviewer__V1__BusinessExport Findreviewer__V1__BusinessExport;
 
 
 /* --- enums --- */
@@ -115,7 +116,19 @@ typedef enum _Findreviewer__V1__StoredEventKind {
   /*
    * reviewer_id, at, review_ids
    */
-  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_REVIEWER_ERASED = 20
+  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_REVIEWER_ERASED = 20,
+  /*
+   * business_id, at
+   */
+  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_MARKED_MOVING = 21,
+  /*
+   * items (the business first, ids renumbered for this shard)
+   */
+  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_IMPORTED = 22,
+  /*
+   * business_id, at
+   */
+  FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_BUSINESS_FORGOTTEN = 23
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FINDREVIEWER__V1__STORED_EVENT_KIND)
 } Findreviewer__V1__StoredEventKind;
 typedef enum _Findreviewer__V1__StoredNotificationKind {
@@ -157,10 +170,14 @@ struct  Findreviewer__V1__StoredBusiness
    * 0: not acknowledged.
    */
   int64_t intro_acknowledged_at;
+  /*
+   * 0: not moving (ExportBusiness marks it).
+   */
+  int64_t moving_since;
 };
 #define FINDREVIEWER__V1__STORED_BUSINESS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_business__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, FINDREVIEWER__V1__PLAN__PLAN_UNSPECIFIED, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, FINDREVIEWER__V1__PLAN__PLAN_UNSPECIFIED, 0, 0 }
 
 
 struct  Findreviewer__V1__StoredReviewer
@@ -409,10 +426,16 @@ struct  Findreviewer__V1__StoredEvent
    */
   size_t n_review_ids;
   char **review_ids;
+  /*
+   * BUSINESS_IMPORTED: the business's entities, as in BusinessExport. Max 4,000,000 entries
+   * (within the payload limit of the ImportBusiness call that brought them).
+   */
+  size_t n_items;
+  Findreviewer__V1__SnapshotItem **items;
 };
 #define FINDREVIEWER__V1__STORED_EVENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_event__descriptor) \
-    , FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_UNSPECIFIED, NULL, NULL, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, 0,NULL }
+    , FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_UNSPECIFIED, NULL, NULL, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL }
 
 
 struct  Findreviewer__V1__StoredRequest
@@ -596,6 +619,43 @@ struct  Findreviewer__V1__SnapshotItem
 #define FINDREVIEWER__V1__SNAPSHOT_ITEM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__snapshot_item__descriptor) \
     , NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+
+/*
+ * What `Admin/ExportBusiness` answers in `data` and `Admin/ImportBusiness` takes (admin.proto;
+ * `findreviewer admin export` writes it to a file as is): one business and everything about
+ * it, as snapshot items (Protos/PROTOCOL.md §9.5).
+ */
+struct  Findreviewer__V1__BusinessExport
+{
+  ProtobufCMessage base;
+  /*
+   * 1.
+   */
+  uint32_t version;
+  /*
+   * Max 64 bytes.
+   */
+  char *business_id;
+  /*
+   * The shard that exported it. Max 64 bytes.
+   */
+  char *source_shard;
+  /*
+   * When, in the exporting server's time.
+   */
+  int64_t exported_at;
+  /*
+   * The business, the reviewers of its reviews, its reviews (publication order), requests
+   * (creation order, each with its idempotency key), reports, the outbox entries of its
+   * requests, the blocks of it. Never counters. Max 4,000,000 entries.
+   */
+  size_t n_items;
+  Findreviewer__V1__SnapshotItem **items;
+};
+#define FINDREVIEWER__V1__BUSINESS_EXPORT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__business_export__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL }
 
 
 /* Findreviewer__V1__StoredBusiness methods */
@@ -864,6 +924,25 @@ Findreviewer__V1__SnapshotItem *
 void   findreviewer__v1__snapshot_item__free_unpacked
                      (Findreviewer__V1__SnapshotItem *message,
                       ProtobufCAllocator *allocator);
+/* Findreviewer__V1__BusinessExport methods */
+void   findreviewer__v1__business_export__init
+                     (Findreviewer__V1__BusinessExport         *message);
+size_t findreviewer__v1__business_export__get_packed_size
+                     (const Findreviewer__V1__BusinessExport   *message);
+size_t findreviewer__v1__business_export__pack
+                     (const Findreviewer__V1__BusinessExport   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__business_export__pack_to_buffer
+                     (const Findreviewer__V1__BusinessExport   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__BusinessExport *
+       findreviewer__v1__business_export__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__business_export__free_unpacked
+                     (Findreviewer__V1__BusinessExport *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Findreviewer__V1__StoredBusiness_Closure)
@@ -908,6 +987,9 @@ typedef void (*Findreviewer__V1__SnapshotCounters_Closure)
 typedef void (*Findreviewer__V1__SnapshotItem_Closure)
                  (const Findreviewer__V1__SnapshotItem *message,
                   void *closure_data);
+typedef void (*Findreviewer__V1__BusinessExport_Closure)
+                 (const Findreviewer__V1__BusinessExport *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -930,6 +1012,7 @@ extern const ProtobufCMessageDescriptor findreviewer__v1__stored_report__descrip
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_outbox_entry__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__snapshot_counters__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__snapshot_item__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__business_export__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from findreviewer.v1 import options_pb2 as findreviewer_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x66indreviewer/v1/admin.proto\x12\x0f\x66indreviewer.v1\x1a\x1d\x66indreviewer/v1/options.proto\"\x18\n\x16TriggerSnapshotRequest\"M\n\x17TriggerSnapshotResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x04\"\x11\n\x0fGetClockRequest\"\x1e\n\x0fSetClockRequest\x12\x0b\n\x03now\x18\x01 \x01(\x03\"&\n\x13\x41\x64vanceClockRequest\x12\x0f\n\x07seconds\x18\x01 \x01(\x03\"M\n\rClockResponse\x12\x0b\n\x03now\x18\x01 \x01(\x03\x12\x12\n\ntest_clock\x18\x02 \x01(\x08\x12\x1b\n\x13transitions_applied\x18\x03 \x01(\r\"\x11\n\x0fGetStatsRequest\")\n\nStatsLabel\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"<\n\x0bStatsBucket\x12\x13\n\x0bupper_bound\x18\x01 \x01(\x01\x12\x18\n\x10\x63umulative_count\x18\x02 \x01(\x04\"\xa1\x01\n\x0bStatsSeries\x12+\n\x06labels\x18\x01 \x03(\x0b\x32\x1b.findreviewer.v1.StatsLabel\x12\r\n\x05value\x18\x02 \x01(\x01\x12\r\n\x05\x63ount\x18\x03 \x01(\x04\x12\x0b\n\x03p50\x18\x04 \x01(\x01\x12\x0b\n\x03p99\x18\x05 \x01(\x01\x12-\n\x07\x62uckets\x18\x06 \x03(\x0b\x32\x1c.findreviewer.v1.StatsBucket\"e\n\x0bStatsFamily\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04help\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12,\n\x06series\x18\x04 \x03(\x0b\x32\x1c.findreviewer.v1.StatsSeries\"U\n\x10GetStatsResponse\x12.\n\x08\x66\x61milies\x18\x01 \x03(\x0b\x32\x1c.findreviewer.v1.StatsFamily\x12\x11\n\treadiness\x18\x02 \x01(\t2\xfb\x03\n\x05\x41\x64min\x12s\n\x0fTriggerSnapshot\x12\'.findreviewer.v1.TriggerSnapshotRequest\x1a(.findreviewer.v1.TriggerSnapshotResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12[\n\x08GetClock\x12 .findreviewer.v1.GetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12[\n\x08SetClock\x12 .findreviewer.v1.SetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12\x63\n\x0c\x41\x64vanceClock\x12$.findreviewer.v1.AdvanceClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x00\x12^\n\x08GetStats\x12 .findreviewer.v1.GetStatsRequest\x1a!.findreviewer.v1.GetStatsResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x66indreviewer/v1/admin.proto\x12\x0f\x66indreviewer.v1\x1a\x1d\x66indreviewer/v1/options.proto\"\x18\n\x16TriggerSnapshotRequest\"M\n\x17TriggerSnapshotResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x04\"\x11\n\x0fGetClockRequest\"\x1e\n\x0fSetClockRequest\x12\x0b\n\x03now\x18\x01 \x01(\x03\"&\n\x13\x41\x64vanceClockRequest\x12\x0f\n\x07seconds\x18\x01 \x01(\x03\"M\n\rClockResponse\x12\x0b\n\x03now\x18\x01 \x01(\x03\x12\x12\n\ntest_clock\x18\x02 \x01(\x08\x12\x1b\n\x13transitions_applied\x18\x03 \x01(\r\"\x11\n\x0fGetStatsRequest\")\n\nStatsLabel\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"<\n\x0bStatsBucket\x12\x13\n\x0bupper_bound\x18\x01 \x01(\x01\x12\x18\n\x10\x63umulative_count\x18\x02 \x01(\x04\"\xa1\x01\n\x0bStatsSeries\x12+\n\x06labels\x18\x01 \x03(\x0b\x32\x1b.findreviewer.v1.StatsLabel\x12\r\n\x05value\x18\x02 \x01(\x01\x12\r\n\x05\x63ount\x18\x03 \x01(\x04\x12\x0b\n\x03p50\x18\x04 \x01(\x01\x12\x0b\n\x03p99\x18\x05 \x01(\x01\x12-\n\x07\x62uckets\x18\x06 \x03(\x0b\x32\x1c.findreviewer.v1.StatsBucket\"e\n\x0bStatsFamily\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04help\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12,\n\x06series\x18\x04 \x03(\x0b\x32\x1c.findreviewer.v1.StatsSeries\"U\n\x10GetStatsResponse\x12.\n\x08\x66\x61milies\x18\x01 \x03(\x0b\x32\x1c.findreviewer.v1.StatsFamily\x12\x11\n\treadiness\x18\x02 \x01(\t\",\n\x15\x45xportBusinessRequest\x12\x13\n\x0b\x62usiness_id\x18\x01 \x01(\t\"\x97\x01\n\x0e\x42usinessCounts\x12\x11\n\treviewers\x18\x01 \x01(\r\x12\x0f\n\x07reviews\x18\x02 \x01(\r\x12\x10\n\x08requests\x18\x03 \x01(\r\x12\x0f\n\x07reports\x18\x04 \x01(\r\x12\x16\n\x0eoutbox_entries\x18\x05 \x01(\r\x12\x16\n\x0epending_emails\x18\x06 \x01(\r\x12\x0e\n\x06\x62locks\x18\x07 \x01(\r\"W\n\x16\x45xportBusinessResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12/\n\x06\x63ounts\x18\x02 \x01(\x0b\x32\x1f.findreviewer.v1.BusinessCounts\"%\n\x15ImportBusinessRequest\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"*\n\tRenamedId\x12\x0e\n\x06\x62\x65\x66ore\x18\x01 \x01(\t\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\"\xb9\x01\n\x16ImportBusinessResponse\x12\x13\n\x0b\x62usiness_id\x18\x01 \x01(\t\x12/\n\x06\x63ounts\x18\x02 \x01(\x0b\x32\x1f.findreviewer.v1.BusinessCounts\x12,\n\x08requests\x18\x03 \x03(\x0b\x32\x1a.findreviewer.v1.RenamedId\x12+\n\x07reports\x18\x04 \x03(\x0b\x32\x1a.findreviewer.v1.RenamedId\",\n\x15\x46orgetBusinessRequest\x12\x13\n\x0b\x62usiness_id\x18\x01 \x01(\t\"I\n\x16\x46orgetBusinessResponse\x12/\n\x06\x63ounts\x18\x01 \x01(\x0b\x32\x1f.findreviewer.v1.BusinessCounts2\xd1\x06\n\x05\x41\x64min\x12s\n\x0fTriggerSnapshot\x12\'.findreviewer.v1.TriggerSnapshotRequest\x1a(.findreviewer.v1.TriggerSnapshotResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12[\n\x08GetClock\x12 .findreviewer.v1.GetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12[\n\x08SetClock\x12 .findreviewer.v1.SetClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12\x63\n\x0c\x41\x64vanceClock\x12$.findreviewer.v1.AdvanceClockRequest\x1a\x1e.findreviewer.v1.ClockResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x00\x12^\n\x08GetStats\x12 .findreviewer.v1.GetStatsRequest\x1a!.findreviewer.v1.GetStatsResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12p\n\x0e\x45xportBusiness\x12&.findreviewer.v1.ExportBusinessRequest\x1a\'.findreviewer.v1.ExportBusinessResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x01\x12p\n\x0eImportBusiness\x12&.findreviewer.v1.ImportBusinessRequest\x1a\'.findreviewer.v1.ImportBusinessResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x00\x12p\n\x0e\x46orgetBusiness\x12&.findreviewer.v1.ForgetBusinessRequest\x1a\'.findreviewer.v1.ForgetBusinessResponse\"\r\x8a\xb5\x18\x05\x61\x64min\x90\xb5\x18\x00\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'findreviewer.v1.admin_pb2', globals())
@@ -31,6 +31,12 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _ADMIN.methods_by_name['AdvanceClock']._serialized_options = b'\212\265\030\005admin\220\265\030\000'
   _ADMIN.methods_by_name['GetStats']._options = None
   _ADMIN.methods_by_name['GetStats']._serialized_options = b'\212\265\030\005admin\220\265\030\001'
+  _ADMIN.methods_by_name['ExportBusiness']._options = None
+  _ADMIN.methods_by_name['ExportBusiness']._serialized_options = b'\212\265\030\005admin\220\265\030\001'
+  _ADMIN.methods_by_name['ImportBusiness']._options = None
+  _ADMIN.methods_by_name['ImportBusiness']._serialized_options = b'\212\265\030\005admin\220\265\030\000'
+  _ADMIN.methods_by_name['ForgetBusiness']._options = None
+  _ADMIN.methods_by_name['ForgetBusiness']._serialized_options = b'\212\265\030\005admin\220\265\030\000'
   _TRIGGERSNAPSHOTREQUEST._serialized_start=79
   _TRIGGERSNAPSHOTREQUEST._serialized_end=103
   _TRIGGERSNAPSHOTRESPONSE._serialized_start=105
@@ -55,6 +61,22 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _STATSFAMILY._serialized_end=743
   _GETSTATSRESPONSE._serialized_start=745
   _GETSTATSRESPONSE._serialized_end=830
-  _ADMIN._serialized_start=833
-  _ADMIN._serialized_end=1340
+  _EXPORTBUSINESSREQUEST._serialized_start=832
+  _EXPORTBUSINESSREQUEST._serialized_end=876
+  _BUSINESSCOUNTS._serialized_start=879
+  _BUSINESSCOUNTS._serialized_end=1030
+  _EXPORTBUSINESSRESPONSE._serialized_start=1032
+  _EXPORTBUSINESSRESPONSE._serialized_end=1119
+  _IMPORTBUSINESSREQUEST._serialized_start=1121
+  _IMPORTBUSINESSREQUEST._serialized_end=1158
+  _RENAMEDID._serialized_start=1160
+  _RENAMEDID._serialized_end=1202
+  _IMPORTBUSINESSRESPONSE._serialized_start=1205
+  _IMPORTBUSINESSRESPONSE._serialized_end=1390
+  _FORGETBUSINESSREQUEST._serialized_start=1392
+  _FORGETBUSINESSREQUEST._serialized_end=1436
+  _FORGETBUSINESSRESPONSE._serialized_start=1438
+  _FORGETBUSINESSRESPONSE._serialized_end=1511
+  _ADMIN._serialized_start=1514
+  _ADMIN._serialized_end=2363
 # @@protoc_insertion_point(module_scope)

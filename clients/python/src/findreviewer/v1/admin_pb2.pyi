@@ -12,6 +12,24 @@ class AdvanceClockRequest(_message.Message):
     seconds: int
     def __init__(self, seconds: _Optional[int] = ...) -> None: ...
 
+class BusinessCounts(_message.Message):
+    __slots__ = ["blocks", "outbox_entries", "pending_emails", "reports", "requests", "reviewers", "reviews"]
+    BLOCKS_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    PENDING_EMAILS_FIELD_NUMBER: _ClassVar[int]
+    REPORTS_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    REVIEWERS_FIELD_NUMBER: _ClassVar[int]
+    REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    blocks: int
+    outbox_entries: int
+    pending_emails: int
+    reports: int
+    requests: int
+    reviewers: int
+    reviews: int
+    def __init__(self, reviewers: _Optional[int] = ..., reviews: _Optional[int] = ..., requests: _Optional[int] = ..., reports: _Optional[int] = ..., outbox_entries: _Optional[int] = ..., pending_emails: _Optional[int] = ..., blocks: _Optional[int] = ...) -> None: ...
+
 class ClockResponse(_message.Message):
     __slots__ = ["now", "test_clock", "transitions_applied"]
     NOW_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +39,32 @@ class ClockResponse(_message.Message):
     test_clock: bool
     transitions_applied: int
     def __init__(self, now: _Optional[int] = ..., test_clock: bool = ..., transitions_applied: _Optional[int] = ...) -> None: ...
+
+class ExportBusinessRequest(_message.Message):
+    __slots__ = ["business_id"]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    business_id: str
+    def __init__(self, business_id: _Optional[str] = ...) -> None: ...
+
+class ExportBusinessResponse(_message.Message):
+    __slots__ = ["counts", "data"]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    counts: BusinessCounts
+    data: bytes
+    def __init__(self, data: _Optional[bytes] = ..., counts: _Optional[_Union[BusinessCounts, _Mapping]] = ...) -> None: ...
+
+class ForgetBusinessRequest(_message.Message):
+    __slots__ = ["business_id"]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    business_id: str
+    def __init__(self, business_id: _Optional[str] = ...) -> None: ...
+
+class ForgetBusinessResponse(_message.Message):
+    __slots__ = ["counts"]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    counts: BusinessCounts
+    def __init__(self, counts: _Optional[_Union[BusinessCounts, _Mapping]] = ...) -> None: ...
 
 class GetClockRequest(_message.Message):
     __slots__ = []
@@ -37,6 +81,32 @@ class GetStatsResponse(_message.Message):
     families: _containers.RepeatedCompositeFieldContainer[StatsFamily]
     readiness: str
     def __init__(self, families: _Optional[_Iterable[_Union[StatsFamily, _Mapping]]] = ..., readiness: _Optional[str] = ...) -> None: ...
+
+class ImportBusinessRequest(_message.Message):
+    __slots__ = ["data"]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    def __init__(self, data: _Optional[bytes] = ...) -> None: ...
+
+class ImportBusinessResponse(_message.Message):
+    __slots__ = ["business_id", "counts", "reports", "requests"]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    REPORTS_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    business_id: str
+    counts: BusinessCounts
+    reports: _containers.RepeatedCompositeFieldContainer[RenamedId]
+    requests: _containers.RepeatedCompositeFieldContainer[RenamedId]
+    def __init__(self, business_id: _Optional[str] = ..., counts: _Optional[_Union[BusinessCounts, _Mapping]] = ..., requests: _Optional[_Iterable[_Union[RenamedId, _Mapping]]] = ..., reports: _Optional[_Iterable[_Union[RenamedId, _Mapping]]] = ...) -> None: ...
+
+class RenamedId(_message.Message):
+    __slots__ = ["after", "before"]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    BEFORE_FIELD_NUMBER: _ClassVar[int]
+    after: str
+    before: str
+    def __init__(self, before: _Optional[str] = ..., after: _Optional[str] = ...) -> None: ...
 
 class SetClockRequest(_message.Message):
     __slots__ = ["now"]

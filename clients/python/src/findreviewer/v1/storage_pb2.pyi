@@ -8,6 +8,9 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 STORED_EVENT_KIND_AUTOMATIC_REMINDER_SENT: StoredEventKind
 STORED_EVENT_KIND_BUSINESS_BLOCKED: StoredEventKind
+STORED_EVENT_KIND_BUSINESS_FORGOTTEN: StoredEventKind
+STORED_EVENT_KIND_BUSINESS_IMPORTED: StoredEventKind
+STORED_EVENT_KIND_BUSINESS_MARKED_MOVING: StoredEventKind
 STORED_EVENT_KIND_BUSINESS_UNBLOCKED: StoredEventKind
 STORED_EVENT_KIND_BUSINESS_UPSERTED: StoredEventKind
 STORED_EVENT_KIND_INTRODUCTION_ACKNOWLEDGED: StoredEventKind
@@ -36,6 +39,20 @@ STORED_NOTIFICATION_KIND_MANUAL_REMINDER: StoredNotificationKind
 STORED_NOTIFICATION_KIND_REPLY_RECEIVED: StoredNotificationKind
 STORED_NOTIFICATION_KIND_REQUEST_TO_REVIEWER: StoredNotificationKind
 STORED_NOTIFICATION_KIND_UNSPECIFIED: StoredNotificationKind
+
+class BusinessExport(_message.Message):
+    __slots__ = ["business_id", "exported_at", "items", "source_shard", "version"]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_SHARD_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    business_id: str
+    exported_at: int
+    items: _containers.RepeatedCompositeFieldContainer[SnapshotItem]
+    source_shard: str
+    version: int
+    def __init__(self, version: _Optional[int] = ..., business_id: _Optional[str] = ..., source_shard: _Optional[str] = ..., exported_at: _Optional[int] = ..., items: _Optional[_Iterable[_Union[SnapshotItem, _Mapping]]] = ...) -> None: ...
 
 class SnapshotCounters(_message.Message):
     __slots__ = ["outbox", "reports", "requests"]
@@ -80,29 +97,32 @@ class StoredBlock(_message.Message):
     def __init__(self, reviewer_id: _Optional[str] = ..., business_id: _Optional[str] = ..., blocked_at: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class StoredBusiness(_message.Message):
-    __slots__ = ["display_name", "id", "intro_acknowledged_at", "locale", "notification_email", "plan"]
+    __slots__ = ["display_name", "id", "intro_acknowledged_at", "locale", "moving_since", "notification_email", "plan"]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     INTRO_ACKNOWLEDGED_AT_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
+    MOVING_SINCE_FIELD_NUMBER: _ClassVar[int]
     NOTIFICATION_EMAIL_FIELD_NUMBER: _ClassVar[int]
     PLAN_FIELD_NUMBER: _ClassVar[int]
     display_name: str
     id: str
     intro_acknowledged_at: int
     locale: str
+    moving_since: int
     notification_email: str
     plan: _findreviewer_pb2.Plan
-    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., notification_email: _Optional[str] = ..., locale: _Optional[str] = ..., plan: _Optional[_Union[_findreviewer_pb2.Plan, str]] = ..., intro_acknowledged_at: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., notification_email: _Optional[str] = ..., locale: _Optional[str] = ..., plan: _Optional[_Union[_findreviewer_pb2.Plan, str]] = ..., intro_acknowledged_at: _Optional[int] = ..., moving_since: _Optional[int] = ...) -> None: ...
 
 class StoredEvent(_message.Message):
-    __slots__ = ["at", "block", "business", "business_id", "created", "deadline", "kind", "outbox_id", "reply", "report", "request_id", "review", "review_id", "review_ids", "reviewer", "reviewer_id", "text"]
+    __slots__ = ["at", "block", "business", "business_id", "created", "deadline", "items", "kind", "outbox_id", "reply", "report", "request_id", "review", "review_id", "review_ids", "reviewer", "reviewer_id", "text"]
     AT_FIELD_NUMBER: _ClassVar[int]
     BLOCK_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     OUTBOX_ID_FIELD_NUMBER: _ClassVar[int]
     REPLY_FIELD_NUMBER: _ClassVar[int]
@@ -120,6 +140,7 @@ class StoredEvent(_message.Message):
     business_id: str
     created: StoredRequestCreated
     deadline: int
+    items: _containers.RepeatedCompositeFieldContainer[SnapshotItem]
     kind: StoredEventKind
     outbox_id: str
     reply: StoredReply
@@ -131,7 +152,7 @@ class StoredEvent(_message.Message):
     reviewer: StoredReviewer
     reviewer_id: str
     text: str
-    def __init__(self, kind: _Optional[_Union[StoredEventKind, str]] = ..., business: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review: _Optional[_Union[StoredReview, _Mapping]] = ..., created: _Optional[_Union[StoredRequestCreated, _Mapping]] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., report: _Optional[_Union[StoredReport, _Mapping]] = ..., business_id: _Optional[str] = ..., request_id: _Optional[str] = ..., review_id: _Optional[str] = ..., outbox_id: _Optional[str] = ..., at: _Optional[int] = ..., deadline: _Optional[int] = ..., text: _Optional[str] = ..., block: _Optional[_Union[StoredBlock, _Mapping]] = ..., reviewer_id: _Optional[str] = ..., review_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, kind: _Optional[_Union[StoredEventKind, str]] = ..., business: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review: _Optional[_Union[StoredReview, _Mapping]] = ..., created: _Optional[_Union[StoredRequestCreated, _Mapping]] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., report: _Optional[_Union[StoredReport, _Mapping]] = ..., business_id: _Optional[str] = ..., request_id: _Optional[str] = ..., review_id: _Optional[str] = ..., outbox_id: _Optional[str] = ..., at: _Optional[int] = ..., deadline: _Optional[int] = ..., text: _Optional[str] = ..., block: _Optional[_Union[StoredBlock, _Mapping]] = ..., reviewer_id: _Optional[str] = ..., review_ids: _Optional[_Iterable[str]] = ..., items: _Optional[_Iterable[_Union[SnapshotItem, _Mapping]]] = ...) -> None: ...
 
 class StoredOutboxEntry(_message.Message):
     __slots__ = ["cancelled_at", "created_at", "delivered_at", "id", "kind", "request_id"]
