@@ -28,6 +28,13 @@ struct ShardCLITests {
             environment: ["FINDREVIEWER_SHARD_MAP": cluster.mapFile.path, "FINDREVIEWER_DATA_DIR": cluster.root.path])
         #expect(page.status == 0, "\(page.output)\n\(page.errors)")
         #expect(page.output.contains("Too far away"), "\(page.output)")
+        // The raw method caller routes the same way (by the request's businessId).
+        let raw = try ToolProcess.run(
+            "findreviewer",
+            ["--shard-map", cluster.mapFile.path, "--data-dir", cluster.root.path, "call", "FindReviewer/GetReview",
+             #"{"businessId": "\#(id)", "reviewId": "far-1"}"#])
+        #expect(raw.status == 0, "\(raw.output)\n\(raw.errors)")
+        #expect(raw.output.contains("Too far away"), "\(raw.output)")
         // Without the map the default server is not a shard: the call fails instead of reaching another business.
         let direct = try ToolProcess.run(
             "findreviewer", ["--server", cluster.map.shards[0].address, "--data-dir", cluster.root.path, "reviews", "show", "--business", id, "far-1"])

@@ -157,7 +157,11 @@ extension Commands {
             metadata.append(MetadataEntry(key: String(entry[..<equals]).lowercased(), value: String(entry[entry.index(after: equals)...])))
         }
         let answer = try invocation.call(method.fullName) { client throws(RPCError) in
-            try client.rpc.callRaw(method: method.fullName, request: request, metadata: metadata, timeout: invocation.settings.timeout)
+            // With a shard map, routed like the typed calls (PROTOCOL.md §9.2): by the request's business id or token.
+            if let router = client.shardRouter {
+                return try Self.routedCall(router, method, request, metadata: metadata, timeout: invocation.settings.timeout)
+            }
+            return try client.rpc.callRaw(method: method.fullName, request: request, metadata: metadata, timeout: invocation.settings.timeout)
         }
         do {
             let text = try ProtoJSON.jsonString(
@@ -168,6 +172,35 @@ extension Commands {
             throw CLIError(.status(.internal), "the answer is not a valid \(method.outputType): \(error.message)")
         }
         return ExitStatus.success
+    }
+
+    /// `request` (wire bytes of the method's input type) sent where the router's map routes it;
+    /// the answer as wire bytes.
+    private static func routedCall(
+        _ router: ShardRouter, _ method: ProtoSchema.MethodSchema, _ request: [UInt8], metadata: [MetadataEntry], timeout: Duration?
+    ) throws(RPCError) -> [UInt8] {
+        guard let input = ProtoMessages.all.first(where: { $0.protoName == method.inputType }),
+            let output = ProtoMessages.all.first(where: { $0.protoName == method.outputType })
+        else { throw RPCError(.internal, "no Swift type for \(method.inputType) or \(method.outputType)") }
+        return try Self.routed(router, method.fullName, request, input, output, metadata, timeout)
+    }
+
+    private static func routed<Request: ProtoMessage, Response: ProtoMessage>(
+        _ router: ShardRouter, _ method: String, _ bytes: [UInt8], _ input: Request.Type, _ output: Response.Type,
+        _ metadata: [MetadataEntry], _ timeout: Duration?
+    ) throws(RPCError) -> [UInt8] {
+        let request: Request
+        do {
+            request = try Request(serializedBytes: bytes)
+        } catch {
+            throw RPCError(.invalidArgument, error.message)
+        }
+        let response = try router.call(method, request, as: Response.self, metadata: metadata, timeout: timeout)
+        do {
+            return try response.serializedBytes()
+        } catch {
+            throw RPCError(.internal, error.message)
+        }
     }
 
     /// The JSON text of `argument`: inline, `@FILE`, `-` (standard input) or nothing (`{}`).
