@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "ServiceLifecycleTests", dependencies: ["ServiceLifecycle"]),
         .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore", "CSystemShims"]),
         .testTarget(
-            name: "NotificationsTests", dependencies: ["Notifications", "FindReviewerDomain", "FindReviewerTestSupport"],
+            name: "NotificationsTests", dependencies: ["Notifications", "FindReviewerDomain", "FindReviewerTestSupport", "ServiceLifecycle"],
             exclude: ["Golden"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricsHTTP", "Transport", "FindReviewerTestSupport"]),
         .testTarget(

@@ -80,13 +80,6 @@ int cshim_syncfs(int fd) { return syncfs(fd); }
 
 int cshim_nice_this_thread(int nice) { return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice); }
 
-int cshim_background_this_thread(void) {
-    struct sched_param param = {.sched_priority = 0};
-    if (sched_setscheduler((pid_t)syscall(SYS_gettid), SCHED_IDLE, &param) == 0) return 0;
-    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
-    return -1;
-}
-
 static __thread void *current_loop = NULL;
 void *cshim_current_loop(void) { return current_loop; }
 void cshim_set_current_loop(void *loop) { current_loop = loop; }

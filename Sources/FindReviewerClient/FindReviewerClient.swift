@@ -34,6 +34,13 @@ public final class FindReviewerClient: Sendable {
         self.router = router
     }
 
+    /// Closes every connection (a later call opens one again). An idle blocking client does not
+    /// read its socket, so it sees a server's GOAWAY only at its next call: close a client that
+    /// will stay idle, or the draining server waits for it (PROTOCOL.md §3.5, "linger close").
+    public func close() {
+        if let router { router.close() } else { self.rpc.close() }
+    }
+
     /// The chokepoint: every generated method calls this (not public: callers use the methods).
     func call<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: String, _ request: Request, _ metadata: [MetadataEntry]

@@ -144,6 +144,8 @@ public final class LoadRunner: Sendable {
             for lane in lanes { lane.workload.clockAdvanced() }
         }
         try self.seed(lanes, phase: .seedAfterClock)
+        // Idle from here on: closed, so that a server stopping during the run does not wait for it.
+        server.client.close()
         if !harvesters.isEmpty {
             // Delivery runs in the server's background: wait (bounded) for the seeded requests' tokens.
             let wanted = lanes.reduce(0) { $0 + $1.workload.seededRequests }

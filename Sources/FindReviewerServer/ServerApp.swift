@@ -63,11 +63,13 @@ public enum ServerApp {
         /// The background services, in their stop order: timer, delivery, snapshot policy, journal writer.
         let services: [any Service]
         let group: ServiceGroup
+        let logger: Logger
 
         init(
             server: RPCServer, service: FindReviewerService, address: SocketAddress, delivery: DeliveryWorker, storage: Storage,
-            observability: Observability, services: [any Service], group: ServiceGroup
+            observability: Observability, services: [any Service], group: ServiceGroup, logger: Logger
         ) {
+            self.logger = logger
             self.server = server
             self.service = service
             self.address = address
@@ -86,8 +88,31 @@ public enum ServerApp {
             self.observability.readiness.set(.draining)
             if self.observability.shutdownDelaySeconds > 0 { sleep(UInt32(self.observability.shutdownDelaySeconds)) }
             defer { self.observability.port?.stop() }
+            var stage = DispatchTime.now().uptimeNanoseconds
+            // Each stage's duration in the log: a slow stop shows where it waited.
+            func took(_ what: String) {
+                let now = DispatchTime.now().uptimeNanoseconds
+                self.logger.log(.info, what, ["seconds": String(format: "%.3f", Double(now - stage) / 1e9)])
+                stage = now
+            }
             self.server.shutdown()
-            self.group.stop(order: self.services)
+            took("connections drained")
+            for service in self.services {
+                if service === self.delivery {
+                    // The worker runs at nice 10: on a busy machine its pass can take seconds.
+                    // It gets one second; the last pass runs here, at normal priority.
+                    if self.group.stop(service, waitingAtMost: 1) {
+                        self.delivery.lastPass()
+                        took("\(service.name) stopped after its last pass")
+                    } else {
+                        self.delivery.abandon()
+                        took("\(service.name) left mid-pass; its emails stay in the outbox for the next start")
+                    }
+                    continue
+                }
+                self.group.stop(service)
+                took("\(service.name) stopped")
+            }
         }
     }
 
@@ -167,7 +192,7 @@ public enum ServerApp {
         logger.log(.info, "listening", ["address": address.description, "keys_file": keysPath, "data_dir": configuration.dataDirectory])
         return Running(
             server: server, service: service, address: address, delivery: delivery, storage: storage, observability: observability,
-            services: services, group: group)
+            services: services, group: group, logger: logger)
     }
 
     /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.

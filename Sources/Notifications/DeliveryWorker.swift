@@ -8,9 +8,9 @@ import Synchronization
 /// exponential backoff (1 s, 2 s, 4 s … capped at 5 minutes) per entry.
 ///
 /// The decisions are a pure step over (pending entries, now), testable with a manual clock;
-/// a dedicated thread runs the steps in production, at the lowest CPU priority (nice 19): the
-/// outbox is durable, so while calls keep both cores busy emails wait, and they go out as soon
-/// as there is CPU to spare, in larger batches.
+/// a dedicated thread runs the steps in production, at a low CPU priority (nice 10): the
+/// outbox is durable, so while calls keep both cores busy emails wait, and they go out in
+/// larger batches as CPU allows.
 public final class DeliveryWorker: Service, @unchecked Sendable {
     /// The thread's name.
     public let name = "findreviewer-delivery"
@@ -39,6 +39,12 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     /// Set by ``wake()``; the condition is signalled only when this turns true, so a stream of
     /// writes costs one atomic exchange each, not a futex wake each.
     private let wakeRequested = Atomic<Bool>(false)
+    /// Set by ``stop()``: a pass still rendering stops there (the rendered emails are not sent).
+    private let stopping = Atomic<Bool>(false)
+    /// Set by ``abandon()``: nothing more is marked delivered (the state's journal may be closed).
+    private var abandoned = false
+    /// Held while marking entries delivered, and by ``abandon()``.
+    private let markGate = NSLock()
     /// Entry id → (failed attempts, earliest next attempt).
     private var backoff: [String: (attempts: Int, nextAttempt: Int64)] = [:]
     /// Entries delivered by this worker but perhaps not yet marked in the state.
@@ -77,10 +83,24 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
 
     /// One pass: deliver every pending entry that is not backing off. Returns how many were sent.
     @discardableResult
-    public func step() -> Int { self.pass(countingMarked: false) }
+    public func step() -> Int { self.pass(countingMarked: false, onWorker: false) }
+
+    /// The last pass after ``stop()``, on the calling thread (the stopping one, at normal
+    /// priority, not the worker's idle one): delivers what the last calls wrote, one page of
+    /// at most 64 entries; the rest stays in the durable outbox for the next start.
+    @discardableResult
+    public func lastPass() -> Int { self.pass(countingMarked: false, onWorker: false) }
+
+    /// After a ``stop()`` the worker did not finish in time (a pass starved of CPU at idle
+    /// priority): whatever it delivers from now on is not marked, so that it never writes to a
+    /// state being closed. Such entries are delivered again after the next start (the file
+    /// transport replaces its file; an SMTP relay may see the email twice, as after a crash).
+    public func abandon() {
+        self.markGate.withLock { self.abandoned = true }
+    }
 
     /// A pass; returns the entries sent, plus (if `countingMarked`) those only marked again.
-    private func pass(countingMarked: Bool = true) -> Int {
+    private func pass(countingMarked: Bool, onWorker: Bool) -> Int {
         self.stepLock.lock()
         defer { self.stepLock.unlock() }
         let now = self.now()
@@ -95,6 +115,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                 continue
             }
             if let state = self.backoff[id], now < state.nextAttempt { continue }
+            // The worker's pass after a stop: the rest is the last pass's (``lastPass()``).
+            if onWorker && self.stopping.load(ordering: .relaxed) { return 0 }
             due.append(self.renderer.render(context))
         }
         for (email, outcome) in zip(due, self.transport.deliver(batch: due)) {
@@ -111,6 +133,9 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
             }
         }
         if !due.isEmpty { self.onAttempts?(delivered, due.count - delivered) }
+        self.markGate.lock()
+        defer { self.markGate.unlock() }
+        if self.abandoned { return 0 }
         if let markDeliveredBatch, !toMark.isEmpty {
             // In groups of at most a page: each takes the state lock once.
             var start = 0
@@ -140,8 +165,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     }
 
     /// Runs steps until ``stop()``: at once after ``wake()`` (new outbox entries), and when an
-    /// entry's backoff ends; otherwise it waits (no periodic wake-up). After the stop, one
-    /// last pass delivers what the last calls wrote.
+    /// entry's backoff ends; otherwise it waits (no periodic wake-up). The last pass after the
+    /// stop is not this thread's: the stopping thread runs ``lastPass()``.
     public func run() {
         self.condition.lock()
         if self.stopRequested {
@@ -150,15 +175,17 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         }
         self.running = true
         self.condition.unlock()
-        defer { _ = self.pass(countingMarked: false) }
         do {
-            // Lowest priority (SCHED_IDLE, else nice 19): rendering and writing emails must not
-            // take the CPU from calls; any thread that wakes up preempts this one. The state
+            // Nice 10: rendering and writing emails yield the CPU to calls (an event loop at
+            // nice 0 weighs about ten times as much), but are not starved. SCHED_IDLE was
+            // (2026-12-02): on a busy machine a pass took seconds, and the process could not
+            // even exit for up to 10 s after a stop, waiting for this runnable thread to be
+            // scheduled once to die; an unprivileged thread cannot take its priority back. The state
             // lock is held only briefly here (collecting a page of entries, marking a small
             // group), so a call waiting for it is not stuck behind this thread for long.
-            _ = cshim_background_this_thread()
+            _ = cshim_nice_this_thread(10)
             while true {
-                let handled = self.pass()
+                let handled = self.pass(countingMarked: true, onWorker: true)
                 self.condition.lock()
                 if !self.running {
                     self.condition.unlock()
@@ -211,6 +238,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
 
     /// Stops the thread after its current pass.
     public func stop() {
+        self.stopping.store(true, ordering: .relaxed)
         self.condition.lock()
         self.stopRequested = true
         self.running = false

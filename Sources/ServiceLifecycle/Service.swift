@@ -62,4 +62,14 @@ public final class ServiceGroup: @unchecked Sendable {
         let ended = self.lock.withLock { self.ended.removeValue(forKey: ObjectIdentifier(service)) }
         ended?.wait()
     }
+
+    /// Stops one service and waits at most `seconds` for its ``Service/run()`` to return; true
+    /// when it did (or it was not running). After false the thread still runs: the service
+    /// must tolerate being left behind (``Service/run()`` ending on its own, later).
+    public func stop(_ service: any Service, waitingAtMost seconds: Double) -> Bool {
+        service.stop()
+        let ended = self.lock.withLock { self.ended.removeValue(forKey: ObjectIdentifier(service)) }
+        guard let ended else { return true }
+        return ended.wait(timeout: .now() + seconds) == .success
+    }
 }

@@ -1,6 +1,7 @@
 import FindReviewerDomain
 import Foundation
 @testable import Notifications
+import ServiceLifecycle
 import Testing
 import FindReviewerTestSupport
 
@@ -121,5 +122,63 @@ struct DeliveryTests {
         // A directory that cannot be created fails every email of the batch, retryably.
         let blocked = FileTransport(directory: (directory as NSString).appendingPathComponent("out_00000001.eml/sub"))
         #expect(blocked.deliver(batch: Array(emails.prefix(2))).allSatisfy { $0?.code == .retryable })
+    }
+}
+
+/// A transport whose deliveries wait until the test lets them go (a pass starved of CPU).
+final class GatedTransport: EmailTransport, @unchecked Sendable {
+    let entered = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var sentIds: [String] = []
+    var sent: [String] { self.lock.withLock { self.sentIds } }
+    var gated = true
+    func deliver(_ email: RenderedEmail) throws(DeliveryError) {
+        if self.lock.withLock({ self.gated }) {
+            self.entered.signal()
+            self.release.wait()
+        }
+        self.lock.withLock { self.sentIds.append(email.entryId) }
+    }
+    func open() { self.lock.withLock { self.gated = false } }
+}
+
+@Suite("Delivery worker at shutdown: a bounded wait, the last pass on the stopping thread")
+struct DeliveryShutdownTests {
+    @Test("a worker stuck in a pass is left behind after the wait: it marks nothing afterwards, so a closed state is never written")
+    func abandonedWorkerMarksNothing() {
+        let outbox = Outbox([Fixtures.makeContext(kind: .declined, language: .en)])
+        let transport = GatedTransport()
+        let worker = DeliveryTests.makeWorker(outbox, transport)
+        let group = ServiceGroup([worker])
+        group.start()
+        worker.wake()
+        transport.entered.wait()  // the worker's pass is inside the transport
+        #expect(group.stop(worker, waitingAtMost: 0.05) == false)
+        worker.abandon()
+        transport.open()
+        transport.release.signal()
+        // The worker's pass ends and its thread returns; nothing was marked.
+        while transport.sent.isEmpty { usleep(1_000) }
+        #expect(group.stop(worker, waitingAtMost: 10))
+        #expect(outbox.lock.withLock { outbox.delivered }.isEmpty)
+        #expect(worker.lastPass() == 0, "an abandoned worker's last pass marks nothing either")
+        #expect(outbox.lock.withLock { outbox.delivered }.isEmpty)
+    }
+
+    @Test("after a prompt stop the last pass runs on the calling thread and delivers what the last calls wrote")
+    func lastPassOnCaller() {
+        let outbox = Outbox([])
+        let transport = FlakyTransport(failures: 0)
+        let worker = DeliveryTests.makeWorker(outbox, transport)
+        let group = ServiceGroup([worker])
+        group.start()
+        #expect(group.stop(worker, waitingAtMost: 10))
+        // Written after the worker stopped (the last calls of a drain).
+        outbox.lock.withLock { outbox.pending = [Fixtures.makeContext(kind: .expired, language: .sv)] }
+        #expect(transport.sent.isEmpty, "the stopped worker did not deliver")
+        #expect(worker.lastPass() == 1)
+        #expect(transport.sent == ["out_00000007"])
+        #expect(outbox.lock.withLock { outbox.delivered } == ["out_00000007"])
     }
 }

@@ -45,9 +45,6 @@ int cshim_nice_this_thread(int nice);
 void *cshim_current_loop(void);
 /// Sets the calling thread's event loop pointer.
 void cshim_set_current_loop(void *loop);
-/// Moves the calling thread to SCHED_IDLE (it runs only when nothing else wants the CPU, and
-/// any other thread that wakes up preempts it); falls back to nice 19. Returns 0 for SCHED_IDLE.
-int cshim_background_this_thread(void);
 /// getrandom(buffer, length, 0): bytes from the kernel's CSPRNG (blocks only before it is seeded).
 long cshim_getrandom(void *buffer, size_t length);
 /// CRC-32C (Castagnoli) of `length` bytes continuing from `crc` (0 to start), with the SSE4.2
