@@ -82,7 +82,7 @@ let package = Package(
         // one reader, for the server and the tools) and reviewer reply tokens from the kernel's CSPRNG.
         .target(name: "Credentials", dependencies: ["CSystemShims", "Locking"]),
         // Wiring only: RPC handlers (decode -> command -> map), authentication, configuration, shutdown order.
-        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Credentials", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle", "Metrics", "MetricsHTTP", "Sharding"]),
+        .target(name: "FindReviewerServer", dependencies: ["CSystemShims", "Credentials", "Messages", "RPC", "Transport", "FindReviewerDomain", "Notifications", "FindReviewerStore", "FindReviewerEngine", "ServiceLifecycle", "Metrics", "MetricsHTTP", "Sharding", "ToolSupport"]),
 
         // What the command-line tools share: the parser, connection settings, console, errors and
         // exit statuses, the outbox reader.
@@ -98,7 +98,7 @@ let package = Package(
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(
-            name: "FindReviewerTestSupport", dependencies: ["Credentials", "FindReviewerServer", "FindReviewerEngine", "RPC", "Sharding"], path: "Tests/FindReviewerTestSupport",
+            name: "FindReviewerTestSupport", dependencies: ["Credentials", "FindReviewerServer", "FindReviewerEngine", "RPC", "Sharding", "ToolSupport"], path: "Tests/FindReviewerTestSupport",
             exclude: ["smtp_server.py"]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),

@@ -1,6 +1,7 @@
 import FindReviewerEngine
 import Foundation
 import RPC
+import ToolSupport
 
 extension ServerConfiguration {
     /// One command-line option and how it sets the configuration.
@@ -10,6 +11,13 @@ extension ServerConfiguration {
         let help: String
         let isSwitch: Bool
         let apply: @Sendable (String, inout ServerConfiguration) throws(ConfigurationError) -> Void
+
+        /// The option as the tools' parser sees it. Given twice, the last one wins (a wrapper
+        /// may append its own flags to a default command line, as the tests' ServerProcess does).
+        var spec: OptionSpec {
+            let name = String(self.flag.dropFirst(2))
+            return self.isSwitch ? .flag(name, self.help) : .value(name, self.metavar, self.help, repeatable: true)
+        }
 
         var environmentName: String {
             "FINDREVIEWER_" + self.flag.dropFirst(2).uppercased().replacingOccurrences(of: "-", with: "_")

@@ -1,6 +1,7 @@
 import FindReviewerDomain
 import FindReviewerEngine
 import Foundation
+import ToolSupport
 import RPC
 import Sharding
 
@@ -124,30 +125,25 @@ public struct ServerConfiguration: Sendable, Equatable {
         for option in Option.all {
             if let value = environment[option.environmentName] { values[option.flag] = value }
         }
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            index += 1
-            if argument == "--help" || argument == "-h" { return nil }
-            var name = argument
-            var inline: String?
-            if let equals = argument.firstIndex(of: "="), argument.hasPrefix("--") {
-                name = String(argument[..<equals])
-                inline = String(argument[argument.index(after: equals)...])
+        // The command line is read by the tools' parser (ToolSupport), as `findreviewer`'s is.
+        let parser = CommandLineParser(
+            toolName: "findreviewer-server", globalOptions: [],
+            commands: [CommandSpec([], summary: "Runs the FindReviewer RPC service.", options: Option.all.map(\.spec))])
+        let parsed: ParsedArguments
+        do {
+            switch try parser.parse(arguments) {
+            case .help: return nil
+            case .run(_, let arguments): parsed = arguments
             }
-            guard let option = Option.all.first(where: { $0.flag == name }) else {
-                throw ConfigurationError("unknown option \(argument); see findreviewer-server --help")
-            }
+        } catch {
+            throw ConfigurationError("\(error.message); see findreviewer-server --help")
+        }
+        for option in Option.all {
+            let name = option.spec.name
             if option.isSwitch {
-                values[option.flag] = inline ?? "true"
-                continue
-            }
-            if let inline {
-                values[option.flag] = inline
-            } else {
-                guard index < arguments.count else { throw ConfigurationError("\(name) needs a value: \(option.help)") }
-                values[option.flag] = arguments[index]
-                index += 1
+                if parsed.flag(name) { values[option.flag] = "true" }
+            } else if let value = parsed.value(name) {
+                values[option.flag] = value
             }
         }
         for (flag, value) in values {

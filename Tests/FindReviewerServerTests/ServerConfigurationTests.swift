@@ -67,6 +67,12 @@ struct ServerConfigurationTests {
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.parse(arguments: ["--metrics-listen", ""], environment: [:]) }
     }
 
+    @Test("a flag given twice: the last one wins (wrappers append to a default command line)")
+    func lastWins() throws {
+        let parsed = try #require(try ServerConfiguration.parse(arguments: ["--listen", "127.0.0.1:1", "--listen", "127.0.0.1:2"], environment: [:]))
+        #expect(parsed.listen == "127.0.0.1:2")
+    }
+
     @Test("--help returns nil and the usage names every option")
     func help() throws {
         #expect(try ServerConfiguration.parse(arguments: ["--help"], environment: [:]) == nil)
@@ -82,7 +88,8 @@ struct ServerConfigurationTests {
             (["--max-connections", "many"], "--max-connections must be a whole number"),
             (["--max-connections", "0"], "from 1 to 65536"),
             (["--log-level", "loud"], "--log-level must be one of debug|info|warn|error"),
-            (["--listen"], "--listen needs a value"),
+            (["--listen"], "--listen HOST:PORT needs a value"),
+            (["--test-clock=yes"], "--test-clock is a switch and takes no value"),
             (["--data-dir="], "--data-dir must not be empty"),
             (["--reply-retention-days", "0"], "--reply-retention-days must be a whole number from 1 to 3650, not \"0\""),
             (["--reply-retention-days", "3651"], "from 1 to 3650"),
