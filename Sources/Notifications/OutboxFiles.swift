@@ -162,6 +162,10 @@ public enum OutboxFiles {
     @discardableResult
     public static func remove(entryIds: [String], from directory: String) -> Int {
         guard !entryIds.isEmpty else { return 0 }
+        // One remover at a time (an erasure and the delivery thread's cleanup of cancelled
+        // entries may meet): two rewrites of one file must not share its temporary file.
+        self.removing.lock()
+        defer { self.removing.unlock() }
         var removed = 0
         for id in entryIds {
             let path = (directory as NSString).appendingPathComponent(id + self.emlSuffix)
@@ -216,6 +220,8 @@ public enum OutboxFiles {
         }
         return removed
     }
+
+    private static let removing = NSLock()
 
     /// Writes all of `bytes` (retrying short writes and EINTR).
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
