@@ -86,7 +86,7 @@ let package = Package(
 
         // What the command-line tools share: the parser, connection settings, console, errors and
         // exit statuses, the outbox reader.
-        .target(name: "ToolSupport", dependencies: ["Credentials", "RPC"]),
+        .target(name: "ToolSupport", dependencies: ["Credentials", "RPC", "Notifications"]),
         // The `findreviewer` command line: commands, tables and JSON, demo.
         .target(name: "FindReviewerCLI", dependencies: ["Credentials", "ToolSupport", "FindReviewerClient", "Messages", "RPC"]),
         // The CLI executable: thin, see FindReviewerCLI.CLI.
@@ -98,7 +98,7 @@ let package = Package(
 
         // Helpers shared by test targets: the real server binary on an ephemeral port.
         .target(
-            name: "FindReviewerTestSupport", dependencies: ["Credentials", "FindReviewerServer", "FindReviewerEngine", "RPC", "Sharding", "ToolSupport"], path: "Tests/FindReviewerTestSupport",
+            name: "FindReviewerTestSupport", dependencies: ["Credentials", "FindReviewerServer", "FindReviewerEngine", "Notifications", "RPC", "Sharding", "ToolSupport"], path: "Tests/FindReviewerTestSupport",
             exclude: ["smtp_server.py"]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "FindReviewerCLI", "FindReviewerLoad", "ToolSupport", "FindReviewerClient", "FindReviewerTestSupport", "Messages", "RPC", "Sharding", "findreviewer",
+                "FindReviewerCLI", "FindReviewerLoad", "ToolSupport", "FindReviewerClient", "FindReviewerTestSupport", "FindReviewerDomain", "Messages", "Notifications", "RPC", "Sharding", "findreviewer",
                 "findreviewer-load", "findreviewer-server",
             ]),
     ],

@@ -28,7 +28,7 @@ struct ServiceRegistrar: HandlerRegistrar {
 extension FindReviewerService: FindReviewerHandlers, AdminHandlers, ShardMapServiceHandlers {
     /// Registers every method of findreviewer.v1.FindReviewer and Admin, and the key check for
     /// every method of the server (policies from ``MethodPolicy``: the generated method table).
-    /// `outboxDirectory`: where delivered emails are files (`<outbox id>.eml`); EraseReviewer deletes the reviewer's.
+    /// `outboxDirectory`: where delivered emails are files (``OutboxFiles``); EraseReviewer removes the reviewer's.
     public func install(
         on server: RPCServer, outboxDirectory: String? = nil,
         snapshot: (@Sendable () throws(RPCError) -> TriggerSnapshotResponse)? = nil

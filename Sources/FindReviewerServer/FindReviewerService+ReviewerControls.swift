@@ -3,6 +3,7 @@ import FindReviewerEngine
 import Foundation
 import Glibc
 import Messages
+import Notifications
 import RPC
 
 /// The reviewer's controls (issue 22): blocking a business from a link, lifting the block (from a
@@ -67,8 +68,8 @@ extension FindReviewerService {
     }
 
     /// After a durable erasure: a snapshot (the state without the data; it rotates the journal
-    /// and removes the segments and snapshots before it), then the `.eml` files of every email
-    /// about the reviewer's requests. Answers with what the erasure left.
+    /// and removes the segments and snapshots before it), then every email about the reviewer's
+    /// requests from the outbox files (``OutboxFiles/remove(entryIds:from:)``). Answers with what the erasure left.
     private func forgetErased(
         _ found: ReviewsOfReviewer, outboxDirectory: String?, snapshot: (@Sendable () throws(RPCError) -> TriggerSnapshotResponse)?
     ) -> Result<[UInt8], RPCError> {
@@ -77,11 +78,7 @@ extension FindReviewerService {
             let state = self.engine.snapshot()
             var deleted = 0
             if let outboxDirectory {
-                for id in state.outboxEntryIds(ofReviewer: found.reviewerId) {
-                    let path = (outboxDirectory as NSString).appendingPathComponent(id + ".eml")
-                    if unlink(path) == 0 { deleted += 1 }
-                    unlink(path + ".tmp")
-                }
+                deleted = OutboxFiles.remove(entryIds: state.outboxEntryIds(ofReviewer: found.reviewerId), from: outboxDirectory)
             }
             let summary = state.erasureSummary(found)
             let reviewer = try? state.getReviewer(found.reviewerId)
@@ -106,7 +103,11 @@ extension FindReviewerService {
     /// meanwhile (an erasure came between rendering and marking), so no email of an erased
     /// reviewer outlives the erasure in `outboxDirectory`.
     public func deleteCancelledEmailFiles(_ ids: [String], outboxDirectory: String) {
-        let cancelled = self.engine.withState { state in ids.filter { state.outbox[$0]?.cancelledAt != nil } }
-        for id in cancelled { unlink((outboxDirectory as NSString).appendingPathComponent(id + ".eml")) }
+        OutboxFiles.remove(entryIds: self.cancelledOutboxIds(ids), from: outboxDirectory)
+    }
+
+    /// Those of `ids` whose outbox entries were cancelled (an erasure).
+    public func cancelledOutboxIds(_ ids: [String]) -> [String] {
+        self.engine.withState { state in ids.filter { state.outbox[$0]?.cancelledAt != nil } }
     }
 }

@@ -195,7 +195,7 @@ public enum ServerApp {
             services: services, group: group, logger: logger)
     }
 
-    /// The outbox delivery: `.eml` files under `<data-dir>/outbox/` by default.
+    /// The outbox delivery: mbox files under `<data-dir>/outbox/` by default, one per batch.
     static func makeDelivery(
         _ configuration: ServerConfiguration, service: FindReviewerService, server: RPCServer, logger: Logger
     ) throws -> DeliveryWorker {
@@ -208,28 +208,38 @@ public enum ServerApp {
             transport = FileTransport(directory: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"))
         }
         let outbox = (configuration.dataDirectory as NSString).appendingPathComponent("outbox")
+        // The delivery thread runs at idle priority, so it takes the state lock only through an
+        // event loop: a thread that any other can preempt must not hold a lock the loops wait
+        // for. Collecting a page of entries and marking a group are a few microseconds per email
+        // on the loop; rendering and writing the files stay on the delivery thread.
+        /// Runs `task` on an event loop and waits for it; inline when the server is not running
+        /// (start-up, shutdown).
+        @Sendable func onLoop<T>(_ task: @escaping @Sendable () -> T) -> T {
+            let result = LoopResult<T>()
+            if server.executeOnLoop({
+                result.value = task()
+                result.done.signal()
+            }) {
+                result.done.wait()
+                return result.value!
+            }
+            return task()
+        }
         return DeliveryWorker(
-            renderer: renderer, transport: transport, pending: { service.undeliveredNotifications(limit: 64) },
+            renderer: renderer, transport: transport, pending: { onLoop { service.undeliveredNotifications(limit: 64) } },
             markDelivered: { id in
                 service.executeInternal(.markDelivered(outboxId: id))
                 service.deleteCancelledEmailFiles([id], outboxDirectory: outbox)
             },
             markDeliveredBatch: { ids in
-                // On an event loop, at normal priority: the marks join that loop's group commit
-                // (no fsync of their own), and the state lock is not held by the idle-priority
-                // delivery thread. The delivery thread waits for them, so its next pass sees
-                // them applied. Inline when the server is not running (start-up, shutdown).
-                let mark: @Sendable () -> Void = { service.executeInternal(ids.map { .markDelivered(outboxId: $0) }) }
-                let applied = DispatchSemaphore(value: 0)
-                if server.executeOnLoop({
-                    mark()
-                    applied.signal()
-                }) {
-                    applied.wait()
-                } else {
-                    mark()
+                // On an event loop: the marks join that loop's group commit (no fsync of their
+                // own). The delivery thread waits for them, so its next pass sees them applied;
+                // the files of entries cancelled meanwhile are then removed on this thread.
+                let cancelled = onLoop {
+                    service.executeInternal(ids.map { .markDelivered(outboxId: $0) })
+                    return service.cancelledOutboxIds(ids)
                 }
-                service.deleteCancelledEmailFiles(ids, outboxDirectory: outbox)
+                OutboxFiles.remove(entryIds: cancelled, from: outbox)
             },
             now: { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000_000) },
             log: { message, detail in logger.log(.warn, message, ["detail": detail]) })
@@ -256,4 +266,11 @@ public enum ServerApp {
         var received: Int32 = 0
         while sigwait(&set, &received) != 0 {}
     }
+}
+
+/// What a task run on an event loop returned, for the thread waiting for it (the semaphore
+/// orders the write before the read).
+private final class LoopResult<T>: @unchecked Sendable {
+    var value: T?
+    let done = DispatchSemaphore(value: 0)
 }

@@ -112,7 +112,7 @@ extension ServerConfiguration {
             },
             .choice("--log-level", "Least severe log level written (default info).", LogLevel.self) { $0.logLevel = $1 },
             .choice("--log-format", "Log lines as text or JSON (default text).", LogFormat.self) { $0.logFormat = $1 },
-            .text("--smtp", "HOST:PORT", "SMTP relay; without it emails go to DATA-DIR/outbox/*.eml.") { $0.smtp = $1 },
+            .text("--smtp", "HOST:PORT", "SMTP relay; without it emails go to DATA-DIR/outbox/*.mbox.") { $0.smtp = $1 },
             .text("--mail-from", "ADDRESS", "From address of every email.") { $0.mailFrom = $1 },
             .text("--reply-base-url", "URL", "Base of the reviewer's reply link.") { $0.replyBaseURL = $1 },
             Option(

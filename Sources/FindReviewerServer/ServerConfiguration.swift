@@ -46,7 +46,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel = LogLevel.info
     /// `text` or `json` lines on standard error.
     public var logFormat = LogFormat.text
-    /// SMTP relay `HOST:PORT`; without it emails are written as `.eml` files under `<data-dir>/outbox/`.
+    /// SMTP relay `HOST:PORT`; without it emails are written as mbox files (one per batch) under `<data-dir>/outbox/`.
     public var smtp: String?
     /// The From address of every email.
     public var mailFrom = "FindReviewer <no-reply@findreviewer.invalid>"

@@ -1,4 +1,5 @@
 import FindReviewerDomain
+import Glibc
 
 /// The words of every email, per language. Written for this product; the reviewer's emails
 /// quote only what the business wrote, and the business's emails never carry the reviewer's
@@ -79,6 +80,32 @@ enum EmailTemplates {
             if byte == 10 { out.append(contentsOf: [32, 32, 62, 32]) }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ``quote(_:)`` appended to `out` as UTF-8.
+    static func quote(_ message: String, into out: inout [UInt8]) {
+        var message = message
+        let plain = message.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else {
+                out.append(contentsOf: [32, 32, 62, 32])
+                return true
+            }
+            guard memchr(base, 13, bytes.count) == nil else { return false }
+            out.append(contentsOf: [32, 32, 62, 32])
+            var start = 0
+            while start < bytes.count {
+                guard let newline = memchr(base + start, 10, bytes.count - start) else {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+                    break
+                }
+                let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                out.append(contentsOf: [32, 32, 62, 32])
+                start = end
+            }
+            return true
+        }
+        if !plain { out.append(contentsOf: self.quote(message).utf8) }
     }
 
     /// The subject and body of `context` (the renderer uses ``compiled(_:_:)``, which gives the same text).
@@ -370,36 +397,42 @@ enum EmailTemplates {
 /// A template's text as literal UTF-8 runs and numbered values (``EmailTemplates/Values/all``).
 struct CompiledTemplate {
     struct Part {
-        enum Piece {
-            case literal([UInt8])
-            case value(Int)
+        /// Literal bytes `start..<end` of ``literals``, then value number `value` (none when -1).
+        struct Run {
+            var start: Int
+            var end: Int
+            var value: Int
         }
 
-        var pieces: [Piece]
+        /// Every literal byte of the text, in order.
+        var literals: [UInt8] = []
+        var runs: [Run] = []
 
         /// Splits `text` at the markers U+E000 + value number.
         init(_ text: String) {
-            var pieces: [Piece] = []
-            var literal: [UInt8] = []
+            var start = 0
             for scalar in text.unicodeScalars {
                 if scalar.value >= 0xE000 && scalar.value < 0xE009 {
-                    if !literal.isEmpty { pieces.append(.literal(literal)) }
-                    literal = []
-                    pieces.append(.value(Int(scalar.value - 0xE000)))
+                    self.runs.append(Run(start: start, end: self.literals.count, value: Int(scalar.value - 0xE000)))
+                    start = self.literals.count
                 } else {
-                    literal.append(contentsOf: String(scalar).utf8)
+                    self.literals.append(contentsOf: String(scalar).utf8)
                 }
             }
-            if !literal.isEmpty { pieces.append(.literal(literal)) }
-            self.pieces = pieces
+            if start < self.literals.count { self.runs.append(Run(start: start, end: self.literals.count, value: -1)) }
         }
 
         /// The text with `values` filled in, appended to `out`.
         func write(_ values: [String], into out: inout [UInt8]) {
-            for piece in self.pieces {
-                switch piece {
-                case .literal(let bytes): out.append(contentsOf: bytes)
-                case .value(let number): out.append(contentsOf: values[number].utf8)
+            self.write(into: &out) { number, out in out.append(contentsOf: values[number].utf8) }
+        }
+
+        /// The text with each value written by `value(number, &out)`, appended to `out`.
+        func write(into out: inout [UInt8], value: (Int, inout [UInt8]) -> Void) {
+            self.literals.withUnsafeBufferPointer { literals in
+                for run in self.runs {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: literals[run.start..<run.end]))
+                    if run.value >= 0 { value(run.value, &out) }
                 }
             }
         }

@@ -1,9 +1,15 @@
 import Foundation
+import Notifications
 
-/// One email the server's file transport wrote (`<data-dir>/outbox/<entry>.eml`).
+/// One email the server's file transport wrote (a message of a batch file
+/// `<data-dir>/outbox/<first>-<last>.<stamp>.mbox`, or an older release's `<entry>.eml`).
 public struct OutboxEmail: Sendable, Equatable {
-    /// File name, e.g. `out_00000001.eml` (entries are numbered in the order they were made).
+    /// The file it is in, e.g. `out_00000001-out_00000003.0188d2f1a4c00000.mbox` or
+    /// `out_00000001.eml` (entries are numbered in the order they were made).
     public var file: String
+    /// The outbox entry, e.g. `out_00000001` (from the Message-ID; the file name for an `.eml`
+    /// without one).
+    public var entryId: String = ""
     /// `To:`, decoded.
     public var to: String
     /// `Subject:`, decoded.
@@ -29,18 +35,50 @@ public enum OutboxReader {
         (dataDirectory as NSString).appendingPathComponent("outbox")
     }
 
-    /// The `.eml` file names in `directory`, in the order they were made.
+    /// The email files (batch `.mbox` files and older `.eml` ones) in `directory`, in the order
+    /// they were made.
     public static func fileNames(in directory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".eml") }.sorted()
+        return names.filter(self.isEmailFile).sorted()
     }
 
-    /// Every email in `directory`, in the order they were made; unreadable files are skipped.
+    /// Whether `name` is a file of emails (not a temporary file being written).
+    public static func isEmailFile(_ name: String) -> Bool {
+        name.hasSuffix(OutboxFiles.mboxSuffix) || name.hasSuffix(OutboxFiles.emlSuffix)
+    }
+
+    /// Every email in `directory` (or in its files `names`), in the order they were made, each
+    /// entry once (a delivery repeated after a crash may have written it twice); unreadable files
+    /// are skipped.
     public static func read(directory: String, only names: [String]? = nil) -> [OutboxEmail] {
-        (names ?? self.fileNames(in: directory)).compactMap { name in
-            guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) else { return nil }
-            return self.parse(String(decoding: data, as: UTF8.self), file: name)
+        var seen = Set<String>()
+        var emails: [OutboxEmail] = []
+        for name in names ?? self.fileNames(in: directory) {
+            guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) else { continue }
+            let messages = name.hasSuffix(OutboxFiles.mboxSuffix) ? OutboxFiles.messages(inMbox: [UInt8](data)) : [[UInt8](data)]
+            for message in messages {
+                var email = self.parse(String(decoding: message, as: UTF8.self), file: name)
+                email.entryId = OutboxFiles.entryId(of: message) ?? String(name.prefix { $0 != "." })
+                if seen.insert(email.entryId).inserted { emails.append(email) }
+            }
         }
+        return emails
+    }
+
+    /// The raw messages (RFC 5322 bytes, as sent) in `directory`, in the order they were made,
+    /// each entry once, by entry id.
+    public static func rawMessages(directory: String) -> [(entryId: String, message: [UInt8])] {
+        var seen = Set<String>()
+        var out: [(entryId: String, message: [UInt8])] = []
+        for name in self.fileNames(in: directory) {
+            guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) else { continue }
+            let messages = name.hasSuffix(OutboxFiles.mboxSuffix) ? OutboxFiles.messages(inMbox: [UInt8](data)) : [[UInt8](data)]
+            for message in messages {
+                let id = OutboxFiles.entryId(of: message) ?? String(name.prefix { $0 != "." })
+                if seen.insert(id).inserted { out.append((id, message)) }
+            }
+        }
+        return out
     }
 
     /// Parses one RFC 5322 message as the server renders it (quoted-printable UTF-8 text).

@@ -1,5 +1,5 @@
 // The CPU an email costs: rendering (every kind, every language) and filing it with the file
-// transport in batches, as the delivery worker does. `make bench-emails`; release builds only.
+// transport in batches (one file and two syncs each), as the delivery worker does. `make bench-emails`; release builds only.
 //
 //   notifications-bench [--renders N] [--batches N] [--batch-size N]
 import FindReviewerDomain
@@ -44,7 +44,7 @@ func context(_ kind: NotificationKind, _ language: Language, _ number: Int) -> N
 
 let renders = option("--renders", 200_000)
 let batches = option("--batches", 200)
-let batchSize = option("--batch-size", 32)
+let batchSize = option("--batch-size", 64)  // the delivery worker files up to 64 per pass
 let renderer = EmailRenderer(
     from: "FindReviewer <no-reply@reviews.example>", replyBaseURL: "https://reviews.example/find-reviewer/reply",
     messageIdDomain: "reviews.example")

@@ -93,11 +93,9 @@ struct ShardingEndToEndTests {
 
     /// The reply tokens in the emails of a shard's outbox.
     static func tokens(_ server: ServerProcess) -> [String] {
-        let directory = server.dataDirectory.appendingPathComponent("outbox")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         var tokens: [String] = []
-        for name in names.sorted() where name.hasSuffix(".eml") {
-            let raw = ((try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? "").replacingOccurrences(of: "=\r\n", with: "")
+        for email in OutboxContents.emails(in: server.dataDirectory.appendingPathComponent("outbox")) {
+            let raw = email.raw.replacingOccurrences(of: "=\r\n", with: "")
             if let range = raw.range(of: #"token=3D[a-z0-9-]+\.[0-9a-f]{48}"#, options: .regularExpression) {
                 tokens.append(String(raw[range].dropFirst("token=3D".count)))
             }
@@ -235,9 +233,8 @@ struct ShardingEndToEndTests {
             CreateInfoRequestRequest(businessId: "old", reviewId: "old-1", message: "Which booking?", requestedFields: [.email], acknowledgeIntro: true))
         var token: String?
         for _ in 0..<1_500 where token == nil {
-            let directory = second.dataDirectory.appendingPathComponent("outbox")
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".eml") {
-                let raw = ((try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? "").replacingOccurrences(of: "=\r\n", with: "")
+            for email in OutboxContents.emails(in: second.dataDirectory.appendingPathComponent("outbox")) {
+                let raw = email.raw.replacingOccurrences(of: "=\r\n", with: "")
                 if let range = raw.range(of: #"token=3D[0-9a-f]{48}"#, options: .regularExpression) { token = String(raw[range].dropFirst(8)) }
             }
             if token == nil { usleep(20_000) }

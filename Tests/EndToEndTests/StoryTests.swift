@@ -11,14 +11,11 @@ struct StoryTests {
     static let t0: Int64 = 1_790_000_000
     static let hour: Int64 = 3_600
 
-    /// Emails written so far, by file name.
+    /// Emails written so far, by outbox entry id.
     static func emails(_ server: ServerProcess) -> [String: String] {
-        let directory = server.dataDirectory.appendingPathComponent("outbox")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         var emails: [String: String] = [:]
-        for name in names where name.hasSuffix(".eml") {
-            let raw = (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
-            emails[name] = raw.replacingOccurrences(of: "=\r\n", with: "")
+        for email in OutboxContents.emails(in: server.dataDirectory.appendingPathComponent("outbox")) {
+            emails[email.entryId] = email.raw.replacingOccurrences(of: "=\r\n", with: "")
         }
         return emails
     }

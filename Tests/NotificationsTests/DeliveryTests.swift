@@ -105,23 +105,44 @@ struct DeliveryTests {
         #expect(SMTPTransport.dotStuffed(Array(".a\r\nb\r\n..c\r\n".utf8)) == Array("..a\r\nb\r\n...c".utf8))
     }
 
-    @Test("the file transport writes a batch as one .eml per entry, replaces on repeat, leaves no temporary files")
+    @Test("the file transport writes a batch as one mbox file holding every email byte for byte, leaves no temporary files")
     func fileBatch() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let transport = FileTransport(directory: directory)
+        let clock = Counter(1_795_536_000_000_000_000)
+        let transport = FileTransport(directory: directory) { clock.next() }
         let emails = (1...5).map { Fixtures.renderer.render(Fixtures.makeContext(kind: .requestToReviewer, language: .sv, id: "out_0000000\($0)")) }
         #expect(transport.deliver(batch: emails).allSatisfy { $0 == nil })
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == (1...5).map { "out_0000000\($0).eml" })
-        for email in emails {
-            let path = (directory as NSString).appendingPathComponent(email.entryId + ".eml")
-            #expect(FileManager.default.contents(atPath: path) == Data(email.rfc822))
-        }
+        let name = "out_00000001-out_00000005.18eb067a956d0000.mbox"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [name])
+        let data = try #require(FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)))
+        #expect(String(decoding: data.prefix(33), as: UTF8.self) == "From - Tue Nov 24 16:00:00 2026\r\n")
+        #expect(OutboxFiles.messages(inMbox: [UInt8](data)) == emails.map(\.rfc822))
+        #expect(OutboxFiles.messages(inMbox: [UInt8](data)).map { OutboxFiles.entryId(of: $0) } == emails.map(\.entryId))
+        // A repeat writes a new file (the reader shows the entry once); nothing replaces a file.
         try transport.deliver(emails[0])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).count == 5)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == [
+            "out_00000001-out_00000001.18eb067a956d0001.mbox", name,
+        ])
         // A directory that cannot be created fails every email of the batch, retryably.
-        let blocked = FileTransport(directory: (directory as NSString).appendingPathComponent("out_00000001.eml/sub"))
+        let blocked = FileTransport(directory: (directory as NSString).appendingPathComponent(name + "/sub"))
         #expect(blocked.deliver(batch: Array(emails.prefix(2))).allSatisfy { $0?.code == .retryable })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.hasSuffix(".tmp") })
+    }
+}
+
+/// Successive values from `start`, one per call.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: UInt64
+
+    init(_ start: UInt64) { self.value = start }
+
+    func next() -> UInt64 {
+        self.lock.withLock {
+            defer { self.value += 1 }
+            return self.value
+        }
     }
 }
 

@@ -8,7 +8,9 @@ extension Commands {
             CommandSpec(
                 ["outbox"], summary: "List the emails the server wrote into DATA-DIR/outbox (reads files; calls nothing).",
                 discussion: """
-                    With the default file transport every email is a file DATA-DIR/outbox/<entry>.eml.
+                    With the default file transport the server writes each batch of emails as one mbox
+                    file DATA-DIR/outbox/<first entry>-<last entry>.<stamp>.mbox (older releases: one
+                    <entry>.eml file per email); this reads both, each email once.
                     A reviewer's email holds the link with their reply token, which `findreviewer reviewer
                     view|reply|decline TOKEN` need; --token prints just that token, waiting briefly for
                     the email to be written (delivery runs in the background).
@@ -69,7 +71,7 @@ extension Commands {
         }
         if invocation.json {
             let objects = emails.map { email in
-                "{\"file\":\(Self.quoted(email.file)),\"to\":\(Self.quoted(email.to)),\"subject\":\(Self.quoted(email.subject)),"
+                "{\"entry\":\(Self.quoted(email.entryId)),\"file\":\(Self.quoted(email.file)),\"to\":\(Self.quoted(email.to)),\"subject\":\(Self.quoted(email.subject)),"
                     + "\"kind\":\(Self.quoted(email.kind)),\"date\":\(Self.quoted(email.date)),\"token\":\(email.token.map(Self.quoted) ?? "null")}"
             }
             invocation.console.print("[" + objects.joined(separator: ",") + "]")
@@ -78,12 +80,12 @@ extension Commands {
         if invocation.arguments.flag("body") {
             for email in emails {
                 invocation.console.out(
-                    "==> \(email.file)\nTo: \(email.to)\nSubject: \(email.subject)\nDate: \(email.date)\nKind: \(email.kind)\n\n\(email.body)\n\n")
+                    "==> \(email.entryId) (\(email.file))\nTo: \(email.to)\nSubject: \(email.subject)\nDate: \(email.date)\nKind: \(email.kind)\n\n\(email.body)\n\n")
             }
             return ExitStatus.success
         }
-        var table = Table(["FILE", "KIND", "TO", "SUBJECT"])
-        for email in emails { table.append([email.file, email.kind, email.to, email.subject]) }
+        var table = Table(["ENTRY", "KIND", "TO", "SUBJECT"])
+        for email in emails { table.append([email.entryId, email.kind, email.to, email.subject]) }
         invocation.console.out(table.render(empty: "(no emails)"))
         return ExitStatus.success
     }

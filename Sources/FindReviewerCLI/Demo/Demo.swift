@@ -384,7 +384,7 @@ enum Demo {
                 if ours.count >= expected { break }
                 usleep(20_000)
             } while Date() < deadline
-            for email in ours { self.say("email \(email.file) to \(email.to): \"\(email.subject)\"") }
+            for email in ours { self.say("email \(email.entryId) to \(email.to): \"\(email.subject)\"") }
             self.emailCount += ours.count
             if ours.count < expected {
                 self.say("(expected \(expected) email(s), found \(ours.count) in \(self.outbox): does the server use --smtp?)")

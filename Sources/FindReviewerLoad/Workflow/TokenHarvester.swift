@@ -45,7 +45,7 @@ final class TokenInbox: Sendable {
     }
 }
 
-/// Watches the server's outbox (`DATA-DIR/outbox/*.eml`, the file transport's output) with
+/// Watches the server's outbox (`DATA-DIR/outbox/*.mbox`, the file transport's output) with
 /// inotify and reads each new reviewer email as `findreviewer outbox` does (``OutboxReader``):
 /// the token of its link, and the request key the tool quoted in the message. Only a local
 /// server with the default file transport writes there; elsewhere no token arrives and the mix
@@ -124,7 +124,7 @@ final class TokenHarvester: @unchecked Sendable {
                 }
             }
             if overflowed { names += OutboxReader.fileNames(in: self.directory) }
-            for name in names where name.hasSuffix(".eml") && !self.seen.contains(name) {
+            for name in names where OutboxReader.isEmailFile(name) && !self.seen.contains(name) {
                 self.seen.insert(name)
                 self.read(name)
             }
@@ -132,8 +132,12 @@ final class TokenHarvester: @unchecked Sendable {
     }
 
     private func read(_ name: String) {
-        guard let email = OutboxReader.read(directory: self.directory, only: [name]).first, Self.reviewerKinds.contains(email.kind),
-            let token = email.token, let marker = email.body.range(of: "(ref \(self.runId).")
+        for email in OutboxReader.read(directory: self.directory, only: [name]) { self.take(email) }
+    }
+
+    /// Posts the token of a reviewer's email of this run to its thread's inbox.
+    private func take(_ email: OutboxEmail) {
+        guard Self.reviewerKinds.contains(email.kind), let token = email.token, let marker = email.body.range(of: "(ref \(self.runId).")
         else { return }
         let key = email.body[email.body.index(marker.lowerBound, offsetBy: 5)...].prefix { $0 != ")" }
         guard let (thread, business, request) = TokenInbox.parse(key: key, runId: self.runId), thread < self.inboxes.count else { return }

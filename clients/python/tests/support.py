@@ -121,15 +121,47 @@ def expect(code: StatusCode, call: Callable[..., object], *args: object, **kwarg
     return caught.value
 
 
+def outbox_messages(outbox: Path) -> list[bytes]:
+    """Every email in the server's outbox directory, in the order written, each entry once:
+    the batch files ``<first>-<last>.<stamp>.mbox`` (mboxrd: a ``From `` line before each
+    email, an empty line after it, ``>``-escaped ``From `` lines) and older ``<entry>.eml``
+    files, as README.md's data-directory section describes them."""
+    seen: set[str] = set()
+    out: list[bytes] = []
+    for path in sorted(p for p in outbox.glob("*") if p.suffix in (".mbox", ".eml")):
+        data = path.read_bytes()
+        if path.suffix == ".eml":
+            messages = [data]
+        else:
+            messages, current = [], None
+            for line in data.splitlines(keepends=True):
+                if line.startswith(b"From "):
+                    if current is not None:
+                        messages.append(current)
+                    current = b""
+                elif current is not None:
+                    current += line[1:] if re.match(rb">+From ", line) else line
+            if current is not None:
+                messages.append(current)
+            messages = [m[:-2] if m.endswith(b"\r\n") else m for m in messages]
+        for message in messages:
+            found = re.search(rb"\nMessage-ID: <([^@>\r]+)", message)
+            entry = found.group(1).decode() if found else path.name
+            if entry not in seen:
+                seen.add(entry)
+                out.append(message)
+    return out
+
+
 def reply_token(data_dir: Path, to: str, *, after: int = 0, timeout: float = WAIT) -> str:
     """The reply token in the newest email to ``to`` beyond the first ``after`` of them, read
-    from ``DATA/outbox/*.eml`` like ``findreviewer outbox --token`` does (the delivery worker
-    writes it shortly after the call; this polls for the file, it does not wait for time)."""
+    from the outbox like ``findreviewer outbox --token`` does (the delivery worker writes it
+    shortly after the call; this polls for the file, it does not wait for time)."""
     give_up = time.monotonic() + timeout
     while True:
         tokens = []
-        for path in sorted((data_dir / "outbox").glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for raw in outbox_messages(data_dir / "outbox"):
+            message = email.message_from_bytes(raw, policy=email.policy.default)
             if to not in str(message["To"]):
                 continue
             body = message.get_body(("plain",))
