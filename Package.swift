@@ -127,3 +127,19 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The layout (README "Layout"): each non-test target lives in Sources/<group>/<target>, the group
+// telling what it is: Runtime (linked into the server or the client library), Tools (the CLI,
+// the load tool, the code generator, the fuzzer), Benchmarks, Testing (C helpers for tests).
+let sourceGroups: [String: [String]] = [
+    "Runtime": ["CProtobufC", "FindReviewerProto", "CSystemShims", "Locking", "Transport", "Messages", "RPC", "Metrics", "MetricsHTTP", "Credentials", "Sharding", "ServiceLifecycle", "FindReviewerDomain", "FindReviewerStore", "FindReviewerEngine", "Notifications", "FindReviewerServer", "findreviewer-server", "FindReviewerClient"],
+    "Tools": ["ToolSupport", "FindReviewerCLI", "findreviewer", "FindReviewerLoad", "findreviewer-load", "ProtoGenerator", "findreviewer-protogen", "fuzz-frames"],
+    "Benchmarks": ["BenchSupport", "rpc-bench", "durability-bench", "messages-bench", "metrics-bench", "notifications-bench"],
+    "Testing": ["CTestSupport"],
+]
+for target in package.targets where target.type != .test && target.path == nil {
+    guard let group = sourceGroups.first(where: { $0.value.contains(target.name) })?.key else {
+        fatalError("Package.swift: target \(target.name) is in no group of sourceGroups")
+    }
+    target.path = "Sources/\(group)/\(target.name)"
+}

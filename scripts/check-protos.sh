@@ -6,10 +6,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 fresh=$(mktemp -d)
 trap 'rm -rf "$fresh"' EXIT
 "$root/scripts/gen-protos.sh" "$fresh"
-if ! diff -r "$fresh/generated" "$root/Sources/FindReviewerProto/generated" >/dev/null \
-  || ! diff -r "$fresh/include" "$root/Sources/FindReviewerProto/include" >/dev/null; then
-  diff -r "$fresh" "$root/Sources/FindReviewerProto" | head -20 || true
-  echo "error: Sources/FindReviewerProto is stale: run 'make protos' and commit the result" >&2
+if ! diff -r "$fresh/generated" "$root/Sources/Runtime/FindReviewerProto/generated" >/dev/null \
+  || ! diff -r "$fresh/include" "$root/Sources/Runtime/FindReviewerProto/include" >/dev/null; then
+  diff -r "$fresh" "$root/Sources/Runtime/FindReviewerProto" | head -20 || true
+  echo "error: Sources/Runtime/FindReviewerProto is stale: run 'make protos' and commit the result" >&2
   exit 1
 fi
 echo "protoc-c output is up to date"

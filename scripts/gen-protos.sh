@@ -9,7 +9,7 @@
 # /usr/include), into google/protobuf/ beside findreviewer/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$root/Sources/FindReviewerProto}
+out=${1:-$root/Sources/Runtime/FindReviewerProto}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

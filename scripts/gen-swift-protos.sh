@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates the generated Swift with findreviewer-protogen under ROOT (default: the
 # repository; scripts/check-swift-protos.sh passes a temporary folder), at the same paths:
-#   Sources/Messages/Generated/Messages.generated.swift   value types, from the protobuf-c
+#   Sources/Runtime/Messages/Generated/Messages.generated.swift   value types, from the protobuf-c
 #       descriptors compiled into FindReviewerProto (run scripts/gen-protos.sh first);
-#   Sources/Messages/Generated/Methods.generated.swift    the method table, and
-#   Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift   the client's
+#   Sources/Runtime/Messages/Generated/Methods.generated.swift    the method table, and
+#   Sources/Runtime/FindReviewerClient/Generated/FindReviewerClient.generated.swift   the client's
 #       methods, and
-#   Sources/FindReviewerServer/Generated/ServiceHandlers.generated.swift   a protocol per
+#   Sources/Runtime/FindReviewerServer/Generated/ServiceHandlers.generated.swift   a protocol per
 #       service with one requirement per rpc, all from a descriptor set of every .proto under
 #       Protos/ (method options).
 # Never edit the output by hand. SWIFT (default swift) builds protogen.
@@ -27,7 +27,7 @@ protos=$(cd Protos && find findreviewer -name '*.proto' | LC_ALL=C sort)
 "$protogen" methods "$tmp/descriptors.pb" > "$tmp/Methods.generated.swift"
 "$protogen" client "$tmp/descriptors.pb" > "$tmp/FindReviewerClient.generated.swift"
 "$protogen" handlers "$tmp/descriptors.pb" > "$tmp/ServiceHandlers.generated.swift"
-mkdir -p "$out/Sources/Messages/Generated" "$out/Sources/FindReviewerClient/Generated" "$out/Sources/FindReviewerServer/Generated"
-mv "$tmp/Messages.generated.swift" "$tmp/Methods.generated.swift" "$out/Sources/Messages/Generated/"
-mv "$tmp/FindReviewerClient.generated.swift" "$out/Sources/FindReviewerClient/Generated/"
-mv "$tmp/ServiceHandlers.generated.swift" "$out/Sources/FindReviewerServer/Generated/"
+mkdir -p "$out/Sources/Runtime/Messages/Generated" "$out/Sources/Runtime/FindReviewerClient/Generated" "$out/Sources/Runtime/FindReviewerServer/Generated"
+mv "$tmp/Messages.generated.swift" "$tmp/Methods.generated.swift" "$out/Sources/Runtime/Messages/Generated/"
+mv "$tmp/FindReviewerClient.generated.swift" "$out/Sources/Runtime/FindReviewerClient/Generated/"
+mv "$tmp/ServiceHandlers.generated.swift" "$out/Sources/Runtime/FindReviewerServer/Generated/"

@@ -8,7 +8,7 @@
 One StatefulSet pod and one PersistentVolumeClaim per shard; pod NAME-i serves shard-i,
 reached at NAME-i.NAME[.NAMESPACE.svc.CLUSTER-DOMAIN]:7450 through the headless Service. The
 shard map (a ConfigMap) splits the 16384 slots evenly exactly as ShardMap.evenly does
-(Sources/Sharding/ShardMap.swift): shard i owns i*16384//N ... (i+1)*16384//N - 1.
+(Sources/Runtime/Sharding/ShardMap.swift): shard i owns i*16384//N ... (i+1)*16384//N - 1.
 
 The keys Secret holds a fresh keys.json (one key per role, as the server generates them) unless
 --keys-file gives one; --no-secret leaves it out (re-rendering after a scale must not replace
@@ -126,7 +126,7 @@ data:
 
 
 def render_secret(args, keys_text):
-    return f"""# The API keys (keys.json: Sources/Credentials/KeysFile.swift; README "Keys file"). Every shard
+    return f"""# The API keys (keys.json: Sources/Runtime/Credentials/KeysFile.swift; README "Keys file"). Every shard
 # accepts the same keys, so a client holds one key per role for the whole cluster.
 apiVersion: v1
 kind: Secret

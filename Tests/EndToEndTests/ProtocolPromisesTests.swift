@@ -180,7 +180,7 @@ struct ProtocolPromisesTests {
         let documented = Set(table.map { $0[0] })
         var inCode = Set<String>()
         let literal = try Regex(#""([A-Z][A-Z_]{3,})""#)
-        let sources = ["Sources/FindReviewerServer", "Sources/RPC", "Sources/FindReviewerDomain"]
+        let sources = ["Sources/Runtime/FindReviewerServer", "Sources/Runtime/RPC", "Sources/Runtime/FindReviewerDomain"]
         for directory in sources {
             let url = ProtoDocument.root.appendingPathComponent(directory)
             for name in try FileManager.default.contentsOfDirectory(atPath: url.path) where name.hasSuffix(".swift") {

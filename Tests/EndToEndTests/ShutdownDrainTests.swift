@@ -100,7 +100,7 @@ struct ShutdownDrainTests {
     }
 
     /// A value behind an NSLock (a pthread mutex, which ThreadSanitizer sees; it does not see
-    /// Synchronization.Mutex on Linux, see Sources/Locking/Locked.swift).
+    /// Synchronization.Mutex on Linux, see Sources/Runtime/Locking/Locked.swift).
     final class Box<T: Sendable>: @unchecked Sendable {
         private let lock = NSLock()
         private var value: T

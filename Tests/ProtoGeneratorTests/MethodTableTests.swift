@@ -32,17 +32,17 @@ func allProtos() throws -> [String] {
 struct MethodTableTests {
     @Test("the committed Swift files are what protogen writes now (run `make protos` if this fails)")
     func generatedSwiftIsFresh() throws {
-        let generated = packageRoot.appendingPathComponent("Sources/Messages/Generated")
+        let generated = packageRoot.appendingPathComponent("Sources/Runtime/Messages/Generated")
         let messages = try String(contentsOf: generated.appendingPathComponent("Messages.generated.swift"), encoding: .utf8)
         #expect(messages == SwiftSourceGenerator.render())
         let methods = try String(contentsOf: generated.appendingPathComponent("Methods.generated.swift"), encoding: .utf8)
         let set = try descriptorSet(of: allProtos(), in: [protosDirectory])
         #expect(methods == (try MethodTableGenerator.render(set)))
         let client = try String(
-            contentsOf: packageRoot.appendingPathComponent("Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift"), encoding: .utf8)
+            contentsOf: packageRoot.appendingPathComponent("Sources/Runtime/FindReviewerClient/Generated/FindReviewerClient.generated.swift"), encoding: .utf8)
         #expect(client == (try ClientGenerator.render(set)))
         let handlers = try String(
-            contentsOf: packageRoot.appendingPathComponent("Sources/FindReviewerServer/Generated/ServiceHandlers.generated.swift"), encoding: .utf8)
+            contentsOf: packageRoot.appendingPathComponent("Sources/Runtime/FindReviewerServer/Generated/ServiceHandlers.generated.swift"), encoding: .utf8)
         #expect(handlers == (try HandlersGenerator.render(set)))
         // One blocking and one async method per rpc, every one through the chokepoint.
         #expect(client.components(separatedBy: "self.call(\"").count - 1 == 2 * ProtoMethods.all.count)

@@ -225,8 +225,8 @@ def test_the_committed_manifests_are_the_rendering_for_three_shards(tmp_path):
 
 
 def test_every_server_flag_the_pods_use_exists():
-    # The flags of Sources/FindReviewerServer's option table, --shard and --shard-map included.
-    sources = "".join(path.read_text() for path in (ROOT / "Sources" / "FindReviewerServer").glob("*.swift"))
+    # The flags of Sources/Runtime/FindReviewerServer's option table, --shard and --shard-map included.
+    sources = "".join(path.read_text() for path in (ROOT / "Sources" / "Runtime" / "FindReviewerServer").glob("*.swift"))
     defined = set(re.findall(r'"(--[a-z][a-z0-9-]*)"', sources))
     used = set(re.findall(r"(?:^|\s)(--[a-z][a-z0-9-]*)", server_script(rendered("--shards", "1", "--no-secret"))))
     assert {"--listen", "--metrics-listen", "--data-dir", "--keys-file", "--drain-timeout", "--shutdown-delay", "--shard", "--shard-map"} <= used

@@ -1,6 +1,6 @@
 import Messages
 
-/// Writes `Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift`: one
+/// Writes `Sources/Runtime/FindReviewerClient/Generated/FindReviewerClient.generated.swift`: one
 /// blocking and one async method per rpc of every service of `Protos/`, each calling the
 /// client's one chokepoint, `call(_:_:_:)` (FindReviewerClient.swift), through which every
 /// call passes. Which calls are retried comes from the method table (``ProtoMethods``).

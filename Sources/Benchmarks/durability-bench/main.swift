@@ -79,7 +79,7 @@ func seed(_ address: String, _ key: String, business: String, reviews: Int) thro
 // Recovery is measured in this process: with the allocator settings the server runs with.
 AllocatorTuning.reexecuteIfNeeded()
 let arguments = CommandLine.arguments
-guard arguments.count >= 3 else { fail("usage: see the comment at the top of Sources/durability-bench/main.swift") }
+guard arguments.count >= 3 else { fail("usage: see the comment at the top of Sources/Benchmarks/durability-bench/main.swift") }
 switch arguments[1] {
 case "writes":
     guard arguments.count >= 5, let duration = Double(arguments[4]) else { fail("writes ADDRESS KEY SECONDS [CLIENTS...]") }

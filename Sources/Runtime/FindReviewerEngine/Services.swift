@@ -3,9 +3,9 @@ import FindReviewerStore
 import Foundation
 import ServiceLifecycle
 
-// The server's background work as services (Sources/ServiceLifecycle): each runs on a thread
+// The server's background work as services (Sources/Runtime/ServiceLifecycle): each runs on a thread
 // a ServiceGroup starts and joins, waits on a Wakeup (no sleep-polling), and stops on request.
-// ServerApp (Sources/FindReviewerServer) stops them, after the RPC drain, in this order: timer, delivery (its last pass),
+// ServerApp (Sources/Runtime/FindReviewerServer) stops them, after the RPC drain, in this order: timer, delivery (its last pass),
 // snapshot policy, journal writer (its last commit).
 
 /// Applies due transitions (reminders, expiry) at their time: it waits until the next due

@@ -8,7 +8,7 @@ import RPC
 import Synchronization
 
 /// The Find Reviewer service served over the RPC runtime: wiring only. The state, the one
-/// write path, the journal and time belong to the ``Engine`` (Sources/FindReviewerEngine);
+/// write path, the journal and time belong to the ``Engine`` (Sources/Runtime/FindReviewerEngine);
 /// handlers (FindReviewerService+Methods.swift) decode the request, build a command or a
 /// query, and map the outcome to a response.
 public final class FindReviewerService: @unchecked Sendable {

@@ -1,5 +1,5 @@
 /// One rpc of `Protos/` with what its method options say: the generated method table
-/// (``ProtoMethods/all``, Sources/Messages/Generated/Methods.generated.swift, written by
+/// (``ProtoMethods/all``, Sources/Runtime/Messages/Generated/Methods.generated.swift, written by
 /// `make protos` from `protoc --descriptor_set_out`) holds one per rpc. The server authorizes
 /// and GetServerInfo answers from it; clients retry from it.
 public struct ProtoMethod: Sendable, Equatable {

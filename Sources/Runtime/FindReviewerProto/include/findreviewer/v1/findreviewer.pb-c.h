@@ -1408,7 +1408,7 @@ struct  Findreviewer__V1__ListReviewerBlocksResponse
 
 /*
  * Erases a reviewer's personal data (the right to erasure); see
- * Sources/FindReviewerDomain/README.md for exactly what remains. Repeating it
+ * Sources/Runtime/FindReviewerDomain/README.md for exactly what remains. Repeating it
  * changes nothing.
  */
 struct  Findreviewer__V1__EraseReviewerRequest

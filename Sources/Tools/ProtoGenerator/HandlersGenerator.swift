@@ -1,6 +1,6 @@
 import Messages
 
-/// Writes `Sources/FindReviewerServer/Generated/ServiceHandlers.generated.swift`: per service of
+/// Writes `Sources/Runtime/FindReviewerServer/Generated/ServiceHandlers.generated.swift`: per service of
 /// `Protos/`, a protocol with one requirement per rpc (`<Service>Handlers`), and its
 /// registration, which serves every rpc of the service through a ``HandlerRegistrar`` (the
 /// server's decode, authorization and logging) into the requirement. A type that conforms

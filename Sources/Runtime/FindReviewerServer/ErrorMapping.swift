@@ -4,7 +4,7 @@ import Messages
 import RPC
 
 // The one error model: each layer's error type says its own status through
-// `RPCErrorConvertible` (Sources/RPC/RPCError.swift), and handlers convert any error with
+// `RPCErrorConvertible` (Sources/Runtime/RPC/RPCError.swift), and handlers convert any error with
 // `RPCError(converting:)`. The domain and the store do not import RPC, so their conformances
 // live here, in the layer that sees both; an error that says nothing is INTERNAL.
 

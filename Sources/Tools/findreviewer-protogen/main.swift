@@ -1,11 +1,11 @@
 // `findreviewer-protogen messages` prints the generated Swift value types
-// (Sources/Messages/Generated/Messages.generated.swift, from the protobuf-c descriptors);
+// (Sources/Runtime/Messages/Generated/Messages.generated.swift, from the protobuf-c descriptors);
 // `findreviewer-protogen methods DESCRIPTORS.pb` prints the method table
-// (Sources/Messages/Generated/Methods.generated.swift) from a descriptor set made by
+// (Sources/Runtime/Messages/Generated/Methods.generated.swift) from a descriptor set made by
 // `protoc --include_imports --descriptor_set_out`; `findreviewer-protogen client DESCRIPTORS.pb`
-// the typed client's methods (Sources/FindReviewerClient/Generated/FindReviewerClient.generated.swift).
+// the typed client's methods (Sources/Runtime/FindReviewerClient/Generated/FindReviewerClient.generated.swift).
 // `findreviewer-protogen handlers DESCRIPTORS.pb` the server's per-service protocols
-// (Sources/FindReviewerServer/Generated/ServiceHandlers.generated.swift).
+// (Sources/Runtime/FindReviewerServer/Generated/ServiceHandlers.generated.swift).
 // scripts/gen-swift-protos.sh runs them all.
 import Foundation
 import ProtoGenerator
