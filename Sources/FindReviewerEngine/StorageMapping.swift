@@ -136,21 +136,27 @@ enum StorageMapping {
 
     /// A snapshot item, read with the generated wire reader (the start-up path).
     static func decodeItem(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
-        try self.item(Messages.SnapshotItem(wire: bytes))
+        guard let item = try Messages.SnapshotItem(wire: bytes).item else { throw Invalid("a snapshot item with no field set") }
+        return try self.item(item)
     }
 
     static func item(_ stored: Messages.SnapshotItem) throws -> FindReviewerDomain.SnapshotItem {
-        switch stored.item {
-        case .business(let business)?: return .business(self.business(business))
-        case .reviewer(let reviewer)?: return .reviewer(self.reviewer(reviewer))
-        case .review(let review)?: return .review(try self.review(review))
-        case .request(let request)?: return try self.request(request)
-        case .report(let report)?: return .report(try self.report(report))
-        case .outbox(let entry)?: return .outbox(try self.outbox(entry))
-        case .block(let block)?: return .block(self.block(block))
-        case .counters(let counters)?:
+        guard let item = stored.item else { throw Invalid("a snapshot item with no field set") }
+        return try self.item(item)
+    }
+
+    /// Consumed, so that a million items move into the domain instead of being copied.
+    private static func item(_ item: consuming Messages.SnapshotItem.Item) throws -> FindReviewerDomain.SnapshotItem {
+        switch consume item {
+        case .business(let business): return .business(self.business(business))
+        case .reviewer(let reviewer): return .reviewer(self.reviewer(reviewer))
+        case .review(let review): return .review(try self.review(review))
+        case .request(let request): return try self.request(request)
+        case .report(let report): return .report(try self.report(report))
+        case .outbox(let entry): return .outbox(try self.outbox(entry))
+        case .block(let block): return .block(self.block(block))
+        case .counters(let counters):
             return .counters(requests: Int(counters.requests), reports: Int(counters.reports), outbox: Int(counters.outbox))
-        case nil: throw Invalid("a snapshot item with no field set")
         }
     }
 
@@ -163,7 +169,7 @@ enum StorageMapping {
             movingSince: business.movingSince ?? 0)
     }
 
-    static func business(_ stored: StoredBusiness) -> FindReviewerDomain.Business {
+    static func business(_ stored: consuming StoredBusiness) -> FindReviewerDomain.Business {
         FindReviewerDomain.Business(
             id: stored.id, displayName: stored.displayName, notificationEmail: stored.notificationEmail, locale: stored.locale,
             plan: WireMapping.plan(stored.plan), introAcknowledgedAt: self.optional(stored.introAcknowledgedAt),
@@ -176,7 +182,7 @@ enum StorageMapping {
             erasedAt: reviewer.erasedAt ?? 0)
     }
 
-    static func reviewer(_ stored: StoredReviewer) -> FindReviewerDomain.Reviewer {
+    static func reviewer(_ stored: consuming StoredReviewer) -> FindReviewerDomain.Reviewer {
         FindReviewerDomain.Reviewer(
             id: stored.id, displayName: stored.displayName, email: stored.email, locale: stored.locale,
             erasedAt: self.optional(stored.erasedAt))
@@ -198,7 +204,7 @@ enum StorageMapping {
             publicReply: review.publicReply.map { StoredPublicReply(text: $0.text, createdAt: $0.createdAt, updatedAt: $0.updatedAt) })
     }
 
-    static func review(_ stored: StoredReview) throws -> FindReviewerDomain.Review {
+    static func review(_ stored: consuming StoredReview) throws -> FindReviewerDomain.Review {
         FindReviewerDomain.Review(
             id: stored.id, businessId: stored.businessId, reviewerId: stored.reviewerId, rating: Int(stored.rating),
             title: stored.title, text: stored.text, experienceDate: stored.experienceDate, createdAt: stored.createdAt,
@@ -231,7 +237,7 @@ enum StorageMapping {
             deliveredAt: entry.deliveredAt ?? 0, cancelledAt: entry.cancelledAt ?? 0)
     }
 
-    static func outbox(_ entry: StoredOutboxEntry) throws -> FindReviewerDomain.OutboxEntry {
+    static func outbox(_ entry: consuming StoredOutboxEntry) throws -> FindReviewerDomain.OutboxEntry {
         FindReviewerDomain.OutboxEntry(
             id: entry.id, kind: try self.kind(entry.kind), requestId: entry.requestId, createdAt: entry.createdAt,
             deliveredAt: self.optional(entry.deliveredAt), cancelledAt: self.optional(entry.cancelledAt))
@@ -267,7 +273,7 @@ enum StorageMapping {
             reviewerErasedAt: request.reviewerErasedAt ?? 0)
     }
 
-    static func request(_ stored: StoredRequest) throws -> FindReviewerDomain.SnapshotItem {
+    static func request(_ stored: consuming StoredRequest) throws -> FindReviewerDomain.SnapshotItem {
         let request = FindReviewerDomain.InfoRequest(
             id: stored.id, businessId: stored.businessId, reviewId: stored.reviewId, reviewerId: stored.reviewerId,
             message: stored.message, requestedFields: try stored.requestedFields.map(self.field),

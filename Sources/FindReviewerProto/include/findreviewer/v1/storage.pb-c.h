@@ -713,7 +713,7 @@ struct  Findreviewer__V1__StoredEventV1
   size_t n_review_ids;
   char **review_ids;
   /*
-   * BUSINESS_IMPORTED: as StoredBusinessImported.items.
+   * BUSINESS_IMPORTED: as StoredBusinessImported.items. Max 4,000,000 entries.
    */
   size_t n_items;
   Findreviewer__V1__SnapshotItem **items;
