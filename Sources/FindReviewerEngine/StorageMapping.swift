@@ -136,27 +136,42 @@ enum StorageMapping {
 
     /// A snapshot item, read with the generated wire reader (the start-up path).
     static func decodeItem(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
-        guard let item = try Messages.SnapshotItem(wire: bytes).item else { throw Invalid("a snapshot item with no field set") }
-        return try self.item(item)
+        var mapping = ItemMapping()
+        guard let item = try Messages.SnapshotItem.visitItem(wire: bytes, &mapping) else {
+            throw Invalid("a snapshot item with no field set")
+        }
+        return item
     }
 
     static func item(_ stored: Messages.SnapshotItem) throws -> FindReviewerDomain.SnapshotItem {
-        guard let item = stored.item else { throw Invalid("a snapshot item with no field set") }
-        return try self.item(item)
+        var mapping = ItemMapping()
+        switch stored.item {
+        case .business(let value)?: return try mapping.business(value)
+        case .reviewer(let value)?: return try mapping.reviewer(value)
+        case .review(let value)?: return try mapping.review(value)
+        case .request(let value)?: return try mapping.request(value)
+        case .report(let value)?: return try mapping.report(value)
+        case .outbox(let value)?: return try mapping.outbox(value)
+        case .counters(let value)?: return try mapping.counters(value)
+        case .block(let value)?: return try mapping.block(value)
+        case nil: throw Invalid("a snapshot item with no field set")
+        }
     }
 
-    /// Consumed, so that a million items move into the domain instead of being copied.
-    private static func item(_ item: consuming Messages.SnapshotItem.Item) throws -> FindReviewerDomain.SnapshotItem {
-        switch consume item {
-        case .business(let business): return .business(self.business(business))
-        case .reviewer(let reviewer): return .reviewer(self.reviewer(reviewer))
-        case .review(let review): return .review(try self.review(review))
-        case .request(let request): return try self.request(request)
-        case .report(let report): return .report(try self.report(report))
-        case .outbox(let entry): return .outbox(try self.outbox(entry))
-        case .block(let block): return .block(self.block(block))
-        case .counters(let counters):
-            return .counters(requests: Int(counters.requests), reports: Int(counters.reports), outbox: Int(counters.outbox))
+    /// Each case of a stored snapshot item as a domain item. A visitor, so that the start-up
+    /// path (``decodeItem(_:)``) moves each stored value straight from its reader into the
+    /// domain, without building a `SnapshotItem` around it.
+    private struct ItemMapping: SnapshotItemItemVisitor {
+        typealias Item = FindReviewerDomain.SnapshotItem
+        func business(_ value: consuming StoredBusiness) -> Item { .business(StorageMapping.business(value)) }
+        func reviewer(_ value: consuming StoredReviewer) -> Item { .reviewer(StorageMapping.reviewer(value)) }
+        func review(_ value: consuming StoredReview) throws -> Item { .review(try StorageMapping.review(value)) }
+        func request(_ value: consuming StoredRequest) throws -> Item { try StorageMapping.request(value) }
+        func report(_ value: consuming StoredReport) throws -> Item { .report(try StorageMapping.report(value)) }
+        func outbox(_ value: consuming StoredOutboxEntry) throws -> Item { .outbox(try StorageMapping.outbox(value)) }
+        func block(_ value: consuming StoredBlock) -> Item { .block(StorageMapping.block(value)) }
+        func counters(_ value: consuming SnapshotCounters) -> Item {
+            .counters(requests: Int(value.requests), reports: Int(value.reports), outbox: Int(value.outbox))
         }
     }
 

@@ -40,6 +40,11 @@ public enum SwiftSourceGenerator {
         out += "    ]\n}\n"
         for layout in readers {
             out += "\n" + (try self.renderWireReader(layout, descriptors))
+            if let oneof = layout.oneofs.first, layout.oneofs.count == 1, oneof.count == layout.fields.count,
+                oneof.allSatisfy({ $0.kind == .message })
+            {
+                out += "\n" + (try self.renderVisitor(layout, oneof, descriptors))
+            }
         }
         return out
     }
@@ -246,6 +251,61 @@ public enum SwiftSourceGenerator {
             }
         }
         out += "    }\n"
+        return out
+    }
+
+    /// For a message that is one oneof of messages (a snapshot item, a journal record): a
+    /// visitor protocol with one requirement per case and `visit<Oneof>(wire:_:)`, which hands
+    /// the case to it without building the enum (a move of every case's value less, per item).
+    private static func renderVisitor(_ layout: MessageLayout, _ oneof: [FieldLayout], _ descriptors: DescriptorSet) throws -> String {
+        guard let name = descriptors.oneofName(message: layout.name, field: oneof[0].number) else {
+            throw GeneratorError(problems: ["\(layout.name).\(oneof[0].name) is in a oneof the descriptor set does not name"])
+        }
+        let type = self.upperCamel(name)
+        let visitor = "\(layout.shortName)\(type)Visitor"
+        var out = "/// Takes the case of `\(layout.name).\(name)` that ``\(layout.shortName)/visit\(type)(wire:_:)`` reads.\n"
+        out += "public protocol \(visitor) {\n"
+        out += "    /// What each case becomes.\n"
+        out += "    associatedtype Result\n"
+        for field in oneof {
+            out += "    /// `\(field.typeName!) \(field.name) = \(field.number)`\n"
+            out += "    mutating func \(self.identifier(field.jsonName))(_ value: consuming \(self.elementType(field))) throws -> Result\n"
+        }
+        out += "}\n\n"
+        out += "extension \(layout.shortName) {\n"
+        out += "    /// Reads the wire bytes of a `\(layout.shortName)` and hands the case of `\(name)` to `visitor`, as\n"
+        out += "    /// ``init(wire:)`` reads it (the last case wins, earlier ones are still checked; unknown fields\n"
+        out += "    /// are skipped) but without building the enum; nil when no case is set.\n"
+        out += "    public static func visit\(type)<V: \(visitor)>(wire bytes: UnsafeRawBufferPointer, _ visitor: inout V) throws -> V.Result? {\n"
+        out += "        var reader = WireReader(bytes)\n"
+        out += "        var last: (number: Int, body: UnsafeRawBufferPointer)?\n"
+        out += "        while let (number, type) = try reader.nextField() {\n"
+        out += "            switch number {\n"
+        out += "            case \(oneof.map { String($0.number) }.joined(separator: ", ")):\n"
+        out += "                // A case that a later one replaces must still be valid, as protobuf-c requires.\n"
+        out += "                if let earlier = last { try Self.check\(type)Case(earlier.number, earlier.body) }\n"
+        out += "                last = (number, try reader.message(type))\n"
+        out += "            default: try reader.skip(type)\n"
+        out += "            }\n"
+        out += "        }\n"
+        out += "        guard let last else { return nil }\n"
+        out += "        switch last.number {\n"
+        for field in oneof {
+            out += "        case \(field.number): return try visitor.\(self.identifier(field.jsonName))(\(self.elementType(field))(wire: last.body))\n"
+        }
+        out += "        default: return nil\n"
+        out += "        }\n"
+        out += "    }\n"
+        out += "\n    /// Reads the case `number` from `body` only to check it.\n"
+        out += "    private static func check\(type)Case(_ number: Int, _ body: UnsafeRawBufferPointer) throws(MessageError) {\n"
+        out += "        switch number {\n"
+        for field in oneof {
+            out += "        case \(field.number): _ = try \(self.elementType(field))(wire: body)\n"
+        }
+        out += "        default: break\n"
+        out += "        }\n"
+        out += "    }\n"
+        out += "}\n"
         return out
     }
 

@@ -142,9 +142,11 @@ struct StoredWireReaderTests {
             [],  // nothing set
             [0x22, 0x02, 0x40, 0x09],  // request status 9: not a RequestStatus
             [0x22, 0x02, 0x32, 0x01, 0x07],  // requested field 7 (packed): not a RequestedField
+            [0x0A, 0x02, 0x0A, 0x05, 0x12, 0x00],  // a damaged business, then a reviewer: the later case does not hide it
         ]
         for bytes in cases {
             #expect(throws: (any Error).self, "bytes \(bytes)") { try Self.decodeFast(bytes) }
+            #expect(throws: (any Error).self, "bytes \(bytes)") { try Self.decodeReference(bytes) }
         }
     }
 

@@ -7142,6 +7142,74 @@ extension SnapshotItem: WireReadable {
     }
 }
 
+/// Takes the case of `findreviewer.v1.SnapshotItem.item` that ``SnapshotItem/visitItem(wire:_:)`` reads.
+public protocol SnapshotItemItemVisitor {
+    /// What each case becomes.
+    associatedtype Result
+    /// `findreviewer.v1.StoredBusiness business = 1`
+    mutating func business(_ value: consuming StoredBusiness) throws -> Result
+    /// `findreviewer.v1.StoredReviewer reviewer = 2`
+    mutating func reviewer(_ value: consuming StoredReviewer) throws -> Result
+    /// `findreviewer.v1.StoredReview review = 3`
+    mutating func review(_ value: consuming StoredReview) throws -> Result
+    /// `findreviewer.v1.StoredRequest request = 4`
+    mutating func request(_ value: consuming StoredRequest) throws -> Result
+    /// `findreviewer.v1.StoredReport report = 5`
+    mutating func report(_ value: consuming StoredReport) throws -> Result
+    /// `findreviewer.v1.StoredOutboxEntry outbox = 6`
+    mutating func outbox(_ value: consuming StoredOutboxEntry) throws -> Result
+    /// `findreviewer.v1.SnapshotCounters counters = 7`
+    mutating func counters(_ value: consuming SnapshotCounters) throws -> Result
+    /// `findreviewer.v1.StoredBlock block = 8`
+    mutating func block(_ value: consuming StoredBlock) throws -> Result
+}
+
+extension SnapshotItem {
+    /// Reads the wire bytes of a `SnapshotItem` and hands the case of `item` to `visitor`, as
+    /// ``init(wire:)`` reads it (the last case wins, earlier ones are still checked; unknown fields
+    /// are skipped) but without building the enum; nil when no case is set.
+    public static func visitItem<V: SnapshotItemItemVisitor>(wire bytes: UnsafeRawBufferPointer, _ visitor: inout V) throws -> V.Result? {
+        var reader = WireReader(bytes)
+        var last: (number: Int, body: UnsafeRawBufferPointer)?
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1, 2, 3, 4, 5, 6, 7, 8:
+                // A case that a later one replaces must still be valid, as protobuf-c requires.
+                if let earlier = last { try Self.checkItemCase(earlier.number, earlier.body) }
+                last = (number, try reader.message(type))
+            default: try reader.skip(type)
+            }
+        }
+        guard let last else { return nil }
+        switch last.number {
+        case 1: return try visitor.business(StoredBusiness(wire: last.body))
+        case 2: return try visitor.reviewer(StoredReviewer(wire: last.body))
+        case 3: return try visitor.review(StoredReview(wire: last.body))
+        case 4: return try visitor.request(StoredRequest(wire: last.body))
+        case 5: return try visitor.report(StoredReport(wire: last.body))
+        case 6: return try visitor.outbox(StoredOutboxEntry(wire: last.body))
+        case 7: return try visitor.counters(SnapshotCounters(wire: last.body))
+        case 8: return try visitor.block(StoredBlock(wire: last.body))
+        default: return nil
+        }
+    }
+
+    /// Reads the case `number` from `body` only to check it.
+    private static func checkItemCase(_ number: Int, _ body: UnsafeRawBufferPointer) throws(MessageError) {
+        switch number {
+        case 1: _ = try StoredBusiness(wire: body)
+        case 2: _ = try StoredReviewer(wire: body)
+        case 3: _ = try StoredReview(wire: body)
+        case 4: _ = try StoredRequest(wire: body)
+        case 5: _ = try StoredReport(wire: body)
+        case 6: _ = try StoredOutboxEntry(wire: body)
+        case 7: _ = try SnapshotCounters(wire: body)
+        case 8: _ = try StoredBlock(wire: body)
+        default: break
+        }
+    }
+}
+
 extension StoredBlock: WireReadable {
     /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
     /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
@@ -7287,6 +7355,134 @@ extension StoredEvent: WireReadable {
             case 43: self.event = .businessForgotten(try StoredBusinessEvent(wire: reader.message(type)))
             default: try reader.skip(type)
             }
+        }
+    }
+}
+
+/// Takes the case of `findreviewer.v1.StoredEvent.event` that ``StoredEvent/visitEvent(wire:_:)`` reads.
+public protocol StoredEventEventVisitor {
+    /// What each case becomes.
+    associatedtype Result
+    /// `findreviewer.v1.StoredBusiness business_upserted = 21`
+    mutating func businessUpserted(_ value: consuming StoredBusiness) throws -> Result
+    /// `findreviewer.v1.StoredReviewer reviewer_upserted = 22`
+    mutating func reviewerUpserted(_ value: consuming StoredReviewer) throws -> Result
+    /// `findreviewer.v1.StoredReview review_published = 23`
+    mutating func reviewPublished(_ value: consuming StoredReview) throws -> Result
+    /// `findreviewer.v1.StoredBusinessEvent introduction_acknowledged = 24`
+    mutating func introductionAcknowledged(_ value: consuming StoredBusinessEvent) throws -> Result
+    /// `findreviewer.v1.StoredRequestCreated request_created = 25`
+    mutating func requestCreated(_ value: consuming StoredRequestCreated) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition automatic_reminder_sent = 26`
+    mutating func automaticReminderSent(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredManualReminderSent manual_reminder_sent = 27`
+    mutating func manualReminderSent(_ value: consuming StoredManualReminderSent) throws -> Result
+    /// `findreviewer.v1.StoredRequestAnswered request_answered = 28`
+    mutating func requestAnswered(_ value: consuming StoredRequestAnswered) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition reply_opened = 29`
+    mutating func replyOpened(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition request_declined = 30`
+    mutating func requestDeclined(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition request_withdrawn = 31`
+    mutating func requestWithdrawn(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition request_expired = 32`
+    mutating func requestExpired(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredPublicReplySet public_reply_set = 33`
+    mutating func publicReplySet(_ value: consuming StoredPublicReplySet) throws -> Result
+    /// `findreviewer.v1.StoredPublicReplyDeleted public_reply_deleted = 34`
+    mutating func publicReplyDeleted(_ value: consuming StoredPublicReplyDeleted) throws -> Result
+    /// `findreviewer.v1.StoredReport report_created = 35`
+    mutating func reportCreated(_ value: consuming StoredReport) throws -> Result
+    /// `findreviewer.v1.StoredOutboxDelivered outbox_delivered = 36`
+    mutating func outboxDelivered(_ value: consuming StoredOutboxDelivered) throws -> Result
+    /// `findreviewer.v1.StoredBusinessBlocked business_blocked = 37`
+    mutating func businessBlocked(_ value: consuming StoredBusinessBlocked) throws -> Result
+    /// `findreviewer.v1.StoredBusinessUnblocked business_unblocked = 38`
+    mutating func businessUnblocked(_ value: consuming StoredBusinessUnblocked) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition reply_details_erased = 39`
+    mutating func replyDetailsErased(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredReviewerErased reviewer_erased = 40`
+    mutating func reviewerErased(_ value: consuming StoredReviewerErased) throws -> Result
+    /// `findreviewer.v1.StoredBusinessEvent business_marked_moving = 41`
+    mutating func businessMarkedMoving(_ value: consuming StoredBusinessEvent) throws -> Result
+    /// `findreviewer.v1.StoredBusinessImported business_imported = 42`
+    mutating func businessImported(_ value: consuming StoredBusinessImported) throws -> Result
+    /// `findreviewer.v1.StoredBusinessEvent business_forgotten = 43`
+    mutating func businessForgotten(_ value: consuming StoredBusinessEvent) throws -> Result
+}
+
+extension StoredEvent {
+    /// Reads the wire bytes of a `StoredEvent` and hands the case of `event` to `visitor`, as
+    /// ``init(wire:)`` reads it (the last case wins, earlier ones are still checked; unknown fields
+    /// are skipped) but without building the enum; nil when no case is set.
+    public static func visitEvent<V: StoredEventEventVisitor>(wire bytes: UnsafeRawBufferPointer, _ visitor: inout V) throws -> V.Result? {
+        var reader = WireReader(bytes)
+        var last: (number: Int, body: UnsafeRawBufferPointer)?
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43:
+                // A case that a later one replaces must still be valid, as protobuf-c requires.
+                if let earlier = last { try Self.checkEventCase(earlier.number, earlier.body) }
+                last = (number, try reader.message(type))
+            default: try reader.skip(type)
+            }
+        }
+        guard let last else { return nil }
+        switch last.number {
+        case 21: return try visitor.businessUpserted(StoredBusiness(wire: last.body))
+        case 22: return try visitor.reviewerUpserted(StoredReviewer(wire: last.body))
+        case 23: return try visitor.reviewPublished(StoredReview(wire: last.body))
+        case 24: return try visitor.introductionAcknowledged(StoredBusinessEvent(wire: last.body))
+        case 25: return try visitor.requestCreated(StoredRequestCreated(wire: last.body))
+        case 26: return try visitor.automaticReminderSent(StoredRequestTransition(wire: last.body))
+        case 27: return try visitor.manualReminderSent(StoredManualReminderSent(wire: last.body))
+        case 28: return try visitor.requestAnswered(StoredRequestAnswered(wire: last.body))
+        case 29: return try visitor.replyOpened(StoredRequestTransition(wire: last.body))
+        case 30: return try visitor.requestDeclined(StoredRequestTransition(wire: last.body))
+        case 31: return try visitor.requestWithdrawn(StoredRequestTransition(wire: last.body))
+        case 32: return try visitor.requestExpired(StoredRequestTransition(wire: last.body))
+        case 33: return try visitor.publicReplySet(StoredPublicReplySet(wire: last.body))
+        case 34: return try visitor.publicReplyDeleted(StoredPublicReplyDeleted(wire: last.body))
+        case 35: return try visitor.reportCreated(StoredReport(wire: last.body))
+        case 36: return try visitor.outboxDelivered(StoredOutboxDelivered(wire: last.body))
+        case 37: return try visitor.businessBlocked(StoredBusinessBlocked(wire: last.body))
+        case 38: return try visitor.businessUnblocked(StoredBusinessUnblocked(wire: last.body))
+        case 39: return try visitor.replyDetailsErased(StoredRequestTransition(wire: last.body))
+        case 40: return try visitor.reviewerErased(StoredReviewerErased(wire: last.body))
+        case 41: return try visitor.businessMarkedMoving(StoredBusinessEvent(wire: last.body))
+        case 42: return try visitor.businessImported(StoredBusinessImported(wire: last.body))
+        case 43: return try visitor.businessForgotten(StoredBusinessEvent(wire: last.body))
+        default: return nil
+        }
+    }
+
+    /// Reads the case `number` from `body` only to check it.
+    private static func checkEventCase(_ number: Int, _ body: UnsafeRawBufferPointer) throws(MessageError) {
+        switch number {
+        case 21: _ = try StoredBusiness(wire: body)
+        case 22: _ = try StoredReviewer(wire: body)
+        case 23: _ = try StoredReview(wire: body)
+        case 24: _ = try StoredBusinessEvent(wire: body)
+        case 25: _ = try StoredRequestCreated(wire: body)
+        case 26: _ = try StoredRequestTransition(wire: body)
+        case 27: _ = try StoredManualReminderSent(wire: body)
+        case 28: _ = try StoredRequestAnswered(wire: body)
+        case 29: _ = try StoredRequestTransition(wire: body)
+        case 30: _ = try StoredRequestTransition(wire: body)
+        case 31: _ = try StoredRequestTransition(wire: body)
+        case 32: _ = try StoredRequestTransition(wire: body)
+        case 33: _ = try StoredPublicReplySet(wire: body)
+        case 34: _ = try StoredPublicReplyDeleted(wire: body)
+        case 35: _ = try StoredReport(wire: body)
+        case 36: _ = try StoredOutboxDelivered(wire: body)
+        case 37: _ = try StoredBusinessBlocked(wire: body)
+        case 38: _ = try StoredBusinessUnblocked(wire: body)
+        case 39: _ = try StoredRequestTransition(wire: body)
+        case 40: _ = try StoredReviewerErased(wire: body)
+        case 41: _ = try StoredBusinessEvent(wire: body)
+        case 42: _ = try StoredBusinessImported(wire: body)
+        case 43: _ = try StoredBusinessEvent(wire: body)
+        default: break
         }
     }
 }
