@@ -2,7 +2,9 @@
 # Regenerates the generated Swift with findreviewer-protogen under ROOT (default: the
 # repository; scripts/check-swift-protos.sh passes a temporary folder), at the same paths:
 #   Sources/Runtime/Messages/Generated/Messages.generated.swift   value types, from the protobuf-c
-#       descriptors compiled into FindReviewerProto (run scripts/gen-protos.sh first);
+#       descriptors compiled into FindReviewerProto (run scripts/gen-protos.sh first), with the
+#       oneofs' names from the descriptor set, and the pure-Swift wire readers (`init(wire:)`)
+#       of storage.proto's messages (journal records, snapshot items);
 #   Sources/Runtime/Messages/Generated/Methods.generated.swift    the method table, and
 #   Sources/Runtime/FindReviewerClient/Generated/FindReviewerClient.generated.swift   the client's
 #       methods, and
@@ -23,7 +25,7 @@ $swift build --product findreviewer-protogen >&2
 protogen="$($swift build --show-bin-path)/findreviewer-protogen"
 protos=$(cd Protos && find findreviewer -name '*.proto' | LC_ALL=C sort)
 (cd Protos && protoc -I. -I"$include" --include_imports --descriptor_set_out="$tmp/descriptors.pb" $protos)
-"$protogen" messages > "$tmp/Messages.generated.swift"
+"$protogen" messages "$tmp/descriptors.pb" > "$tmp/Messages.generated.swift"
 "$protogen" methods "$tmp/descriptors.pb" > "$tmp/Methods.generated.swift"
 "$protogen" client "$tmp/descriptors.pb" > "$tmp/FindReviewerClient.generated.swift"
 "$protogen" handlers "$tmp/descriptors.pb" > "$tmp/ServiceHandlers.generated.swift"

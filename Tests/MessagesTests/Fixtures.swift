@@ -9,9 +9,13 @@ enum Fixtures {
 
     /// A JSON object for `layout` with every field set to a non-default value that depends on
     /// `seed`, so a round trip that drops or swaps any field is caught.
-    static func filledJSON(_ layout: MessageLayout, seed: Int = 1) -> JSONValue {
+    /// Of each oneof, only one member is set: the one at `seed` (modulo the member count), or
+    /// the one at `oneofCase` for the top-level message when given.
+    static func filledJSON(_ layout: MessageLayout, seed: Int = 1, oneofCase: Int? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = []
+        let chosen = Set(layout.oneofs.map { $0[(oneofCase ?? seed) % $0.count].number })
         for field in layout.fields {
+            if field.isOneofMember && !chosen.contains(field.number) { continue }
             let one = self.value(field, seed: seed)
             members.append((field.jsonName, field.isRepeated ? .array([one, self.value(field, seed: seed + 1)]) : one))
         }

@@ -18,8 +18,28 @@ struct RoundTripTests {
         try Self.check(type)
     }
 
-    private static func check<M: ProtoMessage>(_ type: M.Type) throws {
-        let json = Fixtures.filledJSON(M.layout).serialized()
+    /// (type, case) for every member of every oneof.
+    static let oneofCases: [String] = ProtoMessages.all.flatMap { type in
+        type.layout.oneofs.flatMap { $0.indices.map { "\(type.protoName)#\($0)" } }
+    }
+
+    @Test("wire and JSON round trip with each case of each oneof set", arguments: oneofCases)
+    func oneofRoundTrip(typeAndCase: String) throws {
+        let parts = typeAndCase.split(separator: "#")
+        let type = try #require(ProtoMessages.all.first { $0.protoName == parts[0] })
+        try Self.check(type, oneofCase: Int(parts[1])!)
+    }
+
+    @Test("messages with a oneof are here, and a oneof has more than one member")
+    func oneofsAreKnown() throws {
+        #expect(Self.oneofCases.count >= 8 + 23)
+        let item = try #require(ProtoSchema.messages["findreviewer.v1.SnapshotItem"])
+        #expect(item.oneofs.map { $0.map(\.number) } == [[1, 2, 3, 4, 5, 6, 7, 8]])
+        #expect(ProtoSchema.messages["findreviewer.v1.StoredEvent"]?.oneofs.first?.count == 23)
+    }
+
+    private static func check<M: ProtoMessage>(_ type: M.Type, oneofCase: Int? = nil) throws {
+        let json = Fixtures.filledJSON(M.layout, oneofCase: oneofCase).serialized()
         let value = try M(jsonString: json)
         let bytes = try value.serializedBytes()
         let decoded = try M(serializedBytes: bytes)
@@ -34,6 +54,32 @@ struct RoundTripTests {
             #expect(try M(jsonString: "{}").serializedBytes().isEmpty)
             #expect(try M(serializedBytes: []) != value)
         }
+    }
+
+    @Test("each generated wire reader (init(wire:)) reads what protobuf-c reads, every field set, each oneof case",
+        arguments: ProtoMessages.wireReadable.map { $0.protoName })
+    func wireReaderAgrees(typeName: String) throws {
+        let type = try #require(ProtoMessages.wireReadable.first { $0.protoName == typeName })
+        try Self.checkWire(type)
+    }
+
+    private static func checkWire<M: WireReadable>(_ type: M.Type) throws {
+        for oneofCase in 0..<(M.layout.oneofs.map(\.count).max() ?? 1) {
+            let json = Fixtures.filledJSON(M.layout, oneofCase: oneofCase).serialized()
+            let bytes = try ProtoJSON.wireBytes(typeName: M.protoName, json: json)
+            let reference = try M(serializedBytes: bytes)
+            #expect(try bytes.withUnsafeBytes { try M(wire: $0) } == reference)
+            #expect(try reference.jsonString() == json)
+        }
+    }
+
+    @Test("the wire readers cover storage.proto: the journal record, its form 1 and the snapshot item")
+    func wireReadersCoverStorage() {
+        let names = Set(ProtoMessages.wireReadable.map { $0.protoName })
+        for name in ["StoredEvent", "StoredEventV1", "SnapshotItem", "StoredRequest", "BusinessExport"] {
+            #expect(names.contains("findreviewer.v1.\(name)"))
+        }
+        #expect(!names.contains("findreviewer.v1.InfoRequest"))
     }
 
     @Test("typed construction encodes as expected")

@@ -66,6 +66,72 @@ struct WireCompatibilityTests {
         #expect(String(decoding: text, as: UTF8.self) == expected)
     }
 
+    static let storage = "findreviewer/v1/storage.proto"
+
+    @Test("a oneof case from protoc --encode decodes to that case through protobuf-c and through the wire reader")
+    func oneofFromProtoc() throws {
+        let text = """
+            request_created { request_id: "req_1" business_id: "acme" requested_fields: REQUESTED_FIELD_PHONE at: 1790000000
+              acknowledges_introduction: true }
+            """
+        let bytes = [UInt8](try Fixtures.protoc(["--encode=findreviewer.v1.StoredEvent", Self.storage], input: Data(text.utf8)))
+        let expected = StoredEvent(
+            event: .requestCreated(
+                StoredRequestCreated(
+                    requestId: "req_1", businessId: "acme", requestedFields: [.phone], at: 1_790_000_000, acknowledgesIntroduction: true)))
+        #expect(try StoredEvent(serializedBytes: bytes) == expected)
+        #expect(try bytes.withUnsafeBytes { try StoredEvent(wire: $0) } == expected)
+        // An empty message as the case: still that case.
+        let empty = [UInt8](try Fixtures.protoc(["--encode=findreviewer.v1.SnapshotItem", Self.storage], input: Data("counters {}".utf8)))
+        #expect(empty == [0x3A, 0x00])
+        #expect(try SnapshotItem(serializedBytes: empty) == SnapshotItem(item: .counters(SnapshotCounters())))
+        #expect(try empty.withUnsafeBytes { try SnapshotItem(wire: $0) } == SnapshotItem(item: .counters(SnapshotCounters())))
+    }
+
+    @Test("two cases of one oneof in a row (two protoc encodings): the last one wins on both paths")
+    func oneofLastCaseWins() throws {
+        let first = try Fixtures.protoc(["--encode=findreviewer.v1.SnapshotItem", Self.storage], input: Data(#"business { id: "acme" }"#.utf8))
+        let second = try Fixtures.protoc(
+            ["--encode=findreviewer.v1.SnapshotItem", Self.storage], input: Data(#"block { reviewer_id: "ann" blocked_at: 5 }"#.utf8))
+        let bytes = [UInt8](first + second)
+        let expected = SnapshotItem(item: .block(StoredBlock(reviewerId: "ann", blockedAt: 5)))
+        #expect(try SnapshotItem(serializedBytes: bytes) == expected)
+        #expect(try bytes.withUnsafeBytes { try SnapshotItem(wire: $0) } == expected)
+    }
+
+    @Test("bytes this layer writes for a oneof case, an empty one included, are what protoc --decode reads and protobuf-c packs")
+    func protocDecodesOneof() throws {
+        let cases: [(any ProtoMessage, String)] = [
+            (StoredEvent(event: .publicReplyDeleted(StoredPublicReplyDeleted())), "public_reply_deleted {\n}\n"),
+            (StoredEvent(event: .outboxDelivered(StoredOutboxDelivered(outboxId: "out_1", at: 7))),
+             "outbox_delivered {\n  outbox_id: \"out_1\"\n  at: 7\n}\n"),
+            (SnapshotItem(item: .counters(SnapshotCounters(requests: 3))), "counters {\n  requests: 3\n}\n"),
+            (SnapshotItem(item: .business(StoredBusiness())), "business {\n}\n"),
+            (SnapshotItem(), ""),
+        ]
+        for (message, expected) in cases {
+            let bytes = try message.serializedBytes()
+            let name = type(of: message).protoName
+            let text = try Fixtures.protoc(["--decode=\(name)", Self.storage], input: Data(bytes))
+            #expect(String(decoding: text, as: UTF8.self) == expected)
+            // protobuf-c, packing the struct built from the JSON form, writes the same bytes.
+            #expect(try ProtoJSON.wireBytes(typeName: name, json: message.jsonString()) == bytes)
+        }
+    }
+
+    @Test("JSON: a set case is written even when empty; two cases of one oneof are refused, naming both")
+    func oneofJSON() throws {
+        #expect(try SnapshotItem(item: .business(StoredBusiness())).jsonString() == #"{"business":{}}"#)
+        #expect(try SnapshotItem(jsonString: #"{"business":{}}"#) == SnapshotItem(item: .business(StoredBusiness())))
+        do {
+            _ = try SnapshotItem(jsonString: #"{"business":{"id":"a"},"block":{}}"#)
+            Issue.record("two cases were accepted")
+        } catch {
+            #expect(error.code == .invalidJSON)
+            #expect(error.message.contains("\"block\" and \"business\""), "\(error.message)")
+        }
+    }
+
     @Test("a frame header round-trips through protoc")
     func requestHeaderThroughProtoc() throws {
         let header = RequestHeader(

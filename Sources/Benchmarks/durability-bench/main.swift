@@ -80,6 +80,10 @@ func seed(_ address: String, _ key: String, business: String, reviews: Int) thro
 AllocatorTuning.reexecuteIfNeeded()
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else { fail("usage: see the comment at the top of Sources/Benchmarks/durability-bench/main.swift") }
+/// `generate`'s one business creates every request at one test-clock time, and `recover`
+/// creates more on the state it loaded: fair-use limits above any count here.
+let benchSettings = DomainSettings(maxRequestsPerDayFree: 1 << 40, maxRequestsPerDayPaid: 1 << 40)
+
 switch arguments[1] {
 case "writes":
     guard arguments.count >= 5, let duration = Double(arguments[4]) else { fail("writes ADDRESS KEY SECONDS [CLIENTS...]") }
@@ -114,7 +118,7 @@ case "writes":
 case "generate":
     guard arguments.count == 4, let count = Int(arguments[3]) else { fail("generate DIR REQUESTS") }
     let logger = Logger(level: .warn, format: .text)
-    let (storage, state) = try Storage.open(dataDirectory: arguments[2], logger: logger)
+    let (storage, state) = try Storage.open(dataDirectory: arguments[2], settings: benchSettings, logger: logger)
     let service = FindReviewerService(state: state, clock: .test(start: 1_800_000_000), keys: KeysFile.generated(), eventLog: storage, logger: logger)
     storage.attach(service.engine)
     let start = DispatchTime.now()
@@ -144,7 +148,7 @@ case "generate":
 case "recover":
     let before = residentBytes()
     let start = DispatchTime.now()
-    let (storage, state) = try Storage.open(dataDirectory: arguments[2], logger: Logger(level: .warn, format: .text))
+    let (storage, state) = try Storage.open(dataDirectory: arguments[2], settings: benchSettings, logger: Logger(level: .warn, format: .text))
     let elapsed = seconds(since: start)
     let after = residentBytes()
     let text = state.requests.values.reduce(0) { $0 + $1.message.utf8.count + $1.referenceLabel.utf8.count }

@@ -113,14 +113,13 @@ public final class Storage: EventLog, @unchecked Sendable {
             pipe.finished()
         }
         consumer.name = "findreviewer-restore"
-        var itemReader = SnapshotItemReader()
         var chunk = pipe.emptyChunk()
         let outcome = Result {
             try SnapshotFile.read(newest.path, start: { count in
                 restored.withLock { $0.reserve(requests: Int(count / 3)) }
                 consumer.start()
             }) { payload in
-                chunk.append(try itemReader.decodeItem(payload))
+                chunk.append(try StorageMapping.decodeItem(payload))
                 if chunk.count == ItemPipe.chunkSize {
                     pipe.put(chunk)
                     chunk = pipe.emptyChunk()

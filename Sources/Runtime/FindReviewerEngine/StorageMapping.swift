@@ -2,8 +2,10 @@ import FindReviewerDomain
 import Messages
 
 /// Conversions between the domain and its durable form (Protos/findreviewer/v1/storage.proto):
-/// journal records are `StoredEvent`s, snapshot items are `SnapshotItem`s. An optional time is
-/// 0 when absent (the clock never reads 0).
+/// journal records are `StoredEvent`s (one case of its oneof per domain event), snapshot items
+/// are `SnapshotItem`s (one case per domain item). Bytes are read with the generated pure-Swift
+/// readers (`init(wire:)`) and written by the message layer. An optional time is 0 when absent
+/// (the clock never reads 0). Records of form 1 (release 0.1.0) are read by ``LegacyEventMapping``.
 enum StorageMapping {
     /// A stored value this build cannot turn back into the domain.
     struct Invalid: Error, CustomStringConvertible {
@@ -17,120 +19,97 @@ enum StorageMapping {
         try self.stored(event).serializedBytes()
     }
 
+    /// A journal record's event, read with the generated wire readers: record form 2 (a case of
+    /// `StoredEvent.event`), or, when no case is set, form 1 (``LegacyEventMapping``).
     static func decodeEvent(_ bytes: [UInt8]) throws -> DomainEvent {
-        try self.event(StoredEvent(serializedBytes: bytes))
+        try bytes.withUnsafeBytes { raw in
+            guard let event = try StoredEvent(wire: raw).event else {
+                return try LegacyEventMapping.event(StoredEventV1(wire: raw))
+            }
+            return try self.event(event)
+        }
     }
 
     static func stored(_ event: DomainEvent) -> StoredEvent {
-        var stored = StoredEvent()
-        switch event {
-        case .businessUpserted(let business):
-            stored.kind = .businessUpserted
-            stored.business = self.business(business)
-        case .reviewerUpserted(let reviewer):
-            stored.kind = .reviewerUpserted
-            stored.reviewer = self.reviewer(reviewer)
-        case .reviewPublished(let review):
-            stored.kind = .reviewPublished
-            stored.review = self.review(review)
-        case .introductionAcknowledged(let businessId, let at):
-            stored.kind = .introductionAcknowledged
-            stored.businessId = businessId
-            stored.at = at
-        case .requestCreated(let created):
-            stored.kind = .requestCreated
-            stored.created = StoredRequestCreated(
-                requestId: created.requestId, businessId: created.businessId, reviewId: created.reviewId,
-                reviewerId: created.reviewerId, message: created.message,
-                requestedFields: created.requestedFields.map(WireMapping.field), referenceLabel: created.referenceLabel,
-                token: created.token, at: created.at, acknowledgesIntroduction: created.acknowledgesIntroduction,
-                idempotencyKey: created.idempotencyKey ?? "", outboxId: created.outboxId, skipBusinessEmails: created.skipBusinessEmails)
-        case .automaticReminderSent(let requestId, let at, let outboxId):
-            stored = StoredEvent(kind: .automaticReminderSent, requestId: requestId, outboxId: outboxId, at: at)
-        case .manualReminderSent(let requestId, let at, let deadline, let outboxId):
-            stored = StoredEvent(kind: .manualReminderSent, requestId: requestId, outboxId: outboxId, at: at, deadline: deadline)
-        case .requestAnswered(let requestId, let reply, let outboxId):
-            stored = StoredEvent(kind: .requestAnswered, reply: self.reply(reply), requestId: requestId, outboxId: outboxId)
-        case .replyOpened(let requestId, let at):
-            stored = StoredEvent(kind: .replyOpened, requestId: requestId, at: at)
-        case .requestDeclined(let requestId, let at, let outboxId):
-            stored = StoredEvent(kind: .requestDeclined, requestId: requestId, outboxId: outboxId, at: at)
-        case .requestWithdrawn(let requestId, let at):
-            stored = StoredEvent(kind: .requestWithdrawn, requestId: requestId, at: at)
-        case .requestExpired(let requestId, let at, let outboxId):
-            stored = StoredEvent(kind: .requestExpired, requestId: requestId, outboxId: outboxId, at: at)
-        case .publicReplySet(let reviewId, let text, let at):
-            stored = StoredEvent(kind: .publicReplySet, reviewId: reviewId, at: at, text: text)
-        case .publicReplyDeleted(let reviewId):
-            stored = StoredEvent(kind: .publicReplyDeleted, reviewId: reviewId)
-        case .reportCreated(let report):
-            stored = StoredEvent(kind: .reportCreated, report: self.report(report))
-        case .outboxDelivered(let outboxId, let at):
-            stored = StoredEvent(kind: .outboxDelivered, outboxId: outboxId, at: at)
-        case .businessBlocked(let block, let outboxId):
-            stored = StoredEvent(kind: .businessBlocked, outboxId: outboxId, block: self.block(block))
-        case .businessUnblocked(let reviewerId, let businessId, let at, let requestId, let outboxId):
-            stored = StoredEvent(
-                kind: .businessUnblocked, businessId: businessId, requestId: requestId, outboxId: outboxId, at: at, reviewerId: reviewerId)
-        case .replyDetailsErased(let requestId, let at):
-            stored = StoredEvent(kind: .replyDetailsErased, requestId: requestId, at: at)
-        case .reviewerErased(let reviewerId, let at, let reviewIds):
-            stored = StoredEvent(kind: .reviewerErased, at: at, reviewerId: reviewerId, reviewIds: reviewIds)
-        case .businessMarkedMoving(let businessId, let at):
-            stored = StoredEvent(kind: .businessMarkedMoving, businessId: businessId, at: at)
-        case .businessImported(let items):
-            stored = StoredEvent(kind: .businessImported, items: items.map(self.storedItem))
-        case .businessForgotten(let businessId, let at):
-            stored = StoredEvent(kind: .businessForgotten, businessId: businessId, at: at)
-        }
-        return stored
+        StoredEvent(event: self.storedCase(event))
     }
 
-    static func event(_ stored: StoredEvent) throws -> DomainEvent {
-        func required<T>(_ value: T?, _ name: String) throws -> T {
-            guard let value else { throw Invalid("\(stored.kind) without \(name)") }
-            return value
-        }
-        switch stored.kind {
-        case .businessUpserted: return .businessUpserted(self.business(try required(stored.business, "business")))
-        case .reviewerUpserted: return .reviewerUpserted(self.reviewer(try required(stored.reviewer, "reviewer")))
-        case .reviewPublished: return .reviewPublished(try self.review(try required(stored.review, "review")))
-        case .introductionAcknowledged: return .introductionAcknowledged(businessId: stored.businessId, at: stored.at)
-        case .requestCreated:
-            let created = try required(stored.created, "created")
-            return .requestCreated(
-                DomainEvent.RequestCreated(
-                    requestId: created.requestId, businessId: created.businessId, reviewId: created.reviewId,
-                    reviewerId: created.reviewerId, message: created.message,
-                    requestedFields: try created.requestedFields.map(self.field), referenceLabel: created.referenceLabel,
-                    token: created.token, at: created.at, acknowledgesIntroduction: created.acknowledgesIntroduction,
-                    idempotencyKey: created.idempotencyKey.isEmpty ? nil : created.idempotencyKey, outboxId: created.outboxId,
-                    skipBusinessEmails: created.skipBusinessEmails))
-        case .automaticReminderSent:
-            return .automaticReminderSent(requestId: stored.requestId, at: stored.at, outboxId: stored.outboxId)
-        case .manualReminderSent:
-            return .manualReminderSent(requestId: stored.requestId, at: stored.at, deadline: stored.deadline, outboxId: stored.outboxId)
-        case .requestAnswered:
-            return .requestAnswered(requestId: stored.requestId, reply: self.reply(try required(stored.reply, "reply")), outboxId: stored.outboxId)
-        case .replyOpened: return .replyOpened(requestId: stored.requestId, at: stored.at)
-        case .requestDeclined: return .requestDeclined(requestId: stored.requestId, at: stored.at, outboxId: stored.outboxId)
-        case .requestWithdrawn: return .requestWithdrawn(requestId: stored.requestId, at: stored.at)
-        case .requestExpired: return .requestExpired(requestId: stored.requestId, at: stored.at, outboxId: stored.outboxId)
-        case .publicReplySet: return .publicReplySet(reviewId: stored.reviewId, text: stored.text, at: stored.at)
-        case .publicReplyDeleted: return .publicReplyDeleted(reviewId: stored.reviewId)
-        case .reportCreated: return .reportCreated(try self.report(try required(stored.report, "report")))
-        case .outboxDelivered: return .outboxDelivered(outboxId: stored.outboxId, at: stored.at)
-        case .businessBlocked: return .businessBlocked(self.block(try required(stored.block, "block")), outboxId: stored.outboxId)
-        case .businessUnblocked:
+    private static func storedCase(_ event: DomainEvent) -> StoredEvent.Event {
+        switch event {
+        case .businessUpserted(let business): return .businessUpserted(self.business(business))
+        case .reviewerUpserted(let reviewer): return .reviewerUpserted(self.reviewer(reviewer))
+        case .reviewPublished(let review): return .reviewPublished(self.review(review))
+        case .introductionAcknowledged(let businessId, let at):
+            return .introductionAcknowledged(StoredBusinessEvent(businessId: businessId, at: at))
+        case .requestCreated(let created): return .requestCreated(self.created(created))
+        case .automaticReminderSent(let requestId, let at, let outboxId):
+            return .automaticReminderSent(StoredRequestTransition(requestId: requestId, at: at, outboxId: outboxId))
+        case .manualReminderSent(let requestId, let at, let deadline, let outboxId):
+            return .manualReminderSent(StoredManualReminderSent(requestId: requestId, at: at, deadline: deadline, outboxId: outboxId))
+        case .requestAnswered(let requestId, let reply, let outboxId):
+            return .requestAnswered(StoredRequestAnswered(requestId: requestId, reply: self.reply(reply), outboxId: outboxId))
+        case .replyOpened(let requestId, let at): return .replyOpened(StoredRequestTransition(requestId: requestId, at: at))
+        case .requestDeclined(let requestId, let at, let outboxId):
+            return .requestDeclined(StoredRequestTransition(requestId: requestId, at: at, outboxId: outboxId))
+        case .requestWithdrawn(let requestId, let at): return .requestWithdrawn(StoredRequestTransition(requestId: requestId, at: at))
+        case .requestExpired(let requestId, let at, let outboxId):
+            return .requestExpired(StoredRequestTransition(requestId: requestId, at: at, outboxId: outboxId))
+        case .publicReplySet(let reviewId, let text, let at):
+            return .publicReplySet(StoredPublicReplySet(reviewId: reviewId, text: text, at: at))
+        case .publicReplyDeleted(let reviewId): return .publicReplyDeleted(StoredPublicReplyDeleted(reviewId: reviewId))
+        case .reportCreated(let report): return .reportCreated(self.report(report))
+        case .outboxDelivered(let outboxId, let at): return .outboxDelivered(StoredOutboxDelivered(outboxId: outboxId, at: at))
+        case .businessBlocked(let block, let outboxId):
+            return .businessBlocked(StoredBusinessBlocked(block: self.block(block), outboxId: outboxId))
+        case .businessUnblocked(let reviewerId, let businessId, let at, let requestId, let outboxId):
             return .businessUnblocked(
-                reviewerId: stored.reviewerId, businessId: stored.businessId, at: stored.at, requestId: stored.requestId,
-                outboxId: stored.outboxId)
-        case .replyDetailsErased: return .replyDetailsErased(requestId: stored.requestId, at: stored.at)
-        case .reviewerErased: return .reviewerErased(reviewerId: stored.reviewerId, at: stored.at, reviewIds: stored.reviewIds)
-        case .businessMarkedMoving: return .businessMarkedMoving(businessId: stored.businessId, at: stored.at)
-        case .businessImported: return .businessImported(items: try stored.items.map(self.item))
-        case .businessForgotten: return .businessForgotten(businessId: stored.businessId, at: stored.at)
-        case .unspecified: throw Invalid("an event without a kind")
+                StoredBusinessUnblocked(reviewerId: reviewerId, businessId: businessId, at: at, requestId: requestId, outboxId: outboxId))
+        case .replyDetailsErased(let requestId, let at):
+            return .replyDetailsErased(StoredRequestTransition(requestId: requestId, at: at))
+        case .reviewerErased(let reviewerId, let at, let reviewIds):
+            return .reviewerErased(StoredReviewerErased(reviewerId: reviewerId, at: at, reviewIds: reviewIds))
+        case .businessMarkedMoving(let businessId, let at):
+            return .businessMarkedMoving(StoredBusinessEvent(businessId: businessId, at: at))
+        case .businessImported(let items): return .businessImported(StoredBusinessImported(items: items.map(self.storedItem)))
+        case .businessForgotten(let businessId, let at):
+            return .businessForgotten(StoredBusinessEvent(businessId: businessId, at: at))
+        }
+    }
+
+    static func event(_ stored: StoredEvent.Event) throws -> DomainEvent {
+        switch stored {
+        case .businessUpserted(let business): return .businessUpserted(self.business(business))
+        case .reviewerUpserted(let reviewer): return .reviewerUpserted(self.reviewer(reviewer))
+        case .reviewPublished(let review): return .reviewPublished(try self.review(review))
+        case .introductionAcknowledged(let event): return .introductionAcknowledged(businessId: event.businessId, at: event.at)
+        case .requestCreated(let created): return .requestCreated(try self.created(created))
+        case .automaticReminderSent(let event):
+            return .automaticReminderSent(requestId: event.requestId, at: event.at, outboxId: event.outboxId)
+        case .manualReminderSent(let event):
+            return .manualReminderSent(requestId: event.requestId, at: event.at, deadline: event.deadline, outboxId: event.outboxId)
+        case .requestAnswered(let event):
+            guard let reply = event.reply else { throw Invalid("requestAnswered without reply") }
+            return .requestAnswered(requestId: event.requestId, reply: self.reply(reply), outboxId: event.outboxId)
+        case .replyOpened(let event): return .replyOpened(requestId: event.requestId, at: event.at)
+        case .requestDeclined(let event): return .requestDeclined(requestId: event.requestId, at: event.at, outboxId: event.outboxId)
+        case .requestWithdrawn(let event): return .requestWithdrawn(requestId: event.requestId, at: event.at)
+        case .requestExpired(let event): return .requestExpired(requestId: event.requestId, at: event.at, outboxId: event.outboxId)
+        case .publicReplySet(let event): return .publicReplySet(reviewId: event.reviewId, text: event.text, at: event.at)
+        case .publicReplyDeleted(let event): return .publicReplyDeleted(reviewId: event.reviewId)
+        case .reportCreated(let report): return .reportCreated(try self.report(report))
+        case .outboxDelivered(let event): return .outboxDelivered(outboxId: event.outboxId, at: event.at)
+        case .businessBlocked(let event):
+            guard let block = event.block else { throw Invalid("businessBlocked without block") }
+            return .businessBlocked(self.block(block), outboxId: event.outboxId)
+        case .businessUnblocked(let event):
+            return .businessUnblocked(
+                reviewerId: event.reviewerId, businessId: event.businessId, at: event.at, requestId: event.requestId,
+                outboxId: event.outboxId)
+        case .replyDetailsErased(let event): return .replyDetailsErased(requestId: event.requestId, at: event.at)
+        case .reviewerErased(let event): return .reviewerErased(reviewerId: event.reviewerId, at: event.at, reviewIds: event.reviewIds)
+        case .businessMarkedMoving(let event): return .businessMarkedMoving(businessId: event.businessId, at: event.at)
+        case .businessImported(let event): return .businessImported(items: try event.items.map(self.item))
+        case .businessForgotten(let event): return .businessForgotten(businessId: event.businessId, at: event.at)
         }
     }
 
@@ -141,45 +120,59 @@ enum StorageMapping {
     }
 
     static func storedItem(_ item: FindReviewerDomain.SnapshotItem) -> Messages.SnapshotItem {
-        var stored = Messages.SnapshotItem()
         switch item {
-        case .business(let business): stored.business = self.business(business)
-        case .reviewer(let reviewer): stored.reviewer = self.reviewer(reviewer)
-        case .review(let review): stored.review = self.review(review)
-        case .request(let request, let key): stored.request = self.request(request, idempotencyKey: key)
-        case .report(let report): stored.report = self.report(report)
-        case .outbox(let entry):
-            stored.outbox = StoredOutboxEntry(
-                id: entry.id, kind: self.kind(entry.kind), requestId: entry.requestId, createdAt: entry.createdAt,
-                deliveredAt: entry.deliveredAt ?? 0, cancelledAt: entry.cancelledAt ?? 0)
-        case .block(let block): stored.block = self.block(block)
+        case .business(let business): return Messages.SnapshotItem(item: .business(self.business(business)))
+        case .reviewer(let reviewer): return Messages.SnapshotItem(item: .reviewer(self.reviewer(reviewer)))
+        case .review(let review): return Messages.SnapshotItem(item: .review(self.review(review)))
+        case .request(let request, let key): return Messages.SnapshotItem(item: .request(self.request(request, idempotencyKey: key)))
+        case .report(let report): return Messages.SnapshotItem(item: .report(self.report(report)))
+        case .outbox(let entry): return Messages.SnapshotItem(item: .outbox(self.outbox(entry)))
+        case .block(let block): return Messages.SnapshotItem(item: .block(self.block(block)))
         case .counters(let requests, let reports, let outbox):
-            stored.counters = SnapshotCounters(requests: UInt64(requests), reports: UInt64(reports), outbox: UInt64(outbox))
+            return Messages.SnapshotItem(
+                item: .counters(SnapshotCounters(requests: UInt64(requests), reports: UInt64(reports), outbox: UInt64(outbox))))
         }
-        return stored
     }
 
+    /// A snapshot item, read with the generated wire reader (the start-up path).
     static func decodeItem(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
-        try self.item(try Messages.SnapshotItem(serializedBytes: bytes))
+        var mapping = ItemMapping()
+        guard let item = try Messages.SnapshotItem.visitItem(wire: bytes, &mapping) else {
+            throw Invalid("a snapshot item with no field set")
+        }
+        return item
     }
 
     static func item(_ stored: Messages.SnapshotItem) throws -> FindReviewerDomain.SnapshotItem {
-        if let business = stored.business { return .business(self.business(business)) }
-        if let reviewer = stored.reviewer { return .reviewer(self.reviewer(reviewer)) }
-        if let review = stored.review { return .review(try self.review(review)) }
-        if let request = stored.request { return try self.request(request) }
-        if let report = stored.report { return .report(try self.report(report)) }
-        if let entry = stored.outbox {
-            return .outbox(
-                OutboxEntry(
-                    id: entry.id, kind: try self.kind(entry.kind), requestId: entry.requestId, createdAt: entry.createdAt,
-                    deliveredAt: self.optional(entry.deliveredAt), cancelledAt: self.optional(entry.cancelledAt)))
+        var mapping = ItemMapping()
+        switch stored.item {
+        case .business(let value)?: return try mapping.business(value)
+        case .reviewer(let value)?: return try mapping.reviewer(value)
+        case .review(let value)?: return try mapping.review(value)
+        case .request(let value)?: return try mapping.request(value)
+        case .report(let value)?: return try mapping.report(value)
+        case .outbox(let value)?: return try mapping.outbox(value)
+        case .counters(let value)?: return try mapping.counters(value)
+        case .block(let value)?: return try mapping.block(value)
+        case nil: throw Invalid("a snapshot item with no field set")
         }
-        if let block = stored.block { return .block(self.block(block)) }
-        if let counters = stored.counters {
-            return .counters(requests: Int(counters.requests), reports: Int(counters.reports), outbox: Int(counters.outbox))
+    }
+
+    /// Each case of a stored snapshot item as a domain item. A visitor, so that the start-up
+    /// path (``decodeItem(_:)``) moves each stored value straight from its reader into the
+    /// domain, without building a `SnapshotItem` around it.
+    private struct ItemMapping: SnapshotItemItemVisitor {
+        typealias Item = FindReviewerDomain.SnapshotItem
+        func business(_ value: consuming StoredBusiness) -> Item { .business(StorageMapping.business(value)) }
+        func reviewer(_ value: consuming StoredReviewer) -> Item { .reviewer(StorageMapping.reviewer(value)) }
+        func review(_ value: consuming StoredReview) throws -> Item { .review(try StorageMapping.review(value)) }
+        func request(_ value: consuming StoredRequest) throws -> Item { try StorageMapping.request(value) }
+        func report(_ value: consuming StoredReport) throws -> Item { .report(try StorageMapping.report(value)) }
+        func outbox(_ value: consuming StoredOutboxEntry) throws -> Item { .outbox(try StorageMapping.outbox(value)) }
+        func block(_ value: consuming StoredBlock) -> Item { .block(StorageMapping.block(value)) }
+        func counters(_ value: consuming SnapshotCounters) -> Item {
+            .counters(requests: Int(value.requests), reports: Int(value.reports), outbox: Int(value.outbox))
         }
-        throw Invalid("a snapshot item with no field set")
     }
 
     // MARK: entities
@@ -191,7 +184,7 @@ enum StorageMapping {
             movingSince: business.movingSince ?? 0)
     }
 
-    static func business(_ stored: StoredBusiness) -> FindReviewerDomain.Business {
+    static func business(_ stored: consuming StoredBusiness) -> FindReviewerDomain.Business {
         FindReviewerDomain.Business(
             id: stored.id, displayName: stored.displayName, notificationEmail: stored.notificationEmail, locale: stored.locale,
             plan: WireMapping.plan(stored.plan), introAcknowledgedAt: self.optional(stored.introAcknowledgedAt),
@@ -204,7 +197,7 @@ enum StorageMapping {
             erasedAt: reviewer.erasedAt ?? 0)
     }
 
-    static func reviewer(_ stored: StoredReviewer) -> FindReviewerDomain.Reviewer {
+    static func reviewer(_ stored: consuming StoredReviewer) -> FindReviewerDomain.Reviewer {
         FindReviewerDomain.Reviewer(
             id: stored.id, displayName: stored.displayName, email: stored.email, locale: stored.locale,
             erasedAt: self.optional(stored.erasedAt))
@@ -226,12 +219,43 @@ enum StorageMapping {
             publicReply: review.publicReply.map { StoredPublicReply(text: $0.text, createdAt: $0.createdAt, updatedAt: $0.updatedAt) })
     }
 
-    static func review(_ stored: StoredReview) throws -> FindReviewerDomain.Review {
+    static func review(_ stored: consuming StoredReview) throws -> FindReviewerDomain.Review {
         FindReviewerDomain.Review(
             id: stored.id, businessId: stored.businessId, reviewerId: stored.reviewerId, rating: Int(stored.rating),
             title: stored.title, text: stored.text, experienceDate: stored.experienceDate, createdAt: stored.createdAt,
             source: try WireMapping.source(stored.source, field: "source"),
             publicReply: stored.publicReply.map { FindReviewerDomain.PublicReply(text: $0.text, createdAt: $0.createdAt, updatedAt: $0.updatedAt) })
+    }
+
+    static func created(_ created: DomainEvent.RequestCreated) -> StoredRequestCreated {
+        StoredRequestCreated(
+            requestId: created.requestId, businessId: created.businessId, reviewId: created.reviewId,
+            reviewerId: created.reviewerId, message: created.message,
+            requestedFields: created.requestedFields.map(WireMapping.field), referenceLabel: created.referenceLabel,
+            token: created.token, at: created.at, acknowledgesIntroduction: created.acknowledgesIntroduction,
+            idempotencyKey: created.idempotencyKey ?? "", outboxId: created.outboxId, skipBusinessEmails: created.skipBusinessEmails)
+    }
+
+    static func created(_ created: StoredRequestCreated) throws -> DomainEvent.RequestCreated {
+        DomainEvent.RequestCreated(
+            requestId: created.requestId, businessId: created.businessId, reviewId: created.reviewId,
+            reviewerId: created.reviewerId, message: created.message,
+            requestedFields: try created.requestedFields.map(self.field), referenceLabel: created.referenceLabel,
+            token: created.token, at: created.at, acknowledgesIntroduction: created.acknowledgesIntroduction,
+            idempotencyKey: created.idempotencyKey.isEmpty ? nil : created.idempotencyKey, outboxId: created.outboxId,
+            skipBusinessEmails: created.skipBusinessEmails)
+    }
+
+    static func outbox(_ entry: FindReviewerDomain.OutboxEntry) -> StoredOutboxEntry {
+        StoredOutboxEntry(
+            id: entry.id, kind: self.kind(entry.kind), requestId: entry.requestId, createdAt: entry.createdAt,
+            deliveredAt: entry.deliveredAt ?? 0, cancelledAt: entry.cancelledAt ?? 0)
+    }
+
+    static func outbox(_ entry: consuming StoredOutboxEntry) throws -> FindReviewerDomain.OutboxEntry {
+        FindReviewerDomain.OutboxEntry(
+            id: entry.id, kind: try self.kind(entry.kind), requestId: entry.requestId, createdAt: entry.createdAt,
+            deliveredAt: self.optional(entry.deliveredAt), cancelledAt: self.optional(entry.cancelledAt))
     }
 
     static func reply(_ reply: FindReviewerDomain.ReviewerReply) -> StoredReply {
@@ -264,7 +288,7 @@ enum StorageMapping {
             reviewerErasedAt: request.reviewerErasedAt ?? 0)
     }
 
-    static func request(_ stored: StoredRequest) throws -> FindReviewerDomain.SnapshotItem {
+    static func request(_ stored: consuming StoredRequest) throws -> FindReviewerDomain.SnapshotItem {
         let request = FindReviewerDomain.InfoRequest(
             id: stored.id, businessId: stored.businessId, reviewId: stored.reviewId, reviewerId: stored.reviewerId,
             message: stored.message, requestedFields: try stored.requestedFields.map(self.field),

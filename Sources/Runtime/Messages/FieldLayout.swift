@@ -28,8 +28,12 @@ public final class FieldLayout: @unchecked Sendable {
     public let isRepeated: Bool
     /// Byte offset of the value (or, for repeated fields, of the element pointer) in the C struct.
     let offset: Int
-    /// Byte offset of the `n_` element count for repeated fields.
+    /// Byte offset of the `n_` element count for repeated fields, or of the oneof's case
+    /// (a `uint32_t` holding the number of the member that is set, 0: none) for oneof members.
     let quantifierOffset: Int
+    /// A member of a `oneof`: protobuf-c keeps the oneof's members in one union, so a member's
+    /// slot holds a value only while the case at `quantifierOffset` is this field's number.
+    public let isOneofMember: Bool
     /// Full name of the message or enum type of a `.message` or `.enum` field.
     public let typeName: String?
     /// Descriptor of a `.message` field's type.
@@ -48,6 +52,7 @@ public final class FieldLayout: @unchecked Sendable {
         self.quantifierOffset = Int(field.quantifier_offset)
         self.kind = FieldLayout.kind(of: field.type)
         self.isPacked = field.flags & UInt32(PROTOBUF_C_FIELD_FLAG_PACKED.rawValue) != 0
+        self.isOneofMember = field.flags & UInt32(PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue) != 0
         switch self.kind {
         case .message:
             let descriptor = field.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
@@ -64,6 +69,19 @@ public final class FieldLayout: @unchecked Sendable {
             self.enumDescriptor = nil
             self.typeName = nil
         }
+    }
+
+    /// Whether this field's slot holds its value in the struct at `base`: always, except for a
+    /// oneof member whose case is another member (or none), whose slot holds another member's bytes.
+    @inline(__always)
+    func isPresent(in base: UnsafeRawPointer) -> Bool {
+        !self.isOneofMember || base.load(fromByteOffset: self.quantifierOffset, as: UInt32.self) == self.number
+    }
+
+    /// Marks this oneof member as the one set in the struct at `base` (other fields: nothing).
+    @inline(__always)
+    func markPresent(in base: UnsafeMutableRawPointer) {
+        if self.isOneofMember { base.storeBytes(of: self.number, toByteOffset: self.quantifierOffset, as: UInt32.self) }
     }
 
     /// How the value is held in the C struct.

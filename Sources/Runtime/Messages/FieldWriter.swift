@@ -46,7 +46,7 @@ public struct FieldWriter {
     public func callAsFunction<T>(_ number: Int, _ value: T) throws {
         guard self.wire == nil else { throw WireFallback() }
         let field = try self.field(number)
-        if let string = value as? String, field.kind == .string, !field.isRepeated {
+        if let string = value as? String, field.kind == .string, !field.isRepeated, !field.isOneofMember {
             return try StructEncoder.storeString(string, field: field, layout: self.layout, at: self.base + field.offset, repeated: false)
         }
         try StructEncoder.write(value, field: field, layout: self.layout, base: self.base)
@@ -56,6 +56,21 @@ public struct FieldWriter {
     public func message<M: ProtoMessage>(_ number: Int, _ value: M?) throws {
         guard let value else { return }
         let field = try self.field(number)
+        try self.message(field, value)
+    }
+
+    /// Stores the oneof member `number` (a message): the case of its oneof that is set. A
+    /// member is written even when it is the default message, as its presence is the case.
+    public func member<M: ProtoMessage>(_ number: Int, _ value: M) throws {
+        let field = try self.field(number)
+        guard field.isOneofMember else {
+            throw MessageError(.schemaMismatch, "\(self.layout.name).\(field.name) is not in a oneof", field: field.jsonName)
+        }
+        try self.message(field, value)
+    }
+
+    /// A singular message field or oneof member.
+    private func message<M: ProtoMessage>(_ field: FieldLayout, _ value: M) throws {
         guard field.kind == .message, !field.isRepeated, field.messageDescriptor == M.layout.descriptor else {
             guard self.wire == nil else { throw WireFallback() }
             return try StructEncoder.write(value, field: field, layout: self.layout, base: self.base)
@@ -65,6 +80,7 @@ public struct FieldWriter {
         }
         let pointer = CMessage.allocate(M.layout)
         self.base.storeBytes(of: pointer, toByteOffset: field.offset, as: UnsafeMutableRawPointer?.self)
+        field.markPresent(in: self.base)
         try value.write(to: FieldWriter(layout: M.layout, base: pointer))
     }
 
@@ -76,7 +92,7 @@ public struct FieldWriter {
     /// Stores a string field.
     public func callAsFunction(_ number: Int, _ value: String) throws {
         let field = try self.field(number)
-        guard field.kind == .string, !field.isRepeated else { return try self.generic(value, field) }
+        guard field.kind == .string, !field.isRepeated, !field.isOneofMember else { return try self.generic(value, field) }
         if let wire = self.wire {
             if !value.isEmpty { try wire.string(value, field: field, layout: self.layout) }
             return
@@ -87,14 +103,14 @@ public struct FieldWriter {
     /// Stores a bytes field (in struct mode through the generic path).
     public func callAsFunction(_ number: Int, _ value: Data) throws {
         let field = try self.field(number)
-        guard let wire = self.wire, field.kind == .bytes, !field.isRepeated else { return try self.generic(value, field) }
+        guard let wire = self.wire, field.kind == .bytes, !field.isRepeated, !field.isOneofMember else { return try self.generic(value, field) }
         if !value.isEmpty { wire.bytes(value, number: field.number) }
     }
 
     /// Stores a bool field.
     public func callAsFunction(_ number: Int, _ value: Bool) throws {
         let field = try self.field(number)
-        guard field.kind == .bool, !field.isRepeated else { return try self.generic(value, field) }
+        guard field.kind == .bool, !field.isRepeated, !field.isOneofMember else { return try self.generic(value, field) }
         if let wire = self.wire {
             if value {
                 wire.tag(field.number, 0)
@@ -109,7 +125,7 @@ public struct FieldWriter {
     /// written), as protobuf-c packs a proto3 scalar.
     public func callAsFunction(_ number: Int, _ value: Double) throws {
         let field = try self.field(number)
-        guard field.kind == .double, !field.isRepeated else { return try self.generic(value, field) }
+        guard field.kind == .double, !field.isRepeated, !field.isOneofMember else { return try self.generic(value, field) }
         if let wire = self.wire {
             if value.bitPattern != 0 {
                 wire.tag(field.number, 1)
@@ -143,7 +159,7 @@ public struct FieldWriter {
     /// Stores an enum field.
     public func callAsFunction<E: ProtoEnum>(_ number: Int, _ value: E) throws {
         let field = try self.field(number)
-        guard field.kind == .enum, !field.isRepeated else { return try self.generic(value, field) }
+        guard field.kind == .enum, !field.isRepeated, !field.isOneofMember else { return try self.generic(value, field) }
         if let wire = self.wire {
             if value.rawValue != 0 {
                 wire.tag(field.number, 0)
@@ -231,7 +247,8 @@ public struct FieldWriter {
         guard let wire = self.wire else {
             return try StructEncoder.storeScalar(value, storage: storage, field: field, layout: self.layout, base: self.base)
         }
-        guard !field.isRepeated, field.storage == storage else { throw WireFallback() }
+        // A oneof member is written even at 0: protobuf-c packs it.
+        guard !field.isRepeated, !field.isOneofMember, field.storage == storage else { throw WireFallback() }
         guard wide != 0 else { return }
         wire.tag(field.number, 0)
         try wire.integer(wide, field: field)

@@ -11,6 +11,10 @@ public final class MessageLayout: @unchecked Sendable {
     public let shortName: String
     /// Fields in field-number order (protobuf-c sorts them so).
     public let fields: [FieldLayout]
+    /// The members of each `oneof`, in field-number order; the oneofs in the order of their
+    /// lowest field number. (protobuf-c's descriptors do not name them: the members of one
+    /// oneof share its case's offset.)
+    public let oneofs: [[FieldLayout]]
     let descriptor: UnsafePointer<ProtobufCMessageDescriptor>
     private let indexByNumber: [Int]
     private let indexByName: [String: Int]
@@ -31,6 +35,25 @@ public final class MessageLayout: @unchecked Sendable {
         }
         self.indexByNumber = byNumber
         self.indexByName = byName
+        var oneofs: [[FieldLayout]] = []
+        var oneofByOffset: [Int: Int] = [:]
+        for field in self.fields where field.isOneofMember {
+            if let index = oneofByOffset[field.quantifierOffset] {
+                oneofs[index].append(field)
+            } else {
+                oneofByOffset[field.quantifierOffset] = oneofs.count
+                oneofs.append([field])
+            }
+        }
+        self.oneofs = oneofs
+    }
+
+    /// The other members of `field`'s oneof that `base` has set instead (nil: none, or not a member).
+    func oneofMemberSet(besides field: FieldLayout, in base: UnsafeRawPointer) -> FieldLayout? {
+        guard field.isOneofMember else { return nil }
+        let number = base.load(fromByteOffset: field.quantifierOffset, as: UInt32.self)
+        guard number != 0, number != field.number else { return nil }
+        return self.field(number: Int(number))
     }
 
     /// Size of the C struct, for allocation.

@@ -45,7 +45,11 @@ public enum ProtoJSON {
     static func value(of base: UnsafeRawPointer, layout: MessageLayout, emitDefaults: Bool) -> JSONValue {
         var members: [(String, JSONValue)] = []
         for field in layout.fields {
-            if field.isRepeated {
+            if field.isOneofMember {
+                // Only the case that is set, and that even at its default (it says which case).
+                guard field.isPresent(in: base) else { continue }
+                members.append((field.jsonName, self.value(at: base + field.offset, field: field, emitDefaults: emitDefaults) ?? .object([])))
+            } else if field.isRepeated {
                 let count = base.load(fromByteOffset: field.quantifierOffset, as: Int.self)
                 if count == 0 && !emitDefaults { continue }
                 let elements = base.load(fromByteOffset: field.offset, as: UnsafeRawPointer?.self)
@@ -125,6 +129,11 @@ public enum ProtoJSON {
                     throw MessageError(.invalidJSON, "field \"\(fieldPath)\" appears twice", field: fieldPath)
                 }
                 if case .null = value { continue }
+                if let other = layout.oneofMemberSet(besides: field, in: message) {
+                    let otherPath = path.isEmpty ? other.jsonName : "\(path).\(other.jsonName)"
+                    throw MessageError(
+                        .invalidJSON, "\"\(fieldPath)\" and \"\(otherPath)\" are cases of one oneof: set one of them", field: fieldPath)
+                }
                 if field.isRepeated {
                     guard case .array(let elements) = value else {
                         throw MessageError(.invalidJSON, "\"\(fieldPath)\" must be a JSON array", field: fieldPath)
@@ -137,7 +146,9 @@ public enum ProtoJSON {
                         try self.store(element, field: field, at: array! + index * size, path: "\(fieldPath)[\(index)]", repeated: true)
                     }
                 } else {
-                    try self.store(value, field: field, at: message + field.offset, path: fieldPath, repeated: false)
+                    // A oneof member's empty string is an owned copy: protobuf-c packs it then.
+                    try self.store(value, field: field, at: message + field.offset, path: fieldPath, repeated: field.isOneofMember)
+                    field.markPresent(in: message)
                 }
             }
         } catch {

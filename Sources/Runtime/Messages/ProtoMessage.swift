@@ -95,3 +95,12 @@ extension ProtoMessage {
         self = try CMessage.decode(Self.self, from: UnsafeRawPointer(message))
     }
 }
+
+/// A message type with a generated pure-Swift reader: ``init(wire:)`` reads the wire bytes
+/// straight into the value with ``WireReader``, without protobuf-c (the durable form's types,
+/// read in bulk on start-up; ``ProtoMessages/wireReadable`` lists them).
+public protocol WireReadable: ProtoMessage {
+    /// The value the wire bytes `bytes` encode: what ``init(serializedBytes:budget:)-(UnsafeRawBufferPointer,_)``
+    /// gives for them, except that there is no memory budget and field number 0 is an error.
+    init(wire bytes: UnsafeRawBufferPointer) throws(MessageError)
+}

@@ -31,7 +31,8 @@ struct StructDecoder: Decoder {
             let elements = base?.load(fromByteOffset: field.offset, as: UnsafeRawPointer?.self)
             return try arrayType.read(count: count, elements: elements, field: field, layout: layout) as! T
         }
-        return try self.load(T.self, field: field, layout: layout, at: base.map { $0 + field.offset })
+        guard let base, field.isPresent(in: base) else { return try self.load(T.self, field: field, layout: layout, at: nil) }
+        return try self.load(T.self, field: field, layout: layout, at: base + field.offset)
     }
 
     /// Reads one stored value (`nil` slot: the default).
@@ -104,14 +105,16 @@ struct StructDecoder: Decoder {
 
         func decodeNil(forKey key: Key) throws -> Bool {
             let field = try self.field(key)
-            // Only a singular message field can be absent; every other proto3 field has a default.
+            // A oneof member is absent unless it is the case; otherwise only a singular message
+            // field can be absent, as every other proto3 field has a default.
+            if field.isOneofMember { return self.base.map { !field.isPresent(in: $0) } ?? true }
             guard field.kind == .message, !field.isRepeated else { return false }
             return self.base?.load(fromByteOffset: field.offset, as: UnsafeRawPointer?.self) == nil
         }
 
         func decode(_ type: String.Type, forKey key: Key) throws -> String {
             let field = try self.field(key)
-            guard field.kind == .string, !field.isRepeated else {
+            guard field.kind == .string, !field.isRepeated, !field.isOneofMember else {
                 return try StructDecoder.read(String.self, field: field, layout: self.layout, base: self.base)
             }
             return try StructDecoder.loadString(field: field, layout: self.layout, at: self.base.map { $0 + field.offset })

@@ -41,7 +41,10 @@ struct StructEncoder: Encoder {
                 try self.store(element, field: field, layout: layout, at: array! + index * size, repeated: true)
             }
         } else {
-            try self.store(value, field: field, layout: layout, at: base + field.offset, repeated: false)
+            // A oneof member is written even at its default (it is the case that is set), so an
+            // empty string is an owned copy: protobuf-c does not pack its shared default.
+            try self.store(value, field: field, layout: layout, at: base + field.offset, repeated: field.isOneofMember)
+            field.markPresent(in: base)
         }
     }
 
@@ -124,7 +127,7 @@ struct StructEncoder: Encoder {
     static func storeScalar<S>(
         _ value: S, storage: FieldLayout.Storage, field: FieldLayout, layout: MessageLayout, base: UnsafeMutableRawPointer
     ) throws {
-        guard !field.isRepeated, field.storage == storage else {
+        guard !field.isRepeated, !field.isOneofMember, field.storage == storage else {
             return try self.write(value, field: field, layout: layout, base: base)
         }
         base.storeBytes(of: value, toByteOffset: field.offset, as: S.self)
@@ -145,14 +148,14 @@ struct StructEncoder: Encoder {
         mutating func encodeNil(forKey key: Key) throws {}
         mutating func encode(_ value: String, forKey key: Key) throws {
             let field = try self.field(key)
-            guard field.kind == .string, !field.isRepeated else {
+            guard field.kind == .string, !field.isRepeated, !field.isOneofMember else {
                 return try StructEncoder.write(value, field: field, layout: self.layout, base: self.base)
             }
             try StructEncoder.storeString(value, field: field, layout: self.layout, at: self.base + field.offset, repeated: false)
         }
         mutating func encode(_ value: Bool, forKey key: Key) throws {
             let field = try self.field(key)
-            guard field.kind == .bool, !field.isRepeated else {
+            guard field.kind == .bool, !field.isRepeated, !field.isOneofMember else {
                 return try StructEncoder.write(value, field: field, layout: self.layout, base: self.base)
             }
             self.base.storeBytes(of: value ? 1 : 0, toByteOffset: field.offset, as: protobuf_c_boolean.self)

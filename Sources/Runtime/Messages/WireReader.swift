@@ -59,6 +59,35 @@ public struct WireReader {
     /// An `int32` or enum field (negative values are sign-extended varints).
     @inlinable public mutating func int32(_ type: WireType) throws(MessageError) -> Int32 { Int32(truncatingIfNeeded: try self.uint64(type)) }
 
+    /// A `uint32` field (protobuf-c keeps the low 32 bits of a longer varint, as here).
+    @inlinable public mutating func uint32(_ type: WireType) throws(MessageError) -> UInt32 { UInt32(truncatingIfNeeded: try self.uint64(type)) }
+
+    /// A `bool` field: any varint but 0 is true, as protobuf-c reads it.
+    @inlinable public mutating func bool(_ type: WireType) throws(MessageError) -> Bool { try self.uint64(type) != 0 }
+
+    /// An enum field; a number `E` does not declare is an error (`field` names it), as on the
+    /// protobuf-c path.
+    @inlinable public mutating func enumValue<E: ProtoEnum>(_ type: WireType, field: StaticString) throws(MessageError) -> E {
+        try Self.member(try self.int32(type), field: field)
+    }
+
+    /// A repeated enum field, packed or not: appends to `values`; unknown numbers are errors.
+    @inlinable public mutating func enums<E: ProtoEnum>(_ type: WireType, into values: inout [E], field: StaticString) throws(MessageError) {
+        if type == .lengthDelimited {
+            var packed = WireReader(try self.lengthDelimited())
+            while !packed.isAtEnd { values.append(try Self.member(Int32(truncatingIfNeeded: try packed.varint()), field: field)) }
+        } else {
+            values.append(try self.enumValue(type, field: field))
+        }
+    }
+
+    @inlinable static func member<E: ProtoEnum>(_ number: Int32, field: StaticString) throws(MessageError) -> E {
+        guard let value = E(rawValue: number) else {
+            throw MessageError(.invalidValue, "\(field): \(number) is not a value of \(E.protoName)", field: "\(field)")
+        }
+        return value
+    }
+
     /// A length-delimited field's bytes (valid until the buffer goes).
     @inlinable public mutating func lengthDelimited() throws(MessageError) -> UnsafeRawBufferPointer {
         let length = try self.varint()

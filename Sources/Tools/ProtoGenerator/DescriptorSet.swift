@@ -6,11 +6,26 @@ import Messages
 ///
 /// Read with ``WireReader`` (pure Swift): only the fields of descriptor.proto it needs, by
 /// their numbers there (FileDescriptorSet.file = 1; FileDescriptorProto.name = 1, package = 2,
-/// service = 6, extension = 7; ServiceDescriptorProto.name = 1, method = 2;
+/// message_type = 4, service = 6, extension = 7; DescriptorProto.name = 1, field = 2,
+/// oneof_decl = 8; OneofDescriptorProto.name = 1; ServiceDescriptorProto.name = 1, method = 2;
 /// MethodDescriptorProto.name = 1, input_type = 2, output_type = 3, options = 4;
-/// FieldDescriptorProto.name = 1, extendee = 2, number = 3). The option numbers are not
-/// written here: they are read from options.proto's `extend google.protobuf.MethodOptions`.
+/// FieldDescriptorProto.name = 1, extendee = 2, number = 3, oneof_index = 9). The option
+/// numbers are not written here: they are read from options.proto's
+/// `extend google.protobuf.MethodOptions`.
 public struct DescriptorSet {
+    /// What a message declares that protobuf-c's descriptors leave out: its file and the names
+    /// of its oneofs.
+    public struct Message {
+        /// e.g. `findreviewer.v1.SnapshotItem`.
+        public var fullName = ""
+        /// e.g. `findreviewer/v1/storage.proto`.
+        public var file = ""
+        /// The oneofs' names, in declaration order.
+        public var oneofNames: [String] = []
+        /// The oneof (an index into `oneofNames`) of each member, by field number.
+        public var oneofIndexByField: [Int: Int] = [:]
+    }
+
     /// One method as declared.
     public struct Method {
         public var name = ""
@@ -33,6 +48,16 @@ public struct DescriptorSet {
     public var methodOptionNumbers: [String: Int] = [:]
     /// Every service, in file then declaration order.
     public var services: [Service] = []
+    /// Every top-level message by full name.
+    public var messages: [String: Message] = [:]
+
+    /// The name of the oneof field `number` of `message` belongs to.
+    public func oneofName(message: String, field number: UInt32) -> String? {
+        guard let declared = self.messages[message], let index = declared.oneofIndexByField[Int(number)],
+            index < declared.oneofNames.count
+        else { return nil }
+        return declared.oneofNames[index]
+    }
 
     /// What `bytes` (a serialized FileDescriptorSet) declares.
     public init(_ bytes: [UInt8]) throws {
@@ -58,10 +83,12 @@ public struct DescriptorSet {
         var package = ""
         var services: [UnsafeRawBufferPointer] = []
         var extensions: [UnsafeRawBufferPointer] = []
+        var messageTypes: [UnsafeRawBufferPointer] = []
         while let (number, type) = try reader.nextField() {
             switch number {
             case 1: name = try reader.string(type)
             case 2: package = try reader.string(type)
+            case 4: messageTypes.append(try reader.message(type))
             case 6: services.append(try reader.message(type))
             case 7: extensions.append(try reader.message(type))
             default: try reader.skip(type)
@@ -82,6 +109,12 @@ public struct DescriptorSet {
             }
             if extendee == ".google.protobuf.MethodOptions" { self.methodOptionNumbers["\(package).\(fieldName)"] = fieldNumber }
         }
+        for bytes in messageTypes {
+            var message = try Self.readMessage(bytes)
+            message.file = name
+            message.fullName = "\(package).\(message.fullName)"
+            self.messages[message.fullName] = message
+        }
         for bytes in services {
             var service = Service(file: name, package: package)
             var reader = WireReader(bytes)
@@ -94,6 +127,38 @@ public struct DescriptorSet {
             }
             self.services.append(service)
         }
+    }
+
+    /// A DescriptorProto's name (unqualified), oneof names and members.
+    private static func readMessage(_ bytes: UnsafeRawBufferPointer) throws(MessageError) -> Message {
+        var message = Message()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: message.fullName = try reader.string(type)
+            case 2:
+                var field = WireReader(try reader.message(type))
+                var fieldNumber = 0
+                var oneofIndex: Int?
+                while let (number, type) = try field.nextField() {
+                    switch number {
+                    case 3: fieldNumber = Int(try field.int32(type))
+                    case 9: oneofIndex = Int(try field.int32(type))
+                    default: try field.skip(type)
+                    }
+                }
+                if let oneofIndex { message.oneofIndexByField[fieldNumber] = oneofIndex }
+            case 8:
+                var oneof = WireReader(try reader.message(type))
+                var oneofName = ""
+                while let (number, type) = try oneof.nextField() {
+                    if number == 1 { oneofName = try oneof.string(type) } else { try oneof.skip(type) }
+                }
+                message.oneofNames.append(oneofName)
+            default: try reader.skip(type)
+            }
+        }
+        return message
     }
 
     private static func readMethod(_ bytes: UnsafeRawBufferPointer) throws(MessageError) -> Method {

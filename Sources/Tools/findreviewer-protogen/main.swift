@@ -1,5 +1,6 @@
-// `findreviewer-protogen messages` prints the generated Swift value types
-// (Sources/Runtime/Messages/Generated/Messages.generated.swift, from the protobuf-c descriptors);
+// `findreviewer-protogen messages DESCRIPTORS.pb` prints the generated Swift value types and
+// the pure-Swift wire readers of the stored messages (Sources/Runtime/Messages/Generated/
+// Messages.generated.swift, from the protobuf-c descriptors; the descriptor set names the oneofs);
 // `findreviewer-protogen methods DESCRIPTORS.pb` prints the method table
 // (Sources/Runtime/Messages/Generated/Methods.generated.swift) from a descriptor set made by
 // `protoc --include_imports --descriptor_set_out`; `findreviewer-protogen client DESCRIPTORS.pb`
@@ -16,8 +17,12 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 switch arguments.first {
-case "messages" where arguments.count == 1:
-    print(SwiftSourceGenerator.render(), terminator: "")
+case "messages" where arguments.count == 2:
+    do {
+        print(try SwiftSourceGenerator.render(DescriptorSet(contentsOf: arguments[1])), terminator: "")
+    } catch {
+        fail("\(error)")
+    }
 case "methods" where arguments.count == 2:
     do {
         print(try MethodTableGenerator.render(DescriptorSet(contentsOf: arguments[1])), terminator: "")
@@ -37,5 +42,5 @@ case "handlers" where arguments.count == 2:
         fail("\(error)")
     }
 default:
-    fail("usage: findreviewer-protogen messages | methods DESCRIPTORS.pb | client DESCRIPTORS.pb | handlers DESCRIPTORS.pb")
+    fail("usage: findreviewer-protogen messages DESCRIPTORS.pb | methods DESCRIPTORS.pb | client DESCRIPTORS.pb | handlers DESCRIPTORS.pb")
 }

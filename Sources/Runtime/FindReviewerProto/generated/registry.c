@@ -122,7 +122,19 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__stored_timeline_entry__descriptor,
   &findreviewer__v1__stored_request_created__descriptor,
   &findreviewer__v1__stored_block__descriptor,
+  &findreviewer__v1__stored_request_transition__descriptor,
+  &findreviewer__v1__stored_manual_reminder_sent__descriptor,
+  &findreviewer__v1__stored_request_answered__descriptor,
+  &findreviewer__v1__stored_business_event__descriptor,
+  &findreviewer__v1__stored_public_reply_set__descriptor,
+  &findreviewer__v1__stored_public_reply_deleted__descriptor,
+  &findreviewer__v1__stored_outbox_delivered__descriptor,
+  &findreviewer__v1__stored_business_blocked__descriptor,
+  &findreviewer__v1__stored_business_unblocked__descriptor,
+  &findreviewer__v1__stored_reviewer_erased__descriptor,
+  &findreviewer__v1__stored_business_imported__descriptor,
   &findreviewer__v1__stored_event__descriptor,
+  &findreviewer__v1__stored_event_v1__descriptor,
   &findreviewer__v1__stored_request__descriptor,
   &findreviewer__v1__stored_report__descriptor,
   &findreviewer__v1__stored_outbox_entry__descriptor,
@@ -130,7 +142,7 @@ static const ProtobufCMessageDescriptor *const findreviewer_message_descriptors[
   &findreviewer__v1__snapshot_item__descriptor,
   &findreviewer__v1__business_export__descriptor,
 };
-const size_t findreviewer_message_descriptor_count = 127;
+const size_t findreviewer_message_descriptor_count = 139;
 const ProtobufCMessageDescriptor *findreviewer_message_descriptor_at(size_t index) {
   return index < findreviewer_message_descriptor_count ? findreviewer_message_descriptors[index] : NULL;
 }

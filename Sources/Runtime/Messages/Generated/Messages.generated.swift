@@ -4356,66 +4356,110 @@ public struct SnapshotCounters: ProtoMessage {
 public struct SnapshotItem: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
     public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.SnapshotItem")
-    /// `findreviewer.v1.StoredBusiness business = 1`
-    public var business: StoredBusiness?
-    /// `findreviewer.v1.StoredReviewer reviewer = 2`
-    public var reviewer: StoredReviewer?
-    /// `findreviewer.v1.StoredReview review = 3`
-    public var review: StoredReview?
-    /// `findreviewer.v1.StoredRequest request = 4`
-    public var request: StoredRequest?
-    /// `findreviewer.v1.StoredReport report = 5`
-    public var report: StoredReport?
-    /// `findreviewer.v1.StoredOutboxEntry outbox = 6`
-    public var outbox: StoredOutboxEntry?
-    /// `findreviewer.v1.SnapshotCounters counters = 7`
-    public var counters: SnapshotCounters?
-    /// `findreviewer.v1.StoredBlock block = 8`
-    public var block: StoredBlock?
+    /// `oneof item`: which case is set, nil when none is.
+    public var item: Item?
+
+    /// The cases of `oneof item`, each a member field of the oneof.
+    public enum Item: Sendable, Equatable {
+        /// `findreviewer.v1.StoredBusiness business = 1`
+        case business(StoredBusiness)
+        /// `findreviewer.v1.StoredReviewer reviewer = 2`
+        case reviewer(StoredReviewer)
+        /// `findreviewer.v1.StoredReview review = 3`
+        case review(StoredReview)
+        /// `findreviewer.v1.StoredRequest request = 4`
+        case request(StoredRequest)
+        /// `findreviewer.v1.StoredReport report = 5`
+        case report(StoredReport)
+        /// `findreviewer.v1.StoredOutboxEntry outbox = 6`
+        case outbox(StoredOutboxEntry)
+        /// `findreviewer.v1.SnapshotCounters counters = 7`
+        case counters(SnapshotCounters)
+        /// `findreviewer.v1.StoredBlock block = 8`
+        case block(StoredBlock)
+    }
 
     /// A message with the given fields; the rest keep their proto3 defaults.
     public init(
-        business: StoredBusiness? = nil,
-        reviewer: StoredReviewer? = nil,
-        review: StoredReview? = nil,
-        request: StoredRequest? = nil,
-        report: StoredReport? = nil,
-        outbox: StoredOutboxEntry? = nil,
-        counters: SnapshotCounters? = nil,
-        block: StoredBlock? = nil
+        item: Item? = nil
     ) {
-        self.business = business
-        self.reviewer = reviewer
-        self.review = review
-        self.request = request
-        self.report = report
-        self.outbox = outbox
-        self.counters = counters
-        self.block = block
+        self.item = item
     }
 
     /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
     public init(reader: FieldReader) throws {
-        self.business = try reader.message(1)
-        self.reviewer = try reader.message(2)
-        self.review = try reader.message(3)
-        self.request = try reader.message(4)
-        self.report = try reader.message(5)
-        self.outbox = try reader.message(6)
-        self.counters = try reader.message(7)
-        self.block = try reader.message(8)
+        switch try reader.oneofCase(1) {
+        case 1: self.item = .business(try reader.member(1))
+        case 2: self.item = .reviewer(try reader.member(2))
+        case 3: self.item = .review(try reader.member(3))
+        case 4: self.item = .request(try reader.member(4))
+        case 5: self.item = .report(try reader.member(5))
+        case 6: self.item = .outbox(try reader.member(6))
+        case 7: self.item = .counters(try reader.member(7))
+        case 8: self.item = .block(try reader.member(8))
+        default: self.item = nil
+        }
     }
 
     /// Stores the fields straight into a protobuf-c struct (no Codable containers).
     public func write(to writer: FieldWriter) throws {
-        try writer.message(1, self.business)
-        try writer.message(2, self.reviewer)
-        try writer.message(3, self.review)
-        try writer.message(4, self.request)
-        try writer.message(5, self.report)
-        try writer.message(6, self.outbox)
-        try writer.message(7, self.counters)
-        try writer.message(8, self.block)
+        switch self.item {
+        case .business(let value)?: try writer.member(1, value)
+        case .reviewer(let value)?: try writer.member(2, value)
+        case .review(let value)?: try writer.member(3, value)
+        case .request(let value)?: try writer.member(4, value)
+        case .report(let value)?: try writer.member(5, value)
+        case .outbox(let value)?: try writer.member(6, value)
+        case .counters(let value)?: try writer.member(7, value)
+        case .block(let value)?: try writer.member(8, value)
+        case nil: break
+        }
+    }
+
+    /// The `Codable` form: a oneof's case is its member's field, the other members absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        if try !container.decodeNil(forKey: .business) {
+            self.item = .business(try container.decode(StoredBusiness.self, forKey: .business))
+        }
+        if try !container.decodeNil(forKey: .reviewer) {
+            self.item = .reviewer(try container.decode(StoredReviewer.self, forKey: .reviewer))
+        }
+        if try !container.decodeNil(forKey: .review) {
+            self.item = .review(try container.decode(StoredReview.self, forKey: .review))
+        }
+        if try !container.decodeNil(forKey: .request) {
+            self.item = .request(try container.decode(StoredRequest.self, forKey: .request))
+        }
+        if try !container.decodeNil(forKey: .report) {
+            self.item = .report(try container.decode(StoredReport.self, forKey: .report))
+        }
+        if try !container.decodeNil(forKey: .outbox) {
+            self.item = .outbox(try container.decode(StoredOutboxEntry.self, forKey: .outbox))
+        }
+        if try !container.decodeNil(forKey: .counters) {
+            self.item = .counters(try container.decode(SnapshotCounters.self, forKey: .counters))
+        }
+        if try !container.decodeNil(forKey: .block) {
+            self.item = .block(try container.decode(StoredBlock.self, forKey: .block))
+        }
+    }
+
+    /// The `Codable` form; see ``init(from:)``.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self.item {
+        case .business(let value)?: try container.encode(value, forKey: .business)
+        case .reviewer(let value)?: try container.encode(value, forKey: .reviewer)
+        case .review(let value)?: try container.encode(value, forKey: .review)
+        case .request(let value)?: try container.encode(value, forKey: .request)
+        case .report(let value)?: try container.encode(value, forKey: .report)
+        case .outbox(let value)?: try container.encode(value, forKey: .outbox)
+        case .counters(let value)?: try container.encode(value, forKey: .counters)
+        case .block(let value)?: try container.encode(value, forKey: .block)
+        case nil: break
+        }
     }
 
     // Int values are the field numbers: the coder finds fields without hashing names.
@@ -4781,10 +4825,430 @@ public struct StoredBusiness: ProtoMessage {
     }
 }
 
+/// `findreviewer.v1.StoredBusinessBlocked`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredBusinessBlocked: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredBusinessBlocked")
+    /// `findreviewer.v1.StoredBlock block = 1`
+    public var block: StoredBlock?
+    /// `string outbox_id = 2`
+    public var outboxId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        block: StoredBlock? = nil,
+        outboxId: String = ""
+    ) {
+        self.block = block
+        self.outboxId = outboxId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.block = try reader.message(1)
+        self.outboxId = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer.message(1, self.block)
+        try writer(2, self.outboxId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case block = 1
+        case outboxId = 2
+    }
+}
+
+/// `findreviewer.v1.StoredBusinessEvent`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredBusinessEvent: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredBusinessEvent")
+    /// `string business_id = 1`
+    public var businessId: String
+    /// `int64 at = 2`
+    public var at: Int64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        businessId: String = "",
+        at: Int64 = 0
+    ) {
+        self.businessId = businessId
+        self.at = at
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.businessId = try reader(1)
+        self.at = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.businessId)
+        try writer(2, self.at)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case businessId = 1
+        case at = 2
+    }
+}
+
+/// `findreviewer.v1.StoredBusinessImported`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredBusinessImported: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredBusinessImported")
+    /// `repeated findreviewer.v1.SnapshotItem items = 1`
+    public var items: [SnapshotItem]
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        items: [SnapshotItem] = []
+    ) {
+        self.items = items
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.items = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.items)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case items = 1
+    }
+}
+
+/// `findreviewer.v1.StoredBusinessUnblocked`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredBusinessUnblocked: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredBusinessUnblocked")
+    /// `string reviewer_id = 1`
+    public var reviewerId: String
+    /// `string business_id = 2`
+    public var businessId: String
+    /// `int64 at = 3`
+    public var at: Int64
+    /// `string request_id = 4`
+    public var requestId: String
+    /// `string outbox_id = 5`
+    public var outboxId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        reviewerId: String = "",
+        businessId: String = "",
+        at: Int64 = 0,
+        requestId: String = "",
+        outboxId: String = ""
+    ) {
+        self.reviewerId = reviewerId
+        self.businessId = businessId
+        self.at = at
+        self.requestId = requestId
+        self.outboxId = outboxId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewerId = try reader(1)
+        self.businessId = try reader(2)
+        self.at = try reader(3)
+        self.requestId = try reader(4)
+        self.outboxId = try reader(5)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewerId)
+        try writer(2, self.businessId)
+        try writer(3, self.at)
+        try writer(4, self.requestId)
+        try writer(5, self.outboxId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case reviewerId = 1
+        case businessId = 2
+        case at = 3
+        case requestId = 4
+        case outboxId = 5
+    }
+}
+
 /// `findreviewer.v1.StoredEvent`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct StoredEvent: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
     public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredEvent")
+    /// `oneof event`: which case is set, nil when none is.
+    public var event: Event?
+
+    /// The cases of `oneof event`, each a member field of the oneof.
+    public enum Event: Sendable, Equatable {
+        /// `findreviewer.v1.StoredBusiness business_upserted = 21`
+        case businessUpserted(StoredBusiness)
+        /// `findreviewer.v1.StoredReviewer reviewer_upserted = 22`
+        case reviewerUpserted(StoredReviewer)
+        /// `findreviewer.v1.StoredReview review_published = 23`
+        case reviewPublished(StoredReview)
+        /// `findreviewer.v1.StoredBusinessEvent introduction_acknowledged = 24`
+        case introductionAcknowledged(StoredBusinessEvent)
+        /// `findreviewer.v1.StoredRequestCreated request_created = 25`
+        case requestCreated(StoredRequestCreated)
+        /// `findreviewer.v1.StoredRequestTransition automatic_reminder_sent = 26`
+        case automaticReminderSent(StoredRequestTransition)
+        /// `findreviewer.v1.StoredManualReminderSent manual_reminder_sent = 27`
+        case manualReminderSent(StoredManualReminderSent)
+        /// `findreviewer.v1.StoredRequestAnswered request_answered = 28`
+        case requestAnswered(StoredRequestAnswered)
+        /// `findreviewer.v1.StoredRequestTransition reply_opened = 29`
+        case replyOpened(StoredRequestTransition)
+        /// `findreviewer.v1.StoredRequestTransition request_declined = 30`
+        case requestDeclined(StoredRequestTransition)
+        /// `findreviewer.v1.StoredRequestTransition request_withdrawn = 31`
+        case requestWithdrawn(StoredRequestTransition)
+        /// `findreviewer.v1.StoredRequestTransition request_expired = 32`
+        case requestExpired(StoredRequestTransition)
+        /// `findreviewer.v1.StoredPublicReplySet public_reply_set = 33`
+        case publicReplySet(StoredPublicReplySet)
+        /// `findreviewer.v1.StoredPublicReplyDeleted public_reply_deleted = 34`
+        case publicReplyDeleted(StoredPublicReplyDeleted)
+        /// `findreviewer.v1.StoredReport report_created = 35`
+        case reportCreated(StoredReport)
+        /// `findreviewer.v1.StoredOutboxDelivered outbox_delivered = 36`
+        case outboxDelivered(StoredOutboxDelivered)
+        /// `findreviewer.v1.StoredBusinessBlocked business_blocked = 37`
+        case businessBlocked(StoredBusinessBlocked)
+        /// `findreviewer.v1.StoredBusinessUnblocked business_unblocked = 38`
+        case businessUnblocked(StoredBusinessUnblocked)
+        /// `findreviewer.v1.StoredRequestTransition reply_details_erased = 39`
+        case replyDetailsErased(StoredRequestTransition)
+        /// `findreviewer.v1.StoredReviewerErased reviewer_erased = 40`
+        case reviewerErased(StoredReviewerErased)
+        /// `findreviewer.v1.StoredBusinessEvent business_marked_moving = 41`
+        case businessMarkedMoving(StoredBusinessEvent)
+        /// `findreviewer.v1.StoredBusinessImported business_imported = 42`
+        case businessImported(StoredBusinessImported)
+        /// `findreviewer.v1.StoredBusinessEvent business_forgotten = 43`
+        case businessForgotten(StoredBusinessEvent)
+    }
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        event: Event? = nil
+    ) {
+        self.event = event
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        switch try reader.oneofCase(21) {
+        case 21: self.event = .businessUpserted(try reader.member(21))
+        case 22: self.event = .reviewerUpserted(try reader.member(22))
+        case 23: self.event = .reviewPublished(try reader.member(23))
+        case 24: self.event = .introductionAcknowledged(try reader.member(24))
+        case 25: self.event = .requestCreated(try reader.member(25))
+        case 26: self.event = .automaticReminderSent(try reader.member(26))
+        case 27: self.event = .manualReminderSent(try reader.member(27))
+        case 28: self.event = .requestAnswered(try reader.member(28))
+        case 29: self.event = .replyOpened(try reader.member(29))
+        case 30: self.event = .requestDeclined(try reader.member(30))
+        case 31: self.event = .requestWithdrawn(try reader.member(31))
+        case 32: self.event = .requestExpired(try reader.member(32))
+        case 33: self.event = .publicReplySet(try reader.member(33))
+        case 34: self.event = .publicReplyDeleted(try reader.member(34))
+        case 35: self.event = .reportCreated(try reader.member(35))
+        case 36: self.event = .outboxDelivered(try reader.member(36))
+        case 37: self.event = .businessBlocked(try reader.member(37))
+        case 38: self.event = .businessUnblocked(try reader.member(38))
+        case 39: self.event = .replyDetailsErased(try reader.member(39))
+        case 40: self.event = .reviewerErased(try reader.member(40))
+        case 41: self.event = .businessMarkedMoving(try reader.member(41))
+        case 42: self.event = .businessImported(try reader.member(42))
+        case 43: self.event = .businessForgotten(try reader.member(43))
+        default: self.event = nil
+        }
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        switch self.event {
+        case .businessUpserted(let value)?: try writer.member(21, value)
+        case .reviewerUpserted(let value)?: try writer.member(22, value)
+        case .reviewPublished(let value)?: try writer.member(23, value)
+        case .introductionAcknowledged(let value)?: try writer.member(24, value)
+        case .requestCreated(let value)?: try writer.member(25, value)
+        case .automaticReminderSent(let value)?: try writer.member(26, value)
+        case .manualReminderSent(let value)?: try writer.member(27, value)
+        case .requestAnswered(let value)?: try writer.member(28, value)
+        case .replyOpened(let value)?: try writer.member(29, value)
+        case .requestDeclined(let value)?: try writer.member(30, value)
+        case .requestWithdrawn(let value)?: try writer.member(31, value)
+        case .requestExpired(let value)?: try writer.member(32, value)
+        case .publicReplySet(let value)?: try writer.member(33, value)
+        case .publicReplyDeleted(let value)?: try writer.member(34, value)
+        case .reportCreated(let value)?: try writer.member(35, value)
+        case .outboxDelivered(let value)?: try writer.member(36, value)
+        case .businessBlocked(let value)?: try writer.member(37, value)
+        case .businessUnblocked(let value)?: try writer.member(38, value)
+        case .replyDetailsErased(let value)?: try writer.member(39, value)
+        case .reviewerErased(let value)?: try writer.member(40, value)
+        case .businessMarkedMoving(let value)?: try writer.member(41, value)
+        case .businessImported(let value)?: try writer.member(42, value)
+        case .businessForgotten(let value)?: try writer.member(43, value)
+        case nil: break
+        }
+    }
+
+    /// The `Codable` form: a oneof's case is its member's field, the other members absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        if try !container.decodeNil(forKey: .businessUpserted) {
+            self.event = .businessUpserted(try container.decode(StoredBusiness.self, forKey: .businessUpserted))
+        }
+        if try !container.decodeNil(forKey: .reviewerUpserted) {
+            self.event = .reviewerUpserted(try container.decode(StoredReviewer.self, forKey: .reviewerUpserted))
+        }
+        if try !container.decodeNil(forKey: .reviewPublished) {
+            self.event = .reviewPublished(try container.decode(StoredReview.self, forKey: .reviewPublished))
+        }
+        if try !container.decodeNil(forKey: .introductionAcknowledged) {
+            self.event = .introductionAcknowledged(try container.decode(StoredBusinessEvent.self, forKey: .introductionAcknowledged))
+        }
+        if try !container.decodeNil(forKey: .requestCreated) {
+            self.event = .requestCreated(try container.decode(StoredRequestCreated.self, forKey: .requestCreated))
+        }
+        if try !container.decodeNil(forKey: .automaticReminderSent) {
+            self.event = .automaticReminderSent(try container.decode(StoredRequestTransition.self, forKey: .automaticReminderSent))
+        }
+        if try !container.decodeNil(forKey: .manualReminderSent) {
+            self.event = .manualReminderSent(try container.decode(StoredManualReminderSent.self, forKey: .manualReminderSent))
+        }
+        if try !container.decodeNil(forKey: .requestAnswered) {
+            self.event = .requestAnswered(try container.decode(StoredRequestAnswered.self, forKey: .requestAnswered))
+        }
+        if try !container.decodeNil(forKey: .replyOpened) {
+            self.event = .replyOpened(try container.decode(StoredRequestTransition.self, forKey: .replyOpened))
+        }
+        if try !container.decodeNil(forKey: .requestDeclined) {
+            self.event = .requestDeclined(try container.decode(StoredRequestTransition.self, forKey: .requestDeclined))
+        }
+        if try !container.decodeNil(forKey: .requestWithdrawn) {
+            self.event = .requestWithdrawn(try container.decode(StoredRequestTransition.self, forKey: .requestWithdrawn))
+        }
+        if try !container.decodeNil(forKey: .requestExpired) {
+            self.event = .requestExpired(try container.decode(StoredRequestTransition.self, forKey: .requestExpired))
+        }
+        if try !container.decodeNil(forKey: .publicReplySet) {
+            self.event = .publicReplySet(try container.decode(StoredPublicReplySet.self, forKey: .publicReplySet))
+        }
+        if try !container.decodeNil(forKey: .publicReplyDeleted) {
+            self.event = .publicReplyDeleted(try container.decode(StoredPublicReplyDeleted.self, forKey: .publicReplyDeleted))
+        }
+        if try !container.decodeNil(forKey: .reportCreated) {
+            self.event = .reportCreated(try container.decode(StoredReport.self, forKey: .reportCreated))
+        }
+        if try !container.decodeNil(forKey: .outboxDelivered) {
+            self.event = .outboxDelivered(try container.decode(StoredOutboxDelivered.self, forKey: .outboxDelivered))
+        }
+        if try !container.decodeNil(forKey: .businessBlocked) {
+            self.event = .businessBlocked(try container.decode(StoredBusinessBlocked.self, forKey: .businessBlocked))
+        }
+        if try !container.decodeNil(forKey: .businessUnblocked) {
+            self.event = .businessUnblocked(try container.decode(StoredBusinessUnblocked.self, forKey: .businessUnblocked))
+        }
+        if try !container.decodeNil(forKey: .replyDetailsErased) {
+            self.event = .replyDetailsErased(try container.decode(StoredRequestTransition.self, forKey: .replyDetailsErased))
+        }
+        if try !container.decodeNil(forKey: .reviewerErased) {
+            self.event = .reviewerErased(try container.decode(StoredReviewerErased.self, forKey: .reviewerErased))
+        }
+        if try !container.decodeNil(forKey: .businessMarkedMoving) {
+            self.event = .businessMarkedMoving(try container.decode(StoredBusinessEvent.self, forKey: .businessMarkedMoving))
+        }
+        if try !container.decodeNil(forKey: .businessImported) {
+            self.event = .businessImported(try container.decode(StoredBusinessImported.self, forKey: .businessImported))
+        }
+        if try !container.decodeNil(forKey: .businessForgotten) {
+            self.event = .businessForgotten(try container.decode(StoredBusinessEvent.self, forKey: .businessForgotten))
+        }
+    }
+
+    /// The `Codable` form; see ``init(from:)``.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self.event {
+        case .businessUpserted(let value)?: try container.encode(value, forKey: .businessUpserted)
+        case .reviewerUpserted(let value)?: try container.encode(value, forKey: .reviewerUpserted)
+        case .reviewPublished(let value)?: try container.encode(value, forKey: .reviewPublished)
+        case .introductionAcknowledged(let value)?: try container.encode(value, forKey: .introductionAcknowledged)
+        case .requestCreated(let value)?: try container.encode(value, forKey: .requestCreated)
+        case .automaticReminderSent(let value)?: try container.encode(value, forKey: .automaticReminderSent)
+        case .manualReminderSent(let value)?: try container.encode(value, forKey: .manualReminderSent)
+        case .requestAnswered(let value)?: try container.encode(value, forKey: .requestAnswered)
+        case .replyOpened(let value)?: try container.encode(value, forKey: .replyOpened)
+        case .requestDeclined(let value)?: try container.encode(value, forKey: .requestDeclined)
+        case .requestWithdrawn(let value)?: try container.encode(value, forKey: .requestWithdrawn)
+        case .requestExpired(let value)?: try container.encode(value, forKey: .requestExpired)
+        case .publicReplySet(let value)?: try container.encode(value, forKey: .publicReplySet)
+        case .publicReplyDeleted(let value)?: try container.encode(value, forKey: .publicReplyDeleted)
+        case .reportCreated(let value)?: try container.encode(value, forKey: .reportCreated)
+        case .outboxDelivered(let value)?: try container.encode(value, forKey: .outboxDelivered)
+        case .businessBlocked(let value)?: try container.encode(value, forKey: .businessBlocked)
+        case .businessUnblocked(let value)?: try container.encode(value, forKey: .businessUnblocked)
+        case .replyDetailsErased(let value)?: try container.encode(value, forKey: .replyDetailsErased)
+        case .reviewerErased(let value)?: try container.encode(value, forKey: .reviewerErased)
+        case .businessMarkedMoving(let value)?: try container.encode(value, forKey: .businessMarkedMoving)
+        case .businessImported(let value)?: try container.encode(value, forKey: .businessImported)
+        case .businessForgotten(let value)?: try container.encode(value, forKey: .businessForgotten)
+        case nil: break
+        }
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case businessUpserted = 21
+        case reviewerUpserted = 22
+        case reviewPublished = 23
+        case introductionAcknowledged = 24
+        case requestCreated = 25
+        case automaticReminderSent = 26
+        case manualReminderSent = 27
+        case requestAnswered = 28
+        case replyOpened = 29
+        case requestDeclined = 30
+        case requestWithdrawn = 31
+        case requestExpired = 32
+        case publicReplySet = 33
+        case publicReplyDeleted = 34
+        case reportCreated = 35
+        case outboxDelivered = 36
+        case businessBlocked = 37
+        case businessUnblocked = 38
+        case replyDetailsErased = 39
+        case reviewerErased = 40
+        case businessMarkedMoving = 41
+        case businessImported = 42
+        case businessForgotten = 43
+    }
+}
+
+/// `findreviewer.v1.StoredEventV1`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredEventV1: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredEventV1")
     /// `findreviewer.v1.StoredEventKind kind = 1`
     public var kind: StoredEventKind
     /// `findreviewer.v1.StoredBusiness business = 2`
@@ -4930,6 +5394,94 @@ public struct StoredEvent: ProtoMessage {
     }
 }
 
+/// `findreviewer.v1.StoredManualReminderSent`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredManualReminderSent: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredManualReminderSent")
+    /// `string request_id = 1`
+    public var requestId: String
+    /// `int64 at = 2`
+    public var at: Int64
+    /// `int64 deadline = 3`
+    public var deadline: Int64
+    /// `string outbox_id = 4`
+    public var outboxId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        requestId: String = "",
+        at: Int64 = 0,
+        deadline: Int64 = 0,
+        outboxId: String = ""
+    ) {
+        self.requestId = requestId
+        self.at = at
+        self.deadline = deadline
+        self.outboxId = outboxId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.requestId = try reader(1)
+        self.at = try reader(2)
+        self.deadline = try reader(3)
+        self.outboxId = try reader(4)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.requestId)
+        try writer(2, self.at)
+        try writer(3, self.deadline)
+        try writer(4, self.outboxId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case requestId = 1
+        case at = 2
+        case deadline = 3
+        case outboxId = 4
+    }
+}
+
+/// `findreviewer.v1.StoredOutboxDelivered`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredOutboxDelivered: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredOutboxDelivered")
+    /// `string outbox_id = 1`
+    public var outboxId: String
+    /// `int64 at = 2`
+    public var at: Int64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        outboxId: String = "",
+        at: Int64 = 0
+    ) {
+        self.outboxId = outboxId
+        self.at = at
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.outboxId = try reader(1)
+        self.at = try reader(2)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.outboxId)
+        try writer(2, self.at)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case outboxId = 1
+        case at = 2
+    }
+}
+
 /// `findreviewer.v1.StoredOutboxEntry`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct StoredOutboxEntry: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
@@ -5036,6 +5588,80 @@ public struct StoredPublicReply: ProtoMessage {
         case text = 1
         case createdAt = 2
         case updatedAt = 3
+    }
+}
+
+/// `findreviewer.v1.StoredPublicReplyDeleted`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredPublicReplyDeleted: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredPublicReplyDeleted")
+    /// `string review_id = 1`
+    public var reviewId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        reviewId: String = ""
+    ) {
+        self.reviewId = reviewId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewId = try reader(1)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case reviewId = 1
+    }
+}
+
+/// `findreviewer.v1.StoredPublicReplySet`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredPublicReplySet: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredPublicReplySet")
+    /// `string review_id = 1`
+    public var reviewId: String
+    /// `string text = 2`
+    public var text: String
+    /// `int64 at = 3`
+    public var at: Int64
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        reviewId: String = "",
+        text: String = "",
+        at: Int64 = 0
+    ) {
+        self.reviewId = reviewId
+        self.text = text
+        self.at = at
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewId = try reader(1)
+        self.text = try reader(2)
+        self.at = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewId)
+        try writer(2, self.text)
+        try writer(3, self.at)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case reviewId = 1
+        case text = 2
+        case at = 3
     }
 }
 
@@ -5353,6 +5979,50 @@ public struct StoredRequest: ProtoMessage {
     }
 }
 
+/// `findreviewer.v1.StoredRequestAnswered`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredRequestAnswered: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredRequestAnswered")
+    /// `string request_id = 1`
+    public var requestId: String
+    /// `findreviewer.v1.StoredReply reply = 2`
+    public var reply: StoredReply?
+    /// `string outbox_id = 3`
+    public var outboxId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        requestId: String = "",
+        reply: StoredReply? = nil,
+        outboxId: String = ""
+    ) {
+        self.requestId = requestId
+        self.reply = reply
+        self.outboxId = outboxId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.requestId = try reader(1)
+        self.reply = try reader.message(2)
+        self.outboxId = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.requestId)
+        try writer.message(2, self.reply)
+        try writer(3, self.outboxId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case requestId = 1
+        case reply = 2
+        case outboxId = 3
+    }
+}
+
 /// `findreviewer.v1.StoredRequestCreated`; see Protos/findreviewer/v1/ for what each field means and its limits.
 public struct StoredRequestCreated: ProtoMessage {
     /// The protobuf-c layout this type is converted through.
@@ -5464,6 +6134,50 @@ public struct StoredRequestCreated: ProtoMessage {
         case idempotencyKey = 11
         case outboxId = 12
         case skipBusinessEmails = 13
+    }
+}
+
+/// `findreviewer.v1.StoredRequestTransition`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredRequestTransition: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredRequestTransition")
+    /// `string request_id = 1`
+    public var requestId: String
+    /// `int64 at = 2`
+    public var at: Int64
+    /// `string outbox_id = 3`
+    public var outboxId: String
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        requestId: String = "",
+        at: Int64 = 0,
+        outboxId: String = ""
+    ) {
+        self.requestId = requestId
+        self.at = at
+        self.outboxId = outboxId
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.requestId = try reader(1)
+        self.at = try reader(2)
+        self.outboxId = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.requestId)
+        try writer(2, self.at)
+        try writer(3, self.outboxId)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case requestId = 1
+        case at = 2
+        case outboxId = 3
     }
 }
 
@@ -5615,6 +6329,50 @@ public struct StoredReviewer: ProtoMessage {
         case email = 3
         case locale = 4
         case erasedAt = 5
+    }
+}
+
+/// `findreviewer.v1.StoredReviewerErased`; see Protos/findreviewer/v1/ for what each field means and its limits.
+public struct StoredReviewerErased: ProtoMessage {
+    /// The protobuf-c layout this type is converted through.
+    public static let layout = ProtoSchema.messageLayout(named: "findreviewer.v1.StoredReviewerErased")
+    /// `string reviewer_id = 1`
+    public var reviewerId: String
+    /// `int64 at = 2`
+    public var at: Int64
+    /// `repeated string review_ids = 3`
+    public var reviewIds: [String]
+
+    /// A message with the given fields; the rest keep their proto3 defaults.
+    public init(
+        reviewerId: String = "",
+        at: Int64 = 0,
+        reviewIds: [String] = []
+    ) {
+        self.reviewerId = reviewerId
+        self.at = at
+        self.reviewIds = reviewIds
+    }
+
+    /// Reads the fields straight out of a protobuf-c struct (no Codable containers).
+    public init(reader: FieldReader) throws {
+        self.reviewerId = try reader(1)
+        self.at = try reader(2)
+        self.reviewIds = try reader(3)
+    }
+
+    /// Stores the fields straight into a protobuf-c struct (no Codable containers).
+    public func write(to writer: FieldWriter) throws {
+        try writer(1, self.reviewerId)
+        try writer(2, self.at)
+        try writer(3, self.reviewIds)
+    }
+
+    // Int values are the field numbers: the coder finds fields without hashing names.
+    enum CodingKeys: Int, CodingKey {
+        case reviewerId = 1
+        case at = 2
+        case reviewIds = 3
     }
 }
 
@@ -6252,15 +7010,27 @@ public enum ProtoMessages {
         StatusCount.self,
         StoredBlock.self,
         StoredBusiness.self,
+        StoredBusinessBlocked.self,
+        StoredBusinessEvent.self,
+        StoredBusinessImported.self,
+        StoredBusinessUnblocked.self,
         StoredEvent.self,
+        StoredEventV1.self,
+        StoredManualReminderSent.self,
+        StoredOutboxDelivered.self,
         StoredOutboxEntry.self,
         StoredPublicReply.self,
+        StoredPublicReplyDeleted.self,
+        StoredPublicReplySet.self,
         StoredReply.self,
         StoredReport.self,
         StoredRequest.self,
+        StoredRequestAnswered.self,
         StoredRequestCreated.self,
+        StoredRequestTransition.self,
         StoredReview.self,
         StoredReviewer.self,
+        StoredReviewerErased.self,
         StoredTimelineEntry.self,
         TimelineEntry.self,
         TriggerSnapshotRequest.self,
@@ -6278,4 +7048,807 @@ public enum ProtoMessages {
         WithdrawInfoRequestRequest.self,
         WithdrawInfoRequestResponse.self,
     ]
+
+    /// The types with a pure-Swift `init(wire:)` (the messages of findreviewer/v1/storage.proto and those they hold).
+    public static let wireReadable: [any WireReadable.Type] = [
+        BusinessExport.self,
+        SnapshotCounters.self,
+        SnapshotItem.self,
+        StoredBlock.self,
+        StoredBusiness.self,
+        StoredBusinessBlocked.self,
+        StoredBusinessEvent.self,
+        StoredBusinessImported.self,
+        StoredBusinessUnblocked.self,
+        StoredEvent.self,
+        StoredEventV1.self,
+        StoredManualReminderSent.self,
+        StoredOutboxDelivered.self,
+        StoredOutboxEntry.self,
+        StoredPublicReply.self,
+        StoredPublicReplyDeleted.self,
+        StoredPublicReplySet.self,
+        StoredReply.self,
+        StoredReport.self,
+        StoredRequest.self,
+        StoredRequestAnswered.self,
+        StoredRequestCreated.self,
+        StoredRequestTransition.self,
+        StoredReview.self,
+        StoredReviewer.self,
+        StoredReviewerErased.self,
+        StoredTimelineEntry.self,
+    ]
+}
+
+extension BusinessExport: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.version = try reader.uint32(type)
+            case 2: self.businessId = try reader.string(type)
+            case 3: self.sourceShard = try reader.string(type)
+            case 4: self.exportedAt = try reader.int64(type)
+            case 5: self.items.append(try SnapshotItem(wire: reader.message(type)))
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension SnapshotCounters: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.requests = try reader.uint64(type)
+            case 2: self.reports = try reader.uint64(type)
+            case 3: self.outbox = try reader.uint64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension SnapshotItem: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.item = .business(try StoredBusiness(wire: reader.message(type)))
+            case 2: self.item = .reviewer(try StoredReviewer(wire: reader.message(type)))
+            case 3: self.item = .review(try StoredReview(wire: reader.message(type)))
+            case 4: self.item = .request(try StoredRequest(wire: reader.message(type)))
+            case 5: self.item = .report(try StoredReport(wire: reader.message(type)))
+            case 6: self.item = .outbox(try StoredOutboxEntry(wire: reader.message(type)))
+            case 7: self.item = .counters(try SnapshotCounters(wire: reader.message(type)))
+            case 8: self.item = .block(try StoredBlock(wire: reader.message(type)))
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+/// Takes the case of `findreviewer.v1.SnapshotItem.item` that ``SnapshotItem/visitItem(wire:_:)`` reads.
+public protocol SnapshotItemItemVisitor {
+    /// What each case becomes.
+    associatedtype Result
+    /// `findreviewer.v1.StoredBusiness business = 1`
+    mutating func business(_ value: consuming StoredBusiness) throws -> Result
+    /// `findreviewer.v1.StoredReviewer reviewer = 2`
+    mutating func reviewer(_ value: consuming StoredReviewer) throws -> Result
+    /// `findreviewer.v1.StoredReview review = 3`
+    mutating func review(_ value: consuming StoredReview) throws -> Result
+    /// `findreviewer.v1.StoredRequest request = 4`
+    mutating func request(_ value: consuming StoredRequest) throws -> Result
+    /// `findreviewer.v1.StoredReport report = 5`
+    mutating func report(_ value: consuming StoredReport) throws -> Result
+    /// `findreviewer.v1.StoredOutboxEntry outbox = 6`
+    mutating func outbox(_ value: consuming StoredOutboxEntry) throws -> Result
+    /// `findreviewer.v1.SnapshotCounters counters = 7`
+    mutating func counters(_ value: consuming SnapshotCounters) throws -> Result
+    /// `findreviewer.v1.StoredBlock block = 8`
+    mutating func block(_ value: consuming StoredBlock) throws -> Result
+}
+
+extension SnapshotItem {
+    /// Reads the wire bytes of a `SnapshotItem` and hands the case of `item` to `visitor`, as
+    /// ``init(wire:)`` reads it (the last case wins, earlier ones are still checked; unknown fields
+    /// are skipped) but without building the enum; nil when no case is set.
+    public static func visitItem<V: SnapshotItemItemVisitor>(wire bytes: UnsafeRawBufferPointer, _ visitor: inout V) throws -> V.Result? {
+        var reader = WireReader(bytes)
+        var last: (number: Int, body: UnsafeRawBufferPointer)?
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1, 2, 3, 4, 5, 6, 7, 8:
+                // A case that a later one replaces must still be valid, as protobuf-c requires.
+                if let earlier = last { try Self.checkItemCase(earlier.number, earlier.body) }
+                last = (number, try reader.message(type))
+            default: try reader.skip(type)
+            }
+        }
+        guard let last else { return nil }
+        switch last.number {
+        case 1: return try visitor.business(StoredBusiness(wire: last.body))
+        case 2: return try visitor.reviewer(StoredReviewer(wire: last.body))
+        case 3: return try visitor.review(StoredReview(wire: last.body))
+        case 4: return try visitor.request(StoredRequest(wire: last.body))
+        case 5: return try visitor.report(StoredReport(wire: last.body))
+        case 6: return try visitor.outbox(StoredOutboxEntry(wire: last.body))
+        case 7: return try visitor.counters(SnapshotCounters(wire: last.body))
+        case 8: return try visitor.block(StoredBlock(wire: last.body))
+        default: return nil
+        }
+    }
+
+    /// Reads the case `number` from `body` only to check it.
+    private static func checkItemCase(_ number: Int, _ body: UnsafeRawBufferPointer) throws(MessageError) {
+        switch number {
+        case 1: _ = try StoredBusiness(wire: body)
+        case 2: _ = try StoredReviewer(wire: body)
+        case 3: _ = try StoredReview(wire: body)
+        case 4: _ = try StoredRequest(wire: body)
+        case 5: _ = try StoredReport(wire: body)
+        case 6: _ = try StoredOutboxEntry(wire: body)
+        case 7: _ = try SnapshotCounters(wire: body)
+        case 8: _ = try StoredBlock(wire: body)
+        default: break
+        }
+    }
+}
+
+extension StoredBlock: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.reviewerId = try reader.string(type)
+            case 2: self.businessId = try reader.string(type)
+            case 3: self.blockedAt = try reader.int64(type)
+            case 4: self.requestId = try reader.string(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredBusiness: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.id = try reader.string(type)
+            case 2: self.displayName = try reader.string(type)
+            case 3: self.notificationEmail = try reader.string(type)
+            case 4: self.locale = try reader.string(type)
+            case 5: self.plan = try reader.enumValue(type, field: "StoredBusiness.plan")
+            case 6: self.introAcknowledgedAt = try reader.int64(type)
+            case 7: self.movingSince = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredBusinessBlocked: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.block = try StoredBlock(wire: reader.message(type))
+            case 2: self.outboxId = try reader.string(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredBusinessEvent: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.businessId = try reader.string(type)
+            case 2: self.at = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredBusinessImported: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.items.append(try SnapshotItem(wire: reader.message(type)))
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredBusinessUnblocked: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.reviewerId = try reader.string(type)
+            case 2: self.businessId = try reader.string(type)
+            case 3: self.at = try reader.int64(type)
+            case 4: self.requestId = try reader.string(type)
+            case 5: self.outboxId = try reader.string(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredEvent: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 21: self.event = .businessUpserted(try StoredBusiness(wire: reader.message(type)))
+            case 22: self.event = .reviewerUpserted(try StoredReviewer(wire: reader.message(type)))
+            case 23: self.event = .reviewPublished(try StoredReview(wire: reader.message(type)))
+            case 24: self.event = .introductionAcknowledged(try StoredBusinessEvent(wire: reader.message(type)))
+            case 25: self.event = .requestCreated(try StoredRequestCreated(wire: reader.message(type)))
+            case 26: self.event = .automaticReminderSent(try StoredRequestTransition(wire: reader.message(type)))
+            case 27: self.event = .manualReminderSent(try StoredManualReminderSent(wire: reader.message(type)))
+            case 28: self.event = .requestAnswered(try StoredRequestAnswered(wire: reader.message(type)))
+            case 29: self.event = .replyOpened(try StoredRequestTransition(wire: reader.message(type)))
+            case 30: self.event = .requestDeclined(try StoredRequestTransition(wire: reader.message(type)))
+            case 31: self.event = .requestWithdrawn(try StoredRequestTransition(wire: reader.message(type)))
+            case 32: self.event = .requestExpired(try StoredRequestTransition(wire: reader.message(type)))
+            case 33: self.event = .publicReplySet(try StoredPublicReplySet(wire: reader.message(type)))
+            case 34: self.event = .publicReplyDeleted(try StoredPublicReplyDeleted(wire: reader.message(type)))
+            case 35: self.event = .reportCreated(try StoredReport(wire: reader.message(type)))
+            case 36: self.event = .outboxDelivered(try StoredOutboxDelivered(wire: reader.message(type)))
+            case 37: self.event = .businessBlocked(try StoredBusinessBlocked(wire: reader.message(type)))
+            case 38: self.event = .businessUnblocked(try StoredBusinessUnblocked(wire: reader.message(type)))
+            case 39: self.event = .replyDetailsErased(try StoredRequestTransition(wire: reader.message(type)))
+            case 40: self.event = .reviewerErased(try StoredReviewerErased(wire: reader.message(type)))
+            case 41: self.event = .businessMarkedMoving(try StoredBusinessEvent(wire: reader.message(type)))
+            case 42: self.event = .businessImported(try StoredBusinessImported(wire: reader.message(type)))
+            case 43: self.event = .businessForgotten(try StoredBusinessEvent(wire: reader.message(type)))
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+/// Takes the case of `findreviewer.v1.StoredEvent.event` that ``StoredEvent/visitEvent(wire:_:)`` reads.
+public protocol StoredEventEventVisitor {
+    /// What each case becomes.
+    associatedtype Result
+    /// `findreviewer.v1.StoredBusiness business_upserted = 21`
+    mutating func businessUpserted(_ value: consuming StoredBusiness) throws -> Result
+    /// `findreviewer.v1.StoredReviewer reviewer_upserted = 22`
+    mutating func reviewerUpserted(_ value: consuming StoredReviewer) throws -> Result
+    /// `findreviewer.v1.StoredReview review_published = 23`
+    mutating func reviewPublished(_ value: consuming StoredReview) throws -> Result
+    /// `findreviewer.v1.StoredBusinessEvent introduction_acknowledged = 24`
+    mutating func introductionAcknowledged(_ value: consuming StoredBusinessEvent) throws -> Result
+    /// `findreviewer.v1.StoredRequestCreated request_created = 25`
+    mutating func requestCreated(_ value: consuming StoredRequestCreated) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition automatic_reminder_sent = 26`
+    mutating func automaticReminderSent(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredManualReminderSent manual_reminder_sent = 27`
+    mutating func manualReminderSent(_ value: consuming StoredManualReminderSent) throws -> Result
+    /// `findreviewer.v1.StoredRequestAnswered request_answered = 28`
+    mutating func requestAnswered(_ value: consuming StoredRequestAnswered) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition reply_opened = 29`
+    mutating func replyOpened(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition request_declined = 30`
+    mutating func requestDeclined(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition request_withdrawn = 31`
+    mutating func requestWithdrawn(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition request_expired = 32`
+    mutating func requestExpired(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredPublicReplySet public_reply_set = 33`
+    mutating func publicReplySet(_ value: consuming StoredPublicReplySet) throws -> Result
+    /// `findreviewer.v1.StoredPublicReplyDeleted public_reply_deleted = 34`
+    mutating func publicReplyDeleted(_ value: consuming StoredPublicReplyDeleted) throws -> Result
+    /// `findreviewer.v1.StoredReport report_created = 35`
+    mutating func reportCreated(_ value: consuming StoredReport) throws -> Result
+    /// `findreviewer.v1.StoredOutboxDelivered outbox_delivered = 36`
+    mutating func outboxDelivered(_ value: consuming StoredOutboxDelivered) throws -> Result
+    /// `findreviewer.v1.StoredBusinessBlocked business_blocked = 37`
+    mutating func businessBlocked(_ value: consuming StoredBusinessBlocked) throws -> Result
+    /// `findreviewer.v1.StoredBusinessUnblocked business_unblocked = 38`
+    mutating func businessUnblocked(_ value: consuming StoredBusinessUnblocked) throws -> Result
+    /// `findreviewer.v1.StoredRequestTransition reply_details_erased = 39`
+    mutating func replyDetailsErased(_ value: consuming StoredRequestTransition) throws -> Result
+    /// `findreviewer.v1.StoredReviewerErased reviewer_erased = 40`
+    mutating func reviewerErased(_ value: consuming StoredReviewerErased) throws -> Result
+    /// `findreviewer.v1.StoredBusinessEvent business_marked_moving = 41`
+    mutating func businessMarkedMoving(_ value: consuming StoredBusinessEvent) throws -> Result
+    /// `findreviewer.v1.StoredBusinessImported business_imported = 42`
+    mutating func businessImported(_ value: consuming StoredBusinessImported) throws -> Result
+    /// `findreviewer.v1.StoredBusinessEvent business_forgotten = 43`
+    mutating func businessForgotten(_ value: consuming StoredBusinessEvent) throws -> Result
+}
+
+extension StoredEvent {
+    /// Reads the wire bytes of a `StoredEvent` and hands the case of `event` to `visitor`, as
+    /// ``init(wire:)`` reads it (the last case wins, earlier ones are still checked; unknown fields
+    /// are skipped) but without building the enum; nil when no case is set.
+    public static func visitEvent<V: StoredEventEventVisitor>(wire bytes: UnsafeRawBufferPointer, _ visitor: inout V) throws -> V.Result? {
+        var reader = WireReader(bytes)
+        var last: (number: Int, body: UnsafeRawBufferPointer)?
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43:
+                // A case that a later one replaces must still be valid, as protobuf-c requires.
+                if let earlier = last { try Self.checkEventCase(earlier.number, earlier.body) }
+                last = (number, try reader.message(type))
+            default: try reader.skip(type)
+            }
+        }
+        guard let last else { return nil }
+        switch last.number {
+        case 21: return try visitor.businessUpserted(StoredBusiness(wire: last.body))
+        case 22: return try visitor.reviewerUpserted(StoredReviewer(wire: last.body))
+        case 23: return try visitor.reviewPublished(StoredReview(wire: last.body))
+        case 24: return try visitor.introductionAcknowledged(StoredBusinessEvent(wire: last.body))
+        case 25: return try visitor.requestCreated(StoredRequestCreated(wire: last.body))
+        case 26: return try visitor.automaticReminderSent(StoredRequestTransition(wire: last.body))
+        case 27: return try visitor.manualReminderSent(StoredManualReminderSent(wire: last.body))
+        case 28: return try visitor.requestAnswered(StoredRequestAnswered(wire: last.body))
+        case 29: return try visitor.replyOpened(StoredRequestTransition(wire: last.body))
+        case 30: return try visitor.requestDeclined(StoredRequestTransition(wire: last.body))
+        case 31: return try visitor.requestWithdrawn(StoredRequestTransition(wire: last.body))
+        case 32: return try visitor.requestExpired(StoredRequestTransition(wire: last.body))
+        case 33: return try visitor.publicReplySet(StoredPublicReplySet(wire: last.body))
+        case 34: return try visitor.publicReplyDeleted(StoredPublicReplyDeleted(wire: last.body))
+        case 35: return try visitor.reportCreated(StoredReport(wire: last.body))
+        case 36: return try visitor.outboxDelivered(StoredOutboxDelivered(wire: last.body))
+        case 37: return try visitor.businessBlocked(StoredBusinessBlocked(wire: last.body))
+        case 38: return try visitor.businessUnblocked(StoredBusinessUnblocked(wire: last.body))
+        case 39: return try visitor.replyDetailsErased(StoredRequestTransition(wire: last.body))
+        case 40: return try visitor.reviewerErased(StoredReviewerErased(wire: last.body))
+        case 41: return try visitor.businessMarkedMoving(StoredBusinessEvent(wire: last.body))
+        case 42: return try visitor.businessImported(StoredBusinessImported(wire: last.body))
+        case 43: return try visitor.businessForgotten(StoredBusinessEvent(wire: last.body))
+        default: return nil
+        }
+    }
+
+    /// Reads the case `number` from `body` only to check it.
+    private static func checkEventCase(_ number: Int, _ body: UnsafeRawBufferPointer) throws(MessageError) {
+        switch number {
+        case 21: _ = try StoredBusiness(wire: body)
+        case 22: _ = try StoredReviewer(wire: body)
+        case 23: _ = try StoredReview(wire: body)
+        case 24: _ = try StoredBusinessEvent(wire: body)
+        case 25: _ = try StoredRequestCreated(wire: body)
+        case 26: _ = try StoredRequestTransition(wire: body)
+        case 27: _ = try StoredManualReminderSent(wire: body)
+        case 28: _ = try StoredRequestAnswered(wire: body)
+        case 29: _ = try StoredRequestTransition(wire: body)
+        case 30: _ = try StoredRequestTransition(wire: body)
+        case 31: _ = try StoredRequestTransition(wire: body)
+        case 32: _ = try StoredRequestTransition(wire: body)
+        case 33: _ = try StoredPublicReplySet(wire: body)
+        case 34: _ = try StoredPublicReplyDeleted(wire: body)
+        case 35: _ = try StoredReport(wire: body)
+        case 36: _ = try StoredOutboxDelivered(wire: body)
+        case 37: _ = try StoredBusinessBlocked(wire: body)
+        case 38: _ = try StoredBusinessUnblocked(wire: body)
+        case 39: _ = try StoredRequestTransition(wire: body)
+        case 40: _ = try StoredReviewerErased(wire: body)
+        case 41: _ = try StoredBusinessEvent(wire: body)
+        case 42: _ = try StoredBusinessImported(wire: body)
+        case 43: _ = try StoredBusinessEvent(wire: body)
+        default: break
+        }
+    }
+}
+
+extension StoredEventV1: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.kind = try reader.enumValue(type, field: "StoredEventV1.kind")
+            case 2: self.business = try StoredBusiness(wire: reader.message(type))
+            case 3: self.reviewer = try StoredReviewer(wire: reader.message(type))
+            case 4: self.review = try StoredReview(wire: reader.message(type))
+            case 5: self.created = try StoredRequestCreated(wire: reader.message(type))
+            case 6: self.reply = try StoredReply(wire: reader.message(type))
+            case 7: self.report = try StoredReport(wire: reader.message(type))
+            case 8: self.businessId = try reader.string(type)
+            case 9: self.requestId = try reader.string(type)
+            case 10: self.reviewId = try reader.string(type)
+            case 11: self.outboxId = try reader.string(type)
+            case 12: self.at = try reader.int64(type)
+            case 13: self.deadline = try reader.int64(type)
+            case 14: self.text = try reader.string(type)
+            case 15: self.block = try StoredBlock(wire: reader.message(type))
+            case 16: self.reviewerId = try reader.string(type)
+            case 17: self.reviewIds.append(try reader.string(type))
+            case 18: self.items.append(try SnapshotItem(wire: reader.message(type)))
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredManualReminderSent: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.requestId = try reader.string(type)
+            case 2: self.at = try reader.int64(type)
+            case 3: self.deadline = try reader.int64(type)
+            case 4: self.outboxId = try reader.string(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredOutboxDelivered: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.outboxId = try reader.string(type)
+            case 2: self.at = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredOutboxEntry: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.id = try reader.string(type)
+            case 2: self.kind = try reader.enumValue(type, field: "StoredOutboxEntry.kind")
+            case 3: self.requestId = try reader.string(type)
+            case 4: self.createdAt = try reader.int64(type)
+            case 5: self.deliveredAt = try reader.int64(type)
+            case 6: self.cancelledAt = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredPublicReply: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.text = try reader.string(type)
+            case 2: self.createdAt = try reader.int64(type)
+            case 3: self.updatedAt = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredPublicReplyDeleted: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.reviewId = try reader.string(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredPublicReplySet: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.reviewId = try reader.string(type)
+            case 2: self.text = try reader.string(type)
+            case 3: self.at = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredReply: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.email = try reader.string(type)
+            case 2: self.referenceNumber = try reader.string(type)
+            case 3: self.fullName = try reader.string(type)
+            case 4: self.phone = try reader.string(type)
+            case 5: self.note = try reader.string(type)
+            case 6: self.repliedAt = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredReport: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.id = try reader.string(type)
+            case 2: self.businessId = try reader.string(type)
+            case 3: self.reviewId = try reader.string(type)
+            case 4: self.reason = try reader.enumValue(type, field: "StoredReport.reason")
+            case 5: self.explanation = try reader.string(type)
+            case 6: self.createdAt = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredRequest: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.id = try reader.string(type)
+            case 2: self.businessId = try reader.string(type)
+            case 3: self.reviewId = try reader.string(type)
+            case 4: self.reviewerId = try reader.string(type)
+            case 5: self.message = try reader.string(type)
+            case 6: try reader.enums(type, into: &self.requestedFields, field: "StoredRequest.requestedFields")
+            case 7: self.referenceLabel = try reader.string(type)
+            case 8: self.status = try reader.enumValue(type, field: "StoredRequest.status")
+            case 9: self.createdAt = try reader.int64(type)
+            case 10: self.windowStart = try reader.int64(type)
+            case 11: self.deadline = try reader.int64(type)
+            case 12: self.automaticReminderAt = try reader.int64(type)
+            case 13: self.manualReminderAt = try reader.int64(type)
+            case 14: self.reply = try StoredReply(wire: reader.message(type))
+            case 15: self.openedAt = try reader.int64(type)
+            case 16: self.closedAt = try reader.int64(type)
+            case 17: self.token = try reader.string(type)
+            case 18: self.timeline.append(try StoredTimelineEntry(wire: reader.message(type)))
+            case 19: self.idempotencyKey = try reader.string(type)
+            case 20: self.flags = try reader.uint32(type)
+            case 21: self.replyErasedAt = try reader.int64(type)
+            case 22: self.replyErasure = try reader.enumValue(type, field: "StoredRequest.replyErasure")
+            case 23: self.reviewerErasedAt = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredRequestAnswered: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.requestId = try reader.string(type)
+            case 2: self.reply = try StoredReply(wire: reader.message(type))
+            case 3: self.outboxId = try reader.string(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredRequestCreated: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.requestId = try reader.string(type)
+            case 2: self.businessId = try reader.string(type)
+            case 3: self.reviewId = try reader.string(type)
+            case 4: self.reviewerId = try reader.string(type)
+            case 5: self.message = try reader.string(type)
+            case 6: try reader.enums(type, into: &self.requestedFields, field: "StoredRequestCreated.requestedFields")
+            case 7: self.referenceLabel = try reader.string(type)
+            case 8: self.token = try reader.string(type)
+            case 9: self.at = try reader.int64(type)
+            case 10: self.acknowledgesIntroduction = try reader.bool(type)
+            case 11: self.idempotencyKey = try reader.string(type)
+            case 12: self.outboxId = try reader.string(type)
+            case 13: self.skipBusinessEmails = try reader.bool(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredRequestTransition: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.requestId = try reader.string(type)
+            case 2: self.at = try reader.int64(type)
+            case 3: self.outboxId = try reader.string(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredReview: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.id = try reader.string(type)
+            case 2: self.businessId = try reader.string(type)
+            case 3: self.reviewerId = try reader.string(type)
+            case 4: self.rating = try reader.int32(type)
+            case 5: self.title = try reader.string(type)
+            case 6: self.text = try reader.string(type)
+            case 7: self.experienceDate = try reader.string(type)
+            case 8: self.createdAt = try reader.int64(type)
+            case 9: self.source = try reader.enumValue(type, field: "StoredReview.source")
+            case 10: self.publicReply = try StoredPublicReply(wire: reader.message(type))
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredReviewer: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.id = try reader.string(type)
+            case 2: self.displayName = try reader.string(type)
+            case 3: self.email = try reader.string(type)
+            case 4: self.locale = try reader.string(type)
+            case 5: self.erasedAt = try reader.int64(type)
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredReviewerErased: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.reviewerId = try reader.string(type)
+            case 2: self.at = try reader.int64(type)
+            case 3: self.reviewIds.append(try reader.string(type))
+            default: try reader.skip(type)
+            }
+        }
+    }
+}
+
+extension StoredTimelineEntry: WireReadable {
+    /// Reads the wire bytes straight into the value (``WireReader``, pure Swift, no protobuf-c):
+    /// unknown fields are skipped, a later value of a field replaces an earlier one (a oneof:
+    /// the last case wins), enum numbers this build does not declare are errors.
+    public init(wire bytes: UnsafeRawBufferPointer) throws(MessageError) {
+        self.init()
+        var reader = WireReader(bytes)
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: self.at = try reader.int64(type)
+            case 2: self.kind = try reader.enumValue(type, field: "StoredTimelineEntry.kind")
+            default: try reader.skip(type)
+            }
+        }
+    }
 }

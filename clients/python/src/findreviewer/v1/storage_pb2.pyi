@@ -114,7 +114,93 @@ class StoredBusiness(_message.Message):
     plan: _findreviewer_pb2.Plan
     def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., notification_email: _Optional[str] = ..., locale: _Optional[str] = ..., plan: _Optional[_Union[_findreviewer_pb2.Plan, str]] = ..., intro_acknowledged_at: _Optional[int] = ..., moving_since: _Optional[int] = ...) -> None: ...
 
+class StoredBusinessBlocked(_message.Message):
+    __slots__ = ["block", "outbox_id"]
+    BLOCK_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_ID_FIELD_NUMBER: _ClassVar[int]
+    block: StoredBlock
+    outbox_id: str
+    def __init__(self, block: _Optional[_Union[StoredBlock, _Mapping]] = ..., outbox_id: _Optional[str] = ...) -> None: ...
+
+class StoredBusinessEvent(_message.Message):
+    __slots__ = ["at", "business_id"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    business_id: str
+    def __init__(self, business_id: _Optional[str] = ..., at: _Optional[int] = ...) -> None: ...
+
+class StoredBusinessImported(_message.Message):
+    __slots__ = ["items"]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[SnapshotItem]
+    def __init__(self, items: _Optional[_Iterable[_Union[SnapshotItem, _Mapping]]] = ...) -> None: ...
+
+class StoredBusinessUnblocked(_message.Message):
+    __slots__ = ["at", "business_id", "outbox_id", "request_id", "reviewer_id"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    business_id: str
+    outbox_id: str
+    request_id: str
+    reviewer_id: str
+    def __init__(self, reviewer_id: _Optional[str] = ..., business_id: _Optional[str] = ..., at: _Optional[int] = ..., request_id: _Optional[str] = ..., outbox_id: _Optional[str] = ...) -> None: ...
+
 class StoredEvent(_message.Message):
+    __slots__ = ["automatic_reminder_sent", "business_blocked", "business_forgotten", "business_imported", "business_marked_moving", "business_unblocked", "business_upserted", "introduction_acknowledged", "manual_reminder_sent", "outbox_delivered", "public_reply_deleted", "public_reply_set", "reply_details_erased", "reply_opened", "report_created", "request_answered", "request_created", "request_declined", "request_expired", "request_withdrawn", "review_published", "reviewer_erased", "reviewer_upserted"]
+    AUTOMATIC_REMINDER_SENT_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_BLOCKED_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_FORGOTTEN_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_IMPORTED_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_MARKED_MOVING_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_UNBLOCKED_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_UPSERTED_FIELD_NUMBER: _ClassVar[int]
+    INTRODUCTION_ACKNOWLEDGED_FIELD_NUMBER: _ClassVar[int]
+    MANUAL_REMINDER_SENT_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_DELIVERED_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_REPLY_DELETED_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_REPLY_SET_FIELD_NUMBER: _ClassVar[int]
+    REPLY_DETAILS_ERASED_FIELD_NUMBER: _ClassVar[int]
+    REPLY_OPENED_FIELD_NUMBER: _ClassVar[int]
+    REPORT_CREATED_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ANSWERED_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_CREATED_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_DECLINED_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_EXPIRED_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_WITHDRAWN_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ERASED_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_UPSERTED_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    automatic_reminder_sent: StoredRequestTransition
+    business_blocked: StoredBusinessBlocked
+    business_forgotten: StoredBusinessEvent
+    business_imported: StoredBusinessImported
+    business_marked_moving: StoredBusinessEvent
+    business_unblocked: StoredBusinessUnblocked
+    business_upserted: StoredBusiness
+    introduction_acknowledged: StoredBusinessEvent
+    manual_reminder_sent: StoredManualReminderSent
+    outbox_delivered: StoredOutboxDelivered
+    public_reply_deleted: StoredPublicReplyDeleted
+    public_reply_set: StoredPublicReplySet
+    reply_details_erased: StoredRequestTransition
+    reply_opened: StoredRequestTransition
+    report_created: StoredReport
+    request_answered: StoredRequestAnswered
+    request_created: StoredRequestCreated
+    request_declined: StoredRequestTransition
+    request_expired: StoredRequestTransition
+    request_withdrawn: StoredRequestTransition
+    review_published: StoredReview
+    reviewer_erased: StoredReviewerErased
+    reviewer_upserted: StoredReviewer
+    def __init__(self, business_upserted: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer_upserted: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review_published: _Optional[_Union[StoredReview, _Mapping]] = ..., introduction_acknowledged: _Optional[_Union[StoredBusinessEvent, _Mapping]] = ..., request_created: _Optional[_Union[StoredRequestCreated, _Mapping]] = ..., automatic_reminder_sent: _Optional[_Union[StoredRequestTransition, _Mapping]] = ..., manual_reminder_sent: _Optional[_Union[StoredManualReminderSent, _Mapping]] = ..., request_answered: _Optional[_Union[StoredRequestAnswered, _Mapping]] = ..., reply_opened: _Optional[_Union[StoredRequestTransition, _Mapping]] = ..., request_declined: _Optional[_Union[StoredRequestTransition, _Mapping]] = ..., request_withdrawn: _Optional[_Union[StoredRequestTransition, _Mapping]] = ..., request_expired: _Optional[_Union[StoredRequestTransition, _Mapping]] = ..., public_reply_set: _Optional[_Union[StoredPublicReplySet, _Mapping]] = ..., public_reply_deleted: _Optional[_Union[StoredPublicReplyDeleted, _Mapping]] = ..., report_created: _Optional[_Union[StoredReport, _Mapping]] = ..., outbox_delivered: _Optional[_Union[StoredOutboxDelivered, _Mapping]] = ..., business_blocked: _Optional[_Union[StoredBusinessBlocked, _Mapping]] = ..., business_unblocked: _Optional[_Union[StoredBusinessUnblocked, _Mapping]] = ..., reply_details_erased: _Optional[_Union[StoredRequestTransition, _Mapping]] = ..., reviewer_erased: _Optional[_Union[StoredReviewerErased, _Mapping]] = ..., business_marked_moving: _Optional[_Union[StoredBusinessEvent, _Mapping]] = ..., business_imported: _Optional[_Union[StoredBusinessImported, _Mapping]] = ..., business_forgotten: _Optional[_Union[StoredBusinessEvent, _Mapping]] = ...) -> None: ...
+
+class StoredEventV1(_message.Message):
     __slots__ = ["at", "block", "business", "business_id", "created", "deadline", "items", "kind", "outbox_id", "reply", "report", "request_id", "review", "review_id", "review_ids", "reviewer", "reviewer_id", "text"]
     AT_FIELD_NUMBER: _ClassVar[int]
     BLOCK_FIELD_NUMBER: _ClassVar[int]
@@ -154,6 +240,26 @@ class StoredEvent(_message.Message):
     text: str
     def __init__(self, kind: _Optional[_Union[StoredEventKind, str]] = ..., business: _Optional[_Union[StoredBusiness, _Mapping]] = ..., reviewer: _Optional[_Union[StoredReviewer, _Mapping]] = ..., review: _Optional[_Union[StoredReview, _Mapping]] = ..., created: _Optional[_Union[StoredRequestCreated, _Mapping]] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., report: _Optional[_Union[StoredReport, _Mapping]] = ..., business_id: _Optional[str] = ..., request_id: _Optional[str] = ..., review_id: _Optional[str] = ..., outbox_id: _Optional[str] = ..., at: _Optional[int] = ..., deadline: _Optional[int] = ..., text: _Optional[str] = ..., block: _Optional[_Union[StoredBlock, _Mapping]] = ..., reviewer_id: _Optional[str] = ..., review_ids: _Optional[_Iterable[str]] = ..., items: _Optional[_Iterable[_Union[SnapshotItem, _Mapping]]] = ...) -> None: ...
 
+class StoredManualReminderSent(_message.Message):
+    __slots__ = ["at", "deadline", "outbox_id", "request_id"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    deadline: int
+    outbox_id: str
+    request_id: str
+    def __init__(self, request_id: _Optional[str] = ..., at: _Optional[int] = ..., deadline: _Optional[int] = ..., outbox_id: _Optional[str] = ...) -> None: ...
+
+class StoredOutboxDelivered(_message.Message):
+    __slots__ = ["at", "outbox_id"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_ID_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    outbox_id: str
+    def __init__(self, outbox_id: _Optional[str] = ..., at: _Optional[int] = ...) -> None: ...
+
 class StoredOutboxEntry(_message.Message):
     __slots__ = ["cancelled_at", "created_at", "delivered_at", "id", "kind", "request_id"]
     CANCELLED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -179,6 +285,22 @@ class StoredPublicReply(_message.Message):
     text: str
     updated_at: int
     def __init__(self, text: _Optional[str] = ..., created_at: _Optional[int] = ..., updated_at: _Optional[int] = ...) -> None: ...
+
+class StoredPublicReplyDeleted(_message.Message):
+    __slots__ = ["review_id"]
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    def __init__(self, review_id: _Optional[str] = ...) -> None: ...
+
+class StoredPublicReplySet(_message.Message):
+    __slots__ = ["at", "review_id", "text"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    review_id: str
+    text: str
+    def __init__(self, review_id: _Optional[str] = ..., text: _Optional[str] = ..., at: _Optional[int] = ...) -> None: ...
 
 class StoredReply(_message.Message):
     __slots__ = ["email", "full_name", "note", "phone", "reference_number", "replied_at"]
@@ -262,6 +384,16 @@ class StoredRequest(_message.Message):
     window_start: int
     def __init__(self, id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[_findreviewer_pb2.RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., status: _Optional[_Union[_findreviewer_pb2.RequestStatus, str]] = ..., created_at: _Optional[int] = ..., window_start: _Optional[int] = ..., deadline: _Optional[int] = ..., automatic_reminder_at: _Optional[int] = ..., manual_reminder_at: _Optional[int] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., opened_at: _Optional[int] = ..., closed_at: _Optional[int] = ..., token: _Optional[str] = ..., timeline: _Optional[_Iterable[_Union[StoredTimelineEntry, _Mapping]]] = ..., idempotency_key: _Optional[str] = ..., flags: _Optional[int] = ..., reply_erased_at: _Optional[int] = ..., reply_erasure: _Optional[_Union[_findreviewer_pb2.ReplyErasureReason, str]] = ..., reviewer_erased_at: _Optional[int] = ...) -> None: ...
 
+class StoredRequestAnswered(_message.Message):
+    __slots__ = ["outbox_id", "reply", "request_id"]
+    OUTBOX_ID_FIELD_NUMBER: _ClassVar[int]
+    REPLY_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    outbox_id: str
+    reply: StoredReply
+    request_id: str
+    def __init__(self, request_id: _Optional[str] = ..., reply: _Optional[_Union[StoredReply, _Mapping]] = ..., outbox_id: _Optional[str] = ...) -> None: ...
+
 class StoredRequestCreated(_message.Message):
     __slots__ = ["acknowledges_introduction", "at", "business_id", "idempotency_key", "message", "outbox_id", "reference_label", "request_id", "requested_fields", "review_id", "reviewer_id", "skip_business_emails", "token"]
     ACKNOWLEDGES_INTRODUCTION_FIELD_NUMBER: _ClassVar[int]
@@ -291,6 +423,16 @@ class StoredRequestCreated(_message.Message):
     skip_business_emails: bool
     token: str
     def __init__(self, request_id: _Optional[str] = ..., business_id: _Optional[str] = ..., review_id: _Optional[str] = ..., reviewer_id: _Optional[str] = ..., message: _Optional[str] = ..., requested_fields: _Optional[_Iterable[_Union[_findreviewer_pb2.RequestedField, str]]] = ..., reference_label: _Optional[str] = ..., token: _Optional[str] = ..., at: _Optional[int] = ..., acknowledges_introduction: bool = ..., idempotency_key: _Optional[str] = ..., outbox_id: _Optional[str] = ..., skip_business_emails: bool = ...) -> None: ...
+
+class StoredRequestTransition(_message.Message):
+    __slots__ = ["at", "outbox_id", "request_id"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    OUTBOX_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    outbox_id: str
+    request_id: str
+    def __init__(self, request_id: _Optional[str] = ..., at: _Optional[int] = ..., outbox_id: _Optional[str] = ...) -> None: ...
 
 class StoredReview(_message.Message):
     __slots__ = ["business_id", "created_at", "experience_date", "id", "public_reply", "rating", "reviewer_id", "source", "text", "title"]
@@ -329,6 +471,16 @@ class StoredReviewer(_message.Message):
     id: str
     locale: str
     def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., locale: _Optional[str] = ..., erased_at: _Optional[int] = ...) -> None: ...
+
+class StoredReviewerErased(_message.Message):
+    __slots__ = ["at", "review_ids", "reviewer_id"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_IDS_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    review_ids: _containers.RepeatedScalarFieldContainer[str]
+    reviewer_id: str
+    def __init__(self, reviewer_id: _Optional[str] = ..., at: _Optional[int] = ..., review_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class StoredTimelineEntry(_message.Message):
     __slots__ = ["at", "kind"]

@@ -367,6 +367,501 @@ void   findreviewer__v1__stored_block__free_unpacked
   assert(message->base.descriptor == &findreviewer__v1__stored_block__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   findreviewer__v1__stored_request_transition__init
+                     (Findreviewer__V1__StoredRequestTransition         *message)
+{
+  static const Findreviewer__V1__StoredRequestTransition init_value = FINDREVIEWER__V1__STORED_REQUEST_TRANSITION__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_request_transition__get_packed_size
+                     (const Findreviewer__V1__StoredRequestTransition *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_request_transition__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_request_transition__pack
+                     (const Findreviewer__V1__StoredRequestTransition *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_request_transition__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_request_transition__pack_to_buffer
+                     (const Findreviewer__V1__StoredRequestTransition *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_request_transition__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredRequestTransition *
+       findreviewer__v1__stored_request_transition__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredRequestTransition *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_request_transition__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_request_transition__free_unpacked
+                     (Findreviewer__V1__StoredRequestTransition *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_request_transition__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_manual_reminder_sent__init
+                     (Findreviewer__V1__StoredManualReminderSent         *message)
+{
+  static const Findreviewer__V1__StoredManualReminderSent init_value = FINDREVIEWER__V1__STORED_MANUAL_REMINDER_SENT__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_manual_reminder_sent__get_packed_size
+                     (const Findreviewer__V1__StoredManualReminderSent *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_manual_reminder_sent__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_manual_reminder_sent__pack
+                     (const Findreviewer__V1__StoredManualReminderSent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_manual_reminder_sent__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_manual_reminder_sent__pack_to_buffer
+                     (const Findreviewer__V1__StoredManualReminderSent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_manual_reminder_sent__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredManualReminderSent *
+       findreviewer__v1__stored_manual_reminder_sent__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredManualReminderSent *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_manual_reminder_sent__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_manual_reminder_sent__free_unpacked
+                     (Findreviewer__V1__StoredManualReminderSent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_manual_reminder_sent__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_request_answered__init
+                     (Findreviewer__V1__StoredRequestAnswered         *message)
+{
+  static const Findreviewer__V1__StoredRequestAnswered init_value = FINDREVIEWER__V1__STORED_REQUEST_ANSWERED__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_request_answered__get_packed_size
+                     (const Findreviewer__V1__StoredRequestAnswered *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_request_answered__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_request_answered__pack
+                     (const Findreviewer__V1__StoredRequestAnswered *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_request_answered__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_request_answered__pack_to_buffer
+                     (const Findreviewer__V1__StoredRequestAnswered *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_request_answered__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredRequestAnswered *
+       findreviewer__v1__stored_request_answered__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredRequestAnswered *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_request_answered__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_request_answered__free_unpacked
+                     (Findreviewer__V1__StoredRequestAnswered *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_request_answered__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_business_event__init
+                     (Findreviewer__V1__StoredBusinessEvent         *message)
+{
+  static const Findreviewer__V1__StoredBusinessEvent init_value = FINDREVIEWER__V1__STORED_BUSINESS_EVENT__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_business_event__get_packed_size
+                     (const Findreviewer__V1__StoredBusinessEvent *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_event__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_business_event__pack
+                     (const Findreviewer__V1__StoredBusinessEvent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_event__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_business_event__pack_to_buffer
+                     (const Findreviewer__V1__StoredBusinessEvent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_event__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredBusinessEvent *
+       findreviewer__v1__stored_business_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredBusinessEvent *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_business_event__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_business_event__free_unpacked
+                     (Findreviewer__V1__StoredBusinessEvent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_event__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_public_reply_set__init
+                     (Findreviewer__V1__StoredPublicReplySet         *message)
+{
+  static const Findreviewer__V1__StoredPublicReplySet init_value = FINDREVIEWER__V1__STORED_PUBLIC_REPLY_SET__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_public_reply_set__get_packed_size
+                     (const Findreviewer__V1__StoredPublicReplySet *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_public_reply_set__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_public_reply_set__pack
+                     (const Findreviewer__V1__StoredPublicReplySet *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_public_reply_set__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_public_reply_set__pack_to_buffer
+                     (const Findreviewer__V1__StoredPublicReplySet *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_public_reply_set__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredPublicReplySet *
+       findreviewer__v1__stored_public_reply_set__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredPublicReplySet *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_public_reply_set__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_public_reply_set__free_unpacked
+                     (Findreviewer__V1__StoredPublicReplySet *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_public_reply_set__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_public_reply_deleted__init
+                     (Findreviewer__V1__StoredPublicReplyDeleted         *message)
+{
+  static const Findreviewer__V1__StoredPublicReplyDeleted init_value = FINDREVIEWER__V1__STORED_PUBLIC_REPLY_DELETED__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_public_reply_deleted__get_packed_size
+                     (const Findreviewer__V1__StoredPublicReplyDeleted *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_public_reply_deleted__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_public_reply_deleted__pack
+                     (const Findreviewer__V1__StoredPublicReplyDeleted *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_public_reply_deleted__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_public_reply_deleted__pack_to_buffer
+                     (const Findreviewer__V1__StoredPublicReplyDeleted *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_public_reply_deleted__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredPublicReplyDeleted *
+       findreviewer__v1__stored_public_reply_deleted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredPublicReplyDeleted *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_public_reply_deleted__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_public_reply_deleted__free_unpacked
+                     (Findreviewer__V1__StoredPublicReplyDeleted *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_public_reply_deleted__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_outbox_delivered__init
+                     (Findreviewer__V1__StoredOutboxDelivered         *message)
+{
+  static const Findreviewer__V1__StoredOutboxDelivered init_value = FINDREVIEWER__V1__STORED_OUTBOX_DELIVERED__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_outbox_delivered__get_packed_size
+                     (const Findreviewer__V1__StoredOutboxDelivered *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_outbox_delivered__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_outbox_delivered__pack
+                     (const Findreviewer__V1__StoredOutboxDelivered *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_outbox_delivered__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_outbox_delivered__pack_to_buffer
+                     (const Findreviewer__V1__StoredOutboxDelivered *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_outbox_delivered__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredOutboxDelivered *
+       findreviewer__v1__stored_outbox_delivered__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredOutboxDelivered *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_outbox_delivered__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_outbox_delivered__free_unpacked
+                     (Findreviewer__V1__StoredOutboxDelivered *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_outbox_delivered__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_business_blocked__init
+                     (Findreviewer__V1__StoredBusinessBlocked         *message)
+{
+  static const Findreviewer__V1__StoredBusinessBlocked init_value = FINDREVIEWER__V1__STORED_BUSINESS_BLOCKED__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_business_blocked__get_packed_size
+                     (const Findreviewer__V1__StoredBusinessBlocked *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_blocked__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_business_blocked__pack
+                     (const Findreviewer__V1__StoredBusinessBlocked *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_blocked__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_business_blocked__pack_to_buffer
+                     (const Findreviewer__V1__StoredBusinessBlocked *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_blocked__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredBusinessBlocked *
+       findreviewer__v1__stored_business_blocked__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredBusinessBlocked *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_business_blocked__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_business_blocked__free_unpacked
+                     (Findreviewer__V1__StoredBusinessBlocked *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_blocked__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_business_unblocked__init
+                     (Findreviewer__V1__StoredBusinessUnblocked         *message)
+{
+  static const Findreviewer__V1__StoredBusinessUnblocked init_value = FINDREVIEWER__V1__STORED_BUSINESS_UNBLOCKED__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_business_unblocked__get_packed_size
+                     (const Findreviewer__V1__StoredBusinessUnblocked *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_unblocked__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_business_unblocked__pack
+                     (const Findreviewer__V1__StoredBusinessUnblocked *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_unblocked__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_business_unblocked__pack_to_buffer
+                     (const Findreviewer__V1__StoredBusinessUnblocked *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_unblocked__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredBusinessUnblocked *
+       findreviewer__v1__stored_business_unblocked__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredBusinessUnblocked *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_business_unblocked__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_business_unblocked__free_unpacked
+                     (Findreviewer__V1__StoredBusinessUnblocked *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_unblocked__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_reviewer_erased__init
+                     (Findreviewer__V1__StoredReviewerErased         *message)
+{
+  static const Findreviewer__V1__StoredReviewerErased init_value = FINDREVIEWER__V1__STORED_REVIEWER_ERASED__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_reviewer_erased__get_packed_size
+                     (const Findreviewer__V1__StoredReviewerErased *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_reviewer_erased__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_reviewer_erased__pack
+                     (const Findreviewer__V1__StoredReviewerErased *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_reviewer_erased__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_reviewer_erased__pack_to_buffer
+                     (const Findreviewer__V1__StoredReviewerErased *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_reviewer_erased__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredReviewerErased *
+       findreviewer__v1__stored_reviewer_erased__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredReviewerErased *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_reviewer_erased__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_reviewer_erased__free_unpacked
+                     (Findreviewer__V1__StoredReviewerErased *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_reviewer_erased__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_business_imported__init
+                     (Findreviewer__V1__StoredBusinessImported         *message)
+{
+  static const Findreviewer__V1__StoredBusinessImported init_value = FINDREVIEWER__V1__STORED_BUSINESS_IMPORTED__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_business_imported__get_packed_size
+                     (const Findreviewer__V1__StoredBusinessImported *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_imported__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_business_imported__pack
+                     (const Findreviewer__V1__StoredBusinessImported *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_imported__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_business_imported__pack_to_buffer
+                     (const Findreviewer__V1__StoredBusinessImported *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_imported__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredBusinessImported *
+       findreviewer__v1__stored_business_imported__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredBusinessImported *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_business_imported__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_business_imported__free_unpacked
+                     (Findreviewer__V1__StoredBusinessImported *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_business_imported__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   findreviewer__v1__stored_event__init
                      (Findreviewer__V1__StoredEvent         *message)
 {
@@ -410,6 +905,51 @@ void   findreviewer__v1__stored_event__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &findreviewer__v1__stored_event__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   findreviewer__v1__stored_event_v1__init
+                     (Findreviewer__V1__StoredEventV1         *message)
+{
+  static const Findreviewer__V1__StoredEventV1 init_value = FINDREVIEWER__V1__STORED_EVENT_V1__INIT;
+  *message = init_value;
+}
+size_t findreviewer__v1__stored_event_v1__get_packed_size
+                     (const Findreviewer__V1__StoredEventV1 *message)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_event_v1__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t findreviewer__v1__stored_event_v1__pack
+                     (const Findreviewer__V1__StoredEventV1 *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_event_v1__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t findreviewer__v1__stored_event_v1__pack_to_buffer
+                     (const Findreviewer__V1__StoredEventV1 *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &findreviewer__v1__stored_event_v1__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Findreviewer__V1__StoredEventV1 *
+       findreviewer__v1__stored_event_v1__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Findreviewer__V1__StoredEventV1 *)
+     protobuf_c_message_unpack (&findreviewer__v1__stored_event_v1__descriptor,
+                                allocator, len, data);
+}
+void   findreviewer__v1__stored_event_v1__free_unpacked
+                     (Findreviewer__V1__StoredEventV1 *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &findreviewer__v1__stored_event_v1__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   findreviewer__v1__stored_request__init
@@ -1532,7 +2072,983 @@ const ProtobufCMessageDescriptor findreviewer__v1__stored_block__descriptor =
   (ProtobufCMessageInit) findreviewer__v1__stored_block__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_descriptors[18] =
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_request_transition__field_descriptors[3] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequestTransition, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequestTransition, at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outbox_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequestTransition, outbox_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_request_transition__field_indices_by_name[] = {
+  1,   /* field[1] = at */
+  2,   /* field[2] = outbox_id */
+  0,   /* field[0] = request_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_request_transition__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_request_transition__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredRequestTransition",
+  "StoredRequestTransition",
+  "Findreviewer__V1__StoredRequestTransition",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredRequestTransition),
+  3,
+  findreviewer__v1__stored_request_transition__field_descriptors,
+  findreviewer__v1__stored_request_transition__field_indices_by_name,
+  1,  findreviewer__v1__stored_request_transition__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_request_transition__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_manual_reminder_sent__field_descriptors[4] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredManualReminderSent, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredManualReminderSent, at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deadline",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredManualReminderSent, deadline),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outbox_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredManualReminderSent, outbox_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_manual_reminder_sent__field_indices_by_name[] = {
+  1,   /* field[1] = at */
+  2,   /* field[2] = deadline */
+  3,   /* field[3] = outbox_id */
+  0,   /* field[0] = request_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_manual_reminder_sent__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_manual_reminder_sent__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredManualReminderSent",
+  "StoredManualReminderSent",
+  "Findreviewer__V1__StoredManualReminderSent",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredManualReminderSent),
+  4,
+  findreviewer__v1__stored_manual_reminder_sent__field_descriptors,
+  findreviewer__v1__stored_manual_reminder_sent__field_indices_by_name,
+  1,  findreviewer__v1__stored_manual_reminder_sent__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_manual_reminder_sent__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_request_answered__field_descriptors[3] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequestAnswered, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequestAnswered, reply),
+    &findreviewer__v1__stored_reply__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outbox_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredRequestAnswered, outbox_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_request_answered__field_indices_by_name[] = {
+  2,   /* field[2] = outbox_id */
+  1,   /* field[1] = reply */
+  0,   /* field[0] = request_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_request_answered__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_request_answered__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredRequestAnswered",
+  "StoredRequestAnswered",
+  "Findreviewer__V1__StoredRequestAnswered",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredRequestAnswered),
+  3,
+  findreviewer__v1__stored_request_answered__field_descriptors,
+  findreviewer__v1__stored_request_answered__field_indices_by_name,
+  1,  findreviewer__v1__stored_request_answered__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_request_answered__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_business_event__field_descriptors[2] =
+{
+  {
+    "business_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusinessEvent, business_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusinessEvent, at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_business_event__field_indices_by_name[] = {
+  1,   /* field[1] = at */
+  0,   /* field[0] = business_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_business_event__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_business_event__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredBusinessEvent",
+  "StoredBusinessEvent",
+  "Findreviewer__V1__StoredBusinessEvent",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredBusinessEvent),
+  2,
+  findreviewer__v1__stored_business_event__field_descriptors,
+  findreviewer__v1__stored_business_event__field_indices_by_name,
+  1,  findreviewer__v1__stored_business_event__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_business_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_public_reply_set__field_descriptors[3] =
+{
+  {
+    "review_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredPublicReplySet, review_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredPublicReplySet, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredPublicReplySet, at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_public_reply_set__field_indices_by_name[] = {
+  2,   /* field[2] = at */
+  0,   /* field[0] = review_id */
+  1,   /* field[1] = text */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_public_reply_set__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_public_reply_set__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredPublicReplySet",
+  "StoredPublicReplySet",
+  "Findreviewer__V1__StoredPublicReplySet",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredPublicReplySet),
+  3,
+  findreviewer__v1__stored_public_reply_set__field_descriptors,
+  findreviewer__v1__stored_public_reply_set__field_indices_by_name,
+  1,  findreviewer__v1__stored_public_reply_set__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_public_reply_set__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_public_reply_deleted__field_descriptors[1] =
+{
+  {
+    "review_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredPublicReplyDeleted, review_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_public_reply_deleted__field_indices_by_name[] = {
+  0,   /* field[0] = review_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_public_reply_deleted__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_public_reply_deleted__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredPublicReplyDeleted",
+  "StoredPublicReplyDeleted",
+  "Findreviewer__V1__StoredPublicReplyDeleted",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredPublicReplyDeleted),
+  1,
+  findreviewer__v1__stored_public_reply_deleted__field_descriptors,
+  findreviewer__v1__stored_public_reply_deleted__field_indices_by_name,
+  1,  findreviewer__v1__stored_public_reply_deleted__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_public_reply_deleted__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_outbox_delivered__field_descriptors[2] =
+{
+  {
+    "outbox_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredOutboxDelivered, outbox_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredOutboxDelivered, at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_outbox_delivered__field_indices_by_name[] = {
+  1,   /* field[1] = at */
+  0,   /* field[0] = outbox_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_outbox_delivered__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_outbox_delivered__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredOutboxDelivered",
+  "StoredOutboxDelivered",
+  "Findreviewer__V1__StoredOutboxDelivered",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredOutboxDelivered),
+  2,
+  findreviewer__v1__stored_outbox_delivered__field_descriptors,
+  findreviewer__v1__stored_outbox_delivered__field_indices_by_name,
+  1,  findreviewer__v1__stored_outbox_delivered__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_outbox_delivered__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_business_blocked__field_descriptors[2] =
+{
+  {
+    "block",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusinessBlocked, block),
+    &findreviewer__v1__stored_block__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outbox_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusinessBlocked, outbox_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_business_blocked__field_indices_by_name[] = {
+  0,   /* field[0] = block */
+  1,   /* field[1] = outbox_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_business_blocked__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_business_blocked__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredBusinessBlocked",
+  "StoredBusinessBlocked",
+  "Findreviewer__V1__StoredBusinessBlocked",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredBusinessBlocked),
+  2,
+  findreviewer__v1__stored_business_blocked__field_descriptors,
+  findreviewer__v1__stored_business_blocked__field_indices_by_name,
+  1,  findreviewer__v1__stored_business_blocked__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_business_blocked__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_business_unblocked__field_descriptors[5] =
+{
+  {
+    "reviewer_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusinessUnblocked, reviewer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusinessUnblocked, business_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusinessUnblocked, at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusinessUnblocked, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outbox_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredBusinessUnblocked, outbox_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_business_unblocked__field_indices_by_name[] = {
+  2,   /* field[2] = at */
+  1,   /* field[1] = business_id */
+  4,   /* field[4] = outbox_id */
+  3,   /* field[3] = request_id */
+  0,   /* field[0] = reviewer_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_business_unblocked__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_business_unblocked__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredBusinessUnblocked",
+  "StoredBusinessUnblocked",
+  "Findreviewer__V1__StoredBusinessUnblocked",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredBusinessUnblocked),
+  5,
+  findreviewer__v1__stored_business_unblocked__field_descriptors,
+  findreviewer__v1__stored_business_unblocked__field_indices_by_name,
+  1,  findreviewer__v1__stored_business_unblocked__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_business_unblocked__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_reviewer_erased__field_descriptors[3] =
+{
+  {
+    "reviewer_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredReviewerErased, reviewer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__StoredReviewerErased, at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "review_ids",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Findreviewer__V1__StoredReviewerErased, n_review_ids),
+    offsetof(Findreviewer__V1__StoredReviewerErased, review_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_reviewer_erased__field_indices_by_name[] = {
+  1,   /* field[1] = at */
+  2,   /* field[2] = review_ids */
+  0,   /* field[0] = reviewer_id */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_reviewer_erased__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_reviewer_erased__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredReviewerErased",
+  "StoredReviewerErased",
+  "Findreviewer__V1__StoredReviewerErased",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredReviewerErased),
+  3,
+  findreviewer__v1__stored_reviewer_erased__field_descriptors,
+  findreviewer__v1__stored_reviewer_erased__field_indices_by_name,
+  1,  findreviewer__v1__stored_reviewer_erased__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_reviewer_erased__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_business_imported__field_descriptors[1] =
+{
+  {
+    "items",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredBusinessImported, n_items),
+    offsetof(Findreviewer__V1__StoredBusinessImported, items),
+    &findreviewer__v1__snapshot_item__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_business_imported__field_indices_by_name[] = {
+  0,   /* field[0] = items */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_business_imported__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_business_imported__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredBusinessImported",
+  "StoredBusinessImported",
+  "Findreviewer__V1__StoredBusinessImported",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredBusinessImported),
+  1,
+  findreviewer__v1__stored_business_imported__field_descriptors,
+  findreviewer__v1__stored_business_imported__field_indices_by_name,
+  1,  findreviewer__v1__stored_business_imported__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_business_imported__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_descriptors[23] =
+{
+  {
+    "business_upserted",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, business_upserted),
+    &findreviewer__v1__stored_business__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviewer_upserted",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, reviewer_upserted),
+    &findreviewer__v1__stored_reviewer__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "review_published",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, review_published),
+    &findreviewer__v1__stored_review__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "introduction_acknowledged",
+    24,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, introduction_acknowledged),
+    &findreviewer__v1__stored_business_event__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_created",
+    25,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, request_created),
+    &findreviewer__v1__stored_request_created__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "automatic_reminder_sent",
+    26,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, automatic_reminder_sent),
+    &findreviewer__v1__stored_request_transition__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "manual_reminder_sent",
+    27,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, manual_reminder_sent),
+    &findreviewer__v1__stored_manual_reminder_sent__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_answered",
+    28,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, request_answered),
+    &findreviewer__v1__stored_request_answered__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_opened",
+    29,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, reply_opened),
+    &findreviewer__v1__stored_request_transition__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_declined",
+    30,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, request_declined),
+    &findreviewer__v1__stored_request_transition__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_withdrawn",
+    31,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, request_withdrawn),
+    &findreviewer__v1__stored_request_transition__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_expired",
+    32,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, request_expired),
+    &findreviewer__v1__stored_request_transition__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "public_reply_set",
+    33,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, public_reply_set),
+    &findreviewer__v1__stored_public_reply_set__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "public_reply_deleted",
+    34,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, public_reply_deleted),
+    &findreviewer__v1__stored_public_reply_deleted__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "report_created",
+    35,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, report_created),
+    &findreviewer__v1__stored_report__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outbox_delivered",
+    36,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, outbox_delivered),
+    &findreviewer__v1__stored_outbox_delivered__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_blocked",
+    37,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, business_blocked),
+    &findreviewer__v1__stored_business_blocked__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_unblocked",
+    38,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, business_unblocked),
+    &findreviewer__v1__stored_business_unblocked__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_details_erased",
+    39,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, reply_details_erased),
+    &findreviewer__v1__stored_request_transition__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviewer_erased",
+    40,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, reviewer_erased),
+    &findreviewer__v1__stored_reviewer_erased__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_marked_moving",
+    41,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, business_marked_moving),
+    &findreviewer__v1__stored_business_event__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_imported",
+    42,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, business_imported),
+    &findreviewer__v1__stored_business_imported__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_forgotten",
+    43,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Findreviewer__V1__StoredEvent, event_case),
+    offsetof(Findreviewer__V1__StoredEvent, business_forgotten),
+    &findreviewer__v1__stored_business_event__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned findreviewer__v1__stored_event__field_indices_by_name[] = {
+  5,   /* field[5] = automatic_reminder_sent */
+  16,   /* field[16] = business_blocked */
+  22,   /* field[22] = business_forgotten */
+  21,   /* field[21] = business_imported */
+  20,   /* field[20] = business_marked_moving */
+  17,   /* field[17] = business_unblocked */
+  0,   /* field[0] = business_upserted */
+  3,   /* field[3] = introduction_acknowledged */
+  6,   /* field[6] = manual_reminder_sent */
+  15,   /* field[15] = outbox_delivered */
+  13,   /* field[13] = public_reply_deleted */
+  12,   /* field[12] = public_reply_set */
+  18,   /* field[18] = reply_details_erased */
+  8,   /* field[8] = reply_opened */
+  14,   /* field[14] = report_created */
+  7,   /* field[7] = request_answered */
+  4,   /* field[4] = request_created */
+  9,   /* field[9] = request_declined */
+  11,   /* field[11] = request_expired */
+  10,   /* field[10] = request_withdrawn */
+  2,   /* field[2] = review_published */
+  19,   /* field[19] = reviewer_erased */
+  1,   /* field[1] = reviewer_upserted */
+};
+static const ProtobufCIntRange findreviewer__v1__stored_event__number_ranges[1 + 1] =
+{
+  { 21, 0 },
+  { 0, 23 }
+};
+const ProtobufCMessageDescriptor findreviewer__v1__stored_event__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "findreviewer.v1.StoredEvent",
+  "StoredEvent",
+  "Findreviewer__V1__StoredEvent",
+  "findreviewer.v1",
+  sizeof(Findreviewer__V1__StoredEvent),
+  23,
+  findreviewer__v1__stored_event__field_descriptors,
+  findreviewer__v1__stored_event__field_indices_by_name,
+  1,  findreviewer__v1__stored_event__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor findreviewer__v1__stored_event_v1__field_descriptors[18] =
 {
   {
     "kind",
@@ -1540,7 +3056,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_ENUM,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, kind),
+    offsetof(Findreviewer__V1__StoredEventV1, kind),
     &findreviewer__v1__stored_event_kind__descriptor,
     NULL,
     0,             /* flags */
@@ -1552,7 +3068,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, business),
+    offsetof(Findreviewer__V1__StoredEventV1, business),
     &findreviewer__v1__stored_business__descriptor,
     NULL,
     0,             /* flags */
@@ -1564,7 +3080,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, reviewer),
+    offsetof(Findreviewer__V1__StoredEventV1, reviewer),
     &findreviewer__v1__stored_reviewer__descriptor,
     NULL,
     0,             /* flags */
@@ -1576,7 +3092,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, review),
+    offsetof(Findreviewer__V1__StoredEventV1, review),
     &findreviewer__v1__stored_review__descriptor,
     NULL,
     0,             /* flags */
@@ -1588,7 +3104,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, created),
+    offsetof(Findreviewer__V1__StoredEventV1, created),
     &findreviewer__v1__stored_request_created__descriptor,
     NULL,
     0,             /* flags */
@@ -1600,7 +3116,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, reply),
+    offsetof(Findreviewer__V1__StoredEventV1, reply),
     &findreviewer__v1__stored_reply__descriptor,
     NULL,
     0,             /* flags */
@@ -1612,7 +3128,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, report),
+    offsetof(Findreviewer__V1__StoredEventV1, report),
     &findreviewer__v1__stored_report__descriptor,
     NULL,
     0,             /* flags */
@@ -1624,7 +3140,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, business_id),
+    offsetof(Findreviewer__V1__StoredEventV1, business_id),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -1636,7 +3152,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, request_id),
+    offsetof(Findreviewer__V1__StoredEventV1, request_id),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -1648,7 +3164,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, review_id),
+    offsetof(Findreviewer__V1__StoredEventV1, review_id),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -1660,7 +3176,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, outbox_id),
+    offsetof(Findreviewer__V1__StoredEventV1, outbox_id),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -1672,7 +3188,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_INT64,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, at),
+    offsetof(Findreviewer__V1__StoredEventV1, at),
     NULL,
     NULL,
     0,             /* flags */
@@ -1684,7 +3200,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_INT64,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, deadline),
+    offsetof(Findreviewer__V1__StoredEventV1, deadline),
     NULL,
     NULL,
     0,             /* flags */
@@ -1696,7 +3212,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, text),
+    offsetof(Findreviewer__V1__StoredEventV1, text),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -1708,7 +3224,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, block),
+    offsetof(Findreviewer__V1__StoredEventV1, block),
     &findreviewer__v1__stored_block__descriptor,
     NULL,
     0,             /* flags */
@@ -1720,7 +3236,7 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Findreviewer__V1__StoredEvent, reviewer_id),
+    offsetof(Findreviewer__V1__StoredEventV1, reviewer_id),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -1731,8 +3247,8 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     17,
     PROTOBUF_C_LABEL_REPEATED,
     PROTOBUF_C_TYPE_STRING,
-    offsetof(Findreviewer__V1__StoredEvent, n_review_ids),
-    offsetof(Findreviewer__V1__StoredEvent, review_ids),
+    offsetof(Findreviewer__V1__StoredEventV1, n_review_ids),
+    offsetof(Findreviewer__V1__StoredEventV1, review_ids),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -1743,15 +3259,15 @@ static const ProtobufCFieldDescriptor findreviewer__v1__stored_event__field_desc
     18,
     PROTOBUF_C_LABEL_REPEATED,
     PROTOBUF_C_TYPE_MESSAGE,
-    offsetof(Findreviewer__V1__StoredEvent, n_items),
-    offsetof(Findreviewer__V1__StoredEvent, items),
+    offsetof(Findreviewer__V1__StoredEventV1, n_items),
+    offsetof(Findreviewer__V1__StoredEventV1, items),
     &findreviewer__v1__snapshot_item__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
 };
-static const unsigned findreviewer__v1__stored_event__field_indices_by_name[] = {
+static const unsigned findreviewer__v1__stored_event_v1__field_indices_by_name[] = {
   11,   /* field[11] = at */
   14,   /* field[14] = block */
   1,   /* field[1] = business */
@@ -1771,24 +3287,24 @@ static const unsigned findreviewer__v1__stored_event__field_indices_by_name[] = 
   15,   /* field[15] = reviewer_id */
   13,   /* field[13] = text */
 };
-static const ProtobufCIntRange findreviewer__v1__stored_event__number_ranges[1 + 1] =
+static const ProtobufCIntRange findreviewer__v1__stored_event_v1__number_ranges[1 + 1] =
 {
   { 1, 0 },
   { 0, 18 }
 };
-const ProtobufCMessageDescriptor findreviewer__v1__stored_event__descriptor =
+const ProtobufCMessageDescriptor findreviewer__v1__stored_event_v1__descriptor =
 {
   PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "findreviewer.v1.StoredEvent",
-  "StoredEvent",
-  "Findreviewer__V1__StoredEvent",
+  "findreviewer.v1.StoredEventV1",
+  "StoredEventV1",
+  "Findreviewer__V1__StoredEventV1",
   "findreviewer.v1",
-  sizeof(Findreviewer__V1__StoredEvent),
+  sizeof(Findreviewer__V1__StoredEventV1),
   18,
-  findreviewer__v1__stored_event__field_descriptors,
-  findreviewer__v1__stored_event__field_indices_by_name,
-  1,  findreviewer__v1__stored_event__number_ranges,
-  (ProtobufCMessageInit) findreviewer__v1__stored_event__init,
+  findreviewer__v1__stored_event_v1__field_descriptors,
+  findreviewer__v1__stored_event_v1__field_indices_by_name,
+  1,  findreviewer__v1__stored_event_v1__number_ranges,
+  (ProtobufCMessageInit) findreviewer__v1__stored_event_v1__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor findreviewer__v1__stored_request__field_descriptors[23] =
@@ -2392,11 +3908,11 @@ static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_des
     1,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__SnapshotItem, item_case),
     offsetof(Findreviewer__V1__SnapshotItem, business),
     &findreviewer__v1__stored_business__descriptor,
     NULL,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -2404,11 +3920,11 @@ static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_des
     2,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__SnapshotItem, item_case),
     offsetof(Findreviewer__V1__SnapshotItem, reviewer),
     &findreviewer__v1__stored_reviewer__descriptor,
     NULL,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -2416,11 +3932,11 @@ static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_des
     3,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__SnapshotItem, item_case),
     offsetof(Findreviewer__V1__SnapshotItem, review),
     &findreviewer__v1__stored_review__descriptor,
     NULL,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -2428,11 +3944,11 @@ static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_des
     4,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__SnapshotItem, item_case),
     offsetof(Findreviewer__V1__SnapshotItem, request),
     &findreviewer__v1__stored_request__descriptor,
     NULL,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -2440,11 +3956,11 @@ static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_des
     5,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__SnapshotItem, item_case),
     offsetof(Findreviewer__V1__SnapshotItem, report),
     &findreviewer__v1__stored_report__descriptor,
     NULL,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -2452,11 +3968,11 @@ static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_des
     6,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__SnapshotItem, item_case),
     offsetof(Findreviewer__V1__SnapshotItem, outbox),
     &findreviewer__v1__stored_outbox_entry__descriptor,
     NULL,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -2464,11 +3980,11 @@ static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_des
     7,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__SnapshotItem, item_case),
     offsetof(Findreviewer__V1__SnapshotItem, counters),
     &findreviewer__v1__snapshot_counters__descriptor,
     NULL,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -2476,11 +3992,11 @@ static const ProtobufCFieldDescriptor findreviewer__v1__snapshot_item__field_des
     8,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
+    offsetof(Findreviewer__V1__SnapshotItem, item_case),
     offsetof(Findreviewer__V1__SnapshotItem, block),
     &findreviewer__v1__stored_block__descriptor,
     NULL,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
 };

@@ -24,7 +24,19 @@ typedef struct Findreviewer__V1__StoredReply Findreviewer__V1__StoredReply;
 typedef struct Findreviewer__V1__StoredTimelineEntry Findreviewer__V1__StoredTimelineEntry;
 typedef struct Findreviewer__V1__StoredRequestCreated Findreviewer__V1__StoredRequestCreated;
 typedef struct Findreviewer__V1__StoredBlock Findreviewer__V1__StoredBlock;
+typedef struct Findreviewer__V1__StoredRequestTransition Findreviewer__V1__StoredRequestTransition;
+typedef struct Findreviewer__V1__StoredManualReminderSent Findreviewer__V1__StoredManualReminderSent;
+typedef struct Findreviewer__V1__StoredRequestAnswered Findreviewer__V1__StoredRequestAnswered;
+typedef struct Findreviewer__V1__StoredBusinessEvent Findreviewer__V1__StoredBusinessEvent;
+typedef struct Findreviewer__V1__StoredPublicReplySet Findreviewer__V1__StoredPublicReplySet;
+typedef struct Findreviewer__V1__StoredPublicReplyDeleted Findreviewer__V1__StoredPublicReplyDeleted;
+typedef struct Findreviewer__V1__StoredOutboxDelivered Findreviewer__V1__StoredOutboxDelivered;
+typedef struct Findreviewer__V1__StoredBusinessBlocked Findreviewer__V1__StoredBusinessBlocked;
+typedef struct Findreviewer__V1__StoredBusinessUnblocked Findreviewer__V1__StoredBusinessUnblocked;
+typedef struct Findreviewer__V1__StoredReviewerErased Findreviewer__V1__StoredReviewerErased;
+typedef struct Findreviewer__V1__StoredBusinessImported Findreviewer__V1__StoredBusinessImported;
 typedef struct Findreviewer__V1__StoredEvent Findreviewer__V1__StoredEvent;
+typedef struct Findreviewer__V1__StoredEventV1 Findreviewer__V1__StoredEventV1;
 typedef struct Findreviewer__V1__StoredRequest Findreviewer__V1__StoredRequest;
 typedef struct Findreviewer__V1__StoredReport Findreviewer__V1__StoredReport;
 typedef struct Findreviewer__V1__StoredOutboxEntry Findreviewer__V1__StoredOutboxEntry;
@@ -35,6 +47,9 @@ typedef struct Findreviewer__V1__BusinessExport Findreviewer__V1__BusinessExport
 
 /* --- enums --- */
 
+/*
+ * The event of a form-1 journal record (StoredEventV1; read only).
+ */
 typedef enum _Findreviewer__V1__StoredEventKind {
   FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_UNSPECIFIED = 0,
   /*
@@ -381,10 +396,281 @@ struct  Findreviewer__V1__StoredBlock
 
 
 /*
- * One journal record's payload: one domain event. Which fields are set depends on `kind`
- * (see StoredEventKind). An empty outbox_id means the event writes no email.
+ * An event about a request: replyOpened, requestWithdrawn, replyDetailsErased (no email:
+ * outbox_id empty); automaticReminderSent, requestDeclined, requestExpired (outbox_id empty
+ * when the event writes no email).
+ */
+struct  Findreviewer__V1__StoredRequestTransition
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *request_id;
+  int64_t at;
+  /*
+   * Max 64 bytes; empty: no email.
+   */
+  char *outbox_id;
+};
+#define FINDREVIEWER__V1__STORED_REQUEST_TRANSITION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_request_transition__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__StoredManualReminderSent
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *request_id;
+  int64_t at;
+  /*
+   * The request's new deadline.
+   */
+  int64_t deadline;
+  /*
+   * Max 64 bytes; empty: no email.
+   */
+  char *outbox_id;
+};
+#define FINDREVIEWER__V1__STORED_MANUAL_REMINDER_SENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_manual_reminder_sent__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__StoredRequestAnswered
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *request_id;
+  Findreviewer__V1__StoredReply *reply;
+  /*
+   * Max 64 bytes; empty: no email.
+   */
+  char *outbox_id;
+};
+#define FINDREVIEWER__V1__STORED_REQUEST_ANSWERED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_request_answered__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * An event about a business: introductionAcknowledged, businessMarkedMoving, businessForgotten.
+ */
+struct  Findreviewer__V1__StoredBusinessEvent
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *business_id;
+  int64_t at;
+};
+#define FINDREVIEWER__V1__STORED_BUSINESS_EVENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_business_event__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Findreviewer__V1__StoredPublicReplySet
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *review_id;
+  /*
+   * Max 5000 characters.
+   */
+  char *text;
+  int64_t at;
+};
+#define FINDREVIEWER__V1__STORED_PUBLIC_REPLY_SET__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_public_reply_set__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Findreviewer__V1__StoredPublicReplyDeleted
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *review_id;
+};
+#define FINDREVIEWER__V1__STORED_PUBLIC_REPLY_DELETED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_public_reply_deleted__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__StoredOutboxDelivered
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *outbox_id;
+  int64_t at;
+};
+#define FINDREVIEWER__V1__STORED_OUTBOX_DELIVERED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_outbox_delivered__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Findreviewer__V1__StoredBusinessBlocked
+{
+  ProtobufCMessage base;
+  Findreviewer__V1__StoredBlock *block;
+  /*
+   * Max 64 bytes; empty: no email.
+   */
+  char *outbox_id;
+};
+#define FINDREVIEWER__V1__STORED_BUSINESS_BLOCKED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_business_blocked__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__StoredBusinessUnblocked
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *reviewer_id;
+  /*
+   * Max 64 bytes.
+   */
+  char *business_id;
+  int64_t at;
+  /*
+   * Max 64 bytes.
+   */
+  char *request_id;
+  /*
+   * Max 64 bytes; empty: no email.
+   */
+  char *outbox_id;
+};
+#define FINDREVIEWER__V1__STORED_BUSINESS_UNBLOCKED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_business_unblocked__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Findreviewer__V1__StoredReviewerErased
+{
+  ProtobufCMessage base;
+  /*
+   * Max 64 bytes.
+   */
+  char *reviewer_id;
+  int64_t at;
+  /*
+   * Max 1,000,000 entries of max 64 bytes (the erased reviewer's reviews).
+   */
+  size_t n_review_ids;
+  char **review_ids;
+};
+#define FINDREVIEWER__V1__STORED_REVIEWER_ERASED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_reviewer_erased__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0,NULL }
+
+
+struct  Findreviewer__V1__StoredBusinessImported
+{
+  ProtobufCMessage base;
+  /*
+   * The business's entities, as in BusinessExport (the business first, ids renumbered for
+   * this shard). Max 4,000,000 entries (within the payload limit of the ImportBusiness call
+   * that brought them).
+   */
+  size_t n_items;
+  Findreviewer__V1__SnapshotItem **items;
+};
+#define FINDREVIEWER__V1__STORED_BUSINESS_IMPORTED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_business_imported__descriptor) \
+    , 0,NULL }
+
+
+typedef enum {
+  FINDREVIEWER__V1__STORED_EVENT__EVENT__NOT_SET = 0,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_BUSINESS_UPSERTED = 21,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REVIEWER_UPSERTED = 22,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REVIEW_PUBLISHED = 23,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_INTRODUCTION_ACKNOWLEDGED = 24,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REQUEST_CREATED = 25,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_AUTOMATIC_REMINDER_SENT = 26,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_MANUAL_REMINDER_SENT = 27,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REQUEST_ANSWERED = 28,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REPLY_OPENED = 29,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REQUEST_DECLINED = 30,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REQUEST_WITHDRAWN = 31,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REQUEST_EXPIRED = 32,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_PUBLIC_REPLY_SET = 33,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_PUBLIC_REPLY_DELETED = 34,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REPORT_CREATED = 35,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_OUTBOX_DELIVERED = 36,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_BUSINESS_BLOCKED = 37,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_BUSINESS_UNBLOCKED = 38,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REPLY_DETAILS_ERASED = 39,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_REVIEWER_ERASED = 40,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_BUSINESS_MARKED_MOVING = 41,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_BUSINESS_IMPORTED = 42,
+  FINDREVIEWER__V1__STORED_EVENT__EVENT_BUSINESS_FORGOTTEN = 43
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FINDREVIEWER__V1__STORED_EVENT__EVENT__CASE)
+} Findreviewer__V1__StoredEvent__EventCase;
+
+/*
+ * One journal record's payload (record form 2, written since release 0.2.0): one domain event,
+ * exactly one case of `event`. Field number = 20 + the StoredEventKind of the same event in
+ * form 1. Fields 1-18 are form 1's (StoredEventV1): a record with no case of `event` set is
+ * read as a form-1 record (Protos/PROTOCOL.md §8.1).
  */
 struct  Findreviewer__V1__StoredEvent
+{
+  ProtobufCMessage base;
+  Findreviewer__V1__StoredEvent__EventCase event_case;
+  union {
+    Findreviewer__V1__StoredBusiness *business_upserted;
+    Findreviewer__V1__StoredReviewer *reviewer_upserted;
+    Findreviewer__V1__StoredReview *review_published;
+    Findreviewer__V1__StoredBusinessEvent *introduction_acknowledged;
+    Findreviewer__V1__StoredRequestCreated *request_created;
+    Findreviewer__V1__StoredRequestTransition *automatic_reminder_sent;
+    Findreviewer__V1__StoredManualReminderSent *manual_reminder_sent;
+    Findreviewer__V1__StoredRequestAnswered *request_answered;
+    Findreviewer__V1__StoredRequestTransition *reply_opened;
+    Findreviewer__V1__StoredRequestTransition *request_declined;
+    Findreviewer__V1__StoredRequestTransition *request_withdrawn;
+    Findreviewer__V1__StoredRequestTransition *request_expired;
+    Findreviewer__V1__StoredPublicReplySet *public_reply_set;
+    Findreviewer__V1__StoredPublicReplyDeleted *public_reply_deleted;
+    Findreviewer__V1__StoredReport *report_created;
+    Findreviewer__V1__StoredOutboxDelivered *outbox_delivered;
+    Findreviewer__V1__StoredBusinessBlocked *business_blocked;
+    Findreviewer__V1__StoredBusinessUnblocked *business_unblocked;
+    Findreviewer__V1__StoredRequestTransition *reply_details_erased;
+    Findreviewer__V1__StoredReviewerErased *reviewer_erased;
+    Findreviewer__V1__StoredBusinessEvent *business_marked_moving;
+    Findreviewer__V1__StoredBusinessImported *business_imported;
+    Findreviewer__V1__StoredBusinessEvent *business_forgotten;
+  };
+};
+#define FINDREVIEWER__V1__STORED_EVENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_event__descriptor) \
+    , FINDREVIEWER__V1__STORED_EVENT__EVENT__NOT_SET, {0} }
+
+
+/*
+ * Record form 1 (release 0.1.0): a journal record's payload before `StoredEvent` had its
+ * oneof. Read only (Sources/Runtime/FindReviewerEngine/LegacyEventMapping.swift), never written.
+ * Which fields are set depends on `kind` (see StoredEventKind). An empty outbox_id means the
+ * event writes no email.
+ */
+struct  Findreviewer__V1__StoredEventV1
 {
   ProtobufCMessage base;
   Findreviewer__V1__StoredEventKind kind;
@@ -427,14 +713,13 @@ struct  Findreviewer__V1__StoredEvent
   size_t n_review_ids;
   char **review_ids;
   /*
-   * BUSINESS_IMPORTED: the business's entities, as in BusinessExport. Max 4,000,000 entries
-   * (within the payload limit of the ImportBusiness call that brought them).
+   * BUSINESS_IMPORTED: as StoredBusinessImported.items. Max 4,000,000 entries.
    */
   size_t n_items;
   Findreviewer__V1__SnapshotItem **items;
 };
-#define FINDREVIEWER__V1__STORED_EVENT__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_event__descriptor) \
+#define FINDREVIEWER__V1__STORED_EVENT_V1__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__stored_event_v1__descriptor) \
     , FINDREVIEWER__V1__STORED_EVENT_KIND__STORED_EVENT_KIND_UNSPECIFIED, NULL, NULL, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL }
 
 
@@ -596,29 +881,46 @@ struct  Findreviewer__V1__SnapshotCounters
     , 0, 0, 0 }
 
 
+typedef enum {
+  FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM__NOT_SET = 0,
+  FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM_BUSINESS = 1,
+  FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM_REVIEWER = 2,
+  FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM_REVIEW = 3,
+  FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM_REQUEST = 4,
+  FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM_REPORT = 5,
+  FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM_OUTBOX = 6,
+  FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM_COUNTERS = 7,
+  FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM_BLOCK = 8
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM__CASE)
+} Findreviewer__V1__SnapshotItem__ItemCase;
+
 /*
- * One item of a snapshot file: exactly one field is set. Items come in an order that rebuilds
+ * One item of a snapshot file: one case of `item`. Items come in an order that rebuilds
  * the state's indexes: reviews in publication order, requests, reports and outbox entries in
- * creation order.
+ * creation order. (The fields were mutually exclusive before they became a oneof: the bytes
+ * are the same.)
  */
 struct  Findreviewer__V1__SnapshotItem
 {
   ProtobufCMessage base;
-  Findreviewer__V1__StoredBusiness *business;
-  Findreviewer__V1__StoredReviewer *reviewer;
-  Findreviewer__V1__StoredReview *review;
-  Findreviewer__V1__StoredRequest *request;
-  Findreviewer__V1__StoredReport *report;
-  Findreviewer__V1__StoredOutboxEntry *outbox;
-  Findreviewer__V1__SnapshotCounters *counters;
-  /*
-   * After the outbox entries.
-   */
-  Findreviewer__V1__StoredBlock *block;
+  Findreviewer__V1__SnapshotItem__ItemCase item_case;
+  union {
+    Findreviewer__V1__StoredBusiness *business;
+    Findreviewer__V1__StoredReviewer *reviewer;
+    Findreviewer__V1__StoredReview *review;
+    Findreviewer__V1__StoredRequest *request;
+    Findreviewer__V1__StoredReport *report;
+    Findreviewer__V1__StoredOutboxEntry *outbox;
+    Findreviewer__V1__SnapshotCounters *counters;
+    /*
+     * After the outbox entries.
+     */
+    Findreviewer__V1__StoredBlock *block;
+  };
 };
 #define FINDREVIEWER__V1__SNAPSHOT_ITEM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&findreviewer__v1__snapshot_item__descriptor) \
-    , NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+    , FINDREVIEWER__V1__SNAPSHOT_ITEM__ITEM__NOT_SET, {0} }
 
 
 /*
@@ -810,6 +1112,215 @@ Findreviewer__V1__StoredBlock *
 void   findreviewer__v1__stored_block__free_unpacked
                      (Findreviewer__V1__StoredBlock *message,
                       ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredRequestTransition methods */
+void   findreviewer__v1__stored_request_transition__init
+                     (Findreviewer__V1__StoredRequestTransition         *message);
+size_t findreviewer__v1__stored_request_transition__get_packed_size
+                     (const Findreviewer__V1__StoredRequestTransition   *message);
+size_t findreviewer__v1__stored_request_transition__pack
+                     (const Findreviewer__V1__StoredRequestTransition   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_request_transition__pack_to_buffer
+                     (const Findreviewer__V1__StoredRequestTransition   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredRequestTransition *
+       findreviewer__v1__stored_request_transition__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_request_transition__free_unpacked
+                     (Findreviewer__V1__StoredRequestTransition *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredManualReminderSent methods */
+void   findreviewer__v1__stored_manual_reminder_sent__init
+                     (Findreviewer__V1__StoredManualReminderSent         *message);
+size_t findreviewer__v1__stored_manual_reminder_sent__get_packed_size
+                     (const Findreviewer__V1__StoredManualReminderSent   *message);
+size_t findreviewer__v1__stored_manual_reminder_sent__pack
+                     (const Findreviewer__V1__StoredManualReminderSent   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_manual_reminder_sent__pack_to_buffer
+                     (const Findreviewer__V1__StoredManualReminderSent   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredManualReminderSent *
+       findreviewer__v1__stored_manual_reminder_sent__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_manual_reminder_sent__free_unpacked
+                     (Findreviewer__V1__StoredManualReminderSent *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredRequestAnswered methods */
+void   findreviewer__v1__stored_request_answered__init
+                     (Findreviewer__V1__StoredRequestAnswered         *message);
+size_t findreviewer__v1__stored_request_answered__get_packed_size
+                     (const Findreviewer__V1__StoredRequestAnswered   *message);
+size_t findreviewer__v1__stored_request_answered__pack
+                     (const Findreviewer__V1__StoredRequestAnswered   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_request_answered__pack_to_buffer
+                     (const Findreviewer__V1__StoredRequestAnswered   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredRequestAnswered *
+       findreviewer__v1__stored_request_answered__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_request_answered__free_unpacked
+                     (Findreviewer__V1__StoredRequestAnswered *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredBusinessEvent methods */
+void   findreviewer__v1__stored_business_event__init
+                     (Findreviewer__V1__StoredBusinessEvent         *message);
+size_t findreviewer__v1__stored_business_event__get_packed_size
+                     (const Findreviewer__V1__StoredBusinessEvent   *message);
+size_t findreviewer__v1__stored_business_event__pack
+                     (const Findreviewer__V1__StoredBusinessEvent   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_business_event__pack_to_buffer
+                     (const Findreviewer__V1__StoredBusinessEvent   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredBusinessEvent *
+       findreviewer__v1__stored_business_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_business_event__free_unpacked
+                     (Findreviewer__V1__StoredBusinessEvent *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredPublicReplySet methods */
+void   findreviewer__v1__stored_public_reply_set__init
+                     (Findreviewer__V1__StoredPublicReplySet         *message);
+size_t findreviewer__v1__stored_public_reply_set__get_packed_size
+                     (const Findreviewer__V1__StoredPublicReplySet   *message);
+size_t findreviewer__v1__stored_public_reply_set__pack
+                     (const Findreviewer__V1__StoredPublicReplySet   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_public_reply_set__pack_to_buffer
+                     (const Findreviewer__V1__StoredPublicReplySet   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredPublicReplySet *
+       findreviewer__v1__stored_public_reply_set__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_public_reply_set__free_unpacked
+                     (Findreviewer__V1__StoredPublicReplySet *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredPublicReplyDeleted methods */
+void   findreviewer__v1__stored_public_reply_deleted__init
+                     (Findreviewer__V1__StoredPublicReplyDeleted         *message);
+size_t findreviewer__v1__stored_public_reply_deleted__get_packed_size
+                     (const Findreviewer__V1__StoredPublicReplyDeleted   *message);
+size_t findreviewer__v1__stored_public_reply_deleted__pack
+                     (const Findreviewer__V1__StoredPublicReplyDeleted   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_public_reply_deleted__pack_to_buffer
+                     (const Findreviewer__V1__StoredPublicReplyDeleted   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredPublicReplyDeleted *
+       findreviewer__v1__stored_public_reply_deleted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_public_reply_deleted__free_unpacked
+                     (Findreviewer__V1__StoredPublicReplyDeleted *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredOutboxDelivered methods */
+void   findreviewer__v1__stored_outbox_delivered__init
+                     (Findreviewer__V1__StoredOutboxDelivered         *message);
+size_t findreviewer__v1__stored_outbox_delivered__get_packed_size
+                     (const Findreviewer__V1__StoredOutboxDelivered   *message);
+size_t findreviewer__v1__stored_outbox_delivered__pack
+                     (const Findreviewer__V1__StoredOutboxDelivered   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_outbox_delivered__pack_to_buffer
+                     (const Findreviewer__V1__StoredOutboxDelivered   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredOutboxDelivered *
+       findreviewer__v1__stored_outbox_delivered__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_outbox_delivered__free_unpacked
+                     (Findreviewer__V1__StoredOutboxDelivered *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredBusinessBlocked methods */
+void   findreviewer__v1__stored_business_blocked__init
+                     (Findreviewer__V1__StoredBusinessBlocked         *message);
+size_t findreviewer__v1__stored_business_blocked__get_packed_size
+                     (const Findreviewer__V1__StoredBusinessBlocked   *message);
+size_t findreviewer__v1__stored_business_blocked__pack
+                     (const Findreviewer__V1__StoredBusinessBlocked   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_business_blocked__pack_to_buffer
+                     (const Findreviewer__V1__StoredBusinessBlocked   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredBusinessBlocked *
+       findreviewer__v1__stored_business_blocked__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_business_blocked__free_unpacked
+                     (Findreviewer__V1__StoredBusinessBlocked *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredBusinessUnblocked methods */
+void   findreviewer__v1__stored_business_unblocked__init
+                     (Findreviewer__V1__StoredBusinessUnblocked         *message);
+size_t findreviewer__v1__stored_business_unblocked__get_packed_size
+                     (const Findreviewer__V1__StoredBusinessUnblocked   *message);
+size_t findreviewer__v1__stored_business_unblocked__pack
+                     (const Findreviewer__V1__StoredBusinessUnblocked   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_business_unblocked__pack_to_buffer
+                     (const Findreviewer__V1__StoredBusinessUnblocked   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredBusinessUnblocked *
+       findreviewer__v1__stored_business_unblocked__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_business_unblocked__free_unpacked
+                     (Findreviewer__V1__StoredBusinessUnblocked *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredReviewerErased methods */
+void   findreviewer__v1__stored_reviewer_erased__init
+                     (Findreviewer__V1__StoredReviewerErased         *message);
+size_t findreviewer__v1__stored_reviewer_erased__get_packed_size
+                     (const Findreviewer__V1__StoredReviewerErased   *message);
+size_t findreviewer__v1__stored_reviewer_erased__pack
+                     (const Findreviewer__V1__StoredReviewerErased   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_reviewer_erased__pack_to_buffer
+                     (const Findreviewer__V1__StoredReviewerErased   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredReviewerErased *
+       findreviewer__v1__stored_reviewer_erased__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_reviewer_erased__free_unpacked
+                     (Findreviewer__V1__StoredReviewerErased *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredBusinessImported methods */
+void   findreviewer__v1__stored_business_imported__init
+                     (Findreviewer__V1__StoredBusinessImported         *message);
+size_t findreviewer__v1__stored_business_imported__get_packed_size
+                     (const Findreviewer__V1__StoredBusinessImported   *message);
+size_t findreviewer__v1__stored_business_imported__pack
+                     (const Findreviewer__V1__StoredBusinessImported   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_business_imported__pack_to_buffer
+                     (const Findreviewer__V1__StoredBusinessImported   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredBusinessImported *
+       findreviewer__v1__stored_business_imported__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_business_imported__free_unpacked
+                     (Findreviewer__V1__StoredBusinessImported *message,
+                      ProtobufCAllocator *allocator);
 /* Findreviewer__V1__StoredEvent methods */
 void   findreviewer__v1__stored_event__init
                      (Findreviewer__V1__StoredEvent         *message);
@@ -828,6 +1339,25 @@ Findreviewer__V1__StoredEvent *
                       const uint8_t       *data);
 void   findreviewer__v1__stored_event__free_unpacked
                      (Findreviewer__V1__StoredEvent *message,
+                      ProtobufCAllocator *allocator);
+/* Findreviewer__V1__StoredEventV1 methods */
+void   findreviewer__v1__stored_event_v1__init
+                     (Findreviewer__V1__StoredEventV1         *message);
+size_t findreviewer__v1__stored_event_v1__get_packed_size
+                     (const Findreviewer__V1__StoredEventV1   *message);
+size_t findreviewer__v1__stored_event_v1__pack
+                     (const Findreviewer__V1__StoredEventV1   *message,
+                      uint8_t             *out);
+size_t findreviewer__v1__stored_event_v1__pack_to_buffer
+                     (const Findreviewer__V1__StoredEventV1   *message,
+                      ProtobufCBuffer     *buffer);
+Findreviewer__V1__StoredEventV1 *
+       findreviewer__v1__stored_event_v1__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   findreviewer__v1__stored_event_v1__free_unpacked
+                     (Findreviewer__V1__StoredEventV1 *message,
                       ProtobufCAllocator *allocator);
 /* Findreviewer__V1__StoredRequest methods */
 void   findreviewer__v1__stored_request__init
@@ -969,8 +1499,44 @@ typedef void (*Findreviewer__V1__StoredRequestCreated_Closure)
 typedef void (*Findreviewer__V1__StoredBlock_Closure)
                  (const Findreviewer__V1__StoredBlock *message,
                   void *closure_data);
+typedef void (*Findreviewer__V1__StoredRequestTransition_Closure)
+                 (const Findreviewer__V1__StoredRequestTransition *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredManualReminderSent_Closure)
+                 (const Findreviewer__V1__StoredManualReminderSent *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredRequestAnswered_Closure)
+                 (const Findreviewer__V1__StoredRequestAnswered *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredBusinessEvent_Closure)
+                 (const Findreviewer__V1__StoredBusinessEvent *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredPublicReplySet_Closure)
+                 (const Findreviewer__V1__StoredPublicReplySet *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredPublicReplyDeleted_Closure)
+                 (const Findreviewer__V1__StoredPublicReplyDeleted *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredOutboxDelivered_Closure)
+                 (const Findreviewer__V1__StoredOutboxDelivered *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredBusinessBlocked_Closure)
+                 (const Findreviewer__V1__StoredBusinessBlocked *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredBusinessUnblocked_Closure)
+                 (const Findreviewer__V1__StoredBusinessUnblocked *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredReviewerErased_Closure)
+                 (const Findreviewer__V1__StoredReviewerErased *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredBusinessImported_Closure)
+                 (const Findreviewer__V1__StoredBusinessImported *message,
+                  void *closure_data);
 typedef void (*Findreviewer__V1__StoredEvent_Closure)
                  (const Findreviewer__V1__StoredEvent *message,
+                  void *closure_data);
+typedef void (*Findreviewer__V1__StoredEventV1_Closure)
+                 (const Findreviewer__V1__StoredEventV1 *message,
                   void *closure_data);
 typedef void (*Findreviewer__V1__StoredRequest_Closure)
                  (const Findreviewer__V1__StoredRequest *message,
@@ -1006,7 +1572,19 @@ extern const ProtobufCMessageDescriptor findreviewer__v1__stored_reply__descript
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_timeline_entry__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_request_created__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_block__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_request_transition__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_manual_reminder_sent__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_request_answered__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_business_event__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_public_reply_set__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_public_reply_deleted__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_outbox_delivered__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_business_blocked__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_business_unblocked__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_reviewer_erased__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_business_imported__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_event__descriptor;
+extern const ProtobufCMessageDescriptor findreviewer__v1__stored_event_v1__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_request__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_report__descriptor;
 extern const ProtobufCMessageDescriptor findreviewer__v1__stored_outbox_entry__descriptor;

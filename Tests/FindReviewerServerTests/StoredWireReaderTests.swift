@@ -4,8 +4,8 @@ import FindReviewerDomain
 import Messages
 import Testing
 
-@Suite("Snapshot items decoded straight from the wire agree with protobuf-c")
-struct SnapshotItemReaderTests {
+@Suite("Snapshot items and journal records read by the generated wire readers agree with protobuf-c")
+struct StoredWireReaderTests {
     typealias Item = FindReviewerDomain.SnapshotItem
 
     /// One item of every kind, with every optional part set (and some without).
@@ -72,8 +72,12 @@ struct SnapshotItemReaderTests {
         ]
     }()
 
-    static func decodeFast(_ bytes: [UInt8]) throws -> Item { try bytes.withUnsafeBytes { try SnapshotItemReader.decode($0) } }
-    static func decodeReference(_ bytes: [UInt8]) throws -> Item { try bytes.withUnsafeBytes { try StorageMapping.decodeItem($0) } }
+    /// The start-up path: `SnapshotItem(wire:)` (generated, pure Swift), then the mapping.
+    static func decodeFast(_ bytes: [UInt8]) throws -> Item { try bytes.withUnsafeBytes { try StorageMapping.decodeItem($0) } }
+    /// The reference: protobuf-c's unpack, then the same mapping.
+    static func decodeReference(_ bytes: [UInt8]) throws -> Item {
+        try StorageMapping.item(try Messages.SnapshotItem(serializedBytes: bytes))
+    }
 
     @Test("every kind of item, every field set, decodes to what was encoded")
     func roundTrip() throws {
@@ -136,10 +140,31 @@ struct SnapshotItemReaderTests {
             [0x22, 0x04, 0x0A, 0x02, 0xC3, 0x28],  // invalid UTF-8
             [0x0F],  // wire type 7
             [],  // nothing set
+            [0x22, 0x02, 0x40, 0x09],  // request status 9: not a RequestStatus
+            [0x22, 0x02, 0x32, 0x01, 0x07],  // requested field 7 (packed): not a RequestedField
+            [0x0A, 0x02, 0x0A, 0x05, 0x12, 0x00],  // a damaged business, then a reviewer: the later case does not hide it
         ]
         for bytes in cases {
             #expect(throws: (any Error).self, "bytes \(bytes)") { try Self.decodeFast(bytes) }
+            #expect(throws: (any Error).self, "bytes \(bytes)") { try Self.decodeReference(bytes) }
         }
+    }
+
+    @Test("the last case of the oneof wins, as with protobuf-c")
+    func lastCaseWins() throws {
+        let first = try StorageMapping.encode(Self.items[0])
+        let second = try StorageMapping.encode(Self.items[2])
+        #expect(try Self.decodeFast(first + second) == Self.items[2])
+        #expect(try Self.decodeReference(first + second) == Self.items[2])
+    }
+
+    @Test("every journal record of every domain event: the wire reader and protobuf-c read the same StoredEvent",
+        arguments: StorageMappingTests.events.indices)
+    func eventsAgree(index: Int) throws {
+        let bytes = try StorageMapping.encode(StorageMappingTests.events[index])
+        let fast = try bytes.withUnsafeBytes { try StoredEvent(wire: $0) }
+        #expect(fast == (try StoredEvent(serializedBytes: bytes)))
+        #expect(fast.event != nil)
     }
 
     static func varint(_ value: UInt64) -> [UInt8] {
