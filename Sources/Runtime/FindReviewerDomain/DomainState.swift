@@ -33,8 +33,9 @@ public struct DomainState: Sendable {
     /// Request row by reply token (erased tokens are unfiled).
     var requestByToken = RowIndex()
     /// Pending request rows by (business id, reviewer id): what a block declines, without a
-    /// look at the reviewer's other reviews. Holds only pending requests, so it is small.
-    var pendingByPair = RowIndex()
+    /// look at the reviewer's other reviews. Holds only pending requests; a pair may have many
+    /// (one reviewer's reviews of one business), hence a multimap rather than a ``RowIndex``.
+    var pendingByPair = RowMultimap()
     /// Businesses each reviewer blocked, by reviewer id (few reviewers block, few businesses each).
     var blocks: [String: [ReviewerBlock]] = [:]
     /// Report rows of each business, in creation order.
