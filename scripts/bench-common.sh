@@ -16,11 +16,12 @@ start_server() {
 }
 
 # start_redis ARGS...: a redis-server on a random loopback port with ARGS added, in $data/redis;
-# sets redis_pid and redis_port once it answers PING.
+# sets redis_pid and redis_port once it answers PING. REDIS_DIR (default $data/redis) is its --dir.
 start_redis() {
   redis_port=$((20000 + RANDOM % 20000))
-  mkdir -p "$data/redis"
-  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data/redis" --save "" --daemonize no "$@" > "$data/redis.log" 2>&1 &
+  local dir=${REDIS_DIR:-$data/redis}
+  mkdir -p "$dir"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --save "" --daemonize no "$@" > "$data/redis.log" 2>&1 &
   redis_pid=$!
   for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 }

@@ -116,6 +116,8 @@ case "writes":
         print(String(format: "durable CreateInfoRequest, %d client(s): %.0f/s p50 %llu us p99 %llu us errors %d (seeding PublishReview, 50 clients: %.0f/s)",
             clients, result.rate, result.percentile(0.5), result.percentile(0.99), result.errors, seedRate))
         print("RESULT_CREATE_\(clients) \(Int(result.rate))")
+        print("RESULT_CREATE_P50_US_\(clients) \(result.percentile(0.5))")
+        print("RESULT_CREATE_ERRORS_\(clients) \(result.errors) \(result.latencies.count)")
     }
 case "generate":
     guard arguments.count == 4, let count = Int(arguments[3]) else { fail("generate DIR REQUESTS") }
@@ -145,7 +147,9 @@ case "generate":
     print(String(format: "generated %d requests (with as many reviews) through the journal in %.1f s", count, seconds(since: start)))
     let snapshotStart = DispatchTime.now()
     let snapshot = try storage.snapshot()
-    print(String(format: "snapshot of %d requests: %.2f s, %.0f MiB (%@)", count, seconds(since: snapshotStart), Double(snapshot.sizeBytes) / 1_048_576, snapshot.path))
+    let snapshotSeconds = seconds(since: snapshotStart)
+    print(String(format: "snapshot of %d requests: %.2f s, %.0f MiB (%@)", count, snapshotSeconds, Double(snapshot.sizeBytes) / 1_048_576, snapshot.path))
+    print("RESULT_GENERATE_SNAPSHOT_SECONDS \(snapshotSeconds)")
     storage.stop()
 case "recover":
     let before = residentBytes()
@@ -161,6 +165,9 @@ case "recover":
         Double(after - before) / 1_048_576, Double(after - before) / Double(requests), Double(text) / Double(requests),
         Double(after - before - text) / Double(requests)))
     print("RESULT_RECOVERY_SECONDS \(elapsed)")
+    print("RESULT_RESIDENT_BYTES_PER_REQUEST \((after - before) / requests)")
+    print("RESULT_TEXT_BYTES_PER_REQUEST \(text / requests)")
+    print("RESULT_BEYOND_TEXT_BYTES_PER_REQUEST \((after - before - text) / requests)")
     // What a snapshot's copy of the state costs the writes after it: each write copies what it
     // touches while the copy is alive (chunks of tables and lists, index shards).
     // (On a directory made by `generate`: business "gen", reviewer "gen-reviewer-1".)
@@ -223,6 +230,9 @@ case "snapshot-load":
     print(String(format: "snapshot while serving: %.2f s for sequence %llu (%.0f MiB)", Double(snapshotEnd - snapshotStart) / 1e9, snapshot.sequence, Double(snapshot.sizeBytes) / 1_048_576))
     print(String(format: "GetInfoRequest, 16 threads: p99 %.0f us before (%d reads), %.0f us during the snapshot (%d reads): ratio %.2f",
         percentile(baseline, 0.99), baseline.count, percentile(during, 0.99), during.count, percentile(during, 0.99) / max(1, percentile(baseline, 0.99))))
+    print("RESULT_SNAPSHOT_SECONDS \(Double(snapshotEnd - snapshotStart) / 1e9)")
+    print("RESULT_READ_P99_BEFORE_US \(percentile(baseline, 0.99))")
+    print("RESULT_READ_P99_DURING_US \(percentile(during, 0.99))")
 default:
     fail("unknown mode \(arguments[1])")
 }
