@@ -87,7 +87,7 @@ bench: deps
 bench-rpc: deps
 	scripts/bench-rpc.sh $(SECONDS)
 
-## bench-writes: only durable CreateInfoRequest/s (1 and 50 clients) beside Redis with appendfsync always, and their ratio
+## bench-writes: only durable CreateInfoRequest/s and p50 (1 and 50 clients) beside Redis with appendfsync always, ROUNDS rounds (3), medians; the write preset of findreviewer-load
 bench-writes: deps
 	scripts/bench-writes.sh $(SECONDS)
 
