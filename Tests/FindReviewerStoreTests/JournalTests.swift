@@ -55,14 +55,45 @@ struct JournalTests {
             let (reopened, recovery) = try Journal.open(directory: directory)
             reopened.close()
             #expect(recovery.payloads == Array(Self.payloads.prefix(4)), "cut \(cut)")
-            #expect(recovery.truncatedBytes == lastRecord - cut)
+            // What is left of the record is cut off, unless it is only zeros (the high bytes
+            // of its length): zeros after a record are the segment's clean end (JournalFormat).
+            let left = full.suffix(from: full.count - lastRecord).prefix(lastRecord - cut)
+            #expect(recovery.truncatedBytes == (left.allSatisfy { $0 == 0 } ? 0 : lastRecord - cut), "cut \(cut)")
         }
-        // A zero-filled tail (preallocated blocks after a crash) is a torn tail too.
+        // Zeros after the records (what the writer fills ahead) are the clean end, not a torn
+        // tail; the next record is written over them and read back.
         try (full + Data(count: 4_096)).write(to: URL(fileURLWithPath: path))
         let (reopened, recovery) = try Journal.open(directory: directory)
-        reopened.close()
         #expect(recovery.payloads == Self.payloads)
-        #expect(recovery.truncatedBytes == 4_096)
+        #expect(recovery.truncatedBytes == 0)
+        Self.appendAll(reopened, [Array("six".utf8)])
+        reopened.close()
+        #expect(try Journal.open(directory: directory).1.payloads == Self.payloads + [Array("six".utf8)])
+        // A record torn over those zeros (its first bytes written, the rest still zero) is torn.
+        var torn = full + JournalFormat.record(sequence: 6, payload: Array("six".utf8)).prefix(9)
+        torn += Data(count: 4_096)
+        try torn.write(to: URL(fileURLWithPath: path))
+        let (again, tornRecovery) = try Journal.open(directory: directory)
+        again.close()
+        #expect(tornRecovery.payloads == Self.payloads)
+        #expect(tornRecovery.truncatedBytes == 9 + 4_096)
+    }
+
+    @Test("the writer fills zeros ahead of its records while open and a closed segment ends at its last record")
+    func zerosAhead() throws {
+        let directory = Self.makeDirectory()
+        let (journal, _) = try Journal.open(directory: directory)
+        Self.appendAll(journal, Self.payloads)
+        let path = (directory as NSString).appendingPathComponent("00000000000000000001.log")
+        let exact = JournalFormat.fileHeaderSize + Self.payloads.enumerated().reduce(0) {
+            $0 + JournalFormat.record(sequence: UInt64($1.offset + 1), payload: $1.element).count
+        }
+        let open = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        #expect(open >= Journal.preparedStep && open > exact)
+        journal.close()
+        let closed = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        #expect(closed == exact)
+        #expect(try Journal.open(directory: directory).1.payloads == Self.payloads)
     }
 
     @Test("a flipped byte in any position of a middle record stops recovery, naming file and offset")

@@ -60,6 +60,12 @@ public final class Journal: @unchecked Sendable {
     /// Sequence numbers handed out to queued appends (under `condition`).
     private var queuedSequence: UInt64
     private var length: Int
+    /// Bytes of the current segment that exist on disk: the records (`length`) and the zeros
+    /// written ahead of them (JournalFormat: a sync that overwrites needs no inode write).
+    private var prepared: Int
+    /// Zeros are written ahead in steps of this many bytes.
+    static let preparedStep = 1 << 20
+    private static let zeros = [UInt8](repeating: 0, count: Journal.preparedStep)
     private var thread: Thread?
     /// Signalled by the writer thread as it ends: ``close()`` joins it by waiting here.
     private let writerEnded = DispatchSemaphore(value: 0)
@@ -84,13 +90,14 @@ public final class Journal: @unchecked Sendable {
     public var isDegraded: Bool { self.condition.withLock { self.degraded } }
     private var degraded = false
 
-    private init(directory: String, path: String, fd: Int32, sequence: UInt64, length: Int) {
+    private init(directory: String, path: String, fd: Int32, sequence: UInt64, length: Int, prepared: Int) {
         self.directory = directory
         self.path = path
         self.fd = fd
         self.sequence = sequence
         self.queuedSequence = sequence
         self.length = length
+        self.prepared = max(length, prepared)
     }
 
     // MARK: opening
@@ -177,6 +184,8 @@ public final class Journal: @unchecked Sendable {
         let fd = Glibc.open(tail.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StoreError(.unavailable, "cannot open: \(String(cString: strerror(errno)))", path: tail.path) }
         var length = tail.validLength
+        // Zeros after the last record (written ahead; verified by the scan) stay in use.
+        var prepared = tail.size
         if length < JournalFormat.fileHeaderSize {
             // New, or never completed: write the header.
             guard ftruncate(fd, 0) == 0, pwrite(fd, JournalFormat.fileHeader, JournalFormat.fileHeaderSize, 0) == JournalFormat.fileHeaderSize,
@@ -186,14 +195,16 @@ public final class Journal: @unchecked Sendable {
                 throw StoreError(.unavailable, "cannot initialise: \(String(cString: strerror(errno)))", path: tail.path)
             }
             length = JournalFormat.fileHeaderSize
+            prepared = length
             Self.syncDirectory(directory)
         } else if tail.tornAt != nil {
+            prepared = length
             guard ftruncate(fd, off_t(length)) == 0, fdatasync(fd) == 0 else {
                 Glibc.close(fd)
                 throw StoreError(.unavailable, "cannot cut the torn tail: \(String(cString: strerror(errno)))", path: tail.path, offset: length)
             }
         }
-        let journal = Journal(directory: directory, path: tail.path, fd: fd, sequence: scan.last, length: length)
+        let journal = Journal(directory: directory, path: tail.path, fd: fd, sequence: scan.last, length: length, prepared: prepared)
         journal.start()
         let truncated = tail.tornAt.map { tail.size - $0 } ?? 0
         return (journal, Recovery(payloads: scan.payloads, lastSequence: scan.last, truncatedBytes: truncated, segments: scan.segments))
@@ -327,6 +338,8 @@ public final class Journal: @unchecked Sendable {
         // Joins the writer (bounded by its last batch); no polling.
         if self.thread != nil { self.writerEnded.wait() }
         self.thread = nil
+        // A segment at rest ends at its last record (the zeros ahead were for the next syncs).
+        if self.failed == nil, self.prepared > self.length, ftruncate(self.fd, off_t(self.length)) == 0 { _ = fdatasync(self.fd) }
         Glibc.close(self.fd)
     }
 
@@ -424,12 +437,15 @@ public final class Journal: @unchecked Sendable {
             unlink(path)
             return .failure(reason)
         }
+        // The finished segment ends at its last record (not synced: zeros left by a crash read as its end).
+        _ = ftruncate(self.fd, off_t(self.length))
         Glibc.close(self.fd)
         self.condition.withLock {
             self.fd = fd
             self.path = path
             self.length = JournalFormat.fileHeaderSize
         }
+        self.prepared = JournalFormat.fileHeaderSize
         return .success(self.sequence)
     }
 
@@ -455,9 +471,16 @@ public final class Journal: @unchecked Sendable {
             }
             lasts.append(sequence)
         }
-        var written = 0
         var error: Int32 = 0
-        while written < bytes.count {
+        if self.length + bytes.count > self.prepared {
+            // Zeros ahead, up to the next whole step after the batch: this sync writes the inode
+            // (the size grows), the next ones until the step is used up only overwrite.
+            let target = (self.length + bytes.count) / Self.preparedStep * Self.preparedStep + Self.preparedStep
+            error = self.writeZeros(from: self.prepared, to: target)
+            if error == 0 { self.prepared = target }
+        }
+        var written = 0
+        while error == 0 && written < bytes.count {
             let count = bytes.withUnsafeBytes { pwrite(self.fd, $0.baseAddress! + written, $0.count - written, off_t(self.length + written)) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -487,11 +510,26 @@ public final class Journal: @unchecked Sendable {
         for (item, last) in zip(group, lasts) { item.completion(.success(last)) }
     }
 
+    /// Writes zeros over `[from, to)` of the current segment; an errno on failure, else 0.
+    private func writeZeros(from: Int, to: Int) -> Int32 {
+        var offset = from
+        while offset < to {
+            let count = Self.zeros.withUnsafeBytes { pwrite(self.fd, $0.baseAddress!, min($0.count, to - offset), off_t(offset)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += count
+        }
+        return 0
+    }
+
     /// Cuts the file back to the last durable record, lets the owner rebuild, fails the group.
     private func fail(_ completions: [@Sendable (Result<UInt64, StoreError>) -> Void], errno error: Int32) {
         let reason = StoreError(
             .unavailable, "journal write failed (\(String(cString: strerror(error)))); nothing was changed, retry later",
             path: self.path, offset: self.length)
+        self.prepared = self.length
         if ftruncate(self.fd, off_t(self.length)) != 0 || fdatasync(self.fd) != 0 {
             // The file may not end at the last acknowledged record any more: stop writing.
             self.failed = StoreError(

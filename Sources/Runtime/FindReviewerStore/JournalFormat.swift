@@ -5,6 +5,10 @@
 /// record = payload length u32 (4) | sequence u64 (8) | CRC-32C of sequence+payload u32 (4) | payload
 /// ```
 /// Sequence numbers are consecutive across the whole journal (all its segments), starting at 1.
+/// A segment may end in zero bytes: the writer zero-fills ahead of its records, so that an
+/// `fdatasync` after a batch overwrites allocated blocks and need not also write the inode (a
+/// size change costs a second device round trip per sync). A length of 0 is never a record, so
+/// zero bytes from a record boundary to the end of the file are the clean end of the segment.
 /// Payloads are `findreviewer.v1.StoredEvent` messages (Protos/findreviewer/v1/storage.proto);
 /// this module only frames and checks them.
 public enum JournalFormat {
@@ -78,6 +82,8 @@ public enum JournalFormat {
         var expected = expectedSequence
         while offset < bytes.count {
             guard let (sequence, payload, next) = self.record(in: bytes, at: offset), sequence == expected else {
+                // The zero-filled space ahead of the records: the segment ends here, cleanly.
+                if self.onlyZeros(bytes, from: offset) { return (records, offset, nil) }
                 // Damaged here. If anything valid follows, it is not a torn tail.
                 if self.validRecordFollows(bytes, after: offset) {
                     throw StoreError(.corrupt, "damaged record (checksum, length or sequence) before valid data", path: path, offset: offset)
@@ -101,6 +107,18 @@ public enum JournalFormat {
         let sequenceBytes = Array(bytes[(offset + 4)..<(offset + 12)])
         guard CRC32C.checksum(payload, continuing: CRC32C.checksum(sequenceBytes)) == checksum else { return nil }
         return (sequence, payload, offset + self.recordHeaderSize + length)
+    }
+
+    /// Whether every byte from `offset` to the end is zero.
+    static func onlyZeros(_ bytes: [UInt8], from offset: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = offset
+            while index < buffer.count {
+                if buffer[index] != 0 { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// Whether a valid record starts anywhere after `offset` (scanning byte by byte).
