@@ -111,14 +111,7 @@ public enum JournalFormat {
 
     /// Whether every byte from `offset` to the end is zero.
     static func onlyZeros(_ bytes: [UInt8], from offset: Int) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = offset
-            while index < buffer.count {
-                if buffer[index] != 0 { return false }
-                index += 1
-            }
-            return true
-        }
+        bytes[offset...].allSatisfy { $0 == 0 }
     }
 
     /// Whether a valid record starts anywhere after `offset` (scanning byte by byte).
