@@ -19,6 +19,7 @@ struct WireWriterTests {
         #expect(try value.serializedBytes() == value.protobufCBytes(), "\(M.protoName) seed \(seed)")
         // Written directly, not left to protobuf-c (every field type of Protos/ is covered).
         let wire = WireBuffer()
+        defer { wire.deallocate() }
         try value.write(to: FieldWriter(layout: M.layout, wire: wire))
         #expect(wire.bytes == (try value.protobufCBytes()))
         let empty = try M(jsonString: "{}")

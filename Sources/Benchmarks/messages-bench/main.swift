@@ -42,6 +42,20 @@ let header = RequestHeader(
                MetadataEntry(key: "request-id", value: "req-42")])
 let headerBytes = try header.serializedBytes()
 try measure("decode RequestHeader") { sink &+= try RequestHeader(serializedBytes: headerBytes).metadata.count }
+// A page of 20 requests as ListInfoRequests answers it (the read path's largest answer).
+let page = ListInfoRequestsResponse(
+    requests: (0..<20).map { index in
+        InfoRequest(
+            id: "req-01HZX3K9Q\(1000 + index)", businessId: "biz-acme-stockholm", reviewId: "rev-0001234\(index)",
+            message: request.message, requestedFields: [.referenceNumber, .fullName], referenceLabel: "Booking number",
+            status: .pending, createdAt: 1_780_000_000 + Int64(index), deadlineAt: 1_780_432_000, reminderSentAt: 1_780_259_200,
+            timeline: [TimelineEntry(at: 1_780_000_000, kind: .created, detail: "Request sent"),
+                       TimelineEntry(at: 1_780_259_200, kind: .automaticReminderSent, detail: "Reminder sent")],
+            reviewerDisplayName: "Anna K.", notice: "")
+    },
+    nextPageToken: "req-01HZX3K9Q1019", counts: [StatusCount(status: .pending, count: 25)], totalMatching: 25)
+print("ListInfoRequestsResponse (20 requests): \(try page.serializedBytes().count) bytes on the wire")
+try measure("encode a page of 20 requests", iterations: 20_000) { sink &+= try page.serializedBytes().count }
 print("(checksum \(sink))")
 if wireOnly {
     let bare = try RequestHeader(method: "findreviewer.v1.FindReviewer/CreateInfoRequest", timeoutMs: 5_000).serializedBytes()

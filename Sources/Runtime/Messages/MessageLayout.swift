@@ -18,6 +18,8 @@ public final class MessageLayout: @unchecked Sendable {
     let descriptor: UnsafePointer<ProtobufCMessageDescriptor>
     private let indexByNumber: [Int]
     private let indexByName: [String: Int]
+    /// What the direct wire writer needs of each field, by number, without reference counting.
+    let wireSpecs: WireSpecTable
 
     init(_ descriptor: UnsafePointer<ProtobufCMessageDescriptor>) {
         self.descriptor = descriptor
@@ -35,6 +37,7 @@ public final class MessageLayout: @unchecked Sendable {
         }
         self.indexByNumber = byNumber
         self.indexByName = byName
+        self.wireSpecs = WireSpecTable(self.fields)
         var oneofs: [[FieldLayout]] = []
         var oneofByOffset: [Int: Int] = [:]
         for field in self.fields where field.isOneofMember {

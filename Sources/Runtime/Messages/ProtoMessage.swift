@@ -38,6 +38,7 @@ extension ProtoMessage {
     /// through protobuf-c for field types the direct writer leaves to it.
     public func serializedBytes() throws(MessageError) -> [UInt8] {
         let wire = WireBuffer()
+        defer { wire.deallocate() }
         do {
             try self.write(to: FieldWriter(layout: Self.layout, wire: wire))
             return wire.bytes

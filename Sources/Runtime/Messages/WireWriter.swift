@@ -9,20 +9,44 @@ import Foundation
 /// them: fields in number order, singular fields at their default left out, present
 /// submessages written even when empty, repeated enums packed when the field is. Anything
 /// else raises ``WireFallback`` and the message is encoded through protobuf-c instead.
-final class WireBuffer {
+///
+/// A value holding one pointer to its state, so that passing it to every field's writer costs
+/// no reference counting (a class did: a retain and a release per field). Whoever makes one
+/// calls ``deallocate()`` once done with it and its copies.
+struct WireBuffer {
     // A plain malloc'd buffer: appending is a store and an increment, without the uniqueness
-    // and exclusivity checks of an Array held in a class.
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var count = 0
-    private var capacity: Int
-
-    init(capacity: Int = 512) {
-        self.capacity = capacity
-        self.storage = .allocate(capacity: capacity)
+    // and exclusivity checks of an Array.
+    private struct State {
+        var storage: UnsafeMutablePointer<UInt8>
+        var count: Int
+        var capacity: Int
     }
 
-    deinit {
-        self.storage.deallocate()
+    private let state: UnsafeMutablePointer<State>
+
+    private var storage: UnsafeMutablePointer<UInt8> {
+        get { self.state.pointee.storage }
+        nonmutating set { self.state.pointee.storage = newValue }
+    }
+    private var count: Int {
+        get { self.state.pointee.count }
+        nonmutating set { self.state.pointee.count = newValue }
+    }
+    private var capacity: Int {
+        get { self.state.pointee.capacity }
+        nonmutating set { self.state.pointee.capacity = newValue }
+    }
+
+    init(capacity: Int = 512) {
+        self.state = .allocate(capacity: 1)
+        self.state.initialize(to: State(storage: .allocate(capacity: capacity), count: 0, capacity: capacity))
+    }
+
+    /// Frees the bytes; neither this value nor its copies may be used after.
+    func deallocate() {
+        self.state.pointee.storage.deallocate()
+        self.state.deinitialize(count: 1)
+        self.state.deallocate()
     }
 
     /// What was written.
@@ -95,17 +119,23 @@ final class WireBuffer {
         self.count += prefixLength
     }
 
-    /// A string field (also an element of a repeated one); NUL is refused as protobuf-c must.
-    func string(_ value: String, field: FieldLayout, layout: MessageLayout) throws {
-        var value = value
-        try value.withUTF8 { utf8 in
-            if utf8.count > 0, memchr(utf8.baseAddress!, 0, utf8.count) != nil {
-                throw MessageError(.invalidValue, "\(layout.name).\(field.name) contains a NUL character", field: field.jsonName)
-            }
-            self.tag(field.number, 2)
-            self.varint(UInt64(utf8.count))
-            self.append(utf8)
-        }
+    /// A string field (also an element of a repeated one) numbered `number`; false, and nothing
+    /// written, when it holds a NUL (which protobuf-c refuses: the caller reports it). Reads the
+    /// string's bytes in place (a native string's are contiguous), without the copy that
+    /// `withUTF8` needs.
+    @inline(__always)
+    func string(_ value: String, number: Int) -> Bool {
+        if let written = value.utf8.withContiguousStorageIfAvailable({ self.string($0, number: number) }) { return written }
+        var copy = value
+        return copy.withUTF8 { self.string($0, number: number) }
+    }
+
+    private func string(_ utf8: UnsafeBufferPointer<UInt8>, number: Int) -> Bool {
+        if utf8.count > 0, memchr(utf8.baseAddress!, 0, utf8.count) != nil { return false }
+        self.tag(UInt32(number), 2)
+        self.varint(UInt64(utf8.count))
+        self.append(utf8)
+        return true
     }
 
     /// A bytes field: its length and the bytes as they are.
@@ -113,16 +143,6 @@ final class WireBuffer {
         self.tag(number, 2)
         self.varint(UInt64(value.count))
         value.withUnsafeBytes { self.append($0.bindMemory(to: UInt8.self)) }
-    }
-
-    /// An integer of a varint kind, as the field's kind encodes it.
-    @inline(__always)
-    func integer(_ value: Int64, field: FieldLayout) throws {
-        switch field.kind {
-        case .int32, .int64, .enum: self.varint(UInt64(bitPattern: value))
-        case .uint32, .uint64: self.varint(UInt64(bitPattern: value))
-        default: throw WireFallback()
-        }
     }
 }
 
