@@ -103,7 +103,7 @@ let package = Package(
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages", "CTestSupport"]),
         .testTarget(name: "ProtoGeneratorTests", dependencies: ["ProtoGenerator", "Messages"]),
-        .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport"]),
+        .testTarget(name: "RPCTests", dependencies: ["RPC", "Messages", "Transport", "Locking"]),
         .testTarget(name: "FindReviewerDomainTests", dependencies: ["FindReviewerDomain", "Credentials"]),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
         .testTarget(

@@ -79,14 +79,14 @@ extension DomainState {
     ) throws(DomainError) -> (page: Page<BusinessRequestView>, counts: [RequestStatus: Int]) {
         try Self.validateIds(businessId: businessId, reviewId: reviewId.isEmpty ? nil : reviewId)
         try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
-        _ = try self.business(businessId)
+        guard let language = self.businesses.lookup(businessId, { $0.language }) else { throw .notFound("business", businessId) }
         let counts = self.requestStatusCounts[businessId] ?? [:]
         let wanted = { (row: Row) in statuses.isEmpty || statuses.contains(self.requests[row: row].status) }
         func page<Rows: RandomAccessCollection<Row>>(_ rows: Rows, _ total: Int) throws(DomainError) -> Page<BusinessRequestView>
         where Rows.Index == Int {
             let (items, next) = try Self.pageRows(
                 rows, pageSize: pageSize, pageToken: pageToken, row: { self.requests.row(of: $0) }, id: { self.requests[row: $0].id },
-                matches: wanted, item: { self.view(of: self.requests[row: $0]) })
+                matches: wanted, item: { self.view(of: self.requests[row: $0], language: language) })
             return Page(items: items, nextPageToken: next, totalMatching: total)
         }
         if reviewId.isEmpty {
@@ -157,13 +157,13 @@ extension DomainState {
     /// reviewer was erased is a stub without its text, and has no public page (NOT_FOUND).
     public func publicView(reviewId: String) throws(DomainError) -> PublicReviewView {
         try Validation.id(reviewId, field: "reviewId")
-        guard let review = self.reviews[reviewId], self.reviewers[review.reviewerId]?.erasedAt == nil else {
+        guard let review = self.reviews[reviewId], self.reviewers.lookup(review.reviewerId, { $0.erasedAt }) ?? nil == nil else {
             throw .notFound("review", reviewId)
         }
         return PublicReviewView(
             reviewId: review.id, businessId: review.businessId,
-            businessDisplayName: self.businesses[review.businessId]?.displayName ?? "",
-            reviewerDisplayName: self.reviewers[review.reviewerId]?.displayName ?? "", rating: review.rating,
+            businessDisplayName: self.businesses.lookup(review.businessId) { $0.displayName } ?? "",
+            reviewerDisplayName: self.reviewers.lookup(review.reviewerId) { $0.displayName } ?? "", rating: review.rating,
             title: review.title, text: review.text, experienceDate: review.experienceDate, createdAt: review.createdAt,
             reviewerContacted: !self.requestRows(ofReview: review.id).isEmpty, publicReply: review.publicReply)
     }
@@ -259,12 +259,13 @@ extension DomainState {
 
     // MARK: building views
 
-    func view(of request: InfoRequest) -> BusinessRequestView {
+    /// `language`: the business's, when the caller already has it (a page of its requests).
+    func view(of request: borrowing InfoRequest, language: Language? = nil) -> BusinessRequestView {
         let retainedUntil = self.replyErasureDue(request)
-        let language = self.businesses[request.businessId]?.language ?? .en
+        let language = language ?? self.businesses.lookup(request.businessId) { $0.language } ?? .en
         return BusinessRequestView(
             id: request.id, businessId: request.businessId, reviewId: request.reviewId,
-            reviewerDisplayName: self.reviewers[request.reviewerId]?.displayName ?? "", message: request.message,
+            reviewerDisplayName: self.reviewers.lookup(request.reviewerId) { $0.displayName } ?? "", message: request.message,
             requestedFields: request.requestedFields, referenceLabel: request.referenceLabel, status: request.status,
             createdAt: request.createdAt, deadline: request.deadline, automaticReminderAt: request.automaticReminderAt,
             manualReminderAt: request.manualReminderAt, answeredAt: request.reply?.repliedAt, openedAt: request.openedAt,
@@ -293,10 +294,10 @@ extension DomainState {
             canReportNotGenuine: !review.source.isEligibleForFindReviewer || tried,
             reply: opened?.hasRetainedReply == true ? opened?.reply : nil, replyErasedAt: opened?.replyErasedAt,
             replyErasure: opened?.replyErasure)
-        let reviewer = self.reviewers[review.reviewerId]
+        let reviewer = self.reviewers.lookup(review.reviewerId) { (name: $0.displayName, erased: $0.erasedAt != nil) }
         return BusinessReviewView(
-            review: review, reviewerDisplayName: reviewer?.displayName ?? "", findReviewer: summary,
-            reviewerErased: reviewer?.erasedAt != nil)
+            review: review, reviewerDisplayName: reviewer?.name ?? "", findReviewer: summary,
+            reviewerErased: reviewer?.erased ?? false)
     }
 
     /// Offset-free cursor paging: the token is the last id of the previous page, so items added

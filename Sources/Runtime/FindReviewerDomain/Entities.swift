@@ -257,7 +257,7 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
 
     /// Distinct, in declaration order.
     public var requestedFields: [RequestedField] {
-        get { RequestedField.allCases.filter(self.asks(for:)) }
+        get { RequestedField.lists[Int(self.fieldBits)] }
         set {
             self.fieldBits = 0
             for field in newValue { self.fieldBits |= 1 << field.ordinal }

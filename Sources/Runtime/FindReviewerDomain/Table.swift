@@ -109,6 +109,14 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
         return self.values[Int(row)]
     }
 
+    /// What `read` takes from the value with `id`, if any, reading it in place: a query that
+    /// needs one field of a value (a name, a language) copies that field, not the whole value.
+    @inline(__always)
+    public func lookup<T>(_ id: String, _ read: (borrowing Value) -> T) -> T? {
+        guard let row = self.row(of: id) else { return nil }
+        return read(self.values[Int(row)])
+    }
+
     /// The row of `id`, if any.
     public func row(of id: String) -> Row? {
         if let row = self.numberedRow(id), Int(row) < self.count, self.values[Int(row)].id == id { return row }

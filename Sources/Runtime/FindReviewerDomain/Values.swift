@@ -71,6 +71,12 @@ public enum RequestedField: String, Sendable, Codable, CaseIterable, Comparable 
     /// Declaration order, so field lists print the same way everywhere.
     public static func < (lhs: RequestedField, rhs: RequestedField) -> Bool { lhs.ordinal < rhs.ordinal }
 
+    /// Every set of fields as a list in declaration order, by its bits (1 << ordinal): a
+    /// request's fields are read without building a new array each time.
+    static let lists: [[RequestedField]] = (0..<(1 << allCases.count)).map { bits in
+        allCases.filter { bits & (1 << $0.ordinal) != 0 }
+    }
+
     /// The position in declaration order.
     public var ordinal: Int {
         switch self {

@@ -14,7 +14,7 @@ import Locking
 /// critical section (so the log's order is the apply order); callers are answered once the log
 /// reports them durable.
 public final class Engine: @unchecked Sendable {
-    let state: Locked<DomainState>
+    let state: SharedLocked<DomainState>
     /// The service's clock (real or test).
     public let clock: ServiceClock
     let eventLog: EventLog
@@ -28,20 +28,21 @@ public final class Engine: @unchecked Sendable {
 
     /// An engine over `state` (e.g. recovered from disk).
     public init(state: DomainState = DomainState(), clock: ServiceClock, eventLog: EventLog = VolatileEventLog(), logger: Logger) {
-        self.state = Locked(state)
+        self.state = SharedLocked(state)
         self.clock = clock
         self.eventLog = eventLog
         self.logger = logger
     }
 
-    /// Runs a query under the lock (reads: microseconds; never a mutation, which only the
-    /// write path makes).
+    /// Runs a query under the read lock, beside other queries (every event loop reads at once;
+    /// reads take microseconds and never mutate: only the write path does, under the write lock).
+    /// `query` must not call back into the engine.
     public func withState<T>(_ query: (DomainState) throws -> T) rethrows -> T {
-        try self.state.withLock { state in try query(state) }
+        try self.state.withReadLock(query)
     }
 
     /// A copy of the state (cheap: a value type), e.g. for a snapshot.
-    public func snapshot() -> DomainState { self.state.withLock { $0 } }
+    public func snapshot() -> DomainState { self.state.withReadLock { copy $0 } }
 
     // MARK: the write path
 
@@ -154,7 +155,7 @@ public final class Engine: @unchecked Sendable {
     /// Undelivered outbox entries with what their emails need, oldest first, at most `limit`
     /// (the lock is held while they are collected).
     public func undeliveredNotifications(limit: Int = 256) -> [NotificationContext] {
-        self.state.withLock { $0.undeliveredNotifications(limit: limit) }
+        self.state.withReadLock { $0.undeliveredNotifications(limit: limit) }
     }
 
     // MARK: time
@@ -182,6 +183,7 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// When the next transition falls due (service time), if any.
+    /// (The write lock: finding it drops the queue's stale entries.)
     public func nextDueTime() -> Int64? { self.state.withLock { $0.nextDueTime() } }
 }
 
