@@ -118,7 +118,7 @@ extension DomainState {
     ) throws(DomainError) -> Page<BusinessReviewView> {
         try Validation.id(businessId, field: "businessId")
         try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
-        _ = try self.business(businessId)
+        try self.requireBusiness(businessId)
         let matches = { (row: Row) -> Bool in
             if filter.eligibleOnly && !self.reviews[row: row].source.isEligibleForFindReviewer { return false }
             let latest = self.reviewLinks[Int(row)].latest
@@ -145,7 +145,7 @@ extension DomainState {
     {
         try Self.validateIds(businessId: businessId, reviewId: reviewId.isEmpty ? nil : reviewId)
         try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
-        _ = try self.business(businessId)
+        try self.requireBusiness(businessId)
         let matches = { (row: Row) in reviewId.isEmpty || self.reports[row: row].reviewId == reviewId }
         let (items, next) = try Self.pageRows(
             self.reportsByBusiness[businessId] ?? [], pageSize: pageSize, pageToken: pageToken, row: { self.reports.row(of: $0) }, id: { self.reports[row: $0].id },
@@ -165,7 +165,8 @@ extension DomainState {
             businessDisplayName: self.businesses.lookup(review.businessId) { $0.displayName } ?? "",
             reviewerDisplayName: self.reviewers.lookup(review.reviewerId) { $0.displayName } ?? "", rating: review.rating,
             title: review.title, text: review.text, experienceDate: review.experienceDate, createdAt: review.createdAt,
-            reviewerContacted: !self.requestRows(ofReview: review.id).isEmpty, publicReply: review.publicReply)
+            reviewerContacted: self.reviews.row(of: review.id).map { !self.reviewLinks[Int($0)].isEmpty } ?? false,
+            publicReply: review.publicReply)
     }
 
     /// The request behind a reply link. A withdrawn request's link no longer works (NOT_FOUND);
@@ -279,21 +280,27 @@ extension DomainState {
     func view(of review: Review) -> BusinessReviewView {
         // One pass over the review's requests (creation order), without closures that would
         // capture a copy of the state: the latest, the latest opened answer, whether any try counts.
-        var latest: InfoRequest?
-        var opened: InfoRequest?
+        // Rows, not copies of the requests: only the fields the summary shows are read out.
+        var latest: Row?
+        var opened: Row?
         var tried = false
-        for row in self.requestRows(ofReview: review.id) {
-            let request = self.requests[row: row]
-            if request.status.countsAsFindReviewerTry { tried = true }
-            if request.status == .answered && request.openedAt != nil { opened = request }
-            latest = request
+        if let reviewRow = self.reviews.row(of: review.id) {
+            self.reviewLinks[Int(reviewRow)].forEach { row in
+                let status = self.requests[row: row].status
+                if status.countsAsFindReviewerTry { tried = true }
+                if status == .answered && self.requests[row: row].openedAt != nil { opened = row }
+                latest = row
+            }
+        }
+        let openedReply = opened.map { row in
+            (reply: self.requests[row: row].hasRetainedReply ? self.requests[row: row].reply : nil,
+             erasedAt: self.requests[row: row].replyErasedAt, erasure: self.requests[row: row].replyErasure)
         }
         let summary = FindReviewerSummary(
-            eligible: review.source.isEligibleForFindReviewer, contacted: latest != nil, latestRequestId: latest?.id,
-            latestStatus: latest?.status,
+            eligible: review.source.isEligibleForFindReviewer, contacted: latest != nil,
+            latestRequestId: latest.map { self.requests[row: $0].id }, latestStatus: latest.map { self.requests[row: $0].status },
             canReportNotGenuine: !review.source.isEligibleForFindReviewer || tried,
-            reply: opened?.hasRetainedReply == true ? opened?.reply : nil, replyErasedAt: opened?.replyErasedAt,
-            replyErasure: opened?.replyErasure)
+            reply: openedReply?.reply ?? nil, replyErasedAt: openedReply?.erasedAt ?? nil, replyErasure: openedReply?.erasure ?? nil)
         let reviewer = self.reviewers.lookup(review.reviewerId) { (name: $0.displayName, erased: $0.erasedAt != nil) }
         return BusinessReviewView(
             review: review, reviewerDisplayName: reviewer?.name ?? "", findReviewer: summary,

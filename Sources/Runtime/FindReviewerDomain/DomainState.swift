@@ -61,6 +61,15 @@ public struct DomainState: Sendable {
 
         var requests: [Row] { self.first == Self.none ? [] : [self.first] + self.more }
         var latest: Row? { self.more.last ?? (self.first == Self.none ? nil : self.first) }
+        var isEmpty: Bool { self.first == Self.none }
+
+        /// Calls `body` with each request's row, oldest first, without building an array.
+        @inline(__always)
+        func forEach(_ body: (Row) -> Void) {
+            guard self.first != Self.none else { return }
+            body(self.first)
+            for row in self.more { body(row) }
+        }
 
         mutating func add(_ row: Row) {
             if self.first == Self.none { self.first = row } else { self.more.append(row) }
