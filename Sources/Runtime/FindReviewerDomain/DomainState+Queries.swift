@@ -77,16 +77,27 @@ extension DomainState {
     public func listRequests(
         businessId: String, statuses: Set<RequestStatus> = [], reviewId: String = "", pageSize: Int = 0, pageToken: String = ""
     ) throws(DomainError) -> (page: Page<BusinessRequestView>, counts: [RequestStatus: Int]) {
+        try self.listRequests(
+            businessId: businessId, statuses: statuses, reviewId: reviewId, pageSize: pageSize, pageToken: pageToken) { $0 }
+    }
+
+    /// ``listRequests(businessId:statuses:reviewId:pageSize:pageToken:)`` with each view turned
+    /// into an item by `item` as it is built (an answer's message: the view's strings move into
+    /// it instead of being copied out of a page of views).
+    public func listRequests<Item>(
+        businessId: String, statuses: Set<RequestStatus> = [], reviewId: String = "", pageSize: Int = 0, pageToken: String = "",
+        item: (consuming BusinessRequestView) -> Item
+    ) throws(DomainError) -> (page: Page<Item>, counts: [RequestStatus: Int]) {
         try Self.validateIds(businessId: businessId, reviewId: reviewId.isEmpty ? nil : reviewId)
         try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
         guard let language = self.businesses.lookup(businessId, { $0.language }) else { throw .notFound("business", businessId) }
         let counts = self.requestStatusCounts[businessId] ?? [:]
         let wanted = { (row: Row) in statuses.isEmpty || statuses.contains(self.requests[row: row].status) }
-        func page<Rows: RandomAccessCollection<Row>>(_ rows: Rows, _ total: Int) throws(DomainError) -> Page<BusinessRequestView>
+        func page<Rows: RandomAccessCollection<Row>>(_ rows: Rows, _ total: Int) throws(DomainError) -> Page<Item>
         where Rows.Index == Int {
             let (items, next) = try Self.pageRows(
                 rows, pageSize: pageSize, pageToken: pageToken, row: { self.requests.row(of: $0) }, id: { self.requests[row: $0].id },
-                matches: wanted, item: { self.view(of: self.requests[row: $0], language: language) })
+                matches: wanted, item: { item(self.view(of: self.requests[row: $0], language: language)) })
             return Page(items: items, nextPageToken: next, totalMatching: total)
         }
         if reviewId.isEmpty {

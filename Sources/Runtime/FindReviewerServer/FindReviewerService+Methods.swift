@@ -261,9 +261,9 @@ extension FindReviewerService: FindReviewerHandlers, AdminHandlers, ShardMapServ
         self.read(responder: responder) { state in
             let (page, counts) = try state.listRequests(
                 businessId: request.businessId, statuses: statuses, reviewId: request.reviewId, pageSize: Int(request.pageSize),
-                pageToken: request.pageToken)
+                pageToken: request.pageToken, item: WireMapping.request)
             return ListInfoRequestsResponse(
-                requests: page.items.map(WireMapping.request), nextPageToken: page.nextPageToken,
+                requests: page.items, nextPageToken: page.nextPageToken,
                 counts: FindReviewerDomain.RequestStatus.allCases.map {
                     StatusCount(status: WireMapping.status($0), count: UInt64(counts[$0] ?? 0))
                 },

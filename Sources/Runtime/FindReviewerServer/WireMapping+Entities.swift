@@ -66,7 +66,7 @@ extension WireMapping {
 
     public static func describe(_ kind: FindReviewerDomain.TimelineKind) -> String { ViewTexts.timeline(kind, .en) }
 
-    public static func request(_ view: BusinessRequestView) -> Messages.InfoRequest {
+    public static func request(_ view: consuming BusinessRequestView) -> Messages.InfoRequest {
         Messages.InfoRequest(
             id: view.id, businessId: view.businessId, reviewId: view.reviewId, message: view.message,
             requestedFields: view.requestedFields.map(self.field), referenceLabel: view.referenceLabel,

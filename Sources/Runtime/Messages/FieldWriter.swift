@@ -246,8 +246,12 @@ public struct FieldWriter {
             guard spec.shape == .repeatedMessage, spec.messageDescriptor == M.layout.descriptor else { throw WireFallback() }
             guard !values.isEmpty else { return }
             let layout = M.layout
-            for value in values {
-                try wire.delimited(UInt32(number)) { try value.write(to: FieldWriter(layout: layout, wire: wire)) }
+            // Through the buffer: each element is borrowed where it is, where `for value in values`
+            // copies it (a retain and a release of each of its strings and arrays).
+            try values.withUnsafeBufferPointer { elements in
+                for index in elements.indices {
+                    try wire.delimited(UInt32(number)) { try elements[index].write(to: FieldWriter(layout: layout, wire: wire)) }
+                }
             }
             return
         }
