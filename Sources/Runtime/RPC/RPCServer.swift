@@ -127,7 +127,10 @@ public final class RPCServer: @unchecked Sendable {
             for name in Array(self.registrations.keys) { self.registrations[name]!.metricsIndex = metrics.index(of: name) }
         }
         for index in 0..<count {
-            let loop = try EventLoop(name: "rpc-loop-\(index)") { [weak self] loop in self?.tick(loop) }
+            // unowned, as the acceptor and the connections hold the server: a weak reference gave
+            // the server a side table, and every retain and release of it on every call (from
+            // each connection's unowned reference) took the slow, shared path.
+            let loop = try EventLoop(name: "rpc-loop-\(index)") { [unowned self] loop in self.tick(loop) }
             let recorder = self.metrics?.recorder(for: "rpc-loop-\(index)")
             let acceptor = Acceptor(server: self, loop: loop, listener: self.listener, recorder: recorder)
             // Every loop waits on the shared listener; EPOLLEXCLUSIVE wakes one per connection.
