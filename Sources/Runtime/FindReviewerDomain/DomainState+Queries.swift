@@ -127,6 +127,15 @@ extension DomainState {
     public func listReviews(
         businessId: String, filter: ReviewFilter = ReviewFilter(), pageSize: Int = 0, pageToken: String = ""
     ) throws(DomainError) -> Page<BusinessReviewView> {
+        try self.listReviews(businessId: businessId, filter: filter, pageSize: pageSize, pageToken: pageToken) { $0 }
+    }
+
+    /// ``listReviews(businessId:filter:pageSize:pageToken:)`` with each view turned into an item
+    /// by `item` as it is built (see ``listRequests(businessId:statuses:reviewId:pageSize:pageToken:item:)``).
+    public func listReviews<Item>(
+        businessId: String, filter: ReviewFilter = ReviewFilter(), pageSize: Int = 0, pageToken: String = "",
+        item: (consuming BusinessReviewView) -> Item
+    ) throws(DomainError) -> Page<Item> {
         try Validation.id(businessId, field: "businessId")
         try Self.validatePaging(pageSize: pageSize, pageToken: pageToken)
         try self.requireBusiness(businessId)
@@ -146,7 +155,7 @@ extension DomainState {
         let (items, next) = try Self.pageRows(
             self.reviewsByBusiness[businessId] ?? [], pageSize: pageSize, pageToken: pageToken,
             row: { self.reviews.row(of: $0) }, id: { self.reviews[row: $0].id }, matches: matches,
-            item: { self.view(of: self.reviews[row: $0]) })
+            item: { item(self.view(of: self.reviews[row: $0], row: $0)) })
         return Page(items: items, nextPageToken: next, totalMatching: nil)
     }
 
@@ -288,14 +297,15 @@ extension DomainState {
             notice: ViewTexts.businessNotice(request, retainedUntil: retainedUntil, retention: self.settings.replyRetention, language))
     }
 
-    func view(of review: Review) -> BusinessReviewView {
+    /// `row`: the review's row, when the caller has it (a page of reviews).
+    func view(of review: borrowing Review, row: Row? = nil) -> BusinessReviewView {
         // One pass over the review's requests (creation order), without closures that would
         // capture a copy of the state: the latest, the latest opened answer, whether any try counts.
         // Rows, not copies of the requests: only the fields the summary shows are read out.
         var latest: Row?
         var opened: Row?
         var tried = false
-        if let reviewRow = self.reviews.row(of: review.id) {
+        if let reviewRow = row ?? self.reviews.row(of: review.id) {
             self.reviewLinks[Int(reviewRow)].forEach { row in
                 let status = self.requests[row: row].status
                 if status.countsAsFindReviewerTry { tried = true }
@@ -314,7 +324,7 @@ extension DomainState {
             reply: openedReply?.reply ?? nil, replyErasedAt: openedReply?.erasedAt ?? nil, replyErasure: openedReply?.erasure ?? nil)
         let reviewer = self.reviewers.lookup(review.reviewerId) { (name: $0.displayName, erased: $0.erasedAt != nil) }
         return BusinessReviewView(
-            review: review, reviewerDisplayName: reviewer?.name ?? "", findReviewer: summary,
+            review: copy review, reviewerDisplayName: reviewer?.name ?? "", findReviewer: summary,
             reviewerErased: reviewer?.erased ?? false)
     }
 

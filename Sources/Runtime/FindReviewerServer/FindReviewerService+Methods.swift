@@ -198,8 +198,9 @@ extension FindReviewerService: FindReviewerHandlers, AdminHandlers, ShardMapServ
         let filter = ReviewFilter(contact: contact, statuses: statuses, eligibleOnly: request.eligibleOnly)
         self.read(responder: responder) { state in
             let page = try state.listReviews(
-                businessId: request.businessId, filter: filter, pageSize: Int(request.pageSize), pageToken: request.pageToken)
-            return ListReviewsResponse(reviews: page.items.map(WireMapping.reviewView), nextPageToken: page.nextPageToken)
+                businessId: request.businessId, filter: filter, pageSize: Int(request.pageSize), pageToken: request.pageToken,
+                item: WireMapping.reviewView)
+            return ListReviewsResponse(reviews: page.items, nextPageToken: page.nextPageToken)
         }
     }
 

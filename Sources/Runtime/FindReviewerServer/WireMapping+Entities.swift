@@ -87,7 +87,7 @@ extension WireMapping {
         }
     }
 
-    public static func reviewView(_ view: FindReviewerDomain.BusinessReviewView) -> Messages.BusinessReviewView {
+    public static func reviewView(_ view: consuming FindReviewerDomain.BusinessReviewView) -> Messages.BusinessReviewView {
         let summary = view.findReviewer
         return Messages.BusinessReviewView(
             review: self.review(view.review), reviewerDisplayName: view.reviewerDisplayName,

@@ -60,12 +60,14 @@ public struct FieldWriter {
 
     /// Stores the singular message field `number` when `value` is present.
     public func message<M: ProtoMessage>(_ number: Int, _ value: M?) throws {
-        guard let value else { return }
+        guard value != nil else { return }
         if let wire = self.wire {
             let spec = self.specs[number]
             guard spec.shape == .message, spec.messageDescriptor == M.layout.descriptor else { throw WireFallback() }
-            return try wire.delimited(UInt32(number)) { try value.write(to: FieldWriter(layout: M.layout, wire: wire)) }
+            // Optional chaining writes the value where it is; `guard let` copied it first.
+            return try wire.delimited(UInt32(number)) { try value?.write(to: FieldWriter(layout: M.layout, wire: wire)) }
         }
+        guard let value else { return }
         let field = try self.field(number)
         try self.message(field, value)
     }
