@@ -44,7 +44,7 @@ func context(_ kind: NotificationKind, _ language: Language, _ number: Int) -> N
 
 let renders = option("--renders", 200_000)
 let batches = option("--batches", 200)
-let batchSize = option("--batch-size", 64)  // the delivery worker files up to 64 per pass
+let batchSize = option("--batch-size", DeliveryWorker.passSize)  // what the delivery worker files per pass
 let renderer = EmailRenderer(
     from: "FindReviewer <no-reply@reviews.example>", replyBaseURL: "https://reviews.example/find-reviewer/reply",
     messageIdDomain: "reviews.example")

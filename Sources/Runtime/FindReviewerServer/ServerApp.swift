@@ -226,7 +226,7 @@ public enum ServerApp {
             return task()
         }
         return DeliveryWorker(
-            renderer: renderer, transport: transport, pending: { onLoop { service.undeliveredNotifications(limit: 64) } },
+            renderer: renderer, transport: transport, pending: { onLoop { service.undeliveredNotifications(limit: DeliveryWorker.passSize) } },
             markDelivered: { id in
                 service.executeInternal(.markDelivered(outboxId: id))
                 service.deleteCancelledEmailFiles([id], outboxDirectory: outbox)
