@@ -177,7 +177,7 @@ extension DomainState {
     /// reviewer was erased is a stub without its text, and has no public page (NOT_FOUND).
     public func publicView(reviewId: String) throws(DomainError) -> PublicReviewView {
         try Validation.id(reviewId, field: "reviewId")
-        guard let review = self.reviews[reviewId], self.reviewers.lookup(review.reviewerId, { $0.erasedAt }) ?? nil == nil else {
+        guard let review = self.reviews[reviewId], self.reviewers.lookup(review.reviewerId, { $0.erasedAt == nil }) ?? true else {
             throw .notFound("review", reviewId)
         }
         return PublicReviewView(

@@ -91,7 +91,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
 
     /// The last pass after ``stop()``, on the calling thread (the stopping one, at normal
     /// priority, not the worker's idle one): delivers what the last calls wrote, one page of
-    /// at most 64 entries; the rest stays in the durable outbox for the next start.
+    /// at most ``passSize`` entries; the rest stays in the durable outbox for the next start.
     @discardableResult
     public func lastPass() -> Int { self.pass(countingMarked: false, onWorker: false) }
 
