@@ -407,8 +407,9 @@ extension DomainState {
     /// constant-time so response timing does not help guess a token.
     func request(token: String) throws(DomainError) -> InfoRequest {
         try Validation.opaqueKey(token, field: "token", maximumBytes: Limits.token)
-        guard let row = self.requestRow(token: token), case let request = self.requests[row: row],
-            ConstantTime.equal(request.token, token)
+        let stored = StoredToken(token)
+        guard let row = self.requestRow(token: stored), case let request = self.requests[row: row],
+            request.storedToken.equalsInConstantTime(stored)
         else { throw DomainError(.notFound, "no information request for this link; it may have been mistyped") }
         return request
     }

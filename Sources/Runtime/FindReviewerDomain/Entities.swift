@@ -190,8 +190,6 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
     public var message: String
     /// The business's name for the reference number ("Booking number"); empty for the default.
     public var referenceLabel: String
-    /// The reviewer's reply token: private to the reviewer's email link.
-    public var token: String
     public var createdAt: UnixSeconds
     /// Start of the current reply window (creation, or the manual reminder).
     public var windowStart: UnixSeconds
@@ -200,7 +198,12 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
     private var laterBox: Box<Later>?
     /// Timeline entries after the first.
     private var steps: [TimelineEntry]
-    public var automaticReminderAt: UnixSeconds?
+    /// When the automatic reminder went out, 0 before (the clock never reads 0): 8 bytes instead
+    /// of an optional's 16.
+    private var automaticReminderTime: UnixSeconds
+    /// The reviewer's reply token, compactly (see ``StoredToken``). Here, after the 8-byte fields
+    /// and before the 1-byte ones, so that those fill the room after its last byte.
+    var storedToken: StoredToken
     public var status: RequestStatus
     private var fieldBits: UInt8
     /// Whether the timeline starts with the implied "created at createdAt" entry.
@@ -235,13 +238,13 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
         self.reviewerId = reviewerId
         self.message = message
         self.referenceLabel = referenceLabel
-        self.token = token
+        self.storedToken = StoredToken(token)
         self.createdAt = createdAt
         self.windowStart = windowStart
         self.deadline = deadline
         self.laterBox = nil
         self.steps = []
-        self.automaticReminderAt = automaticReminderAt
+        self.automaticReminderTime = automaticReminderAt ?? 0
         self.status = status
         self.fieldBits = 0
         self.impliedCreation = false
@@ -253,6 +256,18 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
                 manualReminderAt: manualReminderAt, reply: reply, openedAt: openedAt, closedAt: closedAt, replyErasedAt: replyErasedAt,
                 replyErasure: replyErasure, reviewerErasedAt: reviewerErasedAt)
         }
+    }
+
+    /// When the automatic reminder went out (72 h into the first window), if it did.
+    public var automaticReminderAt: UnixSeconds? {
+        get { self.automaticReminderTime == 0 ? nil : self.automaticReminderTime }
+        set { self.automaticReminderTime = newValue ?? 0 }
+    }
+
+    /// The reviewer's reply token: private to the reviewer's email link; empty once erased.
+    public var token: String {
+        get { self.storedToken.string }
+        set { self.storedToken = StoredToken(newValue) }
     }
 
     /// Distinct, in declaration order.
@@ -333,10 +348,10 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
 
     public static func == (lhs: InfoRequest, rhs: InfoRequest) -> Bool {
         lhs.id == rhs.id && lhs.businessId == rhs.businessId && lhs.reviewId == rhs.reviewId && lhs.reviewerId == rhs.reviewerId
-            && lhs.message == rhs.message && lhs.referenceLabel == rhs.referenceLabel && lhs.token == rhs.token
+            && lhs.message == rhs.message && lhs.referenceLabel == rhs.referenceLabel && lhs.storedToken == rhs.storedToken
             && lhs.createdAt == rhs.createdAt && lhs.windowStart == rhs.windowStart && lhs.deadline == rhs.deadline
             && lhs.laterBox?.value == rhs.laterBox?.value && lhs.timeline == rhs.timeline
-            && lhs.automaticReminderAt == rhs.automaticReminderAt && lhs.status == rhs.status && lhs.fieldBits == rhs.fieldBits
+            && lhs.automaticReminderTime == rhs.automaticReminderTime && lhs.status == rhs.status && lhs.fieldBits == rhs.fieldBits
             && lhs.skipBusinessEmails == rhs.skipBusinessEmails
     }
 }
