@@ -80,17 +80,23 @@ public struct Review: Sendable, Equatable, TableRow {
     public var id: String
     public var businessId: String
     public var reviewerId: String
-    /// 1...5.
-    public var rating: Int
     public var title: String
     public var text: String
     /// `YYYY-MM-DD`, or empty when unknown.
     public var experienceDate: String
     public var createdAt: UnixSeconds
-    public var source: ReviewSource
     /// Most reviews have no public reply: it lives in a shared box, one pointer wide, instead of
     /// inline in every review.
     private var replyBox: Box<PublicReply>?
+    /// The rating in 4 bytes (the wire's int32) beside the source, so that a review is 120 bytes.
+    private var storedRating: Int32
+    public var source: ReviewSource
+
+    /// 1...5 (validated when published; a value beyond Int32 is clamped).
+    public var rating: Int {
+        get { Int(self.storedRating) }
+        set { self.storedRating = Int32(clamping: newValue) }
+    }
 
     /// Set by the business; never by the pipeline.
     public var publicReply: PublicReply? {
@@ -106,7 +112,7 @@ public struct Review: Sendable, Equatable, TableRow {
         self.id = id
         self.businessId = businessId
         self.reviewerId = reviewerId
-        self.rating = rating
+        self.storedRating = Int32(clamping: rating)
         self.title = title
         self.text = text
         self.experienceDate = experienceDate

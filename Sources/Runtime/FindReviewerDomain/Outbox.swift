@@ -30,14 +30,14 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
 public struct OutboxEntry: Sendable, Equatable, TableRow {
     /// Stable id (also the email's Message-ID), assigned when the transition happens.
     public var id: String
-    public var kind: NotificationKind
-    /// Whether `closedAt` is a cancellation rather than a delivery (a flag in the padding after
-    /// `kind`: an entry stays 64 bytes).
-    private var cancelled: Bool
     public var requestId: String
     public var createdAt: UnixSeconds
-    /// When the entry was delivered or cancelled.
-    private var closedAt: UnixSeconds?
+    /// When the entry was delivered or cancelled; 0 while it is pending (the clock never reads
+    /// 0): 8 bytes instead of an optional's 16, so that an entry is 56 bytes.
+    private var closedTime: UnixSeconds
+    public var kind: NotificationKind
+    /// Whether `closedTime` is a cancellation rather than a delivery.
+    private var cancelled: Bool
 
     /// Creates an entry (a cancellation wins over a delivery: an entry is one or the other).
     public init(
@@ -49,14 +49,17 @@ public struct OutboxEntry: Sendable, Equatable, TableRow {
         self.cancelled = cancelledAt != nil
         self.requestId = requestId
         self.createdAt = createdAt
-        self.closedAt = cancelledAt ?? deliveredAt
+        self.closedTime = cancelledAt ?? deliveredAt ?? 0
     }
+
+    /// When the entry was delivered or cancelled, if it was.
+    private var closedAt: UnixSeconds? { self.closedTime == 0 ? nil : self.closedTime }
 
     /// Set once a transport accepted the email.
     public var deliveredAt: UnixSeconds? {
         get { self.cancelled ? nil : self.closedAt }
         set {
-            self.closedAt = newValue
+            self.closedTime = newValue ?? 0
             self.cancelled = false
         }
     }
@@ -66,11 +69,11 @@ public struct OutboxEntry: Sendable, Equatable, TableRow {
     public var cancelledAt: UnixSeconds? {
         get { self.cancelled ? self.closedAt : nil }
         set {
-            self.closedAt = newValue
+            self.closedTime = newValue ?? 0
             self.cancelled = newValue != nil
         }
     }
 
     /// Still to be sent: neither delivered nor cancelled.
-    public var isPending: Bool { self.closedAt == nil }
+    public var isPending: Bool { self.closedTime == 0 }
 }
