@@ -169,3 +169,18 @@ struct StorageMappingTests {
         #expect(replayed == state)
     }
 }
+
+@Suite("Requested fields on the wire")
+struct RequestedFieldMappingTests {
+    @Test("every list of distinct fields in declaration order maps as each field does; any other list too, in its own order")
+    func sharedLists() {
+        let all = FindReviewerDomain.RequestedField.allCases
+        for bits in 0..<(1 << all.count) {
+            let list = all.filter { bits & (1 << $0.ordinal) != 0 }
+            #expect(WireMapping.fields(list) == list.map(WireMapping.field))
+        }
+        for list: [FindReviewerDomain.RequestedField] in [[.phone, .email], [.email, .email], [.fullName, .referenceNumber, .phone]] {
+            #expect(WireMapping.fields(list) == list.map(WireMapping.field))
+        }
+    }
+}

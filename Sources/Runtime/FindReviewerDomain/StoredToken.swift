@@ -18,49 +18,50 @@ struct StoredToken: Sendable, Hashable {
         self.text = token
         self.digits = (0, 0, 0)
         self.packed = false
-        let count = token.utf8.count
-        let prefixCount = count - Self.digitCount
+        let prefixCount = token.utf8.count - Self.digitCount
         guard prefixCount >= 0, prefixCount <= 15 else { return }
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var index = 0
-        for byte in token.utf8 {
-            defer { index += 1 }
-            guard index >= prefixCount else { continue }
-            let value: UInt64
-            switch byte {
-            case 0x30...0x39: value = UInt64(byte - 0x30)
-            case 0x61...0x66: value = UInt64(byte - 0x61 + 10)
-            default: return
+        var token = token
+        let parsed = token.withUTF8 { bytes -> (prefix: String, digits: (UInt64, UInt64, UInt64))? in
+            // One word of 16 hex digits, without a branch per digit; nil if any is not 0-9 or a-f.
+            func word(_ start: Int) -> UInt64? {
+                var value: UInt64 = 0
+                var invalid = false
+                for index in start..<(start + 16) {
+                    let digit = bytes[index] &- 0x30
+                    let letter = bytes[index] &- 0x61
+                    invalid = invalid || (digit >= 10 && letter >= 6)
+                    value = value << 4 | UInt64((digit < 10 ? digit : letter &+ 10) & 0xF)
+                }
+                return invalid ? nil : value
             }
-            switch (index - prefixCount) / 16 {
-            case 0: words.0 = words.0 << 4 | value
-            case 1: words.1 = words.1 << 4 | value
-            default: words.2 = words.2 << 4 | value
-            }
+            guard let first = word(prefixCount), let second = word(prefixCount + 16), let third = word(prefixCount + 32) else { return nil }
+            // The byte after the prefix is an ASCII digit, so the prefix ends where a character does.
+            return (String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<prefixCount]), as: UTF8.self), (first, second, third))
         }
-        self.text = String(token.utf8.prefix(prefixCount))!
-        self.digits = words
+        guard let parsed else { return }
+        self.text = parsed.prefix
+        self.digits = parsed.digits
         self.packed = true
     }
 
     /// The token as it was given.
     var string: String {
         guard self.packed else { return self.text }
-        let prefix = self.text.utf8
-        return String(unsafeUninitializedCapacity: prefix.count + Self.digitCount) { out in
-            var index = 0
-            for byte in prefix {
-                out[index] = byte
-                index += 1
-            }
-            for word in [self.digits.0, self.digits.1, self.digits.2] {
-                for shift in stride(from: 60, through: 0, by: -4) {
-                    let nibble = UInt8(truncatingIfNeeded: word >> UInt64(shift)) & 0xF
-                    out[index] = nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10
-                    index += 1
+        var prefix = self.text
+        return prefix.withUTF8 { prefix in
+            String(unsafeUninitializedCapacity: prefix.count + Self.digitCount) { out in
+                for index in 0..<prefix.count { out[index] = prefix[index] }
+                func write(_ word: UInt64, at start: Int) {
+                    for index in 0..<16 {
+                        let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * index)) & 0xF
+                        out[start + index] = nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10
+                    }
                 }
+                write(self.digits.0, at: prefix.count)
+                write(self.digits.1, at: prefix.count + 16)
+                write(self.digits.2, at: prefix.count + 32)
+                return prefix.count + Self.digitCount
             }
-            return index
         }
     }
 

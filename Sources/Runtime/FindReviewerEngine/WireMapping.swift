@@ -50,6 +50,25 @@ public enum WireMapping {
         }
     }
 
+    /// The wire's list of `fields`. A request's fields are distinct and in declaration order,
+    /// so there are 16 such lists; each is mapped once, and answers share it instead of building
+    /// an array each (a page of 20 requests built 20). Any other list is mapped as it is.
+    public static func fields(_ fields: [FindReviewerDomain.RequestedField]) -> [Messages.RequestedField] {
+        var bits = 0
+        var previous = -1
+        for field in fields {
+            guard field.ordinal > previous else { return fields.map(self.field) }
+            previous = field.ordinal
+            bits |= 1 << field.ordinal
+        }
+        return self.fieldLists[bits]
+    }
+
+    /// Every list of distinct fields in declaration order, on the wire, by its bits (1 << ordinal).
+    private static let fieldLists: [[Messages.RequestedField]] = (0..<(1 << FindReviewerDomain.RequestedField.allCases.count)).map { bits in
+        FindReviewerDomain.RequestedField.allCases.filter { bits & (1 << $0.ordinal) != 0 }.map(Self.field)
+    }
+
     public static func status(_ status: FindReviewerDomain.RequestStatus) -> Messages.RequestStatus {
         switch status {
         case .pending: return .pending

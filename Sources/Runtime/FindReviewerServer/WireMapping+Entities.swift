@@ -69,7 +69,7 @@ extension WireMapping {
     public static func request(_ view: consuming BusinessRequestView) -> Messages.InfoRequest {
         Messages.InfoRequest(
             id: view.id, businessId: view.businessId, reviewId: view.reviewId, message: view.message,
-            requestedFields: view.requestedFields.map(self.field), referenceLabel: view.referenceLabel,
+            requestedFields: self.fields(view.requestedFields), referenceLabel: view.referenceLabel,
             status: self.status(view.status), createdAt: view.createdAt, deadlineAt: view.deadline,
             reminderSentAt: view.automaticReminderAt ?? 0, manualReminderSentAt: view.manualReminderAt ?? 0,
             answeredAt: view.answeredAt ?? 0, openedAt: view.openedAt ?? 0, closedAt: view.closedAt ?? 0,
@@ -110,7 +110,7 @@ extension WireMapping {
     public static func reviewerView(_ view: FindReviewerDomain.ReviewerRequestView) -> Messages.ReviewerRequestView {
         Messages.ReviewerRequestView(
             requestId: view.requestId, businessDisplayName: view.businessDisplayName, message: view.message,
-            requestedFields: view.requestedFields.map(self.field), referenceLabel: view.referenceLabel,
+            requestedFields: self.fields(view.requestedFields), referenceLabel: view.referenceLabel,
             deadlineAt: view.deadline, status: self.status(view.status), reviewTitle: view.reviewTitle,
             businessBlocked: view.businessBlocked, replyRetainedUntil: view.replyRetainedUntil ?? 0,
             replyErasedAt: view.replyErasedAt ?? 0, notice: view.notice)
