@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
         .testTarget(
             name: "FindReviewerServerTests",
-            dependencies: ["FindReviewerServer", "Credentials", "FindReviewerEngine", "ServiceLifecycle", "FindReviewerTestSupport", "FindReviewerClient", "Messages", "RPC"]),
+            dependencies: ["FindReviewerServer", "Credentials", "FindReviewerEngine", "ServiceLifecycle", "FindReviewerTestSupport", "FindReviewerClient", "Messages", "RPC", "Transport", "Locking"]),
         .testTarget(name: "ServiceLifecycleTests", dependencies: ["ServiceLifecycle"]),
         .testTarget(name: "FindReviewerStoreTests", dependencies: ["FindReviewerStore", "CSystemShims"]),
         .testTarget(

@@ -2,6 +2,7 @@ import Dispatch
 import FindReviewerDomain
 import Foundation
 import Locking
+import Transport
 
 /// The engine: the one owner of the domain state (behind one lock), of the journal it is
 /// written to (an ``EventLog``: ``Storage`` in the server) and of time (the service clock and
@@ -129,6 +130,88 @@ public final class Engine: @unchecked Sendable {
             }
             return .success(result)
         }
+    }
+
+    // MARK: callers' writes, one batch per event-loop iteration
+
+    /// A caller's write waiting for the end of its event loop's iteration. Its closures run on
+    /// that loop's thread only (under the state lock), which is why it may cross the lock of
+    /// ``pendingWrites``.
+    struct LoopWrite: @unchecked Sendable {
+        let command: (DomainState) -> DomainCommand
+        let answer: (DomainState, [DomainEvent]) -> @Sendable (Result<Void, any Error>) -> Void
+        let refused: @Sendable (any Error) -> Void
+    }
+
+    /// Each event loop's writes of its current iteration, by the loop.
+    private let pendingWrites = Locked<[ObjectIdentifier: [LoopWrite]]>([:])
+
+    /// A caller's write. On an event loop it waits for the end of the iteration: then every
+    /// write the loop read in that iteration runs in one batch, under one acquisition of the
+    /// state lock and with one append to the log, before the journal's commit (which the loop
+    /// also runs before it sleeps). Each runs as ``perform(_:at:stopAtRefusal:answer:completion:)``
+    /// would run it alone: `command` is chosen from the state just before it runs, its refusal
+    /// goes to `refused` and changes nothing, and `answer` builds its outcome from the state
+    /// right after its own events are applied (not after the batch's later writes). `answer`
+    /// returns what to do once those events are durable (at once when there were none), or
+    /// with the log's failure. Anywhere else the write runs at once, as a batch of one.
+    public func write(
+        _ command: @escaping (DomainState) -> DomainCommand,
+        answer: @escaping (DomainState, [DomainEvent]) -> @Sendable (Result<Void, any Error>) -> Void,
+        refused: @escaping @Sendable (any Error) -> Void
+    ) {
+        let write = LoopWrite(command: command, answer: answer, refused: refused)
+        guard let loop = EventLoop.current else { return self.perform(batch: [write]) }
+        let key = ObjectIdentifier(loop)
+        self.pendingWrites.withLock { $0[key, default: []].append(write) }
+        loop.beforeSleep(token: ObjectIdentifier(self)) { [unowned self] in
+            self.perform(batch: self.pendingWrites.withLock { $0.removeValue(forKey: key) ?? [] })
+        }
+    }
+
+    /// Runs callers' writes in order under one acquisition of the lock (see ``write(_:answer:refused:)``).
+    private func perform(batch: [LoopWrite]) {
+        guard !batch.isEmpty else { return }
+        if let refusal = self.eventLog.admitsWrites() {
+            for write in batch { write.refused(refusal) }
+            return
+        }
+        let now = self.clock.now()
+        var atOnce: [@Sendable () -> Void] = []
+        var applied: [DomainEvent] = []
+        self.state.withLock { state in
+            var records: [[UInt8]] = []
+            var whenDurable: [@Sendable (Result<Void, any Error>) -> Void] = []
+            for write in batch {
+                let command = write.command(state)
+                let events: [DomainEvent]
+                let built: [[UInt8]]
+                do {
+                    events = try state.execute(command, now: now)
+                    built = events.isEmpty ? [] : try self.eventLog.records(for: events)
+                } catch {
+                    let refused = write.refused
+                    atOnce.append { refused(error) }
+                    continue
+                }
+                state.apply(events)
+                let finish = write.answer(state, events)
+                if events.isEmpty {
+                    atOnce.append { finish(.success(())) }
+                } else {
+                    whenDurable.append(finish)
+                    applied += events
+                    records += built
+                }
+            }
+            if !records.isEmpty {
+                self.eventLog.append(records) { [whenDurable] durable in
+                    for finish in whenDurable { finish(durable) }
+                }
+            }
+        }
+        for task in atOnce { task() }
+        if !applied.isEmpty { self.onEventsApplied?(applied) }
     }
 
     /// Runs a command of the server's own (delivery bookkeeping, tools) on the one write path;

@@ -95,36 +95,32 @@ public final class FindReviewerService: @unchecked Sendable {
     /// fail runs before anything is applied).
     func write<Response: ProtoMessage>(
         _ command: DomainCommand, responder: Responder,
-        _ respond: (DomainState, [DomainEvent]) -> Response
+        _ respond: @escaping (DomainState, [DomainEvent]) -> Response
     ) {
-        self.engine.perform([command], stopAtRefusal: true, answer: { state, steps in
-            respond(state, (try? steps.first?.get()) ?? [])
-        }) { result in
-            switch result {
-            case .success(let response): responder.respond(response)
-            case .failure(let error): responder.fail(RPCError(converting: error))
-            }
-        }
+        self.write(command, responder: responder, before: { _ in () }) { state, events, _ in respond(state, events) }
     }
 
     /// ``write(_:responder:_:)`` with `before` read from the state under the same lock, just
-    /// before the command runs (e.g. whether an upsert creates), and handed to `respond`.
+    /// before the command runs (e.g. whether an upsert creates), and handed to `respond`. The
+    /// engine batches the writes of one event-loop iteration (``Engine/write(_:answer:refused:)``);
+    /// each answer is built right after its own command.
     func write<Response: ProtoMessage, Before>(
-        _ command: DomainCommand, responder: Responder, before: (DomainState) -> Before,
-        _ respond: (DomainState, [DomainEvent], Before) -> Response
+        _ command: DomainCommand, responder: Responder, before: @escaping (DomainState) -> Before,
+        _ respond: @escaping (DomainState, [DomainEvent], Before) -> Response
     ) {
         var seen: Before?
-        self.engine.perform({ state in
+        self.engine.write({ state in
             seen = before(state)
-            return [command]
-        }, stopAtRefusal: true, answer: { state, steps in
-            respond(state, (try? steps.first?.get()) ?? [], seen!)
-        }) { result in
-            switch result {
-            case .success(let response): responder.respond(response)
-            case .failure(let error): responder.fail(RPCError(converting: error))
+            return command
+        }, answer: { state, events in
+            let response = respond(state, events, seen!)
+            return { durable in
+                switch durable {
+                case .success: responder.respond(response)
+                case .failure(let error): responder.fail(RPCError(converting: error))
+                }
             }
-        }
+        }, refused: { error in responder.fail(RPCError(converting: error)) })
     }
 
     /// Runs a query under the lock and answers at once.
