@@ -6,9 +6,11 @@ import Transport
 
 /// The engine: the one owner of the domain state (behind one lock), of the journal it is
 /// written to (an ``EventLog``: ``Storage`` in the server) and of time (the service clock and
-/// the due transitions). It offers exactly one write path,
-/// ``perform(_:at:stopAtRefusal:answer:completion:)``, used by the RPC handlers, the timer,
-/// delivery bookkeeping and tools alike.
+/// the due transitions). Every write takes one path: run the command, build its records, apply
+/// its events, append, answer once durable. The server's own writers (the timer, delivery
+/// bookkeeping, tools) call ``perform(_:at:stopAtRefusal:answer:completion:)``; callers' writes
+/// come through ``write(_:answer:refused:)``, which runs those one event loop read in one
+/// iteration as a batch, each the same way.
 ///
 /// Reads run on the thread that asks (an event loop) under the lock. Writes run the command,
 /// build its journal records, apply its events and hand the records to the log in the same
@@ -164,7 +166,8 @@ public final class Engine: @unchecked Sendable {
         guard let loop = EventLoop.current else { return self.perform(batch: [write]) }
         let key = ObjectIdentifier(loop)
         self.pendingWrites.withLock { $0[key, default: []].append(write) }
-        loop.beforeSleep(token: ObjectIdentifier(self)) { [unowned self] in
+        // Held until the task runs, once, before the loop sleeps (or as it stops).
+        loop.beforeSleep(token: ObjectIdentifier(self)) {
             self.perform(batch: self.pendingWrites.withLock { $0.removeValue(forKey: key) ?? [] })
         }
     }
