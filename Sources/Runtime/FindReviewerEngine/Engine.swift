@@ -97,8 +97,7 @@ public final class Engine: @unchecked Sendable {
                 let events: [DomainEvent]
                 let built: [[UInt8]]
                 do {
-                    events = try state.execute(command, now: now)
-                    built = events.isEmpty ? [] : try self.eventLog.records(for: events)
+                    (events, built) = try self.prepare(command, on: state, at: now)
                 } catch {
                     if stopAtRefusal { return .failure(error) }
                     steps.append(.failure(error))
@@ -132,6 +131,13 @@ public final class Engine: @unchecked Sendable {
             }
             return .success(result)
         }
+    }
+
+    /// Runs `command` and builds the journal records of its events, applying nothing: a
+    /// refusal, or records that cannot be built, leave the state as it was.
+    private func prepare(_ command: DomainCommand, on state: DomainState, at now: Int64) throws -> ([DomainEvent], [[UInt8]]) {
+        let events = try state.execute(command, now: now)
+        return (events, events.isEmpty ? [] : try self.eventLog.records(for: events))
     }
 
     // MARK: callers' writes, one batch per event-loop iteration
@@ -186,12 +192,10 @@ public final class Engine: @unchecked Sendable {
             var records: [[UInt8]] = []
             var whenDurable: [@Sendable (Result<Void, any Error>) -> Void] = []
             for write in batch {
-                let command = write.command(state)
                 let events: [DomainEvent]
                 let built: [[UInt8]]
                 do {
-                    events = try state.execute(command, now: now)
-                    built = events.isEmpty ? [] : try self.eventLog.records(for: events)
+                    (events, built) = try self.prepare(write.command(state), on: state, at: now)
                 } catch {
                     let refused = write.refused
                     atOnce.append { refused(error) }
