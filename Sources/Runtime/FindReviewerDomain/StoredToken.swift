@@ -73,10 +73,10 @@ struct StoredToken: Sendable, Hashable {
     /// Whether both hold the same token, in a time that does not depend on where they differ.
     func equalsInConstantTime(_ other: StoredToken) -> Bool {
         let digits = (self.digits.0 ^ other.digits.0) | (self.digits.1 ^ other.digits.1) | (self.digits.2 ^ other.digits.2)
-        // Both parts are always compared: no early exit on the first difference.
+        // Both parts are compared before the results are joined: no early exit on a difference.
         let text = ConstantTime.equal(self.text, other.text)
         let packed = self.packed == other.packed
-        return [digits == 0, text, packed].allSatisfy { $0 }
+        return digits == 0 && text && packed
     }
 
     static func == (lhs: StoredToken, rhs: StoredToken) -> Bool {
