@@ -159,9 +159,10 @@ struct StorageMappingTests {
         #expect(state.request(id: "req_00000003")?.replyErasure == .retentionPeriod)
 
         var restorer = SnapshotRestorer(settings: state.settings)
+        var texts: TextArena? = TextArena()
         try state.forEachSnapshotItem { item in
             let bytes = try StorageMapping.encode(item)
-            try bytes.withUnsafeBytes { restorer.add(try StorageMapping.decodeItem($0)) }
+            try bytes.withUnsafeBytes { restorer.add(try StorageMapping.decodeItem($0, texts: &texts)) }
         }
         #expect(restorer.finish() == state)
         var replayed = DomainState(settings: state.settings)

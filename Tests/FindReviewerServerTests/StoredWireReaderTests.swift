@@ -73,7 +73,10 @@ struct StoredWireReaderTests {
     }()
 
     /// The start-up path: `SnapshotItem(wire:)` (generated, pure Swift), then the mapping.
-    static func decodeFast(_ bytes: [UInt8]) throws -> Item { try bytes.withUnsafeBytes { try StorageMapping.decodeItem($0) } }
+    static func decodeFast(_ bytes: [UInt8]) throws -> Item {
+        var texts: TextArena? = TextArena()
+        return try bytes.withUnsafeBytes { try StorageMapping.decodeItem($0, texts: &texts) }
+    }
     /// The reference: protobuf-c's unpack, then the same mapping.
     static func decodeReference(_ bytes: [UInt8]) throws -> Item {
         try StorageMapping.item(try Messages.SnapshotItem(serializedBytes: bytes))

@@ -47,6 +47,9 @@ public struct DomainState: Sendable {
     /// Pending requests by the time their next transition is due.
     var dueQueue = DueQueue()
 
+    /// Where requests' messages and reviews' texts are packed (see ``StoredText``).
+    var texts = TextArena()
+
     var requestCount = 0
     var reportCount = 0
     var outboxCount = 0
@@ -225,18 +228,20 @@ public struct DomainState: Sendable {
 
     private mutating func applyCreated(_ created: DomainEvent.RequestCreated) {
         guard self.requests.row(of: created.requestId) == nil else { return }
-        let request = InfoRequest(
+        var request = InfoRequest(
             id: created.requestId, businessId: created.businessId, reviewId: created.reviewId,
-            reviewerId: created.reviewerId, message: created.message, requestedFields: created.requestedFields,
+            reviewerId: created.reviewerId, message: "", requestedFields: created.requestedFields,
             referenceLabel: created.referenceLabel, status: .pending, createdAt: created.at, windowStart: created.at,
             deadline: created.at + Schedule.replyWindow, token: created.token,
             timeline: [TimelineEntry(at: created.at, kind: .created)], skipBusinessEmails: created.skipBusinessEmails)
+        request.messageText = self.texts.store(created.message)
+        let requestId = request.id
         self.insert(request, idempotencyKey: created.idempotencyKey)
         self.requestCount += 1
         if created.acknowledgesIntroduction {
             self.businesses.update(created.businessId) { if $0.introAcknowledgedAt == nil { $0.introAcknowledgedAt = created.at } }
         }
-        self.addOutbox(created.outboxId, .requestToReviewer, requestId: request.id, at: created.at)
+        self.addOutbox(created.outboxId, .requestToReviewer, requestId: requestId, at: created.at)
     }
 
     // MARK: inserting entities with their indexes (shared by apply and the snapshot restorer)
@@ -248,6 +253,7 @@ public struct DomainState: Sendable {
     @discardableResult
     mutating func insert(_ review: consuming Review) -> ReplacedStrings {
         var review = review
+        review.storedText = self.texts.adopt(review.storedText)
         var replaced = ReplacedStrings()
         if !Self.isInline(review.businessId), let business = self.businesses.row(of: review.businessId) {
             replaced.keep(&review.businessId, self.businesses[row: business].id)
@@ -268,6 +274,7 @@ public struct DomainState: Sendable {
     @discardableResult
     mutating func insert(_ request: consuming InfoRequest, idempotencyKey: String?) -> ReplacedStrings {
         var request = request
+        request.messageText = self.texts.adopt(request.messageText)
         var replaced = ReplacedStrings()
         let reviewRow = self.reviews.row(of: request.reviewId)
         if let reviewRow {

@@ -81,7 +81,8 @@ public struct Review: Sendable, Equatable, TableRow {
     public var businessId: String
     public var reviewerId: String
     public var title: String
-    public var text: String
+    /// The text, packed in the state's arena once stored (see ``StoredText``).
+    var storedText: StoredText
     /// `YYYY-MM-DD`, or empty when unknown.
     public var experienceDate: String
     public var createdAt: UnixSeconds
@@ -97,6 +98,14 @@ public struct Review: Sendable, Equatable, TableRow {
         get { Int(self.storedRating) }
         set { self.storedRating = Int32(clamping: newValue) }
     }
+
+    public var text: String {
+        get { self.storedText.string }
+        set { self.storedText = StoredText(newValue) }
+    }
+
+    /// Sets the text, packed in `arena` (a restore's, whose chunks the state keeps).
+    public mutating func pack(text: String, in arena: inout TextArena) { self.storedText = arena.store(text) }
 
     /// Set by the business; never by the pipeline.
     public var publicReply: PublicReply? {
@@ -114,7 +123,7 @@ public struct Review: Sendable, Equatable, TableRow {
         self.reviewerId = reviewerId
         self.storedRating = Int32(clamping: rating)
         self.title = title
-        self.text = text
+        self.storedText = StoredText(text)
         self.experienceDate = experienceDate
         self.createdAt = createdAt
         self.source = source
@@ -123,7 +132,7 @@ public struct Review: Sendable, Equatable, TableRow {
 
     public static func == (lhs: Review, rhs: Review) -> Bool {
         lhs.id == rhs.id && lhs.businessId == rhs.businessId && lhs.reviewerId == rhs.reviewerId && lhs.rating == rhs.rating
-            && lhs.title == rhs.title && lhs.text == rhs.text && lhs.experienceDate == rhs.experienceDate
+            && lhs.title == rhs.title && lhs.storedText == rhs.storedText && lhs.experienceDate == rhs.experienceDate
             && lhs.createdAt == rhs.createdAt && lhs.source == rhs.source && lhs.publicReply == rhs.publicReply
     }
 }
@@ -192,8 +201,8 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
     public var businessId: String
     public var reviewId: String
     public var reviewerId: String
-    /// The business's own words, shown to the reviewer verbatim.
-    public var message: String
+    /// The business's own words, packed in the state's arena once stored (see ``StoredText``).
+    var messageText: StoredText
     /// The business's name for the reference number ("Booking number"); empty for the default.
     public var referenceLabel: String
     public var createdAt: UnixSeconds
@@ -242,7 +251,7 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
         self.businessId = businessId
         self.reviewId = reviewId
         self.reviewerId = reviewerId
-        self.message = message
+        self.messageText = StoredText(message)
         self.referenceLabel = referenceLabel
         self.storedToken = StoredToken(token)
         self.createdAt = createdAt
@@ -338,6 +347,15 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
         set { self.changeLater { $0.reviewerErasedAt = newValue } }
     }
 
+    /// The business's own words, shown to the reviewer verbatim.
+    public var message: String {
+        get { self.messageText.string }
+        set { self.messageText = StoredText(newValue) }
+    }
+
+    /// Sets the message, packed in `arena` (a restore's, whose chunks the state keeps).
+    public mutating func pack(message: String, in arena: inout TextArena) { self.messageText = arena.store(message) }
+
     /// Whether a reply arrived whose details are still kept.
     public var hasRetainedReply: Bool { self.reply != nil && self.replyErasedAt == nil }
 
@@ -354,7 +372,7 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
 
     public static func == (lhs: InfoRequest, rhs: InfoRequest) -> Bool {
         lhs.id == rhs.id && lhs.businessId == rhs.businessId && lhs.reviewId == rhs.reviewId && lhs.reviewerId == rhs.reviewerId
-            && lhs.message == rhs.message && lhs.referenceLabel == rhs.referenceLabel && lhs.storedToken == rhs.storedToken
+            && lhs.messageText == rhs.messageText && lhs.referenceLabel == rhs.referenceLabel && lhs.storedToken == rhs.storedToken
             && lhs.createdAt == rhs.createdAt && lhs.windowStart == rhs.windowStart && lhs.deadline == rhs.deadline
             && lhs.laterBox?.value == rhs.laterBox?.value && lhs.timeline == rhs.timeline
             && lhs.automaticReminderTime == rhs.automaticReminderTime && lhs.status == rhs.status && lhs.fieldBits == rhs.fieldBits

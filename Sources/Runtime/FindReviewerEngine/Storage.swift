@@ -114,12 +114,13 @@ public final class Storage: EventLog, @unchecked Sendable {
         }
         consumer.name = "findreviewer-restore"
         var chunk = pipe.emptyChunk()
+        var texts: TextArena? = TextArena()
         let outcome = Result {
             try SnapshotFile.read(newest.path, start: { count in
                 restored.withLock { $0.reserve(requests: Int(count / 3)) }
                 consumer.start()
             }) { payload in
-                chunk.append(try StorageMapping.decodeItem(payload))
+                chunk.append(try StorageMapping.decodeItem(payload, texts: &texts))
                 if chunk.count == ItemPipe.chunkSize {
                     pipe.put(chunk)
                     chunk = pipe.emptyChunk()

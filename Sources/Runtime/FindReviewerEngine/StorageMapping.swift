@@ -135,8 +135,12 @@ enum StorageMapping {
     }
 
     /// A snapshot item, read with the generated wire reader (the start-up path).
-    static func decodeItem(_ bytes: UnsafeRawBufferPointer) throws -> FindReviewerDomain.SnapshotItem {
-        var mapping = ItemMapping()
+    /// Long texts go into `texts`: the decoding thread's own arena, whose chunks the state then
+    /// keeps as they are.
+    static func decodeItem(_ bytes: UnsafeRawBufferPointer, texts: inout TextArena?) throws -> FindReviewerDomain.SnapshotItem {
+        // Moved in and out (not copied), so that the arena's writer stays unique.
+        var mapping = ItemMapping(texts: texts.take())
+        defer { texts = mapping.texts.take() }
         guard let item = try Messages.SnapshotItem.visitItem(wire: bytes, &mapping) else {
             throw Invalid("a snapshot item with no field set")
         }
@@ -144,7 +148,7 @@ enum StorageMapping {
     }
 
     static func item(_ stored: Messages.SnapshotItem) throws -> FindReviewerDomain.SnapshotItem {
-        var mapping = ItemMapping()
+        var mapping = ItemMapping(texts: nil)
         switch stored.item {
         case .business(let value)?: return try mapping.business(value)
         case .reviewer(let value)?: return try mapping.reviewer(value)
@@ -163,10 +167,11 @@ enum StorageMapping {
     /// domain, without building a `SnapshotItem` around it.
     private struct ItemMapping: SnapshotItemItemVisitor {
         typealias Item = FindReviewerDomain.SnapshotItem
+        var texts: TextArena?
         func business(_ value: consuming StoredBusiness) -> Item { .business(StorageMapping.business(value)) }
         func reviewer(_ value: consuming StoredReviewer) -> Item { .reviewer(StorageMapping.reviewer(value)) }
-        func review(_ value: consuming StoredReview) throws -> Item { .review(try StorageMapping.review(value)) }
-        func request(_ value: consuming StoredRequest) throws -> Item { try StorageMapping.request(value) }
+        mutating func review(_ value: consuming StoredReview) throws -> Item { .review(try StorageMapping.review(value, texts: &self.texts)) }
+        mutating func request(_ value: consuming StoredRequest) throws -> Item { try StorageMapping.request(value, texts: &self.texts) }
         func report(_ value: consuming StoredReport) throws -> Item { .report(try StorageMapping.report(value)) }
         func outbox(_ value: consuming StoredOutboxEntry) throws -> Item { .outbox(try StorageMapping.outbox(value)) }
         func block(_ value: consuming StoredBlock) -> Item { .block(StorageMapping.block(value)) }
@@ -220,11 +225,19 @@ enum StorageMapping {
     }
 
     static func review(_ stored: consuming StoredReview) throws -> FindReviewerDomain.Review {
-        FindReviewerDomain.Review(
+        var texts: TextArena? = nil
+        return try self.review(stored, texts: &texts)
+    }
+
+    /// The review, its text packed in `texts` when given (the decoding thread's arena).
+    static func review(_ stored: consuming StoredReview, texts: inout TextArena?) throws -> FindReviewerDomain.Review {
+        var review = FindReviewerDomain.Review(
             id: stored.id, businessId: stored.businessId, reviewerId: stored.reviewerId, rating: Int(stored.rating),
-            title: stored.title, text: stored.text, experienceDate: stored.experienceDate, createdAt: stored.createdAt,
+            title: stored.title, text: texts == nil ? stored.text : "", experienceDate: stored.experienceDate, createdAt: stored.createdAt,
             source: try WireMapping.source(stored.source, field: "source"),
             publicReply: stored.publicReply.map { FindReviewerDomain.PublicReply(text: $0.text, createdAt: $0.createdAt, updatedAt: $0.updatedAt) })
+        if texts != nil { review.pack(text: stored.text, in: &texts!) }
+        return review
     }
 
     static func created(_ created: DomainEvent.RequestCreated) -> StoredRequestCreated {
@@ -288,10 +301,11 @@ enum StorageMapping {
             reviewerErasedAt: request.reviewerErasedAt ?? 0)
     }
 
-    static func request(_ stored: consuming StoredRequest) throws -> FindReviewerDomain.SnapshotItem {
-        let request = FindReviewerDomain.InfoRequest(
+    /// The request of a snapshot item, its message packed in `texts` (the decoding thread's arena).
+    static func request(_ stored: consuming StoredRequest, texts: inout TextArena?) throws -> FindReviewerDomain.SnapshotItem {
+        var request = FindReviewerDomain.InfoRequest(
             id: stored.id, businessId: stored.businessId, reviewId: stored.reviewId, reviewerId: stored.reviewerId,
-            message: stored.message, requestedFields: try stored.requestedFields.map(self.field),
+            message: texts == nil ? stored.message : "", requestedFields: try stored.requestedFields.map(self.field),
             referenceLabel: stored.referenceLabel, status: try WireMapping.status(stored.status, field: "status"),
             createdAt: stored.createdAt, windowStart: stored.windowStart, deadline: stored.deadline,
             automaticReminderAt: self.optional(stored.automaticReminderAt),
@@ -300,6 +314,7 @@ enum StorageMapping {
             timeline: try stored.timeline.map { FindReviewerDomain.TimelineEntry(at: $0.at, kind: try self.timelineKind($0.kind)) },
             skipBusinessEmails: stored.flags & Self.skipBusinessEmailsFlag != 0, replyErasedAt: self.optional(stored.replyErasedAt),
             replyErasure: self.erasure(stored.replyErasure), reviewerErasedAt: self.optional(stored.reviewerErasedAt))
+        if texts != nil { request.pack(message: stored.message, in: &texts!) }
         return .request(request, idempotencyKey: stored.idempotencyKey.isEmpty ? nil : stored.idempotencyKey)
     }
 
