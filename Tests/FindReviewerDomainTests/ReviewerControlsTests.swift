@@ -564,13 +564,42 @@ struct ViewTextTests {
 
 @Suite("What the reviewer's controls cost per entity")
 struct LayoutTests {
-    @Test("an email is 56 bytes, a review 120, a reviewer 72; a request holds its token inline (192 bytes, no allocation of 112 for it)")
+    @Test("an email is 56 bytes, a review 120, a reviewer 72; a request holds its token inline (168 bytes, no allocation of 112 for it)")
     func strides() {
-        #expect(MemoryLayout<InfoRequest>.stride == 192)
-        #expect(MemoryLayout<StoredToken>.size == 41)
+        #expect(MemoryLayout<InfoRequest>.stride == 168)
+        #expect(MemoryLayout<StoredToken>.size == 40)
+        #expect(MemoryLayout<StoredText>.size == 16)
         #expect(MemoryLayout<OutboxEntry>.stride == 56)
         #expect(MemoryLayout<Review>.stride == 120)
         #expect(MemoryLayout<Reviewer>.stride == 72)
+    }
+
+    @Test("a request's times, kept as offsets from its creation, come back exactly; times too far from it are kept whole")
+    func requestTimes() {
+        let created: UnixSeconds = 1_790_000_000
+        for (windowStart, deadline, reminder) in [
+            (created, created + Schedule.replyWindow, UnixSeconds?.none), (created - 30, created + 7, created + 1),
+            (created + UnixSeconds(Int32.max), created + UnixSeconds(Int32.max) + 1, created + UnixSeconds(Int32.min) + 2),
+            (created + UnixSeconds(Int32.min), created + UnixSeconds(Int32.min) + 1, .max), (.min, .max, .min),
+        ] as [(UnixSeconds, UnixSeconds, UnixSeconds?)] {
+            var request = InfoRequest(
+                id: "req_00000001", businessId: "b", reviewId: "r", reviewerId: "v", message: "m", requestedFields: [.fullName],
+                referenceLabel: "", status: .pending, createdAt: created, windowStart: windowStart, deadline: deadline,
+                automaticReminderAt: reminder, token: "", timeline: [TimelineEntry(at: created, kind: .created)])
+            #expect(request.windowStart == windowStart && request.deadline == deadline && request.automaticReminderAt == reminder)
+            // Moving the creation keeps the other times; bringing a time into range again drops its whole copy.
+            request.createdAt = windowStart
+            #expect(request.createdAt == windowStart && request.windowStart == windowStart && request.deadline == deadline)
+            #expect(request.automaticReminderAt == reminder)
+            request.createdAt = created
+            request.windowStart = created + 60
+            request.deadline = created + 120
+            request.automaticReminderAt = nil
+            #expect(request == InfoRequest(
+                id: "req_00000001", businessId: "b", reviewId: "r", reviewerId: "v", message: "m", requestedFields: [.fullName],
+                referenceLabel: "", status: .pending, createdAt: created, windowStart: created + 60, deadline: created + 120,
+                token: "", timeline: [TimelineEntry(at: created, kind: .created)]))
+        }
     }
 
     @Test("an email is delivered or cancelled, never both")

@@ -13,6 +13,8 @@ struct StoredTokenTests {
         "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", "shard-9.0123456789abcdef0123456789abcdef0123456789abcdeg",
         "0123456789abcdef0123456789abcdef0123456789abcde", "é0123456789abcdef0123456789abcdef0123456789abcdef",
         "zz0123456789abcdef0123456789abcdef0123456789abcdef0", "äffffffffffffffffffffffffffffffffffffffffffffffff",
+        "000000000000000000000000000000000000000000000000", "shard-1.000000000000000000000000000000000000000000000000",
+        "000000000000000000000000000000000000000000000001",
         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     ])
     func roundTrip(token: String) {

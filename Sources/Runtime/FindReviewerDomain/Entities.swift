@@ -193,9 +193,11 @@ public struct TimelineEntry: Sendable, Equatable {
 
 /// A Find Reviewer request: a business asking a reviewer for identifying details.
 ///
-/// Laid out for a million of them in memory: the requested fields are a bit set, the timeline's
-/// first entry (created at `createdAt`) is implied, and what only later steps set (the reply,
-/// the manual reminder, opening, closing) lives in one shared box that fresh requests do not have.
+/// Laid out for a million of them in memory (168 bytes inline): the requested fields are a bit
+/// set, the timeline's first entry (created at `createdAt`) is implied, the window, the deadline
+/// and the automatic reminder are 4-byte offsets from the creation time, and what only later
+/// steps set (the reply, the manual reminder, opening, closing, the timeline's later entries)
+/// lives in one shared box that fresh requests do not have.
 public struct InfoRequest: Sendable, Equatable, TableRow {
     public var id: String
     public var businessId: String
@@ -205,20 +207,15 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
     var messageText: StoredText
     /// The business's name for the reference number ("Booking number"); empty for the default.
     public var referenceLabel: String
-    public var createdAt: UnixSeconds
-    /// Start of the current reply window (creation, or the manual reminder).
-    public var windowStart: UnixSeconds
-    /// End of the current reply window.
-    public var deadline: UnixSeconds
+    private var creation: UnixSeconds
     private var laterBox: Box<Later>?
-    /// Timeline entries after the first.
-    private var steps: [TimelineEntry]
-    /// When the automatic reminder went out, 0 before (the clock never reads 0): 8 bytes instead
-    /// of an optional's 16.
-    private var automaticReminderTime: UnixSeconds
-    /// The reviewer's reply token, compactly (see ``StoredToken``). Here, after the 8-byte fields
-    /// and before the 1-byte ones, so that those fill the room after its last byte.
-    var storedToken: StoredToken
+    /// ``windowStart``, ``deadline`` and ``automaticReminderAt`` as seconds after the creation
+    /// (a wall clock stepped back makes one negative); ``outOfRange`` when the time is too far
+    /// from it for 31 bits, and then kept whole in the box.
+    private var windowOffset: Int32
+    private var deadlineOffset: Int32
+    /// ``noReminder`` before the automatic reminder went out.
+    private var reminderOffset: Int32
     public var status: RequestStatus
     private var fieldBits: UInt8
     /// Whether the timeline starts with the implied "created at createdAt" entry.
@@ -226,9 +223,21 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
     /// The business asked for no emails about this request (`skip_business_notification_email`);
     /// the timeline and the views still show everything.
     public var skipBusinessEmails: Bool
+    /// The reviewer's reply token, compactly (see ``StoredToken``): 40 bytes, last, so that the
+    /// request is 168 bytes with no padding.
+    var storedToken: StoredToken
+
+    private static let outOfRange = Int32.min
+    private static let noReminder = Int32.min + 1
 
     /// The parts set by later steps.
     private struct Later: Sendable, Equatable {
+        /// Timeline entries after the first.
+        var steps: [TimelineEntry] = []
+        /// The times whose offsets are ``InfoRequest/outOfRange``.
+        var exactWindowStart: UnixSeconds?
+        var exactDeadline: UnixSeconds?
+        var exactReminder: UnixSeconds?
         var manualReminderAt: UnixSeconds?
         var reply: ReviewerReply?
         var openedAt: UnixSeconds?
@@ -254,29 +263,72 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
         self.messageText = StoredText(message)
         self.referenceLabel = referenceLabel
         self.storedToken = StoredToken(token)
-        self.createdAt = createdAt
-        self.windowStart = windowStart
-        self.deadline = deadline
+        self.creation = createdAt
         self.laterBox = nil
-        self.steps = []
-        self.automaticReminderTime = automaticReminderAt ?? 0
+        self.windowOffset = 0
+        self.deadlineOffset = 0
+        self.reminderOffset = Self.noReminder
         self.status = status
         self.fieldBits = 0
         self.impliedCreation = false
         self.skipBusinessEmails = skipBusinessEmails
         self.requestedFields = requestedFields
-        self.timeline = timeline
         self.changeLater {
             $0 = Later(
                 manualReminderAt: manualReminderAt, reply: reply, openedAt: openedAt, closedAt: closedAt, replyErasedAt: replyErasedAt,
                 replyErasure: replyErasure, reviewerErasedAt: reviewerErasedAt)
         }
+        self.timeline = timeline
+        self.windowStart = windowStart
+        self.deadline = deadline
+        self.automaticReminderAt = automaticReminderAt
+    }
+
+    public var createdAt: UnixSeconds {
+        get { self.creation }
+        set {
+            // The other times keep their values: their offsets move.
+            let (windowStart, deadline, reminder) = (self.windowStart, self.deadline, self.automaticReminderAt)
+            self.creation = newValue
+            (self.windowStart, self.deadline, self.automaticReminderAt) = (windowStart, deadline, reminder)
+        }
+    }
+
+    /// Start of the current reply window (creation, or the manual reminder).
+    public var windowStart: UnixSeconds {
+        get { self.time(self.windowOffset, exact: \.exactWindowStart) }
+        set { self.windowOffset = self.offset(of: newValue, exact: \.exactWindowStart) }
+    }
+
+    /// End of the current reply window.
+    public var deadline: UnixSeconds {
+        get { self.time(self.deadlineOffset, exact: \.exactDeadline) }
+        set { self.deadlineOffset = self.offset(of: newValue, exact: \.exactDeadline) }
     }
 
     /// When the automatic reminder went out (72 h into the first window), if it did.
     public var automaticReminderAt: UnixSeconds? {
-        get { self.automaticReminderTime == 0 ? nil : self.automaticReminderTime }
-        set { self.automaticReminderTime = newValue ?? 0 }
+        get { self.reminderOffset == Self.noReminder ? nil : self.time(self.reminderOffset, exact: \.exactReminder) }
+        set {
+            guard let newValue else {
+                if self.laterBox?.value.exactReminder != nil { self.changeLater { $0.exactReminder = nil } }
+                self.reminderOffset = Self.noReminder
+                return
+            }
+            self.reminderOffset = self.offset(of: newValue, exact: \.exactReminder)
+        }
+    }
+
+    private func time(_ offset: Int32, exact: KeyPath<Later, UnixSeconds?>) -> UnixSeconds {
+        offset == Self.outOfRange ? self.laterBox?.value[keyPath: exact] ?? 0 : self.creation &+ UnixSeconds(offset)
+    }
+
+    /// The offset that stands for `time`, keeping it whole in the box when it is out of range.
+    private mutating func offset(of time: UnixSeconds, exact: WritableKeyPath<Later, UnixSeconds?>) -> Int32 {
+        let (difference, overflow) = time.subtractingReportingOverflow(self.creation)
+        let fits = !overflow && difference > UnixSeconds(Self.noReminder) && difference <= UnixSeconds(Int32.max)
+        if !fits || self.laterBox?.value[keyPath: exact] != nil { self.changeLater { $0[keyPath: exact] = fits ? nil : time } }
+        return fits ? Int32(difference) : Self.outOfRange
     }
 
     /// The reviewer's reply token: private to the reviewer's email link; empty once erased.
@@ -299,15 +351,19 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
 
     /// The request's history, oldest first.
     public var timeline: [TimelineEntry] {
-        get { self.impliedCreation ? [TimelineEntry(at: self.createdAt, kind: .created)] + self.steps : self.steps }
+        get {
+            let steps = self.laterBox?.value.steps ?? []
+            return self.impliedCreation ? [TimelineEntry(at: self.createdAt, kind: .created)] + steps : steps
+        }
         set {
             self.impliedCreation = newValue.first == TimelineEntry(at: self.createdAt, kind: .created)
-            self.steps = self.impliedCreation ? Array(newValue.dropFirst()) : newValue
+            let steps = self.impliedCreation ? Array(newValue.dropFirst()) : newValue
+            self.changeLater { $0.steps = steps }
         }
     }
 
     /// Adds a step at the end of the timeline.
-    public mutating func record(_ entry: TimelineEntry) { self.steps.append(entry) }
+    public mutating func record(_ entry: TimelineEntry) { self.changeLater { $0.steps.append(entry) } }
 
     public var manualReminderAt: UnixSeconds? {
         get { self.laterBox?.value.manualReminderAt }
@@ -375,7 +431,7 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
             && lhs.messageText == rhs.messageText && lhs.referenceLabel == rhs.referenceLabel && lhs.storedToken == rhs.storedToken
             && lhs.createdAt == rhs.createdAt && lhs.windowStart == rhs.windowStart && lhs.deadline == rhs.deadline
             && lhs.laterBox?.value == rhs.laterBox?.value && lhs.timeline == rhs.timeline
-            && lhs.automaticReminderTime == rhs.automaticReminderTime && lhs.status == rhs.status && lhs.fieldBits == rhs.fieldBits
+            && lhs.automaticReminderAt == rhs.automaticReminderAt && lhs.status == rhs.status && lhs.fieldBits == rhs.fieldBits
             && lhs.skipBusinessEmails == rhs.skipBusinessEmails
     }
 }

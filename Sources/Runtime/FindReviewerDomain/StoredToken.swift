@@ -6,18 +6,23 @@
 ///
 /// Lookups turn the token they are given into this form first (no allocation), so the index of
 /// tokens hashes and compares the stored form, never a string rebuilt from it.
+///
+/// 40 bytes: whether the digits are packed needs no flag of its own. They are packed exactly
+/// when they are not all zero; a token whose 48 digits are all zero is kept as given, so every
+/// token has one stored form and the fields compare as the tokens do.
 struct StoredToken: Sendable, Hashable {
     /// The prefix before the digits, or the whole token when ``packed`` is false.
     private var text: String
+    /// (0, 0, 0) when the token is kept as given.
     private var digits: (UInt64, UInt64, UInt64)
-    private var packed: Bool
+
+    private var packed: Bool { self.digits != (0, 0, 0) }
 
     private static let digitCount = 48
 
     init(_ token: String) {
         self.text = token
         self.digits = (0, 0, 0)
-        self.packed = false
         let prefixCount = token.utf8.count - Self.digitCount
         guard prefixCount >= 0, prefixCount <= 15 else { return }
         var token = token
@@ -38,10 +43,9 @@ struct StoredToken: Sendable, Hashable {
             // The byte after the prefix is an ASCII digit, so the prefix ends where a character does.
             return (String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<prefixCount]), as: UTF8.self), (first, second, third))
         }
-        guard let parsed else { return }
+        guard let parsed, parsed.digits != (0, 0, 0) else { return }
         self.text = parsed.prefix
         self.digits = parsed.digits
-        self.packed = true
     }
 
     /// The token as it was given.
@@ -75,12 +79,11 @@ struct StoredToken: Sendable, Hashable {
         let digits = (self.digits.0 ^ other.digits.0) | (self.digits.1 ^ other.digits.1) | (self.digits.2 ^ other.digits.2)
         // Both parts are compared before the results are joined: no early exit on a difference.
         let text = ConstantTime.equal(self.text, other.text)
-        let packed = self.packed == other.packed
-        return digits == 0 && text && packed
+        return digits == 0 && text
     }
 
     static func == (lhs: StoredToken, rhs: StoredToken) -> Bool {
-        lhs.packed == rhs.packed && lhs.digits == rhs.digits && lhs.text == rhs.text
+        lhs.digits == rhs.digits && lhs.text == rhs.text
     }
 
     func hash(into hasher: inout Hasher) {
@@ -88,6 +91,5 @@ struct StoredToken: Sendable, Hashable {
         hasher.combine(self.digits.0)
         hasher.combine(self.digits.1)
         hasher.combine(self.digits.2)
-        hasher.combine(self.packed)
     }
 }
