@@ -160,7 +160,7 @@ struct TableTests {
     }
 
     @Test("the restorer gives a request its review's id strings and hands back the decoded copies it replaced, once")
-    func replacedStrings() {
+    func replacedStrings() throws {
         let business = "business-with-a-long-id"
         let reviewId = "a-review-id-longer-than-fifteen-bytes"
         let reviewerId = "a-reviewer-id-longer-than-fifteen-bytes"
@@ -179,13 +179,17 @@ struct TableTests {
             message: "Hello", requestedFields: [.email], referenceLabel: "", status: .pending, createdAt: 10, windowStart: 10,
             deadline: 20, token: String(repeating: "b", count: 48), timeline: [TimelineEntry(at: 10, kind: .created)])
         restorer.add(.request(request, idempotencyKey: nil))
-        #expect(restorer.takeReplaced() == [reviewId, business, reviewerId])
+        // The review id is not a string: the request shares its review's packed id (checked below).
+        #expect(restorer.takeReplaced() == [business, reviewerId])
         #expect(restorer.takeReplaced().isEmpty)
         // Short ids live inside the string itself: nothing to hand back.
         restorer.add(.review(Review(id: "r2", businessId: business, reviewerId: "ann", rating: 2, title: "t", text: "x", createdAt: 1, source: .organic)))
         #expect(restorer.takeReplaced() == [business])
         let state = restorer.finish()
         #expect(state.requests["req_00000001"]?.reviewId == reviewId)
+        let review = try #require(state.reviews[reviewId])
+        #expect(try #require(state.requests["req_00000001"]).reviewIdText.sharesChunk(with: review.storedID))
+        #expect(!review.storedID.isSingle && !review.storedText.isSingle)
         #expect(state.requests["req_00000001"]?.reviewerId == reviewerId)
     }
 

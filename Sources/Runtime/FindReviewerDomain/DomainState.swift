@@ -254,6 +254,7 @@ public struct DomainState: Sendable {
     mutating func insert(_ review: consuming Review) -> ReplacedStrings {
         var review = review
         review.storedText = self.texts.adopt(review.storedText)
+        review.storedID = self.texts.adopt(review.storedID)
         var replaced = ReplacedStrings()
         if !Self.isInline(review.businessId), let business = self.businesses.row(of: review.businessId) {
             replaced.keep(&review.businessId, self.businesses[row: business].id)
@@ -278,7 +279,7 @@ public struct DomainState: Sendable {
         var replaced = ReplacedStrings()
         let reviewRow = self.reviews.row(of: request.reviewId)
         if let reviewRow {
-            replaced.keep(&request.reviewId, self.reviews[row: reviewRow].id)
+            request.reviewIdText = self.reviews[row: reviewRow].storedID
             if !Self.isInline(request.businessId), self.reviews[row: reviewRow].businessId == request.businessId {
                 replaced.keep(&request.businessId, self.reviews[row: reviewRow].businessId)
             }

@@ -77,7 +77,9 @@ public struct PublicReply: Sendable, Equatable {
 
 /// A published review.
 public struct Review: Sendable, Equatable, TableRow {
-    public var id: String
+    /// The id, packed in the state's arena once stored (ids are ASCII: see ``Validation``), and
+    /// shared by the review's requests.
+    var storedID: StoredText
     public var businessId: String
     public var reviewerId: String
     public var title: String
@@ -104,6 +106,13 @@ public struct Review: Sendable, Equatable, TableRow {
         set { self.storedText = StoredText(newValue) }
     }
 
+    public var id: String {
+        get { self.storedID.string }
+        set { self.storedID = StoredText(newValue) }
+    }
+
+    public func hasID(_ id: String) -> Bool { self.storedID == id }
+
     /// Sets the text, packed in `arena` (a restore's, whose chunks the state keeps).
     public mutating func pack(text: String, in arena: inout TextArena) { self.storedText = arena.store(text) }
 
@@ -118,7 +127,7 @@ public struct Review: Sendable, Equatable, TableRow {
         id: String, businessId: String, reviewerId: String, rating: Int, title: String, text: String,
         experienceDate: String = "", createdAt: UnixSeconds, source: ReviewSource, publicReply: PublicReply? = nil
     ) {
-        self.id = id
+        self.storedID = StoredText(id)
         self.businessId = businessId
         self.reviewerId = reviewerId
         self.storedRating = Int32(clamping: rating)
@@ -131,7 +140,7 @@ public struct Review: Sendable, Equatable, TableRow {
     }
 
     public static func == (lhs: Review, rhs: Review) -> Bool {
-        lhs.id == rhs.id && lhs.businessId == rhs.businessId && lhs.reviewerId == rhs.reviewerId && lhs.rating == rhs.rating
+        lhs.storedID == rhs.storedID && lhs.businessId == rhs.businessId && lhs.reviewerId == rhs.reviewerId && lhs.rating == rhs.rating
             && lhs.title == rhs.title && lhs.storedText == rhs.storedText && lhs.experienceDate == rhs.experienceDate
             && lhs.createdAt == rhs.createdAt && lhs.source == rhs.source && lhs.publicReply == rhs.publicReply
     }
@@ -201,7 +210,8 @@ public struct TimelineEntry: Sendable, Equatable {
 public struct InfoRequest: Sendable, Equatable, TableRow {
     public var id: String
     public var businessId: String
-    public var reviewId: String
+    /// The review's id, sharing the review's own (see ``Review``).
+    var reviewIdText: StoredText
     public var reviewerId: String
     /// The business's own words, packed in the state's arena once stored (see ``StoredText``).
     var messageText: StoredText
@@ -258,7 +268,7 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
     ) {
         self.id = id
         self.businessId = businessId
-        self.reviewId = reviewId
+        self.reviewIdText = StoredText(reviewId)
         self.reviewerId = reviewerId
         self.messageText = StoredText(message)
         self.referenceLabel = referenceLabel
@@ -403,6 +413,11 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
         set { self.changeLater { $0.reviewerErasedAt = newValue } }
     }
 
+    public var reviewId: String {
+        get { self.reviewIdText.string }
+        set { self.reviewIdText = StoredText(newValue) }
+    }
+
     /// The business's own words, shown to the reviewer verbatim.
     public var message: String {
         get { self.messageText.string }
@@ -427,7 +442,7 @@ public struct InfoRequest: Sendable, Equatable, TableRow {
     }
 
     public static func == (lhs: InfoRequest, rhs: InfoRequest) -> Bool {
-        lhs.id == rhs.id && lhs.businessId == rhs.businessId && lhs.reviewId == rhs.reviewId && lhs.reviewerId == rhs.reviewerId
+        lhs.id == rhs.id && lhs.businessId == rhs.businessId && lhs.reviewIdText == rhs.reviewIdText && lhs.reviewerId == rhs.reviewerId
             && lhs.messageText == rhs.messageText && lhs.referenceLabel == rhs.referenceLabel && lhs.storedToken == rhs.storedToken
             && lhs.createdAt == rhs.createdAt && lhs.windowStart == rhs.windowStart && lhs.deadline == rhs.deadline
             && lhs.laterBox?.value == rhs.laterBox?.value && lhs.timeline == rhs.timeline

@@ -74,6 +74,13 @@ public struct ChunkedArray<Element: Sendable>: Sendable, RandomAccessCollection,
 /// What a ``Table`` holds: values with a string id.
 public protocol TableRow: Sendable, Equatable {
     var id: String { get }
+    /// Whether the value's id is `id`: what a lookup checks in the row the index points to
+    /// (a value whose id is not a string of its own compares without building one).
+    func hasID(_ id: String) -> Bool
+}
+
+extension TableRow {
+    public func hasID(_ id: String) -> Bool { self.id == id }
 }
 
 /// Entities by id, in insertion order: the values sit in a ``ChunkedArray`` (a row number never
@@ -119,7 +126,7 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
 
     /// The row of `id`, if any.
     public func row(of id: String) -> Row? {
-        if let row = self.numberedRow(id), Int(row) < self.count, self.values[Int(row)].id == id { return row }
+        if let row = self.numberedRow(id), Int(row) < self.count, self.values[Int(row)].hasID(id) { return row }
         return self.hashed == 0 ? nil : self.hashedRow(of: id, hash: RowIndex.hash(id))
     }
 
@@ -138,13 +145,14 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
                 self.values.append(value)
                 return (row, true)
             }
-            if Int(row) < self.count, self.values[Int(row)].id == value.id {
+            if Int(row) < self.count, self.values[Int(row)].hasID(value.id) {
                 self.values[Int(row)] = value
                 return (row, false)
             }
         }
-        let hash = RowIndex.hash(value.id)
-        if let row = self.hashedRow(of: value.id, hash: hash) {
+        let id = value.id
+        let hash = RowIndex.hash(id)
+        if let row = self.hashedRow(of: id, hash: hash) {
             self.values[Int(row)] = value
             return (row, false)
         }
@@ -155,7 +163,7 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
     }
 
     private func hashedRow(of id: String, hash: UInt64) -> Row? {
-        self.index.find(hash) { self.values[Int($0)].id == id }
+        self.index.find(hash) { self.values[Int($0)].hasID(id) }
     }
 
     /// The rows from `first` on whose values satisfy `predicate`, in row order: one pass over
