@@ -119,7 +119,12 @@ extension DomainState {
     /// One of the business's reviews with its Find Reviewer status.
     public func businessView(reviewId: String, businessId: String) throws(DomainError) -> BusinessReviewView {
         try Self.validateIds(businessId: businessId, reviewId: reviewId)
-        return self.view(of: try self.review(reviewId, of: businessId))
+        try self.requireBusiness(businessId)
+        // Read in place (no copy of the review), its row from the caller's id.
+        guard let row = self.reviews.row(of: reviewId), self.reviews[row: row].businessId == businessId else {
+            throw .notFound("review", reviewId)
+        }
+        return self.view(of: self.reviews[row: row], row: row)
     }
 
     /// The business's reviews, newest first, filtered, a page at a time (the page plus the
@@ -177,15 +182,17 @@ extension DomainState {
     /// reviewer was erased is a stub without its text, and has no public page (NOT_FOUND).
     public func publicView(reviewId: String) throws(DomainError) -> PublicReviewView {
         try Validation.id(reviewId, field: "reviewId")
-        guard let review = self.reviews[reviewId], self.reviewers.lookup(review.reviewerId, { $0.erasedAt == nil }) ?? true else {
-            throw .notFound("review", reviewId)
-        }
+        guard let row = self.reviews.row(of: reviewId),
+            self.reviewers.lookup(self.reviews[row: row].reviewerId, { $0.erasedAt == nil }) ?? true
+        else { throw .notFound("review", reviewId) }
+        // Read in place; the id is the caller's (the same bytes), not a string built from the packed one.
+        let review = self.reviews[row: row]
         return PublicReviewView(
-            reviewId: review.id, businessId: review.businessId,
+            reviewId: reviewId, businessId: review.businessId,
             businessDisplayName: self.businesses.lookup(review.businessId) { $0.displayName } ?? "",
             reviewerDisplayName: self.reviewers.lookup(review.reviewerId) { $0.displayName } ?? "", rating: review.rating,
             title: review.title, text: review.text, experienceDate: review.experienceDate, createdAt: review.createdAt,
-            reviewerContacted: self.reviews.row(of: review.id).map { !self.reviewLinks[Int($0)].isEmpty } ?? false,
+            reviewerContacted: !self.reviewLinks[Int(row)].isEmpty,
             publicReply: review.publicReply)
     }
 
