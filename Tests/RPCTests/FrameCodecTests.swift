@@ -77,6 +77,18 @@ struct FrameCodecTests {
         #expect(error?.code == .unimplemented)
     }
 
+    @Test("an error's status message is cut to 1,024 characters, whatever its bytes; a shorter one goes as it is")
+    func statusMessageLength() {
+        for (message, expected) in [
+            ("short", "short"), (String(repeating: "x", count: 1_024), String(repeating: "x", count: 1_024)),
+            (String(repeating: "x", count: 2_000), String(repeating: "x", count: 1_024)),
+            (String(repeating: "é", count: 600), String(repeating: "é", count: 600)),
+            (String(repeating: "é", count: 1_500), String(repeating: "é", count: 1_024)),
+        ] {
+            #expect(RPCError(.failedPrecondition, message).responseHeader.statusMessage == expected)
+        }
+    }
+
     @Test("status codes have gRPC's numbers and names")
     func statusCodes() {
         #expect(StatusCode.unauthenticated.rawValue == 16)
