@@ -303,12 +303,13 @@ extension DomainState {
         let business = try self.business(create.businessId)
         if let key = create.idempotencyKey, self.idempotency[Self.idempotencyIndex(create.businessId, key)] != nil { return [] }
         let review = try self.review(create.reviewId, of: create.businessId)
+        // From here on `create.reviewId`, the same bytes as the review's packed id, which a string would have to be built from.
         // The first of the rules, after the lookups (PROTOCOL.md §4.1).
         try self.checkRequestLimit(business, now: now)
         guard review.source.isEligibleForFindReviewer else {
             throw .precondition(
                 .platformInvitedReview,
-                "review \(review.id) was invited through the platform's own invitations; Find Reviewer is for organic and "
+                "review \(create.reviewId) was invited through the platform's own invitations; Find Reviewer is for organic and "
                     + "business-invited reviews only")
         }
         guard business.introAcknowledgedAt != nil || create.acknowledgeIntroduction else {
@@ -317,8 +318,8 @@ extension DomainState {
                 "acknowledge the Find Reviewer introduction first (AcknowledgeIntroduction, or acknowledge_intro on this call)",
                 detail: Introduction.text(business.language))
         }
-        if let open = self.pendingRequest(ofReview: review.id) {
-            throw .precondition(.requestAlreadyOpen, "review \(review.id) already has an open request (\(open.id)); wait for it or withdraw it")
+        if let open = self.pendingRequest(ofReview: create.reviewId) {
+            throw .precondition(.requestAlreadyOpen, "review \(create.reviewId) already has an open request (\(open.id)); wait for it or withdraw it")
         }
         guard self.isContactable(businessId: create.businessId, reviewerId: review.reviewerId) else { throw .notContactable }
         guard create.token.utf8.count >= 32, create.token.utf8.count <= Limits.token, self.requestRow(token: create.token) == nil else {
@@ -326,7 +327,7 @@ extension DomainState {
         }
         guard self.reviewers[review.reviewerId] != nil else { throw .notFound("reviewer", review.reviewerId) }
         let created = DomainEvent.RequestCreated(
-            requestId: Self.sequentialId("req_", self.requestCount + 1), businessId: create.businessId, reviewId: review.id,
+            requestId: Self.sequentialId("req_", self.requestCount + 1), businessId: create.businessId, reviewId: create.reviewId,
             reviewerId: review.reviewerId, message: create.message, requestedFields: create.requestedFields.sorted(),
             referenceLabel: create.referenceLabel, token: create.token, at: now,
             acknowledgesIntroduction: create.acknowledgeIntroduction && business.introAcknowledgedAt == nil,

@@ -236,7 +236,7 @@ public struct DomainState: Sendable {
             timeline: [TimelineEntry(at: created.at, kind: .created)], skipBusinessEmails: created.skipBusinessEmails)
         request.messageText = self.texts.store(created.message)
         let requestId = request.id
-        self.insert(request, idempotencyKey: created.idempotencyKey)
+        self.insert(request, idempotencyKey: created.idempotencyKey, reviewRow: self.reviews.row(of: created.reviewId))
         self.requestCount += 1
         if created.acknowledgesIntroduction {
             self.businesses.update(created.businessId) { if $0.introAcknowledgedAt == nil { $0.introAcknowledgedAt = created.at } }
@@ -273,11 +273,13 @@ public struct DomainState: Sendable {
     /// Adds a request (nothing when its id exists) with its index entries; its ids share the
     /// storage of its review's strings.
     @discardableResult
-    mutating func insert(_ request: consuming InfoRequest, idempotencyKey: String?) -> ReplacedStrings {
+    /// `reviewRow`: the row of its review, when the caller has it (a lookup by the request's
+    /// review id builds a string from the packed id first).
+    mutating func insert(_ request: consuming InfoRequest, idempotencyKey: String?, reviewRow: Row?? = nil) -> ReplacedStrings {
         var request = request
         request.messageText = self.texts.adopt(request.messageText)
         var replaced = ReplacedStrings()
-        let reviewRow = self.reviews.row(of: request.reviewId)
+        let reviewRow = reviewRow ?? self.reviews.row(of: request.reviewId)
         if let reviewRow {
             request.reviewIdText = self.reviews[row: reviewRow].storedID
             if !Self.isInline(request.businessId), self.reviews[row: reviewRow].businessId == request.businessId {
