@@ -1,5 +1,5 @@
-/// A long text an entity keeps (a request's message, a review's text), stored as a slice of a
-/// shared chunk of bytes instead of a string of its own.
+/// A long text an entity keeps (a request's message, a review's text and id), stored as a slice
+/// of a shared chunk of bytes instead of a string of its own.
 ///
 /// A native string of 81 bytes is a heap object of 32 bytes of header plus the text, rounded up
 /// by the allocator to 128 bytes, beside its 16 inline bytes; a million requests paid 47 bytes
@@ -9,7 +9,8 @@
 ///
 /// Reading one (``string``) builds a string: an allocation for a text beyond 15 bytes. The
 /// views and emails that read one do that once per read; the snapshot and the comparisons use
-/// the bytes in place (``withUTF8(_:)``).
+/// the bytes in place (``withUTF8(_:)``). Texts compare byte for byte, not by Unicode canonical
+/// equivalence as strings do: a text published again in another normalization is a change.
 public struct StoredText: @unchecked Sendable, Equatable {
     /// Nil for the empty text.
     private let chunk: TextChunk?
