@@ -273,13 +273,12 @@ public struct DomainState: Sendable {
     /// Adds a request (nothing when its id exists) with its index entries; its ids share the
     /// storage of its review's strings.
     @discardableResult
-    /// `reviewRow`: the row of its review, when the caller has it (a lookup by the request's
-    /// review id builds a string from the packed id first).
+    /// `reviewRow`: the row of its review, when the caller has it.
     mutating func insert(_ request: consuming InfoRequest, idempotencyKey: String?, reviewRow: Row?? = nil) -> ReplacedStrings {
         var request = request
         request.messageText = self.texts.adopt(request.messageText)
         var replaced = ReplacedStrings()
-        let reviewRow = reviewRow ?? self.reviews.row(of: request.reviewId)
+        let reviewRow = reviewRow ?? request.reviewIdText.withUTF8 { self.reviews.row(utf8: $0) }
         if let reviewRow {
             request.reviewIdText = self.reviews[row: reviewRow].storedID
             if !Self.isInline(request.businessId), self.reviews[row: reviewRow].businessId == request.businessId {

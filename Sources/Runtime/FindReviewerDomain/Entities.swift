@@ -111,7 +111,10 @@ public struct Review: Sendable, Equatable, TableRow {
         set { self.storedID = StoredText(newValue) }
     }
 
-    public func hasID(_ id: String) -> Bool { self.storedID == id }
+    public func withID<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R { try self.storedID.withUTF8(body) }
+
+    /// Sets the id, packed in `arena` (a restore's, whose chunks the state keeps).
+    public mutating func pack(id: String, in arena: inout TextArena) { self.storedID = arena.store(id) }
 
     /// Sets the text, packed in `arena` (a restore's, whose chunks the state keeps).
     public mutating func pack(text: String, in arena: inout TextArena) { self.storedText = arena.store(text) }

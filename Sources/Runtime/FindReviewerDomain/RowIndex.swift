@@ -14,8 +14,18 @@ struct RowIndex: Sendable {
     private var shardCounts: [Int] = Array(repeating: 0, count: 1 << 4)
     private(set) var count = 0
 
-    /// The hash a key is filed under.
-    static func hash(_ key: String) -> UInt64 { UInt64(bitPattern: Int64(key.hashValue)) }
+    /// The hash a key is filed under: of its UTF-8 bytes, so that a key kept as bytes (a packed
+    /// id) hashes without a string built from it.
+    static func hash(_ key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { Self.hash(utf8: $0) }
+    }
+
+    static func hash(utf8 key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(key))
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
 
     /// The hash a pair of keys is filed under (no joined string is built).
     static func hash(_ first: String, _ second: String) -> UInt64 {

@@ -74,13 +74,17 @@ public struct ChunkedArray<Element: Sendable>: Sendable, RandomAccessCollection,
 /// What a ``Table`` holds: values with a string id.
 public protocol TableRow: Sendable, Equatable {
     var id: String { get }
-    /// Whether the value's id is `id`: what a lookup checks in the row the index points to
-    /// (a value whose id is not a string of its own compares without building one).
-    func hasID(_ id: String) -> Bool
+    /// Calls `body` with the id's UTF-8 bytes: what the table hashes and what a lookup checks
+    /// in the row the index points to (a value whose id is packed, not a string of its own,
+    /// gives its bytes without building a string).
+    func withID<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R
 }
 
 extension TableRow {
-    public func hasID(_ id: String) -> Bool { self.id == id }
+    public func withID<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var id = self.id
+        return try id.withUTF8(body)
+    }
 }
 
 /// Entities by id, in insertion order: the values sit in a ``ChunkedArray`` (a row number never
@@ -124,10 +128,20 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
         return read(self.values[Int(row)])
     }
 
-    /// The row of `id`, if any.
+    /// The row of `id`, if any. Ids are compared and hashed as UTF-8 bytes (ids are ASCII).
     public func row(of id: String) -> Row? {
-        if let row = self.numberedRow(id), Int(row) < self.count, self.values[Int(row)].hasID(id) { return row }
-        return self.hashed == 0 ? nil : self.hashedRow(of: id, hash: RowIndex.hash(id))
+        var id = id
+        return id.withUTF8 { self.row(utf8: $0) }
+    }
+
+    /// The row of the id with these UTF-8 bytes, if any.
+    func row(utf8 id: UnsafeBufferPointer<UInt8>) -> Row? {
+        if let row = self.numberedRow(id), Int(row) < self.count, self.holds(id, in: row) { return row }
+        return self.hashed == 0 ? nil : self.hashedRow(of: id, hash: RowIndex.hash(utf8: id))
+    }
+
+    private func holds(_ id: UnsafeBufferPointer<UInt8>, in row: Row) -> Bool {
+        self.values[Int(row)].withID { sameBytes($0, id) }
     }
 
     /// The value in `row` (which must exist).
@@ -140,19 +154,21 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
     @discardableResult
     public mutating func upsert(_ value: consuming Value) -> (row: Row, inserted: Bool) {
         let next = Row(self.values.count)
-        if let row = self.numberedRow(value.id) {
-            if row == next, self.hashed == 0 || self.hashedRow(of: value.id, hash: RowIndex.hash(value.id)) == nil {
+        let (numbered, hash, existing) = value.withID { id -> (Row?, UInt64, Row?) in
+            let hash = RowIndex.hash(utf8: id)
+            return (self.numberedRow(id), hash, self.hashed == 0 ? nil : self.hashedRow(of: id, hash: hash))
+        }
+        if let row = numbered {
+            if row == next, existing == nil {
                 self.values.append(value)
                 return (row, true)
             }
-            if Int(row) < self.count, self.values[Int(row)].hasID(value.id) {
+            if Int(row) < self.count, value.withID({ self.holds($0, in: row) }) {
                 self.values[Int(row)] = value
                 return (row, false)
             }
         }
-        let id = value.id
-        let hash = RowIndex.hash(id)
-        if let row = self.hashedRow(of: id, hash: hash) {
+        if let row = existing {
             self.values[Int(row)] = value
             return (row, false)
         }
@@ -162,8 +178,8 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
         return (next, true)
     }
 
-    private func hashedRow(of id: String, hash: UInt64) -> Row? {
-        self.index.find(hash) { self.values[Int($0)].hasID(id) }
+    private func hashedRow(of id: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Row? {
+        self.index.find(hash) { self.holds(id, in: $0) }
     }
 
     /// The rows from `first` on whose values satisfy `predicate`, in row order: one pass over
@@ -186,13 +202,12 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
     }
 
     /// The row an id names by its number (`req_00000042` → 41), before checking it.
-    private func numberedRow(_ id: String) -> Row? {
-        guard let prefix = self.numberPrefix else { return nil }
-        var utf8 = id.utf8.makeIterator()
-        for byte in prefix { guard utf8.next() == byte else { return nil } }
+    private func numberedRow(_ id: UnsafeBufferPointer<UInt8>) -> Row? {
+        guard let prefix = self.numberPrefix, id.count > prefix.count else { return nil }
+        for index in prefix.indices { guard id[index] == prefix[index] else { return nil } }
         var number = 0
         var digits = 0
-        while let byte = utf8.next() {
+        for byte in id[prefix.count...] {
             guard byte >= 0x30, byte <= 0x39, digits < 9 else { return nil }
             number = number * 10 + Int(byte - 0x30)
             digits += 1

@@ -67,35 +67,36 @@ public struct StoredText: @unchecked Sendable, Equatable {
     public static func == (lhs: StoredText, rhs: StoredText) -> Bool {
         guard lhs.count == rhs.count else { return false }
         if lhs.chunk === rhs.chunk, lhs.offset == rhs.offset { return true }
-        return lhs.withUTF8 { left in rhs.withUTF8 { right in Self.same(left, right) } }
+        return lhs.withUTF8 { left in rhs.withUTF8 { right in sameBytes(left, right) } }
     }
 
     /// Whether the text equals `string`, without building a string.
     public static func == (lhs: StoredText, rhs: String) -> Bool {
         guard lhs.utf8Count == rhs.utf8.count else { return false }
         var rhs = rhs
-        return rhs.withUTF8 { right in lhs.withUTF8 { left in Self.same(left, right) } }
+        return rhs.withUTF8 { right in lhs.withUTF8 { left in sameBytes(left, right) } }
     }
 
-    /// Equal bytes, eight at a time (the generic element loop of `elementsEqual` cost 2.6 % of a
-    /// GetReview's instructions, in the lookup's id check).
-    private static func same(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard left.count == right.count else { return false }
-        guard let a = left.baseAddress, let b = right.baseAddress else { return left.isEmpty }
-        let (first, second) = (UnsafeRawPointer(a), UnsafeRawPointer(b))
-        var index = 0
-        while index + 8 <= left.count {
-            if first.loadUnaligned(fromByteOffset: index, as: UInt64.self) != second.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
-                return false
-            }
-            index += 8
+}
+
+/// Equal bytes, eight at a time (the generic element loop of `elementsEqual` cost 2.6 % of a
+/// GetReview's instructions, in the lookup's id check).
+func sameBytes(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard left.count == right.count else { return false }
+    guard let a = left.baseAddress, let b = right.baseAddress else { return left.isEmpty }
+    let (first, second) = (UnsafeRawPointer(a), UnsafeRawPointer(b))
+    var index = 0
+    while index + 8 <= left.count {
+        if first.loadUnaligned(fromByteOffset: index, as: UInt64.self) != second.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
+            return false
         }
-        while index < left.count {
-            if a[index] != b[index] { return false }
-            index += 1
-        }
-        return true
+        index += 8
     }
+    while index < left.count {
+        if a[index] != b[index] { return false }
+        index += 1
+    }
+    return true
 }
 
 /// Where a state packs its long texts (see ``StoredText``): chunks of 64 KiB filled end to end.

@@ -232,11 +232,14 @@ enum StorageMapping {
     /// The review, its text packed in `texts` when given (the decoding thread's arena).
     static func review(_ stored: consuming StoredReview, texts: inout TextArena?) throws -> FindReviewerDomain.Review {
         var review = FindReviewerDomain.Review(
-            id: stored.id, businessId: stored.businessId, reviewerId: stored.reviewerId, rating: Int(stored.rating),
+            id: texts == nil ? stored.id : "", businessId: stored.businessId, reviewerId: stored.reviewerId, rating: Int(stored.rating),
             title: stored.title, text: texts == nil ? stored.text : "", experienceDate: stored.experienceDate, createdAt: stored.createdAt,
             source: try WireMapping.source(stored.source, field: "source"),
             publicReply: stored.publicReply.map { FindReviewerDomain.PublicReply(text: $0.text, createdAt: $0.createdAt, updatedAt: $0.updatedAt) })
-        if texts != nil { review.pack(text: stored.text, in: &texts!) }
+        if texts != nil {
+            review.pack(id: stored.id, in: &texts!)
+            review.pack(text: stored.text, in: &texts!)
+        }
         return review
     }
 
