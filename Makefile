@@ -49,7 +49,7 @@ check-kubernetes: deps
 ## test: install, build and run every test
 test: deps check-protos check-kubernetes
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) scripts/swift-test.sh
 	$(PYTHON) -m pytest -q -p no:cacheprovider clients/python/tests
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 

@@ -39,6 +39,8 @@ struct ToolProcess {
         let inherited = ProcessInfo.processInfo.environment
         var base: [String: String] = ["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": inherited["HOME"] ?? "/tmp"]
         if let tmp = inherited["TMPDIR"] { base["TMPDIR"] = tmp }
+        // `make tsan` (scripts/tsan.sh): an instrumented tool files its reports where the script looks.
+        if let tsan = inherited["TSAN_OPTIONS"] { base["TSAN_OPTIONS"] = tsan }
         process.environment = base.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = directory }
         let out = try FileHandle(forWritingTo: outURL)

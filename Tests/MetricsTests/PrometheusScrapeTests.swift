@@ -10,7 +10,6 @@ import Testing
 struct PrometheusScrapeTests {
     @Test("Prometheus scrapes the port and its queries return the counts recorded, then the new ones", .enabled(if: PrometheusProcess.executable != nil), .timeLimit(.minutes(1)))
     func scrape() throws {
-        let started = Date()
         let sample = SampleRegistry.filled()
         // Known counts from three threads, each on its own shard.
         let unknownInvalid = sample.calls[2, 2]
@@ -38,7 +37,5 @@ struct PrometheusScrapeTests {
         // Later counts reach Prometheus at the next scrape.
         shards[0].add(unknownInvalid, 667)
         #expect(prometheus.waitUntil(query, equals: "4000") == ["4000"])
-        // The whole test stays well inside the suite's time budget (~30 s).
-        #expect(Date().timeIntervalSince(started) < 30)
     }
 }
