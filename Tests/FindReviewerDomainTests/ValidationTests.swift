@@ -49,4 +49,18 @@ struct ValidationTests {
         #expect(Self.outcome { () throws(DomainError) in try Validation.text("Ångström", field: "f", maximum: 8) } == nil)
         #expect(Self.outcome { () throws(DomainError) in try Validation.text("Å\u{85}", field: "f", maximum: 8) }?.message.contains("U+0085") == true)
     }
+
+    @Test("dates are YYYY-MM-DD in ASCII digits with month 1-12 and day 1-31; empty is no date")
+    func dates() {
+        func accepted(_ value: String) -> Bool {
+            Self.outcome { () throws(DomainError) in try Validation.date(value, field: "d") } == nil
+        }
+        for value in ["", "2026-11-24", "0000-01-01", "9999-12-31", "2026-02-31"] { #expect(accepted(value), "\(value)") }
+        let refused = [
+            "2026-13-01", "2026-00-10", "2026-11-00", "2026-11-32", "24/11/2026", "2026-1-024", "2026-+1-05", "+026-11-05",
+            "2026-11-2", "2026-11-245", "2026/11/24", "2026-11-2a", "２０２６-11-24", "2026-11-24 ", " 2026-11-24", "20261124--",
+        ]
+        for value in refused { #expect(!accepted(value), "\(value)") }
+        #expect(Self.outcome { () throws(DomainError) in try Validation.date("2026-13-01", field: "d") }?.field == "d")
+    }
 }

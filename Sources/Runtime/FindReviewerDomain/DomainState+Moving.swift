@@ -36,8 +36,8 @@ extension DomainState {
     /// Whether a request of this state has the reply token `token`.
     public func holdsToken(_ token: String) -> Bool { self.requestRow(token: token) != nil }
 
-    /// Whether the business is marked moving.
-    public func isMoving(_ businessId: String) -> Bool { self.businesses[businessId]?.movingSince != nil }
+    /// Whether the business is marked moving (read in place: the business is not copied).
+    public func isMoving(_ businessId: String) -> Bool { self.businesses.lookup(businessId) { $0.movingSince != nil } ?? false }
 
     func executeMarkMoving(_ businessId: String, now: UnixSeconds) throws(DomainError) -> [DomainEvent] {
         try Validation.id(businessId, field: "businessId")

@@ -154,9 +154,16 @@ public struct Table<Value: TableRow>: Sendable, Equatable {
     @discardableResult
     public mutating func upsert(_ value: consuming Value) -> (row: Row, inserted: Bool) {
         let next = Row(self.values.count)
-        let (numbered, hash, existing) = value.withID { id -> (Row?, UInt64, Row?) in
+        // A numbered id that names the next row of a table without hashed ids is appended
+        // without hashing it: the common insert of a numbered table.
+        let numbered = value.withID { self.numberedRow($0) }
+        if numbered == next, self.hashed == 0 {
+            self.values.append(value)
+            return (next, true)
+        }
+        let (hash, existing) = value.withID { id -> (UInt64, Row?) in
             let hash = RowIndex.hash(utf8: id)
-            return (self.numberedRow(id), hash, self.hashed == 0 ? nil : self.hashedRow(of: id, hash: hash))
+            return (hash, self.hashed == 0 ? nil : self.hashedRow(of: id, hash: hash))
         }
         if let row = numbered {
             if row == next, existing == nil {

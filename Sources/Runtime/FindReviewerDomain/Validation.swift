@@ -123,14 +123,19 @@ enum Validation {
         }
     }
 
-    /// `YYYY-MM-DD` with a plausible month and day, or empty.
+    /// `YYYY-MM-DD` in ASCII digits with month 1-12 and day 1-31, or empty (one pass over the
+    /// bytes, nothing split).
     static func date(_ value: String, field: String) throws(DomainError) {
         if value.isEmpty { return }
-        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
-        guard value.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil,
-            (1...12).contains(month), (1...31).contains(day)
-        else { throw .invalid(field, "must be a date like 2026-11-24") }
+        var copy = value
+        let valid = copy.withUTF8 { bytes -> Bool in
+            guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
+            for index in 0..<10 where index != 4 && index != 7 && (bytes[index] < 0x30 || bytes[index] > 0x39) { return false }
+            let month = Int(bytes[5] - 0x30) * 10 + Int(bytes[6] - 0x30)
+            let day = Int(bytes[8] - 0x30) * 10 + Int(bytes[9] - 0x30)
+            return (1...12).contains(month) && (1...31).contains(day)
+        }
+        guard valid else { throw .invalid(field, "must be a date like 2026-11-24") }
     }
 }
 
