@@ -4,7 +4,7 @@
 /// checks the key only in the row they point to, so probing never follows a pointer to a key's
 /// characters (with a million keys, those chases were most of the cost of building the index).
 /// Open addressing with linear probing, at most three quarters full, in 16 shards so that the
-/// first insert after a snapshot copies one shard. Hashes are Swift's seeded `hashValue`.
+/// first insert after a snapshot copies one shard. Hashes are keyed SipHash (``SipHash``).
 struct RowIndex: Sendable {
     typealias Row = Int32
 
@@ -22,17 +22,15 @@ struct RowIndex: Sendable {
     }
 
     static func hash(utf8 key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hasher = Hasher()
-        hasher.combine(bytes: UnsafeRawBufferPointer(key))
-        return UInt64(bitPattern: Int64(hasher.finalize()))
+        SipHash.hash(UnsafeRawBufferPointer(key))
     }
 
-    /// The hash a pair of keys is filed under (no joined string is built).
+    /// The hash a pair of keys is filed under (no joined string is built): the second key's,
+    /// under this process's key mixed with the first key's hash.
     static func hash(_ first: String, _ second: String) -> UInt64 {
-        var hasher = Hasher()
-        hasher.combine(first)
-        hasher.combine(second)
-        return UInt64(bitPattern: Int64(hasher.finalize()))
+        let firstHash = Self.hash(first)
+        var second = second
+        return second.withUTF8 { SipHash.hash(UnsafeRawBufferPointer($0), key: (SipHash.key.0 ^ firstHash, SipHash.key.1)) }
     }
 
     /// The row filed under `hash` for which `matches` is true (it checks the key in that row).

@@ -70,7 +70,11 @@ struct StoredToken: Sendable, Hashable {
     }
 
     /// What the index of tokens files it under.
-    var indexHash: UInt64 { UInt64(bitPattern: Int64(self.hashValue)) }
+    var indexHash: UInt64 {
+        var text = self.text
+        let textHash = text.withUTF8 { SipHash.hash(UnsafeRawBufferPointer($0)) }
+        return withUnsafeBytes(of: self.digits) { SipHash.hash($0, key: (SipHash.key.0 ^ textHash, SipHash.key.1)) }
+    }
 
     var isEmpty: Bool { !self.packed && self.text.isEmpty }
 
