@@ -38,21 +38,45 @@ public final class Logger: Sendable {
     public func enabled(_ level: LogLevel) -> Bool { level >= self.level }
 
     /// Writes one line with `message` and the fields in order.
+    ///
+    /// Text lines quote a value that is empty or holds a space, `"`, `=`, `\` or a control
+    /// character, with the escapes JSON uses inside the quotes, so that no value (an RPC error
+    /// message may quote what a caller sent) can break a line in two or forge a field.
     public func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, String> = [:]) {
         guard self.enabled(level) else { return }
-        let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
-        var line: String
+        var line = ""
+        line.reserveCapacity(96)
         switch self.format {
         case .text:
-            line = "\(time) \(level.rawValue) \(message)"
+            Self.appendTime(to: &line)
+            line += " "
+            line += level.rawValue
+            line += " "
+            Self.appendEscaped(message, to: &line)
             for (key, value) in fields {
-                let quoted = value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || value.isEmpty
-                line += " \(key)=" + (quoted ? "\"\(value.replacingOccurrences(of: "\"", with: "\\\""))\"" : value)
+                line += " "
+                line += key
+                line += "="
+                if value.isEmpty || value.utf8.contains(where: { $0 <= 0x20 || $0 == 0x22 || $0 == 0x3D || $0 == 0x5C || $0 == 0x7F }) {
+                    Self.appendQuoted(value, to: &line)
+                } else {
+                    line += value
+                }
             }
         case .json:
-            var members: [(String, String)] = [("ts", time), ("level", level.rawValue), ("msg", message)]
-            members.append(contentsOf: fields.map { ($0.key, $0.value) })
-            line = "{" + members.map { "\(Self.quote($0.0)):\(Self.quote($0.1))" }.joined(separator: ",") + "}"
+            line += "{\"ts\":\""
+            Self.appendTime(to: &line)
+            line += "\",\"level\":\""
+            line += level.rawValue
+            line += "\",\"msg\":"
+            Self.appendQuoted(message, to: &line)
+            for (key, value) in fields {
+                line += ","
+                Self.appendQuoted(key, to: &line)
+                line += ":"
+                Self.appendQuoted(value, to: &line)
+            }
+            line += "}"
         }
         line += "\n"
         self.lines.withLock { count in
@@ -61,17 +85,62 @@ public final class Logger: Sendable {
         }
     }
 
-    private static func quote(_ text: String) -> String {
-        var out = "\""
+    /// `2026-11-24T14:00:00.123Z`, UTC, from the real-time clock (no formatter: a log line
+    /// costs a few thousand instructions, not tens of thousands).
+    static func appendTime(to line: inout String) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func digits(_ value: Int32, _ width: Int) {
+            var text = String(value)
+            while text.utf8.count < width { text = "0" + text }
+            line += text
+        }
+        digits(parts.tm_year + 1900, 4)
+        line += "-"
+        digits(parts.tm_mon + 1, 2)
+        line += "-"
+        digits(parts.tm_mday, 2)
+        line += "T"
+        digits(parts.tm_hour, 2)
+        line += ":"
+        digits(parts.tm_min, 2)
+        line += ":"
+        digits(parts.tm_sec, 2)
+        line += "."
+        digits(Int32(now.tv_nsec / 1_000_000), 3)
+        line += "Z"
+    }
+
+    /// `text` between double quotes with JSON's escapes.
+    static func appendQuoted(_ text: String, to line: inout String) {
+        line += "\""
+        Self.appendEscaped(text, to: &line, escapingQuotes: true)
+        line += "\""
+    }
+
+    /// `text` with `\`, control characters (and `"` when asked) escaped as JSON escapes them;
+    /// a text without any is appended as it is.
+    static func appendEscaped(_ text: String, to line: inout String, escapingQuotes: Bool = false) {
+        func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F || byte == 0x5C || (escapingQuotes && byte == 0x22) }
+        guard text.utf8.contains(where: needsEscape) else {
+            line += text
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
+            case "\"" where escapingQuotes: line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                line += "\\u" + String(repeating: "0", count: 4 - hex.utf8.count) + hex
+            default: line.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
     }
 }
