@@ -1,5 +1,6 @@
 import Foundation
 import Locking
+import Messages
 
 /// Severity of a log line.
 public enum LogLevel: String, Sendable, CaseIterable, Comparable {
@@ -52,7 +53,7 @@ public final class Logger: Sendable {
             line += " "
             line += level.rawValue
             line += " "
-            Self.appendEscaped(message, to: &line)
+            JSONValue.appendEscaped(message, to: &line, escapingQuotes: false)
             for (key, value) in fields {
                 line += " "
                 line += key
@@ -117,30 +118,7 @@ public final class Logger: Sendable {
     /// `text` between double quotes with JSON's escapes.
     static func appendQuoted(_ text: String, to line: inout String) {
         line += "\""
-        Self.appendEscaped(text, to: &line, escapingQuotes: true)
+        JSONValue.appendEscaped(text, to: &line)
         line += "\""
-    }
-
-    /// `text` with `\`, control characters (and `"` when asked) escaped as JSON escapes them;
-    /// a text without any is appended as it is.
-    static func appendEscaped(_ text: String, to line: inout String, escapingQuotes: Bool = false) {
-        func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F || byte == 0x5C || (escapingQuotes && byte == 0x22) }
-        guard text.utf8.contains(where: needsEscape) else {
-            line += text
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"" where escapingQuotes: line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                line += "\\u" + String(repeating: "0", count: 4 - hex.utf8.count) + hex
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
     }
 }

@@ -71,20 +71,32 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     private static func writeString(_ string: String, into out: inout String) {
         out += "\""
-        for scalar in string.unicodeScalars {
+        Self.appendEscaped(string, to: &out)
+        out += "\""
+    }
+
+    /// `text` as it stands between the quotes of a JSON string: `"` (unless
+    /// `escapingQuotes` is false), `\`, control characters and DEL escaped; a text without any
+    /// of them is appended as it is. (The logger writes its lines with it too.)
+    public static func appendEscaped(_ text: String, to out: inout String, escapingQuotes: Bool = true) {
+        func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F || byte == 0x5C || (escapingQuotes && byte == 0x22) }
+        guard text.utf8.contains(where: needsEscape) else {
+            out += text
+            return
+        }
+        for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
+            case "\"" where escapingQuotes: out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F:
                 let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                out += "\\u" + String(repeating: "0", count: 4 - hex.utf8.count) + hex
             default: out.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
     }
 }
 
