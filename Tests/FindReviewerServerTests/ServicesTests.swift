@@ -52,6 +52,54 @@ struct ServicesTests {
         group.stop()
     }
 
+    @Test("writes wake the timer only when they bring a due time before the one it sleeps until")
+    func timerWokenOnlyByEarlierDueTimes() throws {
+        let service = FindReviewerService(
+            clock: .test(start: Self.start), keys: KeysFile(keys: []), eventLog: VolatileEventLog(), logger: WritePathTests.logger)
+        let clock = ManualClock()
+        let timer = TimerService(service.engine, clock: clock)
+        service.engine.onNextDueTime = { timer.dueTimeMayHaveMoved(to: $0) }
+        let group = ServiceGroup([timer])
+        group.start()
+        defer { group.stop() }
+        clock.waitForBlocked(atLeast: 1)
+        #expect(timer.sleepsUntil.load(ordering: .sequentiallyConsistent) == .max, "nothing is due yet")
+        func create(_ review: String) throws {
+            _ = try service.executeInternal(.publishReview(FindReviewerDomain.Review(
+                id: review, businessId: "b", reviewerId: "r", rating: 2, title: "T", text: "A review.", createdAt: 1_700_000_000,
+                source: .organic))).get()
+            _ = try service.executeInternal(.createRequest(DomainCommand.CreateRequest(
+                businessId: "b", reviewId: review, message: "Hello", requestedFields: [.fullName], referenceLabel: "",
+                token: TokenSource.shared.next()))).get()
+        }
+        // Writes that bring no due time: no wake-up.
+        let quiet = timer.wakeup.signalCount
+        _ = try service.executeInternal(.upsertBusiness(FindReviewerDomain.Business(id: "b", displayName: "B", notificationEmail: "b@b.example"))).get()
+        _ = try service.executeInternal(.acknowledgeIntroduction(businessId: "b")).get()
+        _ = try service.executeInternal(.upsertReviewer(FindReviewerDomain.Reviewer(id: "r", displayName: "R", email: "r@r.example"))).get()
+        #expect(timer.wakeup.signalCount == quiet)
+        // The first request's reminder comes before "nothing due": one wake-up, and the timer sleeps until it.
+        let before = timer.wakeup.signalCount
+        try create("rv1")
+        #expect(timer.wakeup.signalCount == before + 1)
+        let due = try #require(service.nextDueTime())
+        clock.advance(by: 1)
+        clock.waitForBlocked(atLeast: 1)
+        #expect(timer.sleepsUntil.load(ordering: .sequentiallyConsistent) == due)
+        // A later request's due times fall after it: writing it does not wake the timer.
+        _ = service.clock.set(Self.start + 60)
+        let later = timer.wakeup.signalCount
+        try create("rv2")
+        #expect(timer.wakeup.signalCount == later)
+        // The timer still applies the first request's reminder at its time.
+        let applied = DispatchSemaphore(value: 0)
+        service.onEventsApplied = { _ in applied.signal() }
+        _ = service.clock.set(due)
+        clock.advance(by: UInt64(due - Self.start) * 1_000_000_000)
+        applied.wait()
+        #expect(service.nextDueTime().map { $0 > due } ?? true)
+    }
+
     @Test("the snapshot policy: no snapshot before the period, one after it while the journal grew; the journal writer commits on stop")
     func snapshotPolicyOnManualClock() throws {
         let directory = NSTemporaryDirectory() + "policy-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

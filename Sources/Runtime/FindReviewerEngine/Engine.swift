@@ -25,6 +25,9 @@ public final class Engine: @unchecked Sendable {
     public let logger: Logger
     /// Called after events were applied (the delivery worker listens to wake up).
     public var onEventsApplied: (@Sendable ([DomainEvent]) -> Void)?
+    /// Called after events were applied, with the state's next due time right after them
+    /// (read under the same lock; the timer wakes only when it comes earlier than its own).
+    public var onNextDueTime: (@Sendable (Int64?) -> Void)?
     /// Called under the state lock for each due transition applied, with its lag (service
     /// seconds from its due time to now); calls never overlap (metrics).
     public var onTransitionApplied: (@Sendable (DueTransition, Int64) -> Void)?
@@ -89,6 +92,8 @@ public final class Engine: @unchecked Sendable {
             return .failure(refusal)
         }
         let now = now ?? self.clock.now()
+        let dueHook = self.onNextDueTime
+        var nextDue: Int64?
         let outcome: Result<(Answer, [DomainEvent]), any Error> = self.state.withLock { state in
             var steps: [Step] = []
             var applied: [DomainEvent] = []
@@ -110,6 +115,7 @@ public final class Engine: @unchecked Sendable {
             }
             let result = answer(state, steps)
             if !applied.isEmpty {
+                if dueHook != nil { nextDue = state.nextDueTime() }
                 self.eventLog.append(records) { durable in
                     switch durable {
                     case .success: completion(.success(result))
@@ -128,6 +134,7 @@ public final class Engine: @unchecked Sendable {
                 completion(.success(result))
             } else {
                 self.onEventsApplied?(applied)
+                dueHook?(nextDue)
             }
             return .success(result)
         }
@@ -188,6 +195,8 @@ public final class Engine: @unchecked Sendable {
         let now = self.clock.now()
         var atOnce: [@Sendable () -> Void] = []
         var applied: [DomainEvent] = []
+        let dueHook = self.onNextDueTime
+        var nextDue: Int64?
         self.state.withLock { state in
             var records: [[UInt8]] = []
             var whenDurable: [@Sendable (Result<Void, any Error>) -> Void] = []
@@ -212,13 +221,17 @@ public final class Engine: @unchecked Sendable {
                 }
             }
             if !records.isEmpty {
+                if dueHook != nil { nextDue = state.nextDueTime() }
                 self.eventLog.append(records) { [whenDurable] durable in
                     for finish in whenDurable { finish(durable) }
                 }
             }
         }
         for task in atOnce { task() }
-        if !applied.isEmpty { self.onEventsApplied?(applied) }
+        if !applied.isEmpty {
+            self.onEventsApplied?(applied)
+            dueHook?(nextDue)
+        }
     }
 
     /// Runs a command of the server's own (delivery bookkeeping, tools) on the one write path;

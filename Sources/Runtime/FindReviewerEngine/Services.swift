@@ -2,6 +2,7 @@ import Dispatch
 import FindReviewerStore
 import Foundation
 import ServiceLifecycle
+import Synchronization
 
 // The server's background work as services (Sources/Runtime/ServiceLifecycle): each runs on a thread
 // a ServiceGroup starts and joins, waits on a Wakeup (no sleep-polling), and stops on request.
@@ -9,14 +10,17 @@ import ServiceLifecycle
 // snapshot policy, journal writer (its last commit).
 
 /// Applies due transitions (reminders, expiry) at their time: it waits until the next due
-/// time, woken early when events are applied (a new due time may come first) or the test
-/// clock moves.
+/// time, woken early when applied events bring a due time before it (``dueTimeMayHaveMoved(to:)``)
+/// or the test clock moves.
 public final class TimerService: Service, @unchecked Sendable {
     /// The thread's name.
     public let name = "findreviewer-timer"
     let service: Engine
     /// Signal it when the next due time may have changed.
     public let wakeup: Wakeup
+    /// The service time the timer sleeps until: `.max` when nothing is due, `.min` while it is
+    /// finding out (then every change wakes it).
+    let sleepsUntil = Atomic<Int64>(.min)
 
     /// A timer for `service`, waiting on `clock` (the system's, or a manual one in tests).
     public init(_ service: Engine, clock: any LifecycleClock = SystemClock()) {
@@ -27,16 +31,32 @@ public final class TimerService: Service, @unchecked Sendable {
     /// Applies what is due, then waits until the next due time (service seconds converted to
     /// the wakeup's clock) or a signal; returns after ``stop()``.
     public func run() {
+        var next: Int64?
         repeat {
             self.service.applyDueTransitions()
-        } while self.wakeup.wait(for: self.delayToNextDue())
+            // Published before the next due time is read under the state lock: a write that
+            // takes the lock after that read sees `.min` or the time read, never an older one.
+            self.sleepsUntil.store(.min, ordering: .sequentiallyConsistent)
+            next = self.service.nextDueTime()
+            self.sleepsUntil.store(next ?? .max, ordering: .sequentiallyConsistent)
+        } while self.wakeup.wait(for: self.delay(to: next))
     }
 
-    /// Nanoseconds until the next due time; nil when nothing is due (a signal will come with
-    /// the next event). A due time already past after applying waits a second (a transition
-    /// the state refused stays queued until it changes).
-    func delayToNextDue() -> UInt64? {
-        guard let next = self.service.nextDueTime() else { return nil }
+    /// Called after events were applied, with the state's next due time right after them (the
+    /// engine's ``Engine/onNextDueTime``): wakes the timer only when that comes before the time
+    /// it sleeps until. A create's reminder falls days after the timer's next due time, so a
+    /// stream of writes does not wake it (it woke on every write batch before, taking the
+    /// state's write lock twice each time).
+    public func dueTimeMayHaveMoved(to next: Int64?) {
+        guard let next, next < self.sleepsUntil.load(ordering: .sequentiallyConsistent) else { return }
+        self.wakeup.signal()
+    }
+
+    /// Nanoseconds until `next` (service seconds); nil when nothing is due (a write that brings
+    /// a due time wakes the timer). A due time already past after applying waits a second (a
+    /// transition the state refused stays queued until it changes).
+    func delay(to next: Int64?) -> UInt64? {
+        guard let next else { return nil }
         return UInt64(max(1, next - self.service.clock.now())) * 1_000_000_000
     }
 

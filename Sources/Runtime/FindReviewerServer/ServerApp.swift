@@ -168,10 +168,8 @@ public enum ServerApp {
         let snapshots = SnapshotPolicyService(
             storage, everyBytes: configuration.snapshotEveryBytes, everySeconds: configuration.snapshotEverySeconds)
         let journalWriter = JournalWriterService(storage)
-        service.onEventsApplied = { _ in
-            delivery.wake()
-            timer.wakeup.signal()
-        }
+        service.onEventsApplied = { _ in delivery.wake() }
+        service.engine.onNextDueTime = { timer.dueTimeMayHaveMoved(to: $0) }
         service.setStats { observability.stats() }
         // Every handler has its method-table entry (roles, idempotency) and every entry a handler.
         try MethodPolicy.verify(registered: server.methods.map(\.method))

@@ -103,6 +103,7 @@ public final class Wakeup: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending = false
     private var stopped = false
+    private var signals = 0
     /// The clock deadlines are read on.
     public let clock: any LifecycleClock
 
@@ -116,9 +117,13 @@ public final class Wakeup: @unchecked Sendable {
     public func signal() {
         self.condition.withLock {
             self.pending = true
+            self.signals += 1
             self.condition.broadcast()
         }
     }
+
+    /// How many times ``signal()`` was called (tests: who wakes a service, and how often).
+    public var signalCount: Int { self.condition.withLock { self.signals } }
 
     /// Wakes the waiter for good: every later wait returns false at once.
     public func stop() {
