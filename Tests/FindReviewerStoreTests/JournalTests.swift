@@ -182,3 +182,32 @@ final class Sequences: @unchecked Sendable {
     func add(_ value: UInt64) { self.lock.withLock { self.values.append(value) } }
     var sorted: [UInt64] { self.lock.withLock { self.values.sorted() } }
 }
+
+/// The scheduling the snapshot writer gives its thread (Storage.takeSnapshot).
+@Suite("Thread scheduling of a snapshot writer")
+struct ThreadSchedulingTests {
+    @Test("a snapshot thread's scheduling: nice 19 and, where the kernel takes one, a 100 µs slice, on that thread only")
+    func niceAndSliceOnOneThread() throws {
+        final class Seen: @unchecked Sendable { var value: (result: Int32, nice: Int32, slice: String?)? }
+        let outcome = Seen()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            let result = cshim_nice_and_slice_this_thread(19, 100_000)
+            errno = 0
+            let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            let sched = (try? String(contentsOfFile: "/proc/thread-self/sched", encoding: .utf8)) ?? ""
+            let slice = sched.split(separator: "\n").first { $0.hasPrefix("se.slice") }?.split(separator: ":").last?
+                .trimmingCharacters(in: .whitespaces)
+            outcome.value = (result, nice, slice)
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        let seen = try #require(outcome.value)
+        #expect(seen.result >= 0)
+        #expect(seen.nice == 19)
+        if seen.result == 1, let slice = seen.slice { #expect(slice == "100000") }
+        // This thread keeps its own scheduling.
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) != 19)
+    }
+}

@@ -80,6 +80,31 @@ int cshim_syncfs(int fd) { return syncfs(fd); }
 
 int cshim_nice_this_thread(int nice) { return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice); }
 
+/* struct sched_attr of sched_setattr(2), which glibc does not declare. */
+struct cshim_sched_attr {
+    uint32_t size;
+    uint32_t sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime;
+    uint64_t sched_deadline;
+    uint64_t sched_period;
+};
+
+int cshim_nice_and_slice_this_thread(int nice, uint64_t slice_ns) {
+#ifdef SYS_sched_setattr
+    struct cshim_sched_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.size = sizeof attr;
+    attr.sched_policy = SCHED_OTHER;
+    attr.sched_nice = nice;
+    attr.sched_runtime = slice_ns;
+    if (syscall(SYS_sched_setattr, 0, &attr, 0) == 0) return 1;
+#endif
+    return cshim_nice_this_thread(nice);
+}
+
 static __thread void *current_loop = NULL;
 void *cshim_current_loop(void) { return current_loop; }
 void cshim_set_current_loop(void *loop) { current_loop = loop; }

@@ -41,6 +41,11 @@ extern const uint32_t cshim_EPOLLEXCLUSIVE;
 int cshim_syncfs(int fd);
 /// Sets the nice value of the calling thread only (Linux threads have their own).
 int cshim_nice_this_thread(int nice);
+/// Sets the calling thread's nice value and, on kernels whose fair scheduler takes one
+/// (EEVDF, Linux 6.12+), its time slice in nanoseconds (sched_setattr, SCHED_OTHER); a
+/// kernel that refuses the slice gets the nice value alone. Returns 1 when the slice was
+/// set, 0 when only the nice value was, -1 on failure.
+int cshim_nice_and_slice_this_thread(int nice, uint64_t slice_ns);
 /// The event loop running on the calling thread (a thread-local pointer; NULL on other threads).
 void *cshim_current_loop(void);
 /// Sets the calling thread's event loop pointer.
