@@ -54,8 +54,7 @@ public enum OutboxReader {
         var seen = Set<String>()
         var emails: [OutboxEmail] = []
         for name in names ?? self.fileNames(in: directory) {
-            guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) else { continue }
-            let messages = name.hasSuffix(OutboxFiles.mboxSuffix) ? OutboxFiles.messages(inMbox: [UInt8](data)) : [[UInt8](data)]
+            guard let messages = self.messages(inFile: name, directory: directory) else { continue }
             for message in messages {
                 var email = self.parse(String(decoding: message, as: UTF8.self), file: name)
                 email.entryId = OutboxFiles.entryId(of: message) ?? String(name.prefix { $0 != "." })
@@ -71,14 +70,20 @@ public enum OutboxReader {
         var seen = Set<String>()
         var out: [(entryId: String, message: [UInt8])] = []
         for name in self.fileNames(in: directory) {
-            guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) else { continue }
-            let messages = name.hasSuffix(OutboxFiles.mboxSuffix) ? OutboxFiles.messages(inMbox: [UInt8](data)) : [[UInt8](data)]
+            guard let messages = self.messages(inFile: name, directory: directory) else { continue }
             for message in messages {
                 let id = OutboxFiles.entryId(of: message) ?? String(name.prefix { $0 != "." })
                 if seen.insert(id).inserted { out.append((id, message)) }
             }
         }
         return out
+    }
+
+    /// The raw messages of one email file of `directory` (a batch `.mbox` or an `.eml`), in
+    /// file order; nil when it cannot be read.
+    public static func messages(inFile name: String, directory: String) -> [[UInt8]]? {
+        guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) else { return nil }
+        return name.hasSuffix(OutboxFiles.mboxSuffix) ? OutboxFiles.messages(inMbox: [UInt8](data)) : [[UInt8](data)]
     }
 
     /// Parses one RFC 5322 message as the server renders it (quoted-printable UTF-8 text).
@@ -101,6 +106,77 @@ public enum OutboxReader {
         return OutboxEmail(
             file: file, to: self.decodeWords(headers["to"] ?? ""), subject: self.decodeWords(headers["subject"] ?? ""),
             date: headers["date"] ?? "", kind: headers["x-findreviewer-kind"] ?? "", body: self.decodeQuotedPrintable(bodyText))
+    }
+
+    /// What the load tool's outbox watcher needs of one message, read over its bytes: the
+    /// `X-FindReviewer-Kind:` value and, only when `wanted` holds that kind, the text body
+    /// decoded as ``parse(_:file:)`` decodes it (line ends as LF, soft breaks joined, `=XX` as
+    /// bytes). The watcher reads every email of a run; through ``parse(_:file:)``'s Foundation
+    /// strings it cost the load tool more CPU per write call than the server spent on it.
+    public static func kindAndBody(_ message: [UInt8], bodyIf wanted: Set<String>) -> (kind: String, body: [UInt8]?) {
+        let name = Array("x-findreviewer-kind:".utf8)
+        let count = message.count
+        var kind = ""
+        var index = 0
+        var bodyStart = count
+        while index < count {
+            var end = index
+            while end < count && message[end] != 10 { end += 1 }
+            var lineEnd = end
+            if lineEnd > index && message[lineEnd - 1] == 13 { lineEnd -= 1 }
+            if lineEnd == index {
+                bodyStart = min(count, end + 1)
+                break
+            }
+            if lineEnd - index >= name.count, (0..<name.count).allSatisfy({ Self.lowercased(message[index + $0]) == name[$0] }) {
+                var start = index + name.count
+                var stop = lineEnd
+                while start < stop && (message[start] == 32 || message[start] == 9) { start += 1 }
+                while stop > start && (message[stop - 1] == 32 || message[stop - 1] == 9) { stop -= 1 }
+                kind = String(decoding: message[start..<stop], as: UTF8.self)
+            }
+            index = end + 1
+        }
+        guard wanted.contains(kind) else { return (kind, nil) }
+        var body: [UInt8] = []
+        body.reserveCapacity(count - bodyStart)
+        var at = bodyStart
+        while at < count {
+            let byte = message[at]
+            if byte == 13 && at + 1 < count && message[at + 1] == 10 {
+                at += 1  // CRLF read as LF
+                continue
+            }
+            if byte == 61 {  // "="
+                if at + 1 < count && message[at + 1] == 10 {
+                    at += 2
+                    continue
+                }
+                if at + 2 < count && message[at + 1] == 13 && message[at + 2] == 10 {
+                    at += 3
+                    continue
+                }
+                if at + 2 < count, let high = Self.hexValue(message[at + 1]), let low = Self.hexValue(message[at + 2]) {
+                    body.append(high << 4 | low)
+                    at += 3
+                    continue
+                }
+            }
+            body.append(byte)
+            at += 1
+        }
+        return (kind, body)
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 48...57: byte - 48
+        case 65...70: byte - 55
+        case 97...102: byte - 87
+        default: nil
+        }
     }
 
     /// RFC 2047 `=?utf-8?B?…?=` words (what the server writes) decoded; other text kept.

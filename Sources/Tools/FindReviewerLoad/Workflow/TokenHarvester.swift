@@ -141,16 +141,65 @@ final class TokenHarvester: @unchecked Sendable {
     }
 
     private func read(_ name: String) {
-        for email in OutboxReader.read(directory: self.directory, only: [name]) { self.take(email) }
+        for message in OutboxReader.messages(inFile: name, directory: self.directory) ?? [] {
+            let (_, body) = OutboxReader.kindAndBody(message, bodyIf: Self.reviewerKinds)
+            if let body { self.take(body) }
+        }
     }
 
-    /// Posts the token of a reviewer's email of this run to its thread's inbox.
-    private func take(_ email: OutboxEmail) {
-        guard Self.reviewerKinds.contains(email.kind), let token = email.token, let marker = email.body.range(of: "(ref \(self.runId).")
-        else { return }
-        let key = email.body[email.body.index(marker.lowerBound, offsetBy: 5)...].prefix { $0 != ")" }
+    /// Posts the token of a reviewer's email of this run (its decoded body) to its thread's
+    /// inbox: the token of the `?token=` link (as ``OutboxEmail/token``) and the request key
+    /// the tool quoted in the message, `(ref RUN.THREAD.BUSINESS.REQUEST)`.
+    private func take(_ body: [UInt8]) {
+        guard let token = Self.token(in: body), let marker = Self.find(self.marker, in: body) else { return }
+        let keyStart = marker + 5  // after "(ref "
+        let keyEnd = body[keyStart...].firstIndex(of: UInt8(ascii: ")")) ?? body.count
+        let key = Substring(String(decoding: body[keyStart..<keyEnd], as: UTF8.self))
         guard let (thread, business, request) = TokenInbox.parse(key: key, runId: self.runId), thread < self.inboxes.count else { return }
         self.inboxes[thread].post(TokenInbox.Note(business: business, request: request, token: token))
         self.delivered.add(1, ordering: .relaxed)
+    }
+
+    /// `(ref RUN.`: where this run's request key starts.
+    private var marker: [UInt8] { Array("(ref \(self.runId).".utf8) }
+
+    /// The token of the first `?token=` or `&token=` in `body` (letters, digits, `.`, `_`, `-`).
+    static func token(in body: [UInt8]) -> String? {
+        let key = Array("token=".utf8)
+        var from = 1
+        while let at = Self.find(key, in: body, from: from) {
+            defer { from = at + 1 }
+            guard body[at - 1] == UInt8(ascii: "?") || body[at - 1] == UInt8(ascii: "&") else { continue }
+            let start = at + key.count
+            var end = start
+            while end < body.count, Self.isTokenByte(body[end]) { end += 1 }
+            if end > start { return String(decoding: body[start..<end], as: UTF8.self) }
+        }
+        return nil
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 48...57, 65...90, 97...122, 46, 95, 45: true
+        default: false
+        }
+    }
+
+    /// The first index of `needle` in `haystack` at or after `from`.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { bytes -> Int? in
+            guard let base = bytes.baseAddress else { return nil }
+            var at = from
+            let last = bytes.count - needle.count
+            while at <= last {
+                // The next candidate by its first byte (memchr), then the rest compared.
+                guard let hit = memchr(base + at, Int32(first), last - at + 1) else { return nil }
+                at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + at, needle, needle.count) == 0 { return at }
+                at += 1
+            }
+            return nil
+        }
     }
 }
