@@ -114,7 +114,9 @@ struct LoadToolTests {
 
     @Test("the whole workflow: replies and declines by the tokens in the outbox, opened replies, reminders after the test clock moved; --verify finds every acknowledged write")
     func workflowAndVerify() throws {
-        let server = try TestServer(testClock: true)
+        // Fair-use limits raised (README, Load testing): the write mix passes 2,000 creates per
+        // business within the run, and those refusals would be errors.
+        let server = try TestServer(testClock: true, arguments: ["--max-requests-per-day-paid", "1000000"])
         defer { server.stop() }
         let result = try Self.load(
             server,
