@@ -96,6 +96,32 @@ struct LoadEngineTests {
         #expect(engine.stats.missed == 0)
     }
 
+    @Test("a phase without progress reports still waits: past its first second the next deadline stays ahead of now")
+    func quietPhaseDoesNotSpin() throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        let clock = ManualLoadClock(start: 5_000_000_000)
+        let engine = try LoadEngine(index: 0, address: server.address, connections: 1, concurrency: 1, clock: clock)
+        defer { engine.close() }
+        #expect(engine.connect(timeout: 10_000_000_000) == nil)
+        let t0 = clock.now()
+        var phase = LoadPhase()
+        phase.measureFrom = t0
+        phase.issueUntil = t0 + 10_000_000_000
+        #expect(!phase.reportsProgress)
+        let load = RecordingLoad()
+        engine.begin(phase, workload: load)
+        for second in UInt64(0)..<4 {
+            clock.set(t0 + second * 1_000_000_000 + 500_000_000)
+            let deadline = Date().addingTimeInterval(10)
+            repeat { engine.step(maxWait: 5_000_000) } while engine.callsInFlight > 0 && Date() < deadline
+            engine.step(maxWait: 0)
+            // The loop's next wake-up is in the future (a past one is a zero timeout: a spin).
+            #expect(engine.nextDeadline(clock.now()) > clock.now(), "second \(second)")
+        }
+        #expect(!load.ended.isEmpty)
+    }
+
     @Test("closed loop keeps --concurrency calls in flight on every connection, pipelined with increasing call ids")
     func closedLoopPipelines() throws {
         let server = try FakeServer()
