@@ -35,16 +35,24 @@ struct LoadEngineTests {
         }
     }
 
+    /// A fake server and one connection to it (one call in flight) on a manual clock at 5 s.
+    static func connectedEngine() throws -> (FakeServer, ManualLoadClock, LoadEngine) {
+        let server = try FakeServer()
+        let clock = ManualLoadClock(start: 5_000_000_000)
+        let engine = try LoadEngine(index: 0, address: server.address, connections: 1, concurrency: 1, clock: clock)
+        #expect(engine.connect(timeout: 10_000_000_000) == nil)
+        return (server, clock, engine)
+    }
+
     @Test(
         "open loop under a 200 ms stall: calls due during the stall count from their due time, not from when a slot let them go"
     )
     func openLoopStall() throws {
-        let server = try FakeServer()
-        defer { server.stop() }
-        let clock = ManualLoadClock(start: 5_000_000_000)
-        let engine = try LoadEngine(index: 0, address: server.address, connections: 1, concurrency: 1, clock: clock)
-        defer { engine.close() }
-        #expect(engine.connect(timeout: 10_000_000_000) == nil)
+        let (server, clock, engine) = try Self.connectedEngine()
+        defer {
+            engine.close()
+            server.stop()
+        }
 
         let t0 = clock.now()
         let millisecond: UInt64 = 1_000_000
@@ -98,12 +106,11 @@ struct LoadEngineTests {
 
     @Test("a phase without progress reports still waits: past its first second the next deadline stays ahead of now")
     func quietPhaseDoesNotSpin() throws {
-        let server = try FakeServer()
-        defer { server.stop() }
-        let clock = ManualLoadClock(start: 5_000_000_000)
-        let engine = try LoadEngine(index: 0, address: server.address, connections: 1, concurrency: 1, clock: clock)
-        defer { engine.close() }
-        #expect(engine.connect(timeout: 10_000_000_000) == nil)
+        let (server, clock, engine) = try Self.connectedEngine()
+        defer {
+            engine.close()
+            server.stop()
+        }
         let t0 = clock.now()
         var phase = LoadPhase()
         phase.measureFrom = t0

@@ -63,6 +63,8 @@ final class TokenHarvester: @unchecked Sendable {
     /// The directory watched.
     let directory: String
     private let runId: String
+    /// `(ref RUN.`: where this run's request key starts in a reviewer's email.
+    private let marker: [UInt8]
     private let inboxes: [TokenInbox]
     private let fd: Int32
     private let stopping = Atomic<Bool>(false)
@@ -80,6 +82,7 @@ final class TokenHarvester: @unchecked Sendable {
     init?(dataDirectory: String, runId: String, inboxes: [TokenInbox]) {
         self.directory = OutboxReader.directory(dataDirectory: dataDirectory)
         self.runId = runId
+        self.marker = Array("(ref \(runId).".utf8)
         self.inboxes = inboxes
         try? FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
@@ -159,9 +162,6 @@ final class TokenHarvester: @unchecked Sendable {
         self.inboxes[thread].post(TokenInbox.Note(business: business, request: request, token: token))
         self.delivered.add(1, ordering: .relaxed)
     }
-
-    /// `(ref RUN.`: where this run's request key starts.
-    private var marker: [UInt8] { Array("(ref \(self.runId).".utf8) }
 
     /// The token of the first `?token=` or `&token=` in `body` (letters, digits, `.`, `_`, `-`).
     static func token(in body: [UInt8]) -> String? {
