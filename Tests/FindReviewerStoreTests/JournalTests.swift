@@ -157,6 +157,54 @@ struct JournalTests {
         #expect(try Journal.open(directory: directory).1.payloads.count == 1_000)
     }
 
+    @Test("a commit that finds another thread writing hands its batch to the writer thread; the writing thread does not write it after its own")
+    func commitHandsOffWhileAnotherWrites() throws {
+        let directory = Self.makeDirectory()
+        let (journal, _) = try Journal.open(directory: directory)
+        defer { journal.close() }
+        // The first batch stops between its write and its fdatasync until released: a slow sync.
+        let inWrite = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let batches = Sequences()
+        journal.injectWriteFault {
+            batches.add(0)
+            if batches.sorted.count == 1 {
+                inWrite.signal()
+                release.wait()
+            }
+            return nil
+        }
+        let writers = ThreadNames()
+        let holderDone = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            journal.append(count: 1, { [Array("first".utf8)] }, committedByCaller: true) { _ in writers.add("first", ThreadNames.current) }
+            journal.commit()
+            writers.add("holder returned", ThreadNames.current)
+            holderDone.signal()
+        }
+        holder.start()
+        inWrite.wait()
+        let second = DispatchSemaphore(value: 0)
+        journal.append(count: 1, { [Array("second".utf8)] }, committedByCaller: true) { result in
+            if case .failure(let error) = result { Issue.record("second append failed: \(error)") }
+            writers.add("second", ThreadNames.current)
+            second.signal()
+        }
+        // Returns at once although the holder is still in its batch.
+        journal.commit()
+        #expect(writers.names["second"] == nil)
+        release.signal()
+        second.wait()
+        holderDone.wait()
+        let names = writers.names
+        #expect(names["first"] == names["holder returned"])
+        // Neither the holder nor the caller of the second commit: the journal's writer thread.
+        #expect(names["second"] != nil && names["second"] != names["holder returned"])
+        #expect(names["second"] != ThreadNames.current)
+        #expect(batches.sorted.count == 2)
+        #expect(journal.syncs == 2)
+    }
+
     @Test("CRC-32C matches the standard check value")
     func crc() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
@@ -181,6 +229,18 @@ final class Sequences: @unchecked Sendable {
     private var values: [UInt64] = []
     func add(_ value: UInt64) { self.lock.withLock { self.values.append(value) } }
     var sorted: [UInt64] { self.lock.withLock { self.values.sorted() } }
+}
+
+/// Which thread did what (the identity of the thread each event ran on).
+final class ThreadNames: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: String] = [:]
+    func add(_ event: String, _ thread: String) { self.lock.withLock { self.values[event] = thread } }
+    var names: [String: String] { self.lock.withLock { self.values } }
+    /// The calling thread's identity (Foundation's `Thread.name` does not reach the kernel or `Thread.current` here).
+    static var current: String {
+        String(UInt(pthread_self()))
+    }
 }
 
 /// The scheduling the snapshot writer gives its thread (Storage.takeSnapshot).

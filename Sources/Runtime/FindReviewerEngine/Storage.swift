@@ -193,7 +193,9 @@ public final class Storage: EventLog, @unchecked Sendable {
     ///
     /// On an event-loop thread the loop itself writes and fsyncs, once per iteration, the
     /// records of every call it read in that iteration (before it waits for more events), and
-    /// the answers go out right after: no hand-off to the journal's thread and back. Appends
+    /// the answers go out right after: no hand-off to the journal's thread and back. (When
+    /// another loop's batch is being written, the journal's thread writes this one next and
+    /// the loop goes on reading; see ``Journal/commit()``.) Appends
     /// from other threads (the timer, snapshot rotation, tools) wake the journal's writer thread.
     public func append(_ records: [[UInt8]], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
         let loop = EventLoop.current

@@ -7,8 +7,9 @@ import Glibc
 /// `write`, makes it durable with one `fdatasync`, then completes every append of the batch.
 /// Concurrent writers therefore share one fsync. The writer is either the caller itself
 /// (``commit()``, e.g. an event loop once per iteration for all the calls it read in that
-/// iteration, as Redis does) or the journal's own thread (every other append). One batch is
-/// written at a time (`writeLock`); whoever writes takes everything queued, from any thread.
+/// iteration, as Redis does) or the journal's own thread (every other append, and the batch of
+/// a ``commit()`` that finds another batch being written). One batch is written at a time
+/// (`writeLock`); whoever writes takes everything queued, from any thread.
 ///
 /// The journal is a chain of segment files `<first sequence, 20 digits>.log` in one directory.
 /// ``rotate(completion:)`` starts a new segment at a known sequence, so that a snapshot taken
@@ -46,8 +47,6 @@ public final class Journal: @unchecked Sendable {
     private var running = true
     /// Set by appends that the writer thread must write (not left to a ``commit()``).
     private var signalled = false
-    /// Set by a ``commit()`` that found another thread writing: that thread commits again.
-    private var commitRequested = false
     /// Held while a batch is written, fsynced and completed; guards the writer-side state
     /// below (`failed`, `brokenEpoch`, `sequence`, the counters).
     private let writeLock = NSLock()
@@ -253,25 +252,19 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Writes and fsyncs everything queued on the calling thread and runs the completions
-    /// here. When another thread is writing a batch, does not wait: that thread writes what
-    /// is queued once it is done (`commitRequested`), and the caller's completions run there.
+    /// here. When another thread is writing a batch, does not wait: the journal's writer thread
+    /// writes what is queued as soon as that batch is done, and the caller's completions run
+    /// there. The thread that was writing goes back to its own work after its batch: an event
+    /// loop never writes another loop's batch after its own (its connections would wait for a
+    /// second fdatasync that is not theirs).
     public func commit() {
-        while true {
-            if self.writeLock.try() {
-                self.writeHeld()
-            } else {
-                // Whoever holds the lock checks this after unlocking; asked before the retry,
-                // so either the retry gets the lock or the holder has not checked yet.
-                self.condition.withLock { self.commitRequested = true }
-                guard self.writeLock.try() else { return }
-                self.writeHeld()
+        if self.writeLock.try() {
+            self.writeHeld()
+        } else {
+            self.condition.withLock {
+                self.signalled = true
+                self.condition.signal()
             }
-            // A commit asked for while this thread was writing is this thread's to do.
-            let again = self.condition.withLock { () -> Bool in
-                defer { self.commitRequested = false }
-                return self.commitRequested && !self.queue.isEmpty
-            }
-            if !again { return }
         }
     }
 
@@ -373,14 +366,7 @@ public final class Journal: @unchecked Sendable {
     @discardableResult
     private func writeQueued() -> Bool {
         self.writeLock.lock()
-        let wrote = self.writeHeld()
-        // A loop that found the lock taken meanwhile left its records to the holder.
-        let requested = self.condition.withLock { () -> Bool in
-            defer { self.commitRequested = false }
-            return self.commitRequested && !self.queue.isEmpty
-        }
-        if requested { self.commit() }
-        return wrote
+        return self.writeHeld()
     }
 
     /// Writes what is queued; the caller holds `writeLock`, which this releases.
